@@ -1,0 +1,133 @@
+/*
+ * cli.c - command dispatch and what the commands share.
+ */
+#include "cli.h"
+
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+static const char usage_text[] =
+    "usage: patchseq COMMAND [OPTIONS] ...\n"
+    "\n"
+    "Turns a folder of Windows update packages (.msu, .cab) into a safe,\n"
+    "explained install order per architecture, from the packages' own metadata.\n"
+    "\n"
+    "commands:\n"
+    "  inspect   [--format text|json] [--hash] PATH...\n"
+    "            show what each package says of itself\n"
+    "  plan      [--arch x86|x64|ia64]... [--format text|json|md|dot|cmd|ps1]\n"
+    "            [--installed FILE] [--rules DIR] [--keep-superseded]\n"
+    "            [--window MINUTES] [-o FILE] PATH...\n"
+    "            the install order, per OS and architecture, with reboots\n"
+    "  validate  [--format text|json] [--junit FILE] [--installed FILE] [--strict] PATH...\n"
+    "            check a bundle for CI\n"
+    "  explain   KB PATH...\n"
+    "            why a KB is where it is in the plan, or why it was skipped\n"
+    "  rules check [DIR]\n"
+    "            validate and cross-check the knowledge base\n"
+    "\n"
+    "  patchseq --help | --version;  patchseq COMMAND --help\n"
+    "\n"
+    "exit status: 0 done, no error finding; 1 done, with error findings;\n"
+    "2 usage error or a path that cannot be used.\n";
+
+int ps_cli_run(int argc, char **argv, FILE *out, FILE *err)
+{
+    ps_cli cli = {out, err};
+    const char *cmd;
+
+    if (argc < 2) {
+        fputs(usage_text, err);
+        return 2;
+    }
+    cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage_text, out);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+        fprintf(out, "patchseq %s\n", PS_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "inspect") == 0)
+        return ps_cmd_inspect(&cli, argc - 1, argv + 1);
+    if (strcmp(cmd, "plan") == 0)
+        return ps_cmd_plan(&cli, argc - 1, argv + 1);
+    if (strcmp(cmd, "explain") == 0)
+        return ps_cmd_explain(&cli, argc - 1, argv + 1);
+    if (strcmp(cmd, "validate") == 0)
+        return ps_cmd_validate(&cli, argc - 1, argv + 1);
+    if (strcmp(cmd, "rules") == 0)
+        return ps_cmd_rules(&cli, argc - 1, argv + 1);
+    fprintf(err, "patchseq: unknown command '%s' (see 'patchseq --help')\n", cmd);
+    return 2;
+}
+
+int ps_cli_emit(ps_cli *cli, const char *path, const char *data, size_t len)
+{
+    char msg[1024];
+
+    if (path == NULL || strcmp(path, "-") == 0) {
+        if (len && fwrite(data, 1, len, cli->out) != len) {
+            fprintf(cli->err, "patchseq: cannot write output: %s\n", strerror(errno));
+            return 2;
+        }
+        if (fflush(cli->out) != 0) {
+            fprintf(cli->err, "patchseq: cannot write output: %s\n", strerror(errno));
+            return 2;
+        }
+        return 0;
+    }
+    if (ps_write_atomic(path, data, len, msg, sizeof msg) != 0) {
+        fprintf(cli->err, "patchseq: %s\n", msg);
+        return 2;
+    }
+    return 0;
+}
+
+int ps_cli_exit_code(const ps_findings *f, int strict)
+{
+    int max = ps_findings_max_severity(f);
+
+    if (max >= (int)PS_SEV_ERROR || (strict && max >= (int)PS_SEV_WARNING))
+        return 1;
+    return 0;
+}
+
+void ps_findings_render_text(ps_buf *b, const ps_findings *f)
+{
+    for (size_t i = 0; i < f->count; i++) {
+        const ps_finding *it = &f->items[i];
+
+        if (it->file)
+            ps_buf_printf(b, "%s: ", it->file);
+        if (it->member && it->line)
+            ps_buf_printf(b, "%s:%u: ", it->member, it->line);
+        else if (it->member)
+            ps_buf_printf(b, "%s: ", it->member);
+        else if (it->line)
+            ps_buf_printf(b, "line %u: ", it->line);
+        ps_buf_printf(b, "%s: %s", ps_severity_name(it->severity), ps_finding_code_name(it->code));
+        if (it->arch != PS_ARCH_NONE)
+            ps_buf_printf(b, " [%s]", ps_arch_name(it->arch));
+        ps_buf_printf(b, ": %s\n", it->message);
+    }
+}
+
+int ps_cli_read_bundle(ps_cli *cli, ps_bundle *b, char **paths, int npaths,
+                       const ps_read_opts *opts, ps_findings *f)
+{
+    char msg[1024] = "";
+
+    if (npaths <= 0) {
+        fprintf(cli->err, "patchseq: no PATH given\n");
+        return 2;
+    }
+    if (ps_bundle_read(b, (const char *const *)paths, (size_t)npaths, opts, f, msg, sizeof msg) != 0) {
+        fprintf(cli->err, "patchseq: %s\n", msg[0] ? msg : "cannot read the bundle");
+        return 2;
+    }
+    return 0;
+}

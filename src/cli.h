@@ -1,0 +1,46 @@
+/*
+ * cli.h - the command-line front end, inside the library so that tests can
+ * drive it in-process.  main.c only calls ps_cli_run().
+ */
+#ifndef PS_CLI_H
+#define PS_CLI_H
+
+#include "util.h"
+
+#include <jansson.h>
+
+typedef struct ps_cli {
+    FILE *out;          /* normal output (stdout) */
+    FILE *err;          /* messages (stderr) */
+} ps_cli;
+
+/* Each command: argv[0] is the command name; returns the exit code. */
+int ps_cmd_inspect(ps_cli *cli, int argc, char **argv);
+int ps_cmd_plan(ps_cli *cli, int argc, char **argv);
+int ps_cmd_explain(ps_cli *cli, int argc, char **argv);
+int ps_cmd_validate(ps_cli *cli, int argc, char **argv);
+int ps_cmd_rules(ps_cli *cli, int argc, char **argv);
+
+/* Shared helpers for the commands. */
+
+/* Writes data to stdout, or atomically to `path` when non-NULL.  Returns 0,
+ * or 2 (the exit code) after printing the reason to cli->err. */
+int ps_cli_emit(ps_cli *cli, const char *path, const char *data, size_t len);
+/* Exit code for a finished command: 1 when any finding is an error (or a
+ * warning when strict), else 0. */
+int ps_cli_exit_code(const ps_findings *f, int strict);
+/* "file: member:line: severity: code: message" lines, one per finding. */
+void ps_findings_render_text(ps_buf *b, const ps_findings *f);
+/* Reads packages, printing the fatal error (exit 2) itself. Returns 0 or 2. */
+int ps_cli_read_bundle(ps_cli *cli, ps_bundle *b, char **paths, int npaths,
+                       const ps_read_opts *opts, ps_findings *f);
+
+/* JSON (json.c) */
+json_t *ps_package_to_json(const ps_package *p, int with_hash);
+json_t *ps_finding_to_json(const ps_finding *fd);
+json_t *ps_findings_to_json(const ps_findings *f);
+/* Serialises with 2-space indent and sorted-as-inserted keys, newline-terminated;
+ * steals the reference to root. NULL on OOM. */
+char *ps_json_dump(json_t *root, size_t *len);
+
+#endif /* PS_CLI_H */

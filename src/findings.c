@@ -1,0 +1,194 @@
+/*
+ * findings.c - the finding list, and the one table of codes and severities.
+ */
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+    const char *name;
+    ps_severity severity;
+} codes[PS_F__COUNT] = {
+#define PS_X_ROW(e, s, v) [PS_F_##e] = {s, v},
+    PS_FINDING_CODES(PS_X_ROW)
+#undef PS_X_ROW
+};
+
+const char *ps_finding_code_name(ps_finding_code code)
+{
+    return (unsigned)code < PS_F__COUNT ? codes[code].name : "unknown";
+}
+
+ps_severity ps_finding_code_severity(ps_finding_code code)
+{
+    return (unsigned)code < PS_F__COUNT ? codes[code].severity : PS_SEV_ERROR;
+}
+
+const char *ps_severity_name(ps_severity sev)
+{
+    switch (sev) {
+    case PS_SEV_INFO:
+        return "info";
+    case PS_SEV_WARNING:
+        return "warning";
+    case PS_SEV_ERROR:
+        return "error";
+    }
+    return "error";
+}
+
+const char *ps_arch_name(ps_arch arch)
+{
+    switch (arch) {
+    case PS_ARCH_X86:
+        return "x86";
+    case PS_ARCH_X64:
+        return "x64";
+    case PS_ARCH_IA64:
+        return "ia64";
+    case PS_ARCH_NONE:
+    case PS_ARCH__COUNT:
+        break;
+    }
+    return NULL;
+}
+
+ps_arch ps_arch_parse(const char *name)
+{
+    if (name == NULL)
+        return PS_ARCH_NONE;
+    if (ps_streq_ci(name, "x86"))
+        return PS_ARCH_X86;
+    if (ps_streq_ci(name, "x64") || ps_streq_ci(name, "amd64"))
+        return PS_ARCH_X64;
+    if (ps_streq_ci(name, "ia64"))
+        return PS_ARCH_IA64;
+    return PS_ARCH_NONE;
+}
+
+const char *ps_container_name(ps_container c)
+{
+    return c == PS_CONTAINER_CAB ? "cab" : "msu";
+}
+
+int ps_findings_addv(ps_findings *f, ps_finding_code code, const ps_where *where,
+                     const char *fmt, va_list ap)
+{
+    ps_finding *it;
+    static const ps_where none = {0};
+
+    if (where == NULL)
+        where = &none;
+    if (f->count == f->cap) {
+        size_t ncap = f->cap ? f->cap * 2 : 16;
+        ps_finding *n = realloc(f->items, ncap * sizeof *n);
+
+        if (n == NULL)
+            return -1;
+        f->items = n;
+        f->cap = ncap;
+    }
+    it = &f->items[f->count];
+    memset(it, 0, sizeof *it);
+    it->code = code;
+    it->severity = ps_finding_code_severity(code);
+    it->arch = where->arch;
+    it->line = where->line;
+    it->message = ps_vasprintf(fmt, ap);
+    if (it->message == NULL || ps_set_str(&it->os, where->os) || ps_set_str(&it->kb, where->kb) ||
+        ps_set_str(&it->file, where->file) || ps_set_str(&it->member, where->member)) {
+        free(it->message);
+        free(it->os);
+        free(it->kb);
+        free(it->file);
+        free(it->member);
+        return -1;
+    }
+    f->count++;
+    return 0;
+}
+
+int ps_findings_add(ps_findings *f, ps_finding_code code, const ps_where *where,
+                    const char *fmt, ...)
+{
+    va_list ap;
+    int r;
+
+    va_start(ap, fmt);
+    r = ps_findings_addv(f, code, where, fmt, ap);
+    va_end(ap);
+    return r;
+}
+
+int ps_findings_max_severity(const ps_findings *f)
+{
+    int max = -1;
+
+    for (size_t i = 0; i < f->count; i++)
+        if ((int)f->items[i].severity > max)
+            max = (int)f->items[i].severity;
+    return max;
+}
+
+size_t ps_findings_count_code(const ps_findings *f, ps_finding_code code)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < f->count; i++)
+        n += f->items[i].code == code;
+    return n;
+}
+
+static int cmp_opt(const char *a, const char *b)
+{
+    if (a == NULL || b == NULL)
+        return (a != NULL) - (b != NULL);
+    return strcmp(a, b);
+}
+
+static int cmp_finding(const ps_finding *a, const ps_finding *b)
+{
+    int c;
+
+    if ((c = cmp_opt(a->file, b->file)) != 0)
+        return c;
+    if (a->arch != b->arch)
+        return (int)a->arch - (int)b->arch;
+    if (a->code != b->code)
+        return (int)a->code - (int)b->code;
+    if ((c = cmp_opt(a->kb, b->kb)) != 0)
+        return c;
+    return cmp_opt(a->message, b->message);
+}
+
+void ps_findings_sort(ps_findings *f)
+{
+    /* insertion sort: stable, and finding lists are short */
+    for (size_t i = 1; i < f->count; i++) {
+        ps_finding t = f->items[i];
+        size_t j = i;
+
+        while (j > 0 && cmp_finding(&f->items[j - 1], &t) > 0) {
+            f->items[j] = f->items[j - 1];
+            j--;
+        }
+        f->items[j] = t;
+    }
+}
+
+void ps_findings_free(ps_findings *f)
+{
+    for (size_t i = 0; i < f->count; i++) {
+        ps_finding *it = &f->items[i];
+
+        free(it->os);
+        free(it->kb);
+        free(it->file);
+        free(it->member);
+        free(it->message);
+    }
+    free(f->items);
+    f->items = NULL;
+    f->count = f->cap = 0;
+}

@@ -1,0 +1,356 @@
+/*
+ * util.c - strings, buffers, vectors, atomic writes.
+ */
+#include "util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void ps_err_set(ps_err *e, ps_finding_code code, unsigned line, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (e == NULL)
+        return;
+    e->code = code;
+    e->line = line;
+    va_start(ap, fmt);
+    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+    va_end(ap);
+}
+
+char *ps_strdup(const char *s)
+{
+    return s ? ps_strndup(s, strlen(s)) : NULL;
+}
+
+char *ps_strndup(const char *s, size_t n)
+{
+    char *r;
+
+    if (s == NULL)
+        return NULL;
+    r = malloc(n + 1);
+    if (r == NULL)
+        return NULL;
+    memcpy(r, s, n);
+    r[n] = '\0';
+    return r;
+}
+
+char *ps_vasprintf(const char *fmt, va_list ap)
+{
+    va_list ap2;
+    int n;
+    char *r;
+
+    va_copy(ap2, ap);
+    n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0)
+        return NULL;
+    r = malloc((size_t)n + 1);
+    if (r == NULL)
+        return NULL;
+    vsnprintf(r, (size_t)n + 1, fmt, ap);
+    return r;
+}
+
+char *ps_asprintf(const char *fmt, ...)
+{
+    va_list ap;
+    char *r;
+
+    va_start(ap, fmt);
+    r = ps_vasprintf(fmt, ap);
+    va_end(ap);
+    return r;
+}
+
+bool ps_streq_ci(const char *a, const char *b)
+{
+    if (a == NULL || b == NULL)
+        return a == b;
+    for (; *a && *b; a++, b++)
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+            return false;
+    return *a == *b;
+}
+
+bool ps_has_suffix_ci(const char *s, const char *suffix)
+{
+    size_t ls, lx;
+
+    if (s == NULL || suffix == NULL)
+        return false;
+    ls = strlen(s);
+    lx = strlen(suffix);
+    return ls >= lx && ps_streq_ci(s + ls - lx, suffix);
+}
+
+bool ps_has_prefix_ci(const char *s, const char *prefix)
+{
+    if (s == NULL || prefix == NULL)
+        return false;
+    for (; *prefix; s++, prefix++)
+        if (*s == '\0' || tolower((unsigned char)*s) != tolower((unsigned char)*prefix))
+            return false;
+    return true;
+}
+
+int ps_set_str(char **dst, const char *src)
+{
+    char *c = NULL;
+
+    if (src != NULL && (c = ps_strdup(src)) == NULL)
+        return -1;
+    free(*dst);
+    *dst = c;
+    return 0;
+}
+
+void ps_free_ptr(void *pp)
+{
+    void **p = pp;
+
+    free(*p);
+    *p = NULL;
+}
+
+char *ps_kb_normalize(const char *s)
+{
+    const char *d;
+    size_t n = 0;
+
+    if (s == NULL)
+        return NULL;
+    while (isspace((unsigned char)*s))
+        s++;
+    if (ps_has_prefix_ci(s, "kb"))
+        s += 2;
+    d = s;
+    while (isdigit((unsigned char)d[n]))
+        n++;
+    if (n < 4 || n > 8)
+        return NULL;
+    for (const char *t = d + n; *t; t++)
+        if (!isspace((unsigned char)*t))
+            return NULL;
+    return ps_asprintf("KB%.*s", (int)n, d);
+}
+
+const char *ps_basename(const char *s)
+{
+    const char *b = strrchr(s, '/');
+
+    return b ? b + 1 : s;
+}
+
+static int buf_reserve(ps_buf *b, size_t extra)
+{
+    size_t need, cap;
+    char *d;
+
+    if (extra > SIZE_MAX - b->len - 1)
+        return -1;
+    need = b->len + extra + 1;
+    if (b->max && need - 1 > b->max)
+        return -2;
+    if (need <= b->cap)
+        return 0;
+    cap = b->cap ? b->cap : 64;
+    while (cap < need)
+        cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+    d = realloc(b->data, cap);
+    if (d == NULL)
+        return -1;
+    b->data = d;
+    b->cap = cap;
+    return 0;
+}
+
+int ps_buf_append(ps_buf *b, const void *data, size_t len)
+{
+    int r = buf_reserve(b, len);
+
+    if (r < 0)
+        return r;
+    if (len)
+        memcpy(b->data + b->len, data, len);
+    b->len += len;
+    b->data[b->len] = '\0';
+    return 0;
+}
+
+int ps_buf_puts(ps_buf *b, const char *s)
+{
+    return ps_buf_append(b, s, strlen(s));
+}
+
+int ps_buf_printf(ps_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    char *s;
+    int r;
+
+    va_start(ap, fmt);
+    s = ps_vasprintf(fmt, ap);
+    va_end(ap);
+    if (s == NULL)
+        return -1;
+    r = ps_buf_puts(b, s);
+    free(s);
+    return r;
+}
+
+void ps_buf_free(ps_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+char *ps_buf_steal(ps_buf *b, size_t *len)
+{
+    char *d = b->data;
+
+    if (d == NULL)
+        d = ps_strdup("");
+    if (len)
+        *len = b->len;
+    b->data = NULL;
+    b->len = b->cap = 0;
+    return d;
+}
+
+int ps_strv_push(char ***v, size_t *n, const char *s)
+{
+    char **nv;
+    char *c = ps_strdup(s);
+
+    if (c == NULL)
+        return -1;
+    nv = realloc(*v, (*n + 1) * sizeof **v);
+    if (nv == NULL) {
+        free(c);
+        return -1;
+    }
+    nv[(*n)++] = c;
+    *v = nv;
+    return 0;
+}
+
+bool ps_strv_contains(char *const *v, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(v[i], s) == 0)
+            return true;
+    return false;
+}
+
+void ps_strv_free(char ***v, size_t *n)
+{
+    for (size_t i = 0; i < *n; i++)
+        free((*v)[i]);
+    free(*v);
+    *v = NULL;
+    *n = 0;
+}
+
+void ps_hex(const unsigned char *bytes, size_t n, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[bytes[i] >> 4];
+        out[2 * i + 1] = digits[bytes[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+int ps_write_atomic(const char *path, const void *data, size_t len, char *err, size_t errlen)
+{
+    char *tmp = NULL;
+    int fd = -1, rc = -1;
+    const char *p = data;
+    size_t left = len;
+
+    tmp = ps_asprintf("%s.tmp.XXXXXX", path);
+    if (tmp == NULL) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        goto out;
+    }
+    fd = mkstemp(tmp);
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: cannot create a temporary file: %s", path, strerror(errno));
+        free(tmp);
+        tmp = NULL;
+        goto out;
+    }
+    while (left > 0) {
+        ssize_t w = write(fd, p, left);
+
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            snprintf(err, errlen, "%s: write failed: %s", path, strerror(errno));
+            goto out;
+        }
+        p += w;
+        left -= (size_t)w;
+    }
+    if (fchmod(fd, 0644) != 0 || fsync(fd) != 0) {
+        snprintf(err, errlen, "%s: cannot flush: %s", path, strerror(errno));
+        goto out;
+    }
+    if (close(fd) != 0) {
+        fd = -1;
+        snprintf(err, errlen, "%s: close failed: %s", path, strerror(errno));
+        goto out;
+    }
+    fd = -1;
+    if (rename(tmp, path) != 0) {
+        snprintf(err, errlen, "%s: cannot rename into place: %s", path, strerror(errno));
+        goto out;
+    }
+    rc = 0;
+out:
+    if (fd >= 0)
+        close(fd);
+    if (rc != 0 && tmp != NULL)
+        unlink(tmp);
+    free(tmp);
+    return rc;
+}
+
+int ps_version_cmp(const char *a, const char *b)
+{
+    if (a == NULL || b == NULL)
+        return (a != NULL) - (b != NULL);
+    while (*a || *b) {
+        unsigned long long x = 0, y = 0;
+
+        while (*a >= '0' && *a <= '9')
+            x = x * 10 + (unsigned)(*a++ - '0');
+        while (*b >= '0' && *b <= '9')
+            y = y * 10 + (unsigned)(*b++ - '0');
+        if (x != y)
+            return x < y ? -1 : 1;
+        if (*a == '.')
+            a++;
+        else if (*a)
+            return *b ? strcmp(a, b) : 1;
+        if (*b == '.')
+            b++;
+        else if (*b)
+            return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,83 @@
+/*
+ * util.h - library-private helpers: strings, growable buffers, string
+ * vectors, safe XML parsing, atomic file output.
+ */
+#ifndef PS_UTIL_H
+#define PS_UTIL_H
+
+#include "patchseq.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define PS_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A parse error from a module, turned into a finding by the caller,
+ * which knows the file and member. */
+typedef struct ps_err {
+    ps_finding_code code; /* PS_F_UNREADABLE_PACKAGE, PS_F_UNSAFE_INPUT, ... */
+    unsigned line;        /* 1-based line in the parsed document, 0 = none */
+    char msg[512];        /* sentence without file/member, e.g. "not well-formed XML: ..." */
+} ps_err;
+
+void ps_err_set(ps_err *e, ps_finding_code code, unsigned line, const char *fmt, ...)
+    PS_PRINTF(4, 5);
+
+/* Strings.  All allocation failures return NULL / -1. */
+char *ps_strdup(const char *s);           /* NULL in, NULL out */
+char *ps_strndup(const char *s, size_t n);
+char *ps_asprintf(const char *fmt, ...) PS_PRINTF(1, 2);
+char *ps_vasprintf(const char *fmt, va_list ap) PS_PRINTF(1, 0);
+bool ps_streq_ci(const char *a, const char *b);
+bool ps_has_suffix_ci(const char *s, const char *suffix);
+bool ps_has_prefix_ci(const char *s, const char *prefix);
+/* Replaces *dst by a copy of src (freeing the old value).  -1 on OOM. */
+int ps_set_str(char **dst, const char *src);
+/* Frees *p and sets it to NULL. */
+void ps_free_ptr(void *pp);
+/* Normalises "4474419", "kb4474419", "KB4474419" to "KB4474419"; NULL when
+ * the text is not a KB number. */
+char *ps_kb_normalize(const char *s);
+/* The basename of a '/'-separated path (pointer into s). */
+const char *ps_basename(const char *s);
+
+/* Growable byte buffer with a hard maximum (0 = no maximum). */
+typedef struct ps_buf {
+    char *data;   /* always NUL-terminated when non-NULL */
+    size_t len;
+    size_t cap;
+    size_t max;
+} ps_buf;
+
+int ps_buf_append(ps_buf *b, const void *data, size_t len); /* -1 OOM, -2 over max */
+int ps_buf_puts(ps_buf *b, const char *s);
+int ps_buf_printf(ps_buf *b, const char *fmt, ...) PS_PRINTF(2, 3);
+void ps_buf_free(ps_buf *b);
+/* Hands the data to the caller (who frees it) and resets the buffer. */
+char *ps_buf_steal(ps_buf *b, size_t *len);
+
+/* String vectors: (char **v, size_t n) pairs. */
+int ps_strv_push(char ***v, size_t *n, const char *s);
+bool ps_strv_contains(char *const *v, size_t n, const char *s);
+void ps_strv_free(char ***v, size_t *n);
+
+/*
+ * Parses an XML document from memory with libxml2: no network, no DTD
+ * loading, no entity substitution, a size cap.  A document with a DOCTYPE
+ * is refused (PS_F_UNSAFE_INPUT).  On error returns NULL and fills err with
+ * the line.  The returned pointer is an xmlDocPtr (void * here so that
+ * this header does not pull in libxml2).
+ */
+void *ps_xml_parse(const void *data, size_t len, size_t max_bytes, ps_err *err);
+void ps_xml_free(void *doc);
+
+/*
+ * Writes data to path atomically: a temporary file in the same folder,
+ * fsync, rename.  On failure nothing is left behind; returns -1 and fills err.
+ */
+int ps_write_atomic(const char *path, const void *data, size_t len, char *err, size_t errlen);
+
+/* Lower-case hex of n bytes into out (2n+1 bytes). */
+void ps_hex(const unsigned char *bytes, size_t n, char *out);
+
+#endif /* PS_UTIL_H */
