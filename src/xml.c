@@ -12,6 +12,9 @@
 struct guard {
     int doctype;
     unsigned line;
+    int have_error;      /* the first error is the most specific one */
+    unsigned err_line;
+    char err_msg[400];
 };
 
 static void on_internal_subset(void *ctx, const xmlChar *name, const xmlChar *eid,
@@ -30,6 +33,20 @@ static void on_internal_subset(void *ctx, const xmlChar *name, const xmlChar *ei
     xmlStopParser(ctxt);
 }
 
+static void copy_msg(char *dst, size_t n, const char *src);
+
+static void on_error(void *ctx, xmlErrorPtr e)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    struct guard *g = ctxt ? ctxt->_private : NULL;
+
+    if (g == NULL || e == NULL || g->have_error || e->level < XML_ERR_ERROR)
+        return;
+    g->have_error = 1;
+    g->err_line = e->line > 0 ? (unsigned)e->line : 0;
+    copy_msg(g->err_msg, sizeof g->err_msg, e->message);
+}
+
 /* libxml2 messages end with a newline; keep one line. */
 static void copy_msg(char *dst, size_t n, const char *src)
 {
@@ -45,7 +62,7 @@ void *ps_xml_parse(const void *data, size_t len, size_t max_bytes, ps_err *err)
 {
     xmlParserCtxtPtr ctxt = NULL;
     xmlDocPtr doc = NULL;
-    struct guard g = {0, 0};
+    struct guard g;
     const int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
 
     if (max_bytes && len > max_bytes) {
@@ -61,6 +78,7 @@ void *ps_xml_parse(const void *data, size_t len, size_t max_bytes, ps_err *err)
         ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "empty XML document");
         return NULL;
     }
+    memset(&g, 0, sizeof g);
     ctxt = xmlNewParserCtxt();
     if (ctxt == NULL) {
         ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "out of memory");
@@ -71,6 +89,7 @@ void *ps_xml_parse(const void *data, size_t len, size_t max_bytes, ps_err *err)
     ctxt->sax->externalSubset = NULL;
     ctxt->sax->resolveEntity = NULL;
     ctxt->sax->entityDecl = NULL;
+    ctxt->sax->serror = on_error;
     doc = xmlCtxtReadMemory(ctxt, data, (int)len, NULL, NULL, opts);
     if (g.doctype) {
         ps_err_set(err, PS_F_UNSAFE_INPUT, g.line,
@@ -79,12 +98,13 @@ void *ps_xml_parse(const void *data, size_t len, size_t max_bytes, ps_err *err)
             xmlFreeDoc(doc);
         doc = NULL;
     } else if (doc == NULL || !ctxt->wellFormed) {
-        const xmlError *e = xmlCtxtGetLastError(ctxt);
-        char m[400];
+        if (!g.have_error) {
+            const xmlError *e = xmlCtxtGetLastError(ctxt);
 
-        copy_msg(m, sizeof m, e ? e->message : NULL);
-        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, e ? (unsigned)e->line : 0,
-                   "not well-formed XML: %s", m);
+            copy_msg(g.err_msg, sizeof g.err_msg, e ? e->message : NULL);
+            g.err_line = e && e->line > 0 ? (unsigned)e->line : 0;
+        }
+        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, g.err_line, "not well-formed XML: %s", g.err_msg);
         if (doc != NULL)
             xmlFreeDoc(doc);
         doc = NULL;

@@ -1,0 +1,263 @@
+/*
+ * test_util.c - strings, versions, buffers, the XML guard, atomic writes,
+ * and the finding table.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+static void test_version_cmp(void **state)
+{
+    (void)state;
+    assert_int_equal(ps_version_cmp("6.0.6003.20484", "6.0.6003.20484"), 0);
+    assert_true(ps_version_cmp("6.0.6002.18005", "6.0.6003.20489") < 0);
+    assert_true(ps_version_cmp("6.0.6003.20654", "6.0.6003.20489") > 0);
+    assert_true(ps_version_cmp("6.0.10.0", "6.0.9.0") > 0); /* numeric, not lexical */
+    assert_int_equal(ps_version_cmp("6.0", "6.0.0.0"), 0);  /* missing parts are 0 */
+    assert_true(ps_version_cmp("6.1", "6.0.9999.9999") > 0);
+    assert_true(ps_version_cmp(NULL, "1") < 0);
+    assert_true(ps_version_cmp("1", NULL) > 0);
+    assert_int_equal(ps_version_cmp(NULL, NULL), 0);
+}
+
+static void test_kb_normalize(void **state)
+{
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"KB4474419", "KB4474419"}, {"kb4474419", "KB4474419"}, {"4474419", "KB4474419"},
+        {" KB4474419 ", "KB4474419"}, {"KB4474419_BF", NULL},   {"KB12", NULL},
+        {"KB123456789", NULL},      {"KB", NULL},               {"", NULL},
+        {"Package_for_KB4474419", NULL},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < PS_ARRAY_LEN(cases); i++) {
+        char *r = ps_kb_normalize(cases[i].in);
+
+        if (cases[i].out == NULL) {
+            if (r != NULL)
+                fail_msg("'%s' gave '%s', expected NULL", cases[i].in, r);
+        } else {
+            assert_non_null(r);
+            assert_string_equal(r, cases[i].out);
+        }
+        free(r);
+    }
+    assert_null(ps_kb_normalize(NULL));
+}
+
+static void test_strings(void **state)
+{
+    char *s = NULL;
+
+    (void)state;
+    assert_true(ps_streq_ci("WSUSSCAN.cab", "wsusscan.CAB"));
+    assert_false(ps_streq_ci("WSUSSCAN.cab", "WSUSSCAN.ca"));
+    assert_true(ps_has_suffix_ci("x-pkgProperties.txt", "-PKGPROPERTIES.TXT"));
+    assert_false(ps_has_suffix_ci("txt", "-pkgproperties.txt"));
+    assert_true(ps_has_prefix_ci("Windows6.0-KB1", "windows6.0-"));
+    assert_false(ps_has_prefix_ci("Win", "windows"));
+    assert_string_equal(ps_basename("a/b/c.msu"), "c.msu");
+    assert_string_equal(ps_basename("c.msu"), "c.msu");
+    assert_int_equal(ps_set_str(&s, "one"), 0);
+    assert_int_equal(ps_set_str(&s, "two"), 0);
+    assert_string_equal(s, "two");
+    assert_int_equal(ps_set_str(&s, NULL), 0);
+    assert_null(s);
+    s = ps_asprintf("%s-%d", "KB", 7);
+    assert_string_equal(s, "KB-7");
+    ps_free_ptr(&s);
+    assert_null(s);
+}
+
+static void test_buf(void **state)
+{
+    ps_buf b = {0};
+    size_t len;
+    char *d;
+
+    (void)state;
+    assert_int_equal(ps_buf_puts(&b, "abc"), 0);
+    assert_int_equal(ps_buf_printf(&b, "-%03d", 7), 0);
+    assert_string_equal(b.data, "abc-007");
+    b.max = 8;
+    assert_int_equal(ps_buf_puts(&b, "x"), 0);
+    assert_int_equal(ps_buf_puts(&b, "y"), -2); /* over the maximum */
+    assert_string_equal(b.data, "abc-007x");
+    d = ps_buf_steal(&b, &len);
+    assert_int_equal(len, 8);
+    assert_string_equal(d, "abc-007x");
+    assert_null(b.data);
+    free(d);
+    ps_buf_free(&b);
+}
+
+static void test_strv(void **state)
+{
+    char **v = NULL;
+    size_t n = 0;
+
+    (void)state;
+    assert_int_equal(ps_strv_push(&v, &n, "KB1"), 0);
+    assert_int_equal(ps_strv_push(&v, &n, "KB2"), 0);
+    assert_int_equal(n, 2);
+    assert_true(ps_strv_contains(v, n, "KB2"));
+    assert_false(ps_strv_contains(v, n, "KB3"));
+    ps_strv_free(&v, &n);
+    assert_null(v);
+    assert_int_equal(n, 0);
+}
+
+static void test_xml_guard(void **state)
+{
+    static const char good[] = "\xef\xbb\xbf<?xml version=\"1.0\"?>\n<a><b/></a>\n";
+    static const char broken[] = "<?xml version=\"1.0\"?>\n<a>\n<b>\n</a>\n";
+    static const char doctype[] = "<?xml version=\"1.0\"?>\n<!DOCTYPE a [\n<!ENTITY x \"y\">\n]>\n<a>&x;</a>\n";
+    static const char bomb[] =
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [<!ENTITY lol \"lol\">"
+        "<!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">"
+        "<!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">]>"
+        "<lolz>&lol3;</lolz>";
+    static const char external[] =
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE a SYSTEM \"http://example.invalid/a.dtd\">\n<a/>\n";
+    ps_err e;
+    void *doc;
+
+    (void)state;
+    doc = ps_xml_parse(good, sizeof good - 1, 1024, &e);
+    assert_non_null(doc);
+    ps_xml_free(doc);
+
+    memset(&e, 0, sizeof e);
+    assert_null(ps_xml_parse(broken, sizeof broken - 1, 1024, &e));
+    assert_int_equal(e.code, PS_F_UNREADABLE_PACKAGE);
+    assert_int_equal(e.line, 4);
+    assert_string_equal(e.msg, "not well-formed XML: Opening and ending tag mismatch: b line 3 and a");
+
+    memset(&e, 0, sizeof e);
+    assert_null(ps_xml_parse(doctype, sizeof doctype - 1, 1024, &e));
+    assert_int_equal(e.code, PS_F_UNSAFE_INPUT);
+    assert_int_equal(e.line, 2);
+    assert_string_equal(e.msg, "document type declaration (DOCTYPE) refused: real manifests carry none");
+
+    memset(&e, 0, sizeof e);
+    assert_null(ps_xml_parse(bomb, sizeof bomb - 1, 4096, &e));
+    assert_int_equal(e.code, PS_F_UNSAFE_INPUT);
+
+    memset(&e, 0, sizeof e);
+    assert_null(ps_xml_parse(external, sizeof external - 1, 4096, &e));
+    assert_int_equal(e.code, PS_F_UNSAFE_INPUT);
+
+    memset(&e, 0, sizeof e);
+    assert_null(ps_xml_parse(good, sizeof good - 1, 10, &e));
+    assert_int_equal(e.code, PS_F_UNSAFE_INPUT);
+    assert_string_equal(e.msg, "XML document of 37 bytes exceeds the limit of 10 bytes");
+
+    memset(&e, 0, sizeof e);
+    assert_null(ps_xml_parse("", 0, 10, &e));
+    assert_int_equal(e.code, PS_F_UNREADABLE_PACKAGE);
+    assert_string_equal(e.msg, "empty XML document");
+}
+
+static int count_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    int n = 0;
+
+    assert_non_null(d);
+    while ((de = readdir(d)) != NULL)
+        n += de->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+
+static void test_write_atomic(void **state)
+{
+    char dir[] = "/tmp/ps-util-XXXXXX";
+    char path[64], err[256] = "";
+    struct stat st;
+    FILE *f;
+    char got[16] = "";
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/out.json", dir);
+    assert_int_equal(ps_write_atomic(path, "{\"a\":1}\n", 8, err, sizeof err), 0);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_size, 8);
+    f = fopen(path, "r");
+    assert_non_null(f);
+    assert_non_null(fgets(got, sizeof got, f));
+    fclose(f);
+    assert_string_equal(got, "{\"a\":1}\n");
+    assert_int_equal(count_entries(dir), 1); /* no temporary file left */
+
+    /* a folder in the way: the rename fails, nothing is left behind */
+    snprintf(path, sizeof path, "%s/sub", dir);
+    assert_int_equal(mkdir(path, 0755), 0);
+    assert_int_equal(ps_write_atomic(path, "x", 1, err, sizeof err), -1);
+    assert_non_null(strstr(err, "cannot rename into place"));
+    assert_int_equal(count_entries(dir), 2);
+    rmdir(path);
+    snprintf(path, sizeof path, "%s/out.json", dir);
+    unlink(path);
+    assert_int_equal(ps_write_atomic("/nonexistent-dir/x.json", "x", 1, err, sizeof err), -1);
+    assert_non_null(strstr(err, "/nonexistent-dir/x.json: cannot create a temporary file"));
+    rmdir(dir);
+}
+
+static void test_findings(void **state)
+{
+    ps_findings f = {0};
+    ps_where w = {.file = "b.msu", .member = "x.cab/update.mum", .line = 3, .arch = PS_ARCH_X64,
+                  .kb = "KB1"};
+
+    (void)state;
+    assert_string_equal(ps_finding_code_name(PS_F_MISSING_PREREQUISITE), "missing-prerequisite");
+    assert_int_equal(ps_finding_code_severity(PS_F_SUPERSEDED), PS_SEV_WARNING);
+    assert_int_equal(ps_finding_code_severity(PS_F_FOREIGN_FILE), PS_SEV_INFO);
+    assert_int_equal(ps_finding_code_severity(PS_F_UNSAFE_INPUT), PS_SEV_ERROR);
+    assert_int_equal(ps_findings_max_severity(&f), -1);
+    assert_int_equal(ps_findings_add(&f, PS_F_FOREIGN_FILE, &(ps_where){.file = "c.txt"}, "not a package"), 0);
+    assert_int_equal(ps_findings_add(&f, PS_F_UNREADABLE_PACKAGE, &w, "bad %s", "xml"), 0);
+    assert_int_equal(ps_findings_add(&f, PS_F_DUPLICATE, NULL, "dup"), 0);
+    assert_int_equal(ps_findings_max_severity(&f), PS_SEV_ERROR);
+    assert_int_equal(ps_findings_count_code(&f, PS_F_DUPLICATE), 1);
+    ps_findings_sort(&f);
+    assert_null(f.items[0].file); /* no file sorts first */
+    assert_string_equal(f.items[1].file, "b.msu");
+    assert_string_equal(f.items[1].message, "bad xml");
+    assert_string_equal(f.items[1].member, "x.cab/update.mum");
+    assert_int_equal(f.items[1].line, 3);
+    assert_int_equal(f.items[1].arch, PS_ARCH_X64);
+    assert_string_equal(f.items[2].file, "c.txt");
+    ps_findings_free(&f);
+    assert_int_equal(f.count, 0);
+    assert_string_equal(ps_arch_name(ps_arch_parse("AMD64")), "x64");
+    assert_int_equal(ps_arch_parse("wow64"), PS_ARCH_NONE);
+    assert_null(ps_arch_name(PS_ARCH_NONE));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_version_cmp), cmocka_unit_test(test_kb_normalize),
+        cmocka_unit_test(test_strings),     cmocka_unit_test(test_buf),
+        cmocka_unit_test(test_strv),        cmocka_unit_test(test_xml_guard),
+        cmocka_unit_test(test_write_atomic), cmocka_unit_test(test_findings),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
