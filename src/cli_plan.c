@@ -1,0 +1,329 @@
+/*
+ * cli_plan.c - `patchseq plan` and `patchseq explain`: options, knowledge,
+ * bundle, then the planner and a renderer.  (`validate` is a placeholder.)
+ */
+#include "cli.h"
+#include "kb.h"
+#include "plan.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char plan_usage[] =
+    "usage: patchseq plan [OPTIONS] PATH...\n"
+    "\n"
+    "Computes a safe install order for the packages under PATH (files or\n"
+    "folders), per OS and architecture, with the reboots it needs and why.\n"
+    "\n"
+    "options:\n"
+    "  --arch ARCH         x86, x64 or ia64; repeat for several (default: all)\n"
+    "  --format FORMAT     text (default), json, md, dot\n"
+    "  --installed FILE    what the machine already has (not in this version)\n"
+    "  --rules DIR         the knowledge dir (rules/ and manifests/)\n"
+    "  --keep-superseded   keep superseded packages in the plan\n"
+    "  --window MINUTES    split the plan into maintenance windows (not in this version)\n"
+    "  -o, --output FILE   write to FILE (atomically) instead of standard output\n"
+    "  -h, --help          show this help\n"
+    "\n"
+    "exit status: 0 planned, no error finding; 1 planned, with error findings\n"
+    "(the plan leaves out what it cannot place); 2 usage error or unusable path.\n";
+
+static const char explain_usage[] =
+    "usage: patchseq explain [OPTIONS] KB PATH...\n"
+    "\n"
+    "Says why KB is where it is in the plan of each architecture, or why it\n"
+    "was skipped: every edge into and out of it, with its reason and where\n"
+    "the fact comes from, and its supersedence decision.\n"
+    "\n"
+    "options:\n"
+    "  --arch ARCH         x86, x64 or ia64; repeat for several (default: all)\n"
+    "  --rules DIR         the knowledge dir (rules/ and manifests/)\n"
+    "  --keep-superseded   keep superseded packages in the plan\n"
+    "  -o, --output FILE   write to FILE (atomically) instead of standard output\n"
+    "  -h, --help          show this help\n"
+    "\n"
+    "exit status: 0 explained; 1 KB is not in the bundle; 2 usage error.\n";
+
+typedef struct plan_ctx {
+    const char *cmd;         /* "plan" or "explain" */
+    const char *format;
+    const char *rules;
+    const char *outpath;
+    ps_plan_opts opts;
+    ps_bundle bundle;
+    ps_findings f;
+    ps_kb kb;
+    ps_plan plan;
+    int first_arg;           /* argv index of the first operand */
+} plan_ctx;
+
+static void ctx_free(plan_ctx *c)
+{
+    ps_plan_free(&c->plan);
+    ps_kb_free(&c->kb);
+    ps_bundle_free(&c->bundle);
+    ps_findings_free(&c->f);
+}
+
+/* Parses the options shared by plan and explain.  Returns -1 to go on, or
+ * the exit code. */
+static int parse_options(ps_cli *cli, plan_ctx *c, int argc, char **argv, const char *usage)
+{
+    static const struct option longopts[] = {
+        {"arch", required_argument, NULL, 'a'},
+        {"format", required_argument, NULL, 'f'},
+        {"installed", required_argument, NULL, 'i'},
+        {"rules", required_argument, NULL, 'r'},
+        {"keep-superseded", no_argument, NULL, 'k'},
+        {"window", required_argument, NULL, 'w'},
+        {"output", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int ch;
+    bool is_plan = strcmp(c->cmd, "plan") == 0;
+
+    optind = 0;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'a': {
+            ps_arch a = ps_arch_parse(optarg);
+
+            if (a == PS_ARCH_NONE || strcmp(optarg, "amd64") == 0) {
+                fprintf(cli->err, "patchseq %s: unknown architecture '%s' (x86, x64, ia64)\n",
+                        c->cmd, optarg);
+                return 2;
+            }
+            c->opts.arch_mask |= PS_ARCH_BIT(a);
+            break;
+        }
+        case 'f':
+            if (!is_plan)
+                goto bad;
+            if (strcmp(optarg, "cmd") == 0 || strcmp(optarg, "ps1") == 0) {
+                fprintf(cli->err, "patchseq: --format %s is not available in this version\n",
+                        optarg);
+                return 2;
+            }
+            if (!ps_plan_format_known(optarg)) {
+                fprintf(cli->err, "patchseq plan: unknown format '%s' (text, json, md, dot)\n",
+                        optarg);
+                return 2;
+            }
+            c->format = optarg;
+            break;
+        case 'i':
+            if (!is_plan)
+                goto bad;
+            fputs("patchseq: --installed is not available in this version\n", cli->err);
+            return 2;
+        case 'w':
+            if (!is_plan)
+                goto bad;
+            fputs("patchseq: --window is not available in this version\n", cli->err);
+            return 2;
+        case 'r':
+            c->rules = optarg;
+            break;
+        case 'k':
+            c->opts.keep_superseded = 1;
+            break;
+        case 'o':
+            c->outpath = optarg;
+            break;
+        case 'h':
+            fputs(usage, cli->out);
+            return 0;
+        default:
+            goto bad;
+        }
+    }
+    c->first_arg = optind;
+    return -1;
+bad:
+    fprintf(cli->err, "patchseq %s: bad option '%s'\n%s", c->cmd, argv[optind - 1], usage);
+    return 2;
+}
+
+/* Copies the findings of the knowledge base into the command's findings. */
+static int add_kb_findings(ps_findings *to, const ps_findings *from)
+{
+    for (size_t i = 0; i < from->count; i++) {
+        const ps_finding *it = &from->items[i];
+        ps_where w = {it->file, it->member, it->line, it->arch, it->os, it->kb};
+
+        if (ps_findings_add(to, it->code, &w, "%s", it->message) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* --arch limits the findings too: drops those about other architectures. */
+static void filter_findings(ps_findings *f, unsigned mask)
+{
+    size_t j = 0;
+
+    if (mask == 0)
+        return;
+    for (size_t i = 0; i < f->count; i++) {
+        ps_finding *it = &f->items[i];
+
+        if (it->arch == PS_ARCH_NONE || (mask & PS_ARCH_BIT(it->arch))) {
+            f->items[j++] = *it;
+            continue;
+        }
+        free(it->os);
+        free(it->kb);
+        free(it->file);
+        free(it->member);
+        free(it->message);
+    }
+    f->count = j;
+}
+
+/* Knowledge, bundle, plan.  Returns 0, or the exit code (2). */
+static int build_plan(ps_cli *cli, plan_ctx *c, char **paths, int npaths)
+{
+    ps_read_opts ropts;
+    ps_findings kbf = {0};
+    char msg[1024] = "";
+    int r;
+
+    r = ps_kb_load(&c->kb, c->rules ? c->rules : ps_kb_default_dir(), &kbf, msg, sizeof msg);
+    if (r < 0) {
+        fprintf(cli->err, "patchseq %s: %s\n", c->cmd, msg[0] ? msg : "no knowledge base");
+        ps_findings_free(&kbf);
+        return 2;
+    }
+    r = add_kb_findings(&c->f, &kbf);
+    ps_findings_free(&kbf);
+    if (r != 0)
+        goto oom;
+    ps_read_opts_default(&ropts);
+    if ((r = ps_cli_read_bundle(cli, &c->bundle, paths, npaths, &ropts, &c->f)) != 0)
+        return r;
+    if (ps_plan_build(&c->plan, &c->bundle, &c->kb, &c->opts, &c->f) != 0)
+        goto oom;
+    filter_findings(&c->f, c->opts.arch_mask);
+    ps_findings_sort(&c->f);
+    return 0;
+oom:
+    fprintf(cli->err, "patchseq %s: out of memory\n", c->cmd);
+    return 2;
+}
+
+int ps_cmd_plan(ps_cli *cli, int argc, char **argv)
+{
+    plan_ctx c;
+    char *doc = NULL;
+    size_t len = 0;
+    int rc;
+
+    memset(&c, 0, sizeof c);
+    c.cmd = "plan";
+    c.format = "text";
+    ps_plan_opts_default(&c.opts);
+    if ((rc = parse_options(cli, &c, argc, argv, plan_usage)) >= 0)
+        goto out;
+    if (c.first_arg >= argc) {
+        fprintf(cli->err, "patchseq plan: no PATH given\n%s", plan_usage);
+        rc = 2;
+        goto out;
+    }
+    if ((rc = build_plan(cli, &c, argv + c.first_arg, argc - c.first_arg)) != 0)
+        goto out;
+    doc = ps_plan_render(c.format, &c.plan, &c.f, &len);
+    if (doc == NULL) {
+        fprintf(cli->err, "patchseq plan: out of memory\n");
+        rc = 2;
+        goto out;
+    }
+    if (strcmp(c.format, "dot") == 0) { /* dot has no room for findings */
+        ps_buf b = {0};
+
+        ps_findings_render_text(&b, &c.f);
+        if (b.data)
+            fputs(b.data, cli->err);
+        ps_buf_free(&b);
+    }
+    rc = ps_cli_emit(cli, c.outpath, doc, len);
+    if (rc == 0)
+        rc = ps_cli_exit_code(&c.f, 0);
+out:
+    free(doc);
+    ctx_free(&c);
+    return rc;
+}
+
+int ps_cmd_explain(ps_cli *cli, int argc, char **argv)
+{
+    plan_ctx c;
+    char *doc = NULL, *kb = NULL;
+    ps_buf b = {0};
+    size_t len = 0, found = 0;
+    int rc;
+
+    memset(&c, 0, sizeof c);
+    c.cmd = "explain";
+    ps_plan_opts_default(&c.opts);
+    if ((rc = parse_options(cli, &c, argc, argv, explain_usage)) >= 0)
+        goto out;
+    if (argc - c.first_arg < 2) {
+        fprintf(cli->err, "patchseq explain: give a KB and at least one PATH\n%s", explain_usage);
+        rc = 2;
+        goto out;
+    }
+    kb = ps_kb_normalize(argv[c.first_arg]);
+    if (kb == NULL) {
+        fprintf(cli->err, "patchseq explain: '%s' is not a KB number\n", argv[c.first_arg]);
+        rc = 2;
+        goto out;
+    }
+    if ((rc = build_plan(cli, &c, argv + c.first_arg + 1, argc - c.first_arg - 1)) != 0)
+        goto out;
+    doc = ps_plan_explain(&c.plan, kb, &len, &found);
+    if (doc == NULL)
+        goto oom;
+    if (found == 0) {
+        fprintf(cli->err, "patchseq explain: %s is not in the bundle%s\n", kb,
+                c.opts.arch_mask ? " for the architectures asked" : "");
+        rc = 1;
+        goto out;
+    }
+    if (ps_buf_puts(&b, doc) != 0)
+        goto oom;
+    for (size_t i = 0, n = 0; i < c.f.count; i++) {
+        const ps_finding *it = &c.f.items[i];
+        ps_findings one = {(ps_finding *)it, 1, 1};
+
+        if (it->kb == NULL || !ps_streq_ci(it->kb, kb))
+            continue;
+        ps_buf_puts(&b, n++ ? "  " : "\nfindings:\n  ");
+        ps_findings_render_text(&b, &one);
+    }
+    free(doc);
+    doc = ps_buf_steal(&b, &len);
+    if (doc == NULL)
+        goto oom;
+    rc = ps_cli_emit(cli, c.outpath, doc, len);
+    goto out;
+oom:
+    fprintf(cli->err, "patchseq explain: out of memory\n");
+    rc = 2;
+out:
+    free(doc);
+    free(kb);
+    ps_buf_free(&b);
+    ctx_free(&c);
+    return rc;
+}
+
+int ps_cmd_validate(ps_cli *cli, int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    fputs("patchseq: validate: not available yet\n", cli->err);
+    return 2;
+}

@@ -1,0 +1,59 @@
+/*
+ * inventory.h - what a machine already has (`--installed FILE`).
+ *
+ * Accepted as they come off a machine, recognised by their content (never
+ * by the file name):
+ *   - `systeminfo /fo csv`: the "OS Version", "System Type" and "Hotfix(s)"
+ *     columns ("3 Hotfix(s) Installed.,[01]: KB4493730,[02]: ...");
+ *   - `wmic qfe list full /format:csv`: header starting with "Node", a
+ *     "HotFixID" column;
+ *   - `Get-HotFix | Export-Csv`: optional "#TYPE ..." line, a "HotFixID"
+ *     column;
+ *   - a plain list of KB numbers, one a line ("KB4474419" or "4474419"),
+ *     with blank lines and '#' comments.
+ * CSV is read as RFC 4180 (quoted fields, doubled quotes, commas and line
+ * breaks inside quotes, CRLF or LF).  Text is UTF-8 with or without a BOM,
+ * or UTF-16LE/BE with a BOM; without a BOM, bytes above 0x7F are accepted
+ * as they are (legacy code pages), since only ASCII values are used.
+ * Column names must be the English ones: a localised header is an error.
+ */
+#ifndef PS_INVENTORY_H
+#define PS_INVENTORY_H
+
+#include "util.h"
+
+#define PS_INVENTORY_MAX_BYTES (16u * 1024u * 1024u) /* file size */
+#define PS_INVENTORY_MAX_LINE (64u * 1024u)          /* bytes per line, after decoding */
+#define PS_INVENTORY_MAX_FIELDS 256u                 /* fields per CSV record */
+#define PS_INVENTORY_MAX_KBS 100000u                 /* KB numbers listed (before merging) */
+
+typedef struct ps_inventory {
+    char **kbs;        /* normalised "KB4474419", sorted by number, unique */
+    size_t n_kbs;
+    char *os_version;  /* "6.0.6003" from systeminfo's OS Version, or NULL */
+    char *os_build;    /* major.minor.build when known ("6.0.6003"), or NULL */
+    ps_arch arch;      /* from systeminfo's System Type, or PS_ARCH_NONE */
+    const char *format; /* static: "systeminfo", "wmic-qfe", "get-hotfix", "kb-list" */
+} ps_inventory;
+
+/*
+ * Parses an inventory held in memory.  Returns 0 and fills out (owned by
+ * the caller, released with ps_inventory_free), or -1 with err set: the
+ * 1-based line of the text (0 when about the whole file) and a message
+ * without file name.  Limits are PS_F_UNSAFE_INPUT, other problems
+ * PS_F_UNREADABLE_PACKAGE.
+ */
+int ps_inventory_parse(const void *data, size_t len, ps_inventory *out, ps_err *err);
+
+/*
+ * Reads path (at most PS_INVENTORY_MAX_BYTES) and parses it.  On failure
+ * returns -1 with "PATH:LINE: message" (or "PATH: message") in err.
+ */
+int ps_inventory_load(const char *path, ps_inventory *out, char *err, size_t errlen);
+
+/* 1 when kb ("KB4474419", "kb4474419" or "4474419") is installed, else 0. */
+int ps_inventory_has(const ps_inventory *inv, const char *kb);
+
+void ps_inventory_free(ps_inventory *inv);
+
+#endif /* PS_INVENTORY_H */

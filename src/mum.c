@@ -1,0 +1,527 @@
+/*
+ * mum.c - update.mum and sub-package .mum files (asm.v3), component
+ * manifest member names, and the XML walking helpers the parsers share.
+ */
+#include "parse.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ASM_V3_NS "urn:schemas-microsoft-com:asm.v3"
+#define SERVICING_STACK "Microsoft-Windows-ServicingStack"
+/* Child packages and components of one manifest (real ones: a few dozen). */
+#define MUM_MAX_ITEMS 4096
+
+/* ---- XML helpers -------------------------------------------------- */
+
+static void quiet_error(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
+void *ps_parse_xml_doc(const void *data, size_t len, size_t max_bytes, ps_err *err)
+{
+    /* per-thread settings in libxml2: restored before returning */
+    xmlGenericErrorFunc old_fn = xmlGenericError;
+    void *old_ctx = xmlGenericErrorContext;
+    void *doc;
+
+    xmlSetGenericErrorFunc(NULL, quiet_error);
+    doc = ps_xml_parse(data, len, max_bytes, err);
+    xmlSetGenericErrorFunc(old_ctx, old_fn);
+    return doc;
+}
+
+int ps_node_is(const struct _xmlNode *node, const char *ns, const char *local)
+{
+    const char *href;
+
+    if (node == NULL || node->type != XML_ELEMENT_NODE || node->name == NULL)
+        return 0;
+    if (strcmp((const char *)node->name, local) != 0)
+        return 0;
+    href = node->ns != NULL ? (const char *)node->ns->href : NULL;
+    if (ns == NULL)
+        return href == NULL;
+    return href != NULL && strcmp(href, ns) == 0;
+}
+
+static xmlNode *first_match(const xmlNode *n, const char *ns, const char *local)
+{
+    for (; n != NULL; n = n->next)
+        if (ps_node_is(n, ns, local))
+            return (xmlNode *)n;
+    return NULL;
+}
+
+struct _xmlNode *ps_node_child(const struct _xmlNode *parent, const char *ns, const char *local)
+{
+    return parent != NULL ? first_match(parent->children, ns, local) : NULL;
+}
+
+struct _xmlNode *ps_node_next(const struct _xmlNode *node, const char *ns, const char *local)
+{
+    return node != NULL ? first_match(node->next, ns, local) : NULL;
+}
+
+char *ps_node_attr(const struct _xmlNode *node, const char *name)
+{
+    xmlChar *v;
+    char *copy;
+
+    if (node == NULL || node->type != XML_ELEMENT_NODE)
+        return NULL;
+    v = xmlGetNoNsProp(node, (const xmlChar *)name);
+    if (v == NULL)
+        return NULL;
+    copy = ps_strdup((const char *)v);
+    xmlFree(v);
+    return copy;
+}
+
+unsigned ps_node_line(const struct _xmlNode *node)
+{
+    long l = node != NULL ? xmlGetLineNo(node) : -1;
+
+    return l > 0 && (unsigned long)l <= UINT_MAX ? (unsigned)l : 0;
+}
+
+/* ---- identities --------------------------------------------------- */
+
+void ps_identity_free(ps_identity *id)
+{
+    if (id == NULL)
+        return;
+    ps_free_ptr(&id->name);
+    ps_free_ptr(&id->version);
+    ps_free_ptr(&id->arch);
+    ps_free_ptr(&id->language);
+    ps_free_ptr(&id->public_key_token);
+}
+
+int ps_identity_copy(ps_identity *dst, const ps_identity *src)
+{
+    ps_identity t = {0};
+
+    if ((src->name && !(t.name = ps_strdup(src->name))) ||
+        (src->version && !(t.version = ps_strdup(src->version))) ||
+        (src->arch && !(t.arch = ps_strdup(src->arch))) ||
+        (src->language && !(t.language = ps_strdup(src->language))) ||
+        (src->public_key_token && !(t.public_key_token = ps_strdup(src->public_key_token)))) {
+        ps_identity_free(&t);
+        return -1;
+    }
+    *dst = t;
+    return 0;
+}
+
+static int oom(ps_err *err)
+{
+    ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "out of memory");
+    return -1;
+}
+
+/* Reads an attribute into *dst; -1 only on allocation failure. */
+static int get_attr(const xmlNode *node, const char *name, char **dst)
+{
+    xmlChar *v = xmlGetNoNsProp(node, (const xmlChar *)name);
+
+    if (v == NULL)
+        return 0;
+    *dst = ps_strdup((const char *)v);
+    xmlFree(v);
+    return *dst != NULL ? 0 : -1;
+}
+
+int ps_identity_from_node(ps_identity *id, const struct _xmlNode *node, ps_err *err)
+{
+    ps_identity t = {0};
+    int rc = -1;
+
+    if (get_attr(node, "name", &t.name) < 0 || get_attr(node, "version", &t.version) < 0 ||
+        get_attr(node, "processorArchitecture", &t.arch) < 0 ||
+        get_attr(node, "language", &t.language) < 0 ||
+        get_attr(node, "publicKeyToken", &t.public_key_token) < 0) {
+        oom(err);
+        goto out;
+    }
+    if (t.name == NULL || t.name[0] == '\0') {
+        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, ps_node_line(node),
+                   "<assemblyIdentity> has no name attribute");
+        goto out;
+    }
+    if (t.version == NULL || t.version[0] == '\0') {
+        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, ps_node_line(node),
+                   "<assemblyIdentity name=\"%s\"> has no version attribute", t.name);
+        goto out;
+    }
+    *id = t;
+    memset(&t, 0, sizeof t);
+    rc = 0;
+out:
+    ps_identity_free(&t);
+    return rc;
+}
+
+/* ---- update.mum --------------------------------------------------- */
+
+static void lower_ascii(char *s)
+{
+    for (; s != NULL && *s; s++)
+        *s = (char)tolower((unsigned char)*s);
+}
+
+static int all_digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isdigit((unsigned char)s[i]))
+            return 0;
+    return n > 0;
+}
+
+/* "2020-05-01T22:03:26Z" -> "2020-05-01"; *date stays NULL for other
+ * shapes (not an error).  -1 only on allocation failure. */
+static int date_of(const char *ts, char **date)
+{
+    if (ts == NULL || strlen(ts) < 10 || !all_digits(ts, 4) || ts[4] != '-' ||
+        !all_digits(ts + 5, 2) || ts[7] != '-' || !all_digits(ts + 8, 2) ||
+        (ts[10] != '\0' && ts[10] != 'T' && ts[10] != ' '))
+        return 0;
+    *date = ps_strndup(ts, 10);
+    return *date != NULL ? 0 : -1;
+}
+
+/* "6.1.7601.17514" -> "6.1"; *os stays NULL when the version does not
+ * start with two numbers.  -1 only on allocation failure. */
+static int os_of(const char *version, char **os)
+{
+    size_t a, b;
+
+    if (version == NULL)
+        return 0;
+    a = strspn(version, "0123456789");
+    if (a == 0 || a > 5 || version[a] != '.')
+        return 0;
+    b = strspn(version + a + 1, "0123456789");
+    if (b == 0 || b > 5 || (version[a + 1 + b] != '.' && version[a + 1 + b] != '\0'))
+        return 0;
+    *os = ps_strndup(version, a + 1 + b);
+    return *os != NULL ? 0 : -1;
+}
+
+/* "KB4538483" -> "KB4538483"; "KB2999226_BF" -> "KB2999226"; NULL otherwise. */
+static int kb_of(const char *identifier, char **kb)
+{
+    const char *us;
+    char *head;
+
+    *kb = NULL;
+    if (identifier == NULL)
+        return 0;
+    *kb = ps_kb_normalize(identifier);
+    if (*kb != NULL)
+        return 0;
+    us = strchr(identifier, '_');
+    if (us == NULL)
+        return 0;
+    head = ps_strndup(identifier, (size_t)(us - identifier));
+    if (head == NULL)
+        return -1;
+    *kb = ps_kb_normalize(head);
+    free(head);
+    return 0;
+}
+
+void ps_mum_free(ps_mum *m)
+{
+    if (m == NULL)
+        return;
+    ps_identity_free(&m->identity);
+    ps_free_ptr(&m->kb);
+    ps_free_ptr(&m->identifier);
+    ps_free_ptr(&m->release_type);
+    ps_free_ptr(&m->restart);
+    ps_free_ptr(&m->creation_date);
+    ps_free_ptr(&m->installer_version);
+    ps_free_ptr(&m->os);
+    ps_free_ptr(&m->parent_version);
+    ps_strv_free(&m->children, &m->n_children);
+    for (size_t i = 0; i < m->n_components; i++) {
+        free(m->components[i].name);
+        free(m->components[i].version);
+    }
+    ps_free_ptr(&m->components);
+    m->n_components = 0;
+}
+
+const char *ps_mum_component_version(const ps_mum *m, const char *name)
+{
+    for (size_t i = 0; m != NULL && name != NULL && i < m->n_components; i++)
+        if (ps_streq_ci(m->components[i].name, name))
+            return m->components[i].version;
+    return NULL;
+}
+
+/* update/package/assemblyIdentity -> "name~token~arch~lang~version.mum" */
+static int add_child(ps_mum *m, const xmlNode *idnode, ps_err *err)
+{
+    ps_identity id = {0};
+    char *member = NULL;
+    const char *lang;
+    int rc = -1;
+
+    if (m->n_children >= MUM_MAX_ITEMS) {
+        ps_err_set(err, PS_F_UNSAFE_INPUT, ps_node_line(idnode),
+                   "more than %d child packages", MUM_MAX_ITEMS);
+        goto out;
+    }
+    if (ps_identity_from_node(&id, idnode, err) < 0)
+        goto out;
+    lang = id.language != NULL && !ps_streq_ci(id.language, "neutral") ? id.language : "";
+    member = ps_asprintf("%s~%s~%s~%s~%s.mum", id.name,
+                         id.public_key_token ? id.public_key_token : "", id.arch ? id.arch : "",
+                         lang, id.version);
+    if (member == NULL) {
+        oom(err);
+        goto out;
+    }
+    lower_ascii(member);
+    if (ps_strv_push(&m->children, &m->n_children, member) < 0) {
+        oom(err);
+        goto out;
+    }
+    rc = 0;
+out:
+    free(member);
+    ps_identity_free(&id);
+    return rc;
+}
+
+static int add_component(ps_mum *m, const xmlNode *idnode, ps_err *err)
+{
+    ps_identity id = {0};
+    ps_mum_component *grown;
+    int rc = -1;
+
+    if (m->n_components >= MUM_MAX_ITEMS) {
+        ps_err_set(err, PS_F_UNSAFE_INPUT, ps_node_line(idnode),
+                   "more than %d component identities", MUM_MAX_ITEMS);
+        goto out;
+    }
+    if (ps_identity_from_node(&id, idnode, err) < 0)
+        goto out;
+    grown = realloc(m->components, (m->n_components + 1) * sizeof *grown);
+    if (grown == NULL) {
+        oom(err);
+        goto out;
+    }
+    m->components = grown;
+    m->components[m->n_components].name = id.name;
+    m->components[m->n_components].version = id.version;
+    m->n_components++;
+    id.name = NULL;
+    id.version = NULL;
+    rc = 0;
+out:
+    ps_identity_free(&id);
+    return rc;
+}
+
+/* Every assemblyIdentity directly under parent, through fn. */
+static int each_identity(ps_mum *m, const xmlNode *parent,
+                         int (*fn)(ps_mum *, const xmlNode *, ps_err *), ps_err *err)
+{
+    for (xmlNode *id = ps_node_child(parent, ASM_V3_NS, "assemblyIdentity"); id != NULL;
+         id = ps_node_next(id, ASM_V3_NS, "assemblyIdentity"))
+        if (fn(m, id, err) < 0)
+            return -1;
+    return 0;
+}
+
+/* One package/update element: child packages and component identities. */
+static int read_update(ps_mum *m, const xmlNode *update, ps_err *err)
+{
+    for (xmlNode *c = update->children; c != NULL; c = c->next) {
+        if (ps_node_is(c, ASM_V3_NS, "package")) {
+            if (each_identity(m, c, add_child, err) < 0)
+                return -1;
+        } else if (ps_node_is(c, ASM_V3_NS, "component")) {
+            if (each_identity(m, c, add_component, err) < 0)
+                return -1;
+        } else if (ps_node_is(c, ASM_V3_NS, "applicable")) {
+            for (xmlNode *u = ps_node_child(c, ASM_V3_NS, "updateComponent"); u != NULL;
+                 u = ps_node_next(u, ASM_V3_NS, "updateComponent"))
+                if (each_identity(m, u, add_component, err) < 0)
+                    return -1;
+        }
+    }
+    return 0;
+}
+
+static int read_package(ps_mum *m, const xmlNode *pkg, ps_err *err)
+{
+    xmlNode *parent, *n;
+
+    if (get_attr(pkg, "identifier", &m->identifier) < 0 ||
+        get_attr(pkg, "releaseType", &m->release_type) < 0 ||
+        get_attr(pkg, "restart", &m->restart) < 0 || kb_of(m->identifier, &m->kb) < 0)
+        return oom(err);
+
+    parent = ps_node_child(pkg, ASM_V3_NS, "parent");
+    n = ps_node_child(parent, ASM_V3_NS, "assemblyIdentity");
+    if (n != NULL) {
+        if (get_attr(n, "version", &m->parent_version) < 0 ||
+            os_of(m->parent_version, &m->os) < 0)
+            return oom(err);
+    }
+
+    for (n = ps_node_child(pkg, ASM_V3_NS, "installerAssembly"); n != NULL;
+         n = ps_node_next(n, ASM_V3_NS, "installerAssembly")) {
+        char *name = NULL;
+
+        if (get_attr(n, "name", &name) < 0)
+            return oom(err);
+        if (ps_streq_ci(name, SERVICING_STACK)) {
+            free(name);
+            if (get_attr(n, "version", &m->installer_version) < 0)
+                return oom(err);
+            break;
+        }
+        free(name);
+    }
+
+    for (n = ps_node_child(pkg, ASM_V3_NS, "update"); n != NULL;
+         n = ps_node_next(n, ASM_V3_NS, "update"))
+        if (read_update(m, n, err) < 0)
+            return -1;
+    return 0;
+}
+
+int ps_mum_parse(const void *data, size_t len, size_t max_bytes, ps_mum *out, ps_err *err)
+{
+    xmlDoc *doc = NULL;
+    xmlNode *root, *n;
+    char *ts = NULL;
+    ps_mum m = {0};
+    int rc = -1;
+
+    memset(out, 0, sizeof *out);
+    doc = ps_parse_xml_doc(data, len, max_bytes, err);
+    if (doc == NULL)
+        goto out;
+    root = xmlDocGetRootElement(doc);
+    if (!ps_node_is(root, ASM_V3_NS, "assembly")) {
+        const char *href = root && root->ns ? (const char *)root->ns->href : NULL;
+
+        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, ps_node_line(root),
+                   "root element is <%s>%s%s%s, expected <assembly> in namespace \"" ASM_V3_NS
+                   "\"",
+                   root ? (const char *)root->name : "", href ? " in namespace \"" : " without namespace",
+                   href ? href : "", href ? "\"" : "");
+        goto out;
+    }
+    n = ps_node_child(root, ASM_V3_NS, "assemblyIdentity");
+    if (n == NULL) {
+        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, ps_node_line(root),
+                   "<assembly> has no <assemblyIdentity>");
+        goto out;
+    }
+    if (ps_identity_from_node(&m.identity, n, err) < 0)
+        goto out;
+    if (get_attr(root, "creationTimeStamp", &ts) < 0 || date_of(ts, &m.creation_date) < 0) {
+        oom(err);
+        goto out;
+    }
+    n = ps_node_child(root, ASM_V3_NS, "package");
+    if (n != NULL && read_package(&m, n, err) < 0)
+        goto out;
+    *out = m;
+    memset(&m, 0, sizeof m);
+    rc = 0;
+out:
+    free(ts);
+    ps_mum_free(&m);
+    ps_xml_free(doc);
+    return rc;
+}
+
+/* ---- component manifest member names ------------------------------ */
+
+static int is_hex(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isxdigit((unsigned char)s[i]))
+            return 0;
+    return n > 0;
+}
+
+static int is_version(const char *s, size_t n)
+{
+    int digits = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (isdigit((unsigned char)s[i]))
+            digits = 1;
+        else if (s[i] == '.' && digits && i + 1 < n)
+            digits = 0;
+        else
+            return 0;
+    }
+    return digits;
+}
+
+/* Position of the last '_' in s[0..n), or -1. */
+static long last_us(const char *s, size_t n)
+{
+    while (n > 0)
+        if (s[--n] == '_')
+            return (long)n;
+    return -1;
+}
+
+int ps_manifest_name_parse(const char *member, char **name, char **version)
+{
+    const char *s;
+    size_t n;
+    long hash, lang, ver, tok, arch;
+    char *nm = NULL, *vs = NULL;
+
+    *name = NULL;
+    *version = NULL;
+    if (member == NULL)
+        return -1;
+    s = ps_basename(member);
+    n = strlen(s);
+    if (n > 1024 || !ps_has_suffix_ci(s, ".manifest"))
+        return -1;
+    n -= strlen(".manifest");
+    /* arch _ name _ token _ version _ language _ hash, split from the right */
+    hash = last_us(s, n);
+    lang = hash > 0 ? last_us(s, (size_t)hash) : -1;
+    ver = lang > 0 ? last_us(s, (size_t)lang) : -1;
+    tok = ver > 0 ? last_us(s, (size_t)ver) : -1;
+    if (tok <= 0)
+        return -1;
+    arch = (long)strcspn(s, "_");
+    if (arch == 0 || arch + 1 >= tok)
+        return -1;
+    if (!is_hex(s + hash + 1, n - (size_t)hash - 1) || lang + 1 == hash ||
+        !is_version(s + ver + 1, (size_t)(lang - ver - 1)) ||
+        !is_hex(s + tok + 1, (size_t)(ver - tok - 1)) || ver - tok - 1 != 16)
+        return -1;
+    nm = ps_strndup(s + arch + 1, (size_t)(tok - arch - 1));
+    vs = ps_strndup(s + ver + 1, (size_t)(lang - ver - 1));
+    if (nm == NULL || vs == NULL) {
+        free(nm);
+        free(vs);
+        return -1;
+    }
+    *name = nm;
+    *version = vs;
+    return 0;
+}

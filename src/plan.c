@@ -1,0 +1,1590 @@
+/*
+ * plan.c - the planner: nodes per (OS, architecture, KB), supersedence,
+ * requirements resolved into typed edges, and the fixpoint that leaves out
+ * what cannot be planned.  The order and the steps are made in
+ * plan_order.c-like code at the end of this file (plan_order_and_steps).
+ *
+ * How a requirement is satisfied: every requirement of a package (servicing
+ * stack, SHA-2 support, a rule, a WSUS prerequisite) lists the packages of
+ * the bundle that could satisfy it.  With one candidate the edge is fixed;
+ * with several, the planner prefers a package already in the plan, the
+ * newest first, whose edge creates no cycle.  A superseded package that is
+ * the only acyclic choice is kept ("needed").  When nothing satisfies a
+ * requirement, the package leaves the plan (missing-prerequisite) and the
+ * whole resolution starts again without it, until nothing changes.
+ */
+#include "plan.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ */
+/* Names                                                               */
+/* ------------------------------------------------------------------ */
+
+const char *ps_edge_kind_name(ps_edge_kind k)
+{
+    switch (k) {
+    case PS_EDGE_STACK:
+        return "stack";
+    case PS_EDGE_SHA2:
+        return "sha2";
+    case PS_EDGE_RULE:
+        return "rule";
+    case PS_EDGE_WSUS:
+        return "wsus";
+    }
+    return "rule";
+}
+
+const char *ps_node_state_name(ps_node_state s)
+{
+    switch (s) {
+    case PS_NODE_PLANNED:
+        return "planned";
+    case PS_NODE_DUPLICATE:
+        return "duplicate";
+    case PS_NODE_SUPERSEDED:
+        return "superseded";
+    case PS_NODE_MISSING:
+        return "missing-prerequisite";
+    case PS_NODE_CYCLE:
+        return "dependency-cycle";
+    }
+    return "planned";
+}
+
+void ps_plan_opts_default(ps_plan_opts *o)
+{
+    memset(o, 0, sizeof *o);
+}
+
+/* ------------------------------------------------------------------ */
+/* Small helpers                                                       */
+/* ------------------------------------------------------------------ */
+
+static unsigned long kb_number(const char *kb)
+{
+    unsigned long n = 0;
+
+    if (kb == NULL)
+        return 0;
+    while (*kb && (*kb < '0' || *kb > '9'))
+        kb++;
+    while (*kb >= '0' && *kb <= '9' && n < 100000000ul)
+        n = n * 10 + (unsigned long)(*kb++ - '0');
+    return n;
+}
+
+static int cmp_opt_str(const char *a, const char *b)
+{
+    if (a == NULL || b == NULL)
+        return (a == NULL) - (b == NULL); /* NULL last */
+    return strcmp(a, b);
+}
+
+/* The ordering key: phase, release date, KB number, file name. */
+static int node_key_cmp(const ps_plan_node *a, const ps_plan_node *b)
+{
+    unsigned long ka, kb;
+    int c;
+
+    if (a->phase != b->phase)
+        return a->phase < b->phase ? -1 : 1;
+    c = cmp_opt_str(a->date, b->date);
+    if (c != 0)
+        return c;
+    ka = kb_number(a->kb);
+    kb = kb_number(b->kb);
+    if (ka != kb)
+        return ka < kb ? -1 : 1;
+    return cmp_opt_str(a->pkg->file, b->pkg->file);
+}
+
+static int node_qsort_cmp(const void *a, const void *b)
+{
+    return node_key_cmp(a, b);
+}
+
+static bool inventory_has(const ps_inventory *inv, const char *kb)
+{
+    if (inv == NULL || kb == NULL)
+        return false;
+    for (size_t i = 0; i < inv->n_kbs; i++)
+        if (ps_streq_ci(inv->kbs[i], kb))
+            return true;
+    return false;
+}
+
+static bool node_excluded(const ps_plan_node *n)
+{
+    return n->state == PS_NODE_DUPLICATE || n->state == PS_NODE_MISSING ||
+           n->state == PS_NODE_CYCLE;
+}
+
+static unsigned phase_rank(const ps_os_rules *r, ps_role role, const char **name)
+{
+    int idx = (unsigned)role < PS_ROLE__COUNT ? r->role_phase[role] : -1;
+
+    if (idx < 0 || (size_t)idx >= r->n_phases) {
+        for (size_t i = 0; i < r->n_phases; i++)
+            if (strcmp(r->phases[i], "other") == 0) {
+                *name = r->phases[i];
+                return (unsigned)i;
+            }
+        *name = "other";
+        return (unsigned)r->n_phases;
+    }
+    *name = r->phases[idx];
+    return (unsigned)idx;
+}
+
+/* ------------------------------------------------------------------ */
+/* The working state of one (OS, architecture) plan                    */
+/* ------------------------------------------------------------------ */
+
+typedef struct req {
+    size_t node;             /* the package that has the requirement */
+    ps_edge_kind kind;
+    const ps_rule *rule;     /* PS_EDGE_RULE */
+    size_t *cand;
+    size_t n_cand;
+} req;
+
+typedef struct planner {
+    ps_arch_plan *ap;
+    const ps_kb *kb;
+    const ps_plan_opts *opts;
+    unsigned char *inplan;
+    size_t *work;
+    size_t n_work;
+    req *q;
+    size_t n_q, cap_q;
+    size_t *scratch;         /* candidates being collected */
+    size_t *stack;           /* DFS stack */
+    unsigned char *seen;
+    int excluded;            /* a node left the plan in this round */
+    const char *wsus_want;   /* the UpdateId a WSUS requirement names */
+} planner;
+
+static void edges_clear(ps_arch_plan *ap)
+{
+    for (size_t i = 0; i < ap->n_edges; i++) {
+        free(ap->edges[i].reason);
+        free(ap->edges[i].provenance);
+    }
+    ap->n_edges = 0;
+}
+
+static void queue_clear(planner *pl)
+{
+    for (size_t i = 0; i < pl->n_q; i++)
+        free(pl->q[i].cand);
+    pl->n_q = 0;
+}
+
+/* Adds an edge unless the same one (ends, kind, provenance) is there;
+ * takes ownership of reason and provenance.  -1 on OOM. */
+static int edge_add(ps_arch_plan *ap, size_t from, size_t to, ps_edge_kind kind, int barrier,
+                    char *reason, char *prov)
+{
+    if (reason == NULL || prov == NULL)
+        goto oom;
+    for (size_t i = 0; i < ap->n_edges; i++) {
+        ps_plan_edge *e = &ap->edges[i];
+
+        if (e->from == from && e->to == to && e->kind == kind &&
+            strcmp(e->provenance, prov) == 0) {
+            e->barrier |= barrier;
+            free(reason);
+            free(prov);
+            return 0;
+        }
+    }
+    if (ap->n_edges == ap->cap_edges) {
+        size_t cap = ap->cap_edges ? ap->cap_edges * 2 : 16;
+        ps_plan_edge *ne = realloc(ap->edges, cap * sizeof *ne);
+
+        if (ne == NULL)
+            goto oom;
+        ap->edges = ne;
+        ap->cap_edges = cap;
+    }
+    ap->edges[ap->n_edges++] = (ps_plan_edge){from, to, kind, barrier != 0, reason, prov};
+    return 0;
+oom:
+    free(reason);
+    free(prov);
+    return -1;
+}
+
+/* Does `from` reach `to` through the edges? */
+static bool reaches(planner *pl, size_t from, size_t to)
+{
+    ps_arch_plan *ap = pl->ap;
+    size_t sp = 0;
+
+    memset(pl->seen, 0, ap->n_nodes);
+    pl->stack[sp++] = from;
+    pl->seen[from] = 1;
+    while (sp > 0) {
+        size_t n = pl->stack[--sp];
+
+        if (n == to)
+            return true;
+        for (size_t i = 0; i < ap->n_edges; i++) {
+            size_t m = ap->edges[i].to;
+
+            if (ap->edges[i].from == n && !pl->seen[m]) {
+                pl->seen[m] = 1;
+                pl->stack[sp++] = m;
+            }
+        }
+    }
+    return false;
+}
+
+/* ------------------------------------------------------------------ */
+/* Rules: selectors                                                    */
+/* ------------------------------------------------------------------ */
+
+static bool selector_matches(const ps_selector *s, const ps_plan_node *n)
+{
+    bool any = false;
+
+    if (s->kb) {
+        if (!ps_streq_ci(s->kb, n->kb))
+            return false;
+        any = true;
+    }
+    if (s->role != PS_ROLE_UNKNOWN) {
+        if (s->role != n->role)
+            return false;
+        any = true;
+    }
+    if (s->release_type) {
+        if (n->pkg->release_type == NULL || !ps_streq_ci(s->release_type, n->pkg->release_type))
+            return false;
+        any = true;
+    }
+    if (s->sha2_only) {
+        if (!n->sha2_only)
+            return false;
+        any = true;
+    }
+    if (s->since && (n->date == NULL || strcmp(n->date, s->since) < 0))
+        return false;
+    return any;
+}
+
+/* The date from which a rule's `from` KB counts. */
+static const char *rule_from_date(const planner *pl, const ps_rule *r)
+{
+    const ps_kb_entry *e;
+
+    if (r->from == NULL)
+        return NULL;
+    e = ps_kb_find(pl->kb, pl->ap->os, r->from);
+    if (e && e->date)
+        return e->date;
+    for (size_t i = 0; i < pl->ap->n_nodes; i++)
+        if (ps_streq_ci(pl->ap->nodes[i].kb, r->from))
+            return pl->ap->nodes[i].date;
+    return NULL;
+}
+
+/* Does node n satisfy the "before" side of rule r? */
+static bool rule_before_matches(const planner *pl, const ps_rule *r, const ps_plan_node *n)
+{
+    const char *from;
+
+    if (r->kb)
+        return ps_streq_ci(r->kb, n->kb);
+    if (r->role == PS_ROLE_UNKNOWN || r->role != n->role)
+        return false;
+    if (r->from == NULL || ps_streq_ci(r->from, n->kb))
+        return true;
+    from = rule_from_date(pl, r);
+    if (from == NULL)
+        return true;
+    return n->date != NULL && strcmp(n->date, from) >= 0;
+}
+
+static bool rule_satisfied_by_inventory(const planner *pl, const ps_rule *r)
+{
+    const ps_inventory *inv = pl->opts->inventory;
+    const char *from;
+
+    if (inv == NULL)
+        return false;
+    if (r->kb)
+        return inventory_has(inv, r->kb);
+    from = rule_from_date(pl, r);
+    for (size_t i = 0; i < inv->n_kbs; i++) {
+        const ps_kb_entry *e = ps_kb_find(pl->kb, pl->ap->os, inv->kbs[i]);
+
+        if (e == NULL || e->role != r->role)
+            continue;
+        if (r->from == NULL || ps_streq_ci(r->from, e->kb) || from == NULL ||
+            (e->date && strcmp(e->date, from) >= 0))
+            return true;
+    }
+    return false;
+}
+
+static char *rule_provenance(const ps_rule *r)
+{
+    const char *file = r->where.file ? r->where.file : "rules";
+
+    if (r->source)
+        return ps_asprintf("%s:%u (%s)", file, r->where.line, r->source);
+    return ps_asprintf("%s:%u", file, r->where.line);
+}
+
+/* What the before side of a rule names: "KB4474419", "a servicing-stack
+ * package from KB4493730 or later". */
+static char *rule_what(const ps_rule *r)
+{
+    if (r->kb)
+        return ps_strdup(r->kb);
+    if (r->from)
+        return ps_asprintf("a %s package from %s or later", ps_role_name(r->role), r->from);
+    return ps_asprintf("a %s package", ps_role_name(r->role));
+}
+
+/* ------------------------------------------------------------------ */
+/* Edge texts                                                          */
+/* ------------------------------------------------------------------ */
+
+static const char *enabler_of(const planner *pl)
+{
+    return pl->ap->rules->sha2_enabler;
+}
+
+/* Adds the edge that satisfies requirement rq with node a. */
+static int edge_for(planner *pl, const req *rq, size_t a)
+{
+    ps_arch_plan *ap = pl->ap;
+    const ps_plan_node *B = &ap->nodes[rq->node], *A = &ap->nodes[a];
+    char *reason = NULL, *prov = NULL;
+    int barrier = 0;
+
+    switch (rq->kind) {
+    case PS_EDGE_STACK:
+        reason = ps_asprintf("%s needs servicing stack %s or later; %s delivers %s", B->kb,
+                             B->pkg->installer_version, A->kb, A->stack);
+        prov = ps_asprintf("installerAssembly in %s update.mum; stack of %s from %s", B->kb,
+                           A->kb, A->pkg->provides_stack ? "its components" : "the knowledge base");
+        break;
+    case PS_EDGE_SHA2:
+        reason = ps_asprintf("%s is SHA-2-only: %s must be installed and the machine restarted "
+                             "first", B->kb, A->kb);
+        if (B->pkg->sha2_only >= 0)
+            prov = ps_asprintf("%s update.cat: no SHA-1 digest", B->kb);
+        else
+            prov = ps_asprintf("%s:%u", B->entry && B->entry->where.file ? B->entry->where.file
+                                                                        : "manifests",
+                               B->entry ? B->entry->where.line : 0);
+        barrier = 1;
+        break;
+    case PS_EDGE_RULE:
+        if (rq->rule->reason)
+            reason = ps_strdup(rq->rule->reason);
+        else
+            reason = ps_asprintf("%s comes before %s", A->kb, B->kb);
+        prov = rule_provenance(rq->rule);
+        barrier = rq->rule->barrier;
+        break;
+    case PS_EDGE_WSUS:
+        reason = ps_asprintf("%s names %s (UpdateId %s) as a WSUS prerequisite", B->kb, A->kb,
+                             A->pkg->wsus.update_id);
+        prov = ps_strdup("WSUSSCAN.cab package.xml");
+        break;
+    }
+    return edge_add(ap, a, rq->node, rq->kind, barrier, reason, prov);
+}
+
+/* ------------------------------------------------------------------ */
+/* Exclusion                                                           */
+/* ------------------------------------------------------------------ */
+
+/* Leaves node n out of the plan with the given code and sentence. */
+static int exclude(planner *pl, size_t n, ps_node_state st, char *why)
+{
+    ps_plan_node *nd = &pl->ap->nodes[n];
+
+    if (why == NULL)
+        return -1;
+    free(nd->why);
+    nd->why = why;
+    nd->state = st;
+    nd->by = PS_NO_NODE;
+    pl->excluded = 1;
+    return 0;
+}
+
+/* The KBs of excluded candidates, for "…, and KB… is left out of this plan". */
+static char *left_out_list(const planner *pl, const size_t *c, size_t n)
+{
+    ps_buf b = {0};
+
+    for (size_t i = 0; i < n; i++)
+        ps_buf_printf(&b, "%s%s", i ? ", " : "", pl->ap->nodes[c[i]].kb);
+    if (b.data == NULL)
+        return ps_strdup("");
+    return ps_buf_steal(&b, NULL);
+}
+
+static char *missing_message(const planner *pl, const req *rq, const size_t *gone, size_t n_gone)
+{
+    const ps_arch_plan *ap = pl->ap;
+    const ps_plan_node *B = &ap->nodes[rq->node];
+    const char *arch = ps_arch_name(ap->arch);
+    char *what = NULL, *list = NULL, *msg = NULL;
+
+    if (n_gone) {
+        list = left_out_list(pl, gone, n_gone);
+        if (list == NULL)
+            return NULL;
+    }
+    switch (rq->kind) {
+    case PS_EDGE_STACK:
+        if (list)
+            msg = ps_asprintf("%s needs servicing stack %s or later and %s, which would deliver "
+                              "it, is left out of the %s plan", B->kb, B->pkg->installer_version,
+                              list, arch);
+        else
+            msg = ps_asprintf("%s needs servicing stack %s or later and no servicing stack "
+                              "update delivering it for %s is in the bundle or the inventory",
+                              B->kb, B->pkg->installer_version, arch);
+        break;
+    case PS_EDGE_SHA2:
+        if (enabler_of(pl) == NULL)
+            msg = ps_asprintf("%s is SHA-2-only and the knowledge base names no SHA-2 support "
+                              "update for Windows %s", B->kb, ap->os);
+        else if (list)
+            msg = ps_asprintf("%s is SHA-2-only and the SHA-2 support update (%s) for %s is left "
+                              "out of the plan", B->kb, enabler_of(pl), arch);
+        else
+            msg = ps_asprintf("%s is SHA-2-only and no SHA-2 support update (%s) for %s is in "
+                              "the bundle or the inventory", B->kb, enabler_of(pl), arch);
+        break;
+    case PS_EDGE_RULE:
+        what = rule_what(rq->rule);
+        if (what == NULL)
+            break;
+        if (list)
+            msg = ps_asprintf("%s requires %s and %s is left out of the %s plan (%s:%u)", B->kb,
+                              what, list, arch,
+                              rq->rule->where.file ? rq->rule->where.file : "rules",
+                              rq->rule->where.line);
+        else
+            msg = ps_asprintf("%s requires %s and none for %s is in the bundle or the inventory "
+                              "(%s:%u)", B->kb, what, arch,
+                              rq->rule->where.file ? rq->rule->where.file : "rules",
+                              rq->rule->where.line);
+        break;
+    case PS_EDGE_WSUS:
+        msg = ps_asprintf("%s names %s as a WSUS prerequisite and it is left out of the %s plan",
+                          B->kb, list ? list : "a package", arch);
+        break;
+    }
+    free(what);
+    free(list);
+    return msg;
+}
+
+/* ------------------------------------------------------------------ */
+/* Requirements of one node                                            */
+/* ------------------------------------------------------------------ */
+
+static int add_to_plan(planner *pl, size_t n);
+static void sort_cands(const planner *pl, size_t *c, size_t n);
+static int keep_needed(planner *pl, size_t pick, size_t b);
+
+/* Candidates are collected into pl->scratch: usable ones first, then (from
+ * index *n_ok on) the ones that left the plan. */
+typedef bool (*cand_fn)(const planner *pl, const req *rq, const ps_plan_node *n);
+
+static bool cand_stack(const planner *pl, const req *rq, const ps_plan_node *n)
+{
+    const ps_plan_node *B = &pl->ap->nodes[rq->node];
+
+    return n->stack != NULL && ps_version_cmp(n->stack, B->pkg->installer_version) >= 0;
+}
+
+static bool cand_sha2(const planner *pl, const req *rq, const ps_plan_node *n)
+{
+    return ps_streq_ci(n->kb, enabler_of(pl));
+}
+
+static bool cand_rule(const planner *pl, const req *rq, const ps_plan_node *n)
+{
+    return rule_before_matches(pl, rq->rule, n);
+}
+
+static bool cand_wsus(const planner *pl, const req *rq, const ps_plan_node *n)
+{
+    return n->pkg->has_wsus && n->pkg->wsus.update_id && pl->wsus_want &&
+           ps_streq_ci(n->pkg->wsus.update_id, pl->wsus_want);
+}
+
+/* Preference: in the plan and not superseded, newest first; then the rest. */
+static int cand_pref(const planner *pl, size_t a, size_t b)
+{
+    const ps_plan_node *A = &pl->ap->nodes[a], *B = &pl->ap->nodes[b];
+    int pa = A->state == PS_NODE_PLANNED, pb = B->state == PS_NODE_PLANNED;
+    int c;
+
+    if (pa != pb)
+        return pa ? -1 : 1;
+    c = cmp_opt_str(B->date, A->date);
+    if (c != 0 && A->date && B->date)
+        return c;
+    return -node_key_cmp(A, B);
+}
+
+static void sort_cands(const planner *pl, size_t *c, size_t n)
+{
+    for (size_t i = 1; i < n; i++) /* insertion sort: few candidates */
+        for (size_t j = i; j > 0 && cand_pref(pl, c[j - 1], c[j]) > 0; j--) {
+            size_t t = c[j];
+
+            c[j] = c[j - 1];
+            c[j - 1] = t;
+        }
+}
+
+/*
+ * Resolves one requirement: collects the candidates; none usable -> the
+ * node leaves the plan; one -> fixed edge; several -> queued for choice.
+ * Returns 0, or -1 on OOM.
+ */
+static int requirement(planner *pl, req rq, cand_fn fn)
+{
+    ps_arch_plan *ap = pl->ap;
+    size_t n_ok = 0, n_gone = 0;
+    size_t *gone = pl->scratch + ap->n_nodes; /* second half */
+
+    for (size_t i = 0; i < ap->n_nodes; i++) {
+        const ps_plan_node *n = &ap->nodes[i];
+
+        if (i == rq.node || n->state == PS_NODE_DUPLICATE || !fn(pl, &rq, n))
+            continue;
+        if (node_excluded(n))
+            gone[n_gone++] = i;
+        else
+            pl->scratch[n_ok++] = i;
+    }
+    if (n_ok == 0) {
+        char *msg = missing_message(pl, &rq, gone, n_gone);
+
+        return exclude(pl, rq.node, PS_NODE_MISSING, msg);
+    }
+    if (n_ok == 1) {
+        if (edge_for(pl, &rq, pl->scratch[0]) != 0)
+            return -1;
+        return pl->inplan[pl->scratch[0]] ? 0 : keep_needed(pl, pl->scratch[0], rq.node);
+    }
+    if (pl->n_q == pl->cap_q) {
+        size_t cap = pl->cap_q ? pl->cap_q * 2 : 16;
+        req *nq = realloc(pl->q, cap * sizeof *nq);
+
+        if (nq == NULL)
+            return -1;
+        pl->q = nq;
+        pl->cap_q = cap;
+    }
+    rq.cand = malloc(n_ok * sizeof *rq.cand);
+    if (rq.cand == NULL)
+        return -1;
+    memcpy(rq.cand, pl->scratch, n_ok * sizeof *rq.cand);
+    rq.n_cand = n_ok;
+    sort_cands(pl, rq.cand, rq.n_cand);
+    pl->q[pl->n_q++] = rq;
+    return 0;
+}
+
+static int resolve_node(planner *pl, size_t n)
+{
+    ps_arch_plan *ap = pl->ap;
+    const ps_plan_node *B = &ap->nodes[n];
+    const ps_inventory *inv = pl->opts->inventory;
+    const char *have = inv && inv->stack ? inv->stack : ap->rules->base_build;
+    req rq = {n, PS_EDGE_STACK, NULL, NULL, 0};
+
+    /* 1. servicing stack */
+    if (B->pkg->installer_version && have && ps_version_cmp(B->pkg->installer_version, have) > 0) {
+        if (requirement(pl, rq, cand_stack) != 0 || pl->excluded)
+            return pl->excluded ? 0 : -1;
+    }
+    /* 2. SHA-2 */
+    if (B->sha2_only && !(enabler_of(pl) && ps_streq_ci(B->kb, enabler_of(pl))) &&
+        !(enabler_of(pl) && inventory_has(inv, enabler_of(pl)))) {
+        rq.kind = PS_EDGE_SHA2;
+        if (requirement(pl, rq, cand_sha2) != 0 || pl->excluded)
+            return pl->excluded ? 0 : -1;
+    }
+    /* 3. rules that require something */
+    for (size_t i = 0; i < ap->rules->n_rules; i++) {
+        const ps_rule *r = &ap->rules->rules[i];
+
+        if (r->kind != PS_RULE_REQUIRE || !selector_matches(&r->subject, B))
+            continue;
+        if (rule_before_matches(pl, r, B) || rule_satisfied_by_inventory(pl, r))
+            continue;
+        rq.kind = PS_EDGE_RULE;
+        rq.rule = r;
+        if (requirement(pl, rq, cand_rule) != 0 || pl->excluded)
+            return pl->excluded ? 0 : -1;
+    }
+    /* 4. WSUS prerequisites naming a package of this plan */
+    if (B->pkg->has_wsus) {
+        for (size_t i = 0; i < B->pkg->wsus.n_prerequisites; i++) {
+            const char *id = B->pkg->wsus.prerequisites[i];
+            bool named = false;
+
+            for (size_t j = 0; j < ap->n_nodes && !named; j++)
+                named = j != n && ap->nodes[j].pkg->has_wsus && ap->nodes[j].pkg->wsus.update_id &&
+                        ps_streq_ci(ap->nodes[j].pkg->wsus.update_id, id) &&
+                        ap->nodes[j].state != PS_NODE_DUPLICATE;
+            if (!named)
+                continue; /* a detectoid or an update outside the bundle */
+            rq.kind = PS_EDGE_WSUS;
+            rq.rule = NULL;
+            pl->wsus_want = id;
+            if (requirement(pl, rq, cand_wsus) != 0 || pl->excluded)
+                return pl->excluded ? 0 : -1;
+        }
+    }
+    return 0;
+}
+
+/* Plans node `pick`, superseded, because `b` needs it before it. */
+static int keep_needed(planner *pl, size_t pick, size_t b)
+{
+    ps_arch_plan *ap = pl->ap;
+    ps_plan_node *c = &ap->nodes[pick];
+    const ps_plan_node *B = &ap->nodes[b];
+
+    c->needed = 1;
+    free(c->needed_why);
+    if (c->by != PS_NO_NODE && c->by != b && reaches(pl, b, c->by))
+        c->needed_why = ps_asprintf("kept although superseded by %s: %s needs it before it, "
+                                    "and %s cannot be installed before %s", ap->nodes[c->by].kb,
+                                    B->kb, ap->nodes[c->by].kb, B->kb);
+    else if (c->by != PS_NO_NODE)
+        c->needed_why = ps_asprintf("kept although superseded by %s: %s needs it before it",
+                                    ap->nodes[c->by].kb, B->kb);
+    else
+        c->needed_why = ps_asprintf("kept although superseded: %s needs it before it", B->kb);
+    if (c->needed_why == NULL)
+        return -1;
+    return add_to_plan(pl, pick);
+}
+
+static int add_to_plan(planner *pl, size_t n)
+{
+    ps_plan_node *nd = &pl->ap->nodes[n];
+
+    if (pl->inplan[n])
+        return 0;
+    pl->inplan[n] = 1;
+    nd->state = PS_NODE_PLANNED;
+    pl->work[pl->n_work++] = n;
+    return 0;
+}
+
+/* Chooses among the candidates of a queued requirement: the first (by
+ * preference) whose edge creates no cycle; if every one would, the first,
+ * and the ordering reports the cycle. */
+static int choose(planner *pl, const req *rq)
+{
+    size_t pick = rq->cand[0];
+
+    for (size_t i = 0; i < rq->n_cand; i++)
+        if (!reaches(pl, rq->node, rq->cand[i])) {
+            pick = rq->cand[i];
+            break;
+        }
+    if (edge_for(pl, rq, pick) != 0)
+        return -1;
+    return pl->inplan[pick] ? 0 : keep_needed(pl, pick, rq->node);
+}
+
+/*
+ * Order rules for planned node b ("when both are present, A goes first").
+ * Every planned A goes before b unless b must already come before A (the
+ * rule then yields to the requirements).  When no planned A can go first
+ * but a superseded one of the bundle can, that one is kept for it.
+ */
+static int order_rules_for(planner *pl, size_t b)
+{
+    ps_arch_plan *ap = pl->ap;
+
+    for (size_t i = 0; i < ap->rules->n_rules; i++) {
+        const ps_rule *r = &ap->rules->rules[i];
+        req rq = {b, PS_EDGE_RULE, r, NULL, 0};
+        size_t n_sup = 0;
+        bool placed = false;
+
+        if (r->kind != PS_RULE_ORDER || !selector_matches(&r->subject, &ap->nodes[b]))
+            continue;
+        for (size_t m = 0; m < ap->n_nodes; m++) {
+            if (m == b || node_excluded(&ap->nodes[m]) || !rule_before_matches(pl, r, &ap->nodes[m]))
+                continue;
+            if (!pl->inplan[m]) {
+                pl->scratch[n_sup++] = m;
+                continue;
+            }
+            if (reaches(pl, b, m))
+                continue; /* the requirements put b first */
+            if (edge_for(pl, &rq, m) != 0)
+                return -1;
+            placed = true;
+        }
+        if (placed || n_sup == 0)
+            continue;
+        sort_cands(pl, pl->scratch, n_sup);
+        if (edge_for(pl, &rq, pl->scratch[0]) != 0 || keep_needed(pl, pl->scratch[0], b) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Supersedence                                                        */
+/* ------------------------------------------------------------------ */
+
+/* Does B supersede A?  On yes, *how receives a static kind. */
+static bool supersedes(const planner *pl, const ps_plan_node *B, const ps_plan_node *A,
+                       const char **how)
+{
+    const ps_kb_entry *e;
+
+    if (ps_streq_ci(A->kb, B->kb))
+        return false;
+    if (A->pkg->identity.name && B->pkg->identity.name &&
+        ps_streq_ci(A->pkg->identity.name, B->pkg->identity.name) &&
+        ps_version_cmp(B->pkg->identity.version, A->pkg->identity.version) > 0) {
+        *how = "family";
+        return true;
+    }
+    if (A->role == PS_ROLE_SERVICING_STACK && B->role == PS_ROLE_SERVICING_STACK) {
+        if (A->stack && B->stack ? ps_version_cmp(B->stack, A->stack) > 0
+                                 : (A->date && B->date && strcmp(B->date, A->date) > 0)) {
+            *how = "stack";
+            return true;
+        }
+    }
+    e = ps_kb_find(pl->kb, pl->ap->os, B->kb);
+    if (e && ps_strv_contains(e->supersedes, e->n_supersedes, A->kb)) {
+        *how = "kb";
+        return true;
+    }
+    return false;
+}
+
+static char *supersede_text(const planner *pl, const ps_plan_node *B, const ps_plan_node *A,
+                            const char *how)
+{
+    const ps_kb_entry *e;
+
+    if (strcmp(how, "family") == 0)
+        return ps_asprintf("superseded by %s: a newer version of %s (%s > %s)", B->kb,
+                           B->pkg->identity.name, B->pkg->identity.version,
+                           A->pkg->identity.version);
+    if (strcmp(how, "stack") == 0) {
+        if (A->stack && B->stack)
+            return ps_asprintf("superseded by %s: a newer servicing stack (%s > %s)", B->kb,
+                               B->stack, A->stack);
+        return ps_asprintf("superseded by %s: a newer servicing stack update (%s > %s)", B->kb,
+                           B->date, A->date);
+    }
+    e = ps_kb_find(pl->kb, pl->ap->os, B->kb);
+    return ps_asprintf("superseded by %s: the knowledge base says so (%s:%u)", B->kb,
+                       e && e->where.file ? e->where.file : "manifests", e ? e->where.line : 0);
+}
+
+/* Is a newer than b: release date, then KB number, then file name. */
+static bool newer(const ps_plan_node *a, const ps_plan_node *b)
+{
+    int c = 0;
+
+    if (a->date && b->date)
+        c = strcmp(a->date, b->date);
+    if (c == 0 && kb_number(a->kb) != kb_number(b->kb))
+        c = kb_number(a->kb) > kb_number(b->kb) ? 1 : -1;
+    if (c == 0)
+        c = -cmp_opt_str(a->pkg->file, b->pkg->file);
+    return c > 0;
+}
+
+static int compute_supersedence(planner *pl)
+{
+    ps_arch_plan *ap = pl->ap;
+    unsigned char *sup = pl->seen; /* reused: 1 when superseded by something */
+    const char *how;
+
+    memset(sup, 0, ap->n_nodes);
+    for (size_t a = 0; a < ap->n_nodes; a++) {
+        if (node_excluded(&ap->nodes[a]))
+            continue;
+        for (size_t b = 0; b < ap->n_nodes && !sup[a]; b++)
+            if (b != a && !node_excluded(&ap->nodes[b]) &&
+                supersedes(pl, &ap->nodes[b], &ap->nodes[a], &how))
+                sup[a] = 1;
+    }
+    for (size_t a = 0; a < ap->n_nodes; a++) {
+        ps_plan_node *A = &ap->nodes[a];
+        size_t best = PS_NO_NODE;
+        const char *best_how = NULL;
+
+        if (!sup[a])
+            continue;
+        for (size_t b = 0; b < ap->n_nodes; b++) {
+            const ps_plan_node *B = &ap->nodes[b];
+
+            if (b == a || node_excluded(B) || !supersedes(pl, B, A, &how))
+                continue;
+            /* prefer a superseder that is not itself superseded, then the newest */
+            if (best == PS_NO_NODE || (sup[best] && !sup[b]) ||
+                (sup[best] == sup[b] && newer(B, &ap->nodes[best]))) {
+                best = b;
+                best_how = how;
+            }
+        }
+        if (best == PS_NO_NODE)
+            continue;
+        A->state = PS_NODE_SUPERSEDED;
+        A->by = best;
+        free(A->why);
+        A->why = supersede_text(pl, &ap->nodes[best], A, best_how);
+        if (A->why == NULL)
+            return -1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* One round of resolution                                             */
+/* ------------------------------------------------------------------ */
+
+static void round_reset(planner *pl)
+{
+    ps_arch_plan *ap = pl->ap;
+
+    edges_clear(ap);
+    queue_clear(pl);
+    memset(pl->inplan, 0, ap->n_nodes);
+    pl->n_work = 0;
+    pl->excluded = 0;
+    for (size_t i = 0; i < ap->n_nodes; i++) {
+        ps_plan_node *n = &ap->nodes[i];
+
+        if (node_excluded(n))
+            continue;
+        n->state = PS_NODE_PLANNED;
+        n->by = PS_NO_NODE;
+        n->needed = 0;
+        ps_free_ptr(&n->why);
+        ps_free_ptr(&n->needed_why);
+    }
+}
+
+/* Returns 0 (check pl->excluded), or -1 on OOM. */
+static int resolve_round(planner *pl)
+{
+    ps_arch_plan *ap = pl->ap;
+    size_t w = 0, qi = 0, ordered = 0;
+
+    round_reset(pl);
+    if (!pl->opts->keep_superseded && compute_supersedence(pl) != 0)
+        return -1;
+    for (size_t i = 0; i < ap->n_nodes; i++)
+        if (ap->nodes[i].state == PS_NODE_PLANNED && add_to_plan(pl, i) != 0)
+            return -1;
+    for (;;) {
+        if (w < pl->n_work) {
+            if (resolve_node(pl, pl->work[w++]) != 0)
+                return -1;
+            if (pl->excluded)
+                return 0;
+            continue;
+        }
+        if (qi < pl->n_q) {
+            if (choose(pl, &pl->q[qi++]) != 0)
+                return -1;
+            continue;
+        }
+        /* the requirements are settled: order rules, in plan-key order */
+        if (ordered == pl->n_work)
+            break;
+        ordered = pl->n_work;
+        for (size_t i = 0; i < ap->n_nodes; i++)
+            if (pl->inplan[i] && order_rules_for(pl, i) != 0)
+                return -1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Ordering, cycles, steps                                             */
+/* ------------------------------------------------------------------ */
+
+/* Picks the ready node with the smallest key among `ok` nodes. */
+static size_t pick_ready(const ps_arch_plan *ap, const unsigned char *ok, const size_t *indeg)
+{
+    size_t best = PS_NO_NODE;
+
+    for (size_t i = 0; i < ap->n_nodes; i++)
+        if (ok[i] && indeg[i] == 0 &&
+            (best == PS_NO_NODE || node_key_cmp(&ap->nodes[i], &ap->nodes[best]) < 0))
+            best = i;
+    return best;
+}
+
+static const ps_plan_edge *edge_between(const ps_arch_plan *ap, size_t from, size_t to)
+{
+    for (size_t i = 0; i < ap->n_edges; i++)
+        if (ap->edges[i].from == from && ap->edges[i].to == to)
+            return &ap->edges[i];
+    return NULL;
+}
+
+/* Records the cycle through the nodes left with in-degree > 0 and takes its
+ * members out of the plan. */
+static int record_cycle(planner *pl, const unsigned char *left)
+{
+    ps_arch_plan *ap = pl->ap;
+    size_t *path = pl->stack, len = 0, start = PS_NO_NODE, cur, first;
+    size_t *pos = pl->scratch; /* position in path + 1 */
+    ps_plan_cycle *nc, *cy;
+    ps_buf b = {0};
+
+    for (size_t i = 0; i < ap->n_nodes; i++) {
+        pos[i] = 0;
+        if (left[i] && (start == PS_NO_NODE || node_key_cmp(&ap->nodes[i], &ap->nodes[start]) < 0))
+            start = i;
+    }
+    /* walk backwards along predecessors still left until a node repeats */
+    cur = start;
+    while (pos[cur] == 0) {
+        size_t pred = PS_NO_NODE;
+
+        pos[cur] = ++len;
+        path[len - 1] = cur;
+        for (size_t i = 0; i < ap->n_edges; i++) {
+            size_t f = ap->edges[i].from;
+
+            if (ap->edges[i].to == cur && left[f] &&
+                (pred == PS_NO_NODE || node_key_cmp(&ap->nodes[f], &ap->nodes[pred]) < 0))
+                pred = f;
+        }
+        if (pred == PS_NO_NODE)
+            return -1; /* cannot happen: every node left has a predecessor left */
+        cur = pred;
+    }
+    /* path[pos[cur]-1 .. len-1] walked backwards is the cycle; forward order is reversed */
+    first = pos[cur] - 1;
+    nc = realloc(ap->cycles, (ap->n_cycles + 1) * sizeof *nc);
+    if (nc == NULL)
+        return -1;
+    ap->cycles = nc;
+    cy = &ap->cycles[ap->n_cycles];
+    cy->n = len - first;
+    cy->members = malloc(cy->n * sizeof *cy->members);
+    cy->text = NULL;
+    if (cy->members == NULL)
+        return -1;
+    ap->n_cycles++;
+    for (size_t i = 0; i < cy->n; i++)
+        cy->members[i] = path[len - 1 - i];
+    {   /* rotate so the smallest key comes first */
+        size_t r = 0;
+
+        for (size_t i = 1; i < cy->n; i++)
+            if (node_key_cmp(&ap->nodes[cy->members[i]], &ap->nodes[cy->members[r]]) < 0)
+                r = i;
+        for (size_t k = 0; k < r; k++) {
+            size_t t = cy->members[0];
+
+            memmove(cy->members, cy->members + 1, (cy->n - 1) * sizeof *cy->members);
+            cy->members[cy->n - 1] = t;
+        }
+    }
+    ps_buf_puts(&b, ap->nodes[cy->members[0]].kb);
+    for (size_t i = 0; i < cy->n; i++) {
+        size_t f = cy->members[i], t = cy->members[(i + 1) % cy->n];
+        const ps_plan_edge *e = edge_between(ap, f, t);
+
+        ps_buf_printf(&b, " -> %s (%s: %s [%s])", ap->nodes[t].kb,
+                      e ? ps_edge_kind_name(e->kind) : "?", e ? e->reason : "?",
+                      e ? e->provenance : "?");
+    }
+    if (b.data == NULL)
+        return -1;
+    cy->text = ps_buf_steal(&b, NULL);
+    for (size_t i = 0; i < cy->n; i++) {
+        char *why = ps_asprintf("part of a dependency cycle: %s", cy->text);
+
+        if (exclude(pl, cy->members[i], PS_NODE_CYCLE, why) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Topological check; on a cycle records it and sets pl->excluded. */
+static int check_acyclic(planner *pl)
+{
+    ps_arch_plan *ap = pl->ap;
+    size_t *indeg = pl->scratch + ap->n_nodes;
+    unsigned char *left = pl->seen;
+    size_t done = 0, total = 0;
+
+    for (size_t i = 0; i < ap->n_nodes; i++) {
+        left[i] = pl->inplan[i];
+        indeg[i] = 0;
+        total += pl->inplan[i];
+    }
+    for (size_t i = 0; i < ap->n_edges; i++)
+        indeg[ap->edges[i].to]++;
+    for (;;) {
+        size_t n = pick_ready(ap, left, indeg);
+
+        if (n == PS_NO_NODE)
+            break;
+        left[n] = 0;
+        done++;
+        for (size_t i = 0; i < ap->n_edges; i++)
+            if (ap->edges[i].from == n)
+                indeg[ap->edges[i].to]--;
+    }
+    if (done == total)
+        return 0;
+    return record_cycle(pl, left);
+}
+
+static int step_push(ps_arch_plan *ap, ps_step_action act, size_t node)
+{
+    ps_plan_step *ns = realloc(ap->steps, (ap->n_steps + 1) * sizeof *ns);
+
+    if (ns == NULL)
+        return -1;
+    ap->steps = ns;
+    ap->steps[ap->n_steps++] = (ps_plan_step){act, node, NULL, 0, NULL};
+    if (node != PS_NO_NODE)
+        ap->nodes[node].step = ap->n_steps;
+    return 0;
+}
+
+static int step_reason(ps_plan_step *s, char *text)
+{
+    int rc;
+
+    if (text == NULL)
+        return -1;
+    rc = ps_strv_contains(s->reasons, s->n_reasons, text) ? 0
+                                                          : ps_strv_push(&s->reasons, &s->n_reasons, text);
+    free(text);
+    return rc;
+}
+
+static int install_reasons(ps_arch_plan *ap, ps_plan_step *s)
+{
+    const ps_plan_node *n = &ap->nodes[s->node];
+
+    if (step_reason(s, ps_asprintf("phase %s: role %s (%s)", n->phase_name, ps_role_name(n->role),
+                                   n->role_why ? n->role_why : "classified")) != 0)
+        return -1;
+    for (size_t i = 0; i < ap->n_edges; i++) {
+        const ps_plan_edge *e = &ap->edges[i];
+
+        if (e->to == s->node &&
+            step_reason(s, ps_asprintf("after %s: %s [%s]", ap->nodes[e->from].kb, e->reason,
+                                       e->provenance)) != 0)
+            return -1;
+    }
+    if (n->needed && n->needed_why && step_reason(s, ps_strdup(n->needed_why)) != 0)
+        return -1;
+    return 0;
+}
+
+static bool may_restart(const ps_plan_node *n)
+{
+    const char *r = n->pkg->restart;
+
+    return r && (ps_streq_ci(r, "possible") || ps_streq_ci(r, "required"));
+}
+
+static int make_steps(planner *pl)
+{
+    ps_arch_plan *ap = pl->ap;
+    size_t *indeg = pl->scratch + ap->n_nodes;
+    unsigned char *left = pl->seen;
+    unsigned maxdepth = 0;
+    size_t level_start = 0;
+    const char *build = ap->start_build;
+
+    /* depth = barrier edges on the longest path: relax in topological order */
+    for (size_t i = 0; i < ap->n_nodes; i++) {
+        ap->nodes[i].depth = 0;
+        left[i] = pl->inplan[i];
+        indeg[i] = 0;
+    }
+    for (size_t i = 0; i < ap->n_edges; i++)
+        indeg[ap->edges[i].to]++;
+    for (;;) {
+        size_t n = pick_ready(ap, left, indeg);
+
+        if (n == PS_NO_NODE)
+            break;
+        left[n] = 0;
+        for (size_t i = 0; i < ap->n_edges; i++) {
+            const ps_plan_edge *e = &ap->edges[i];
+
+            if (e->from != n)
+                continue;
+            indeg[e->to]--;
+            if (ap->nodes[e->to].depth < ap->nodes[n].depth + (unsigned)e->barrier)
+                ap->nodes[e->to].depth = ap->nodes[n].depth + (unsigned)e->barrier;
+        }
+        if (ap->nodes[n].depth > maxdepth)
+            maxdepth = ap->nodes[n].depth;
+    }
+    /* level by level, the smallest key among the ready nodes of the level */
+    for (size_t i = 0; i < ap->n_edges; i++)
+        indeg[ap->edges[i].to]++;
+    for (unsigned d = 0; d <= maxdepth; d++) {
+        if (d > 0) {
+            ps_plan_step *s;
+
+            if (step_push(ap, PS_STEP_REBOOT, PS_NO_NODE) != 0)
+                return -1;
+            s = &ap->steps[ap->n_steps - 1];
+            ap->reboots++;
+            for (size_t i = 0; i < ap->n_edges; i++) {
+                const ps_plan_edge *e = &ap->edges[i];
+                char *t;
+
+                if (!e->barrier || ap->nodes[e->to].depth != d || ap->nodes[e->from].depth != d - 1)
+                    continue;
+                if (e->kind == PS_EDGE_SHA2)
+                    t = ps_asprintf("%s must be active before SHA-2-only packages",
+                                    ap->nodes[e->from].kb);
+                else
+                    t = ps_asprintf("%s before %s: %s", ap->nodes[e->from].kb,
+                                    ap->nodes[e->to].kb, e->reason);
+                if (step_reason(s, t) != 0)
+                    return -1;
+            }
+        }
+        level_start = ap->n_steps;
+        for (size_t i = 0; i < ap->n_nodes; i++)
+            left[i] = pl->inplan[i] && ap->nodes[i].depth == d;
+        for (;;) {
+            size_t n = pick_ready(ap, left, indeg);
+
+            if (n == PS_NO_NODE)
+                break;
+            left[n] = 0;
+            for (size_t i = 0; i < ap->n_edges; i++)
+                if (ap->edges[i].from == n)
+                    indeg[ap->edges[i].to]--;
+            if (step_push(ap, PS_STEP_INSTALL, n) != 0)
+                return -1;
+        }
+    }
+    /* a final reboot when something installed since the last one may need it */
+    {
+        ps_plan_step fin = {PS_STEP_REBOOT, PS_NO_NODE, NULL, 0, NULL};
+
+        for (size_t i = level_start; i < ap->n_steps; i++) {
+            const ps_plan_node *n = &ap->nodes[ap->steps[i].node];
+
+            if (ap->steps[i].action == PS_STEP_INSTALL && may_restart(n) &&
+                step_reason(&fin, ps_asprintf("%s may require a restart", n->kb)) != 0) {
+                ps_strv_free(&fin.reasons, &fin.n_reasons);
+                return -1;
+            }
+        }
+        if (fin.n_reasons) {
+            if (step_push(ap, PS_STEP_REBOOT, PS_NO_NODE) != 0) {
+                ps_strv_free(&fin.reasons, &fin.n_reasons);
+                return -1;
+            }
+            ap->steps[ap->n_steps - 1] = fin;
+            ap->reboots++;
+        }
+    }
+    /* reasons and builds */
+    for (size_t i = 0; i < ap->n_steps; i++) {
+        ps_plan_step *s = &ap->steps[i];
+        const ps_plan_node *n;
+
+        if (s->action != PS_STEP_INSTALL)
+            continue;
+        n = &ap->nodes[s->node];
+        if (install_reasons(ap, s) != 0)
+            return -1;
+        if (n->kernel && (build == NULL || ps_version_cmp(n->kernel, build) > 0)) {
+            s->build_after = n->kernel;
+            build = n->kernel;
+        }
+    }
+    ap->end_build = build;
+    /* skipped, in key order (nodes are sorted) */
+    ap->skipped = malloc((ap->n_nodes ? ap->n_nodes : 1) * sizeof *ap->skipped);
+    if (ap->skipped == NULL)
+        return -1;
+    for (size_t i = 0; i < ap->n_nodes; i++)
+        if (!pl->inplan[i])
+            ap->skipped[ap->n_skipped++] = i;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Findings of one plan                                                */
+/* ------------------------------------------------------------------ */
+
+static int plan_findings(const ps_arch_plan *ap, ps_findings *f)
+{
+    for (size_t i = 0; i < ap->n_skipped; i++) {
+        const ps_plan_node *n = &ap->nodes[ap->skipped[i]];
+        ps_where w = {n->pkg->file, NULL, 0, ap->arch, ap->os, n->kb};
+        ps_finding_code code;
+
+        switch (n->state) {
+        case PS_NODE_DUPLICATE:
+            code = PS_F_DUPLICATE;
+            break;
+        case PS_NODE_SUPERSEDED:
+            code = PS_F_SUPERSEDED;
+            break;
+        case PS_NODE_MISSING:
+            code = PS_F_MISSING_PREREQUISITE;
+            break;
+        case PS_NODE_CYCLE:
+            continue; /* one finding per cycle, below */
+        case PS_NODE_PLANNED:
+        default:
+            continue;
+        }
+        if (ps_findings_add(f, code, &w, "%s", n->why ? n->why : "left out of the plan") != 0)
+            return -1;
+    }
+    for (size_t i = 0; i < ap->n_cycles; i++) {
+        const ps_plan_cycle *c = &ap->cycles[i];
+        const ps_plan_node *n = &ap->nodes[c->members[0]];
+        ps_where w = {n->pkg->file, NULL, 0, ap->arch, ap->os, n->kb};
+
+        if (ps_findings_add(f, PS_F_DEPENDENCY_CYCLE, &w,
+                            "dependency cycle, left out of the %s plan: %s",
+                            ps_arch_name(ap->arch), c->text) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Nodes                                                               */
+/* ------------------------------------------------------------------ */
+
+static int node_init(ps_plan_node *n, const ps_package *p, const ps_kb *kb, const ps_os_rules *r)
+{
+    char why[512] = "";
+    const ps_kb_entry *e = ps_kb_find(kb, p->os, p->kb);
+
+    memset(n, 0, sizeof *n);
+    n->pkg = p;
+    n->entry = e;
+    n->kb = p->kb;
+    n->by = PS_NO_NODE;
+    n->role = ps_kb_classify(kb, p, why, sizeof why);
+    n->role_why = ps_strdup(why[0] ? why : "no knowledge of it");
+    if (n->role_why == NULL)
+        return -1;
+    n->phase = phase_rank(r, n->role, &n->phase_name);
+    n->date = e && e->date ? e->date : p->build_date;
+    n->stack = p->provides_stack ? p->provides_stack : e ? e->provides_stack : NULL;
+    n->kernel = p->kernel_version ? p->kernel_version : e ? e->kernel_build : NULL;
+    if (p->sha2_only >= 0) {
+        n->sha2_only = p->sha2_only == 1;
+        n->sha2_src = "update.cat digests";
+    } else {
+        n->sha2_only = e && e->sha2_only == 1;
+        n->sha2_src = e && e->where.file ? e->where.file : "the knowledge base";
+    }
+    return 0;
+}
+
+static void choose_revisions(ps_arch_plan *ap)
+{
+    for (size_t i = 0; i < ap->n_nodes; i++) {
+        ps_plan_node *a = &ap->nodes[i];
+
+        if (a->state == PS_NODE_DUPLICATE)
+            continue;
+        for (size_t j = 0; j < ap->n_nodes; j++) {
+            ps_plan_node *b = &ap->nodes[j];
+            int c;
+
+            if (j == i || b->state == PS_NODE_DUPLICATE || !ps_streq_ci(a->kb, b->kb))
+                continue;
+            c = ps_version_cmp(b->pkg->identity.version, a->pkg->identity.version);
+            if (c == 0)
+                c = (b->pkg->revision > a->pkg->revision) - (b->pkg->revision < a->pkg->revision);
+            if (c == 0)
+                c = cmp_opt_str(a->pkg->file, b->pkg->file);
+            if (c > 0) { /* b wins over a */
+                a->state = PS_NODE_DUPLICATE;
+                a->by = j;
+                break;
+            }
+        }
+    }
+    /* point every loser at the final winner and say why */
+    for (size_t i = 0; i < ap->n_nodes; i++) {
+        ps_plan_node *a = &ap->nodes[i];
+        size_t w = a->by;
+
+        if (a->state != PS_NODE_DUPLICATE)
+            continue;
+        while (ap->nodes[w].state == PS_NODE_DUPLICATE)
+            w = ap->nodes[w].by;
+        a->by = w;
+    }
+}
+
+static int duplicate_texts(ps_arch_plan *ap)
+{
+    for (size_t i = 0; i < ap->n_nodes; i++) {
+        ps_plan_node *a = &ap->nodes[i];
+        const ps_plan_node *w;
+
+        if (a->state != PS_NODE_DUPLICATE)
+            continue;
+        w = &ap->nodes[a->by];
+        a->why = ps_asprintf("another revision of %s (version %s) is planned instead: %s "
+                             "(version %s)", a->kb,
+                             a->pkg->identity.version ? a->pkg->identity.version : "unknown",
+                             w->pkg->file,
+                             w->pkg->identity.version ? w->pkg->identity.version : "unknown");
+        if (a->why == NULL)
+            return -1;
+    }
+    return 0;
+}
+
+static void arch_plan_free(ps_arch_plan *ap)
+{
+    for (size_t i = 0; i < ap->n_nodes; i++) {
+        free(ap->nodes[i].role_why);
+        free(ap->nodes[i].why);
+        free(ap->nodes[i].needed_why);
+    }
+    free(ap->nodes);
+    edges_clear(ap);
+    free(ap->edges);
+    for (size_t i = 0; i < ap->n_steps; i++)
+        ps_strv_free(&ap->steps[i].reasons, &ap->steps[i].n_reasons);
+    free(ap->steps);
+    free(ap->skipped);
+    for (size_t i = 0; i < ap->n_cycles; i++) {
+        free(ap->cycles[i].members);
+        free(ap->cycles[i].text);
+    }
+    free(ap->cycles);
+    free(ap->os);
+    memset(ap, 0, sizeof *ap);
+}
+
+void ps_plan_free(ps_plan *plan)
+{
+    if (plan == NULL)
+        return;
+    for (size_t i = 0; i < plan->count; i++)
+        arch_plan_free(&plan->plans[i]);
+    free(plan->plans);
+    plan->plans = NULL;
+    plan->count = 0;
+}
+
+/* Plans one (OS, arch) whose nodes are set.  -1 on OOM. */
+static int plan_one(ps_arch_plan *ap, const ps_kb *kb, const ps_plan_opts *opts, ps_findings *f)
+{
+    planner pl = {0};
+    size_t n = ap->n_nodes ? ap->n_nodes : 1;
+    int rc = -1;
+
+    pl.ap = ap;
+    pl.kb = kb;
+    pl.opts = opts;
+    pl.inplan = calloc(n, 1);
+    pl.seen = calloc(n, 1);
+    pl.work = calloc(n, sizeof *pl.work);
+    pl.stack = calloc(n + 1, sizeof *pl.stack);
+    pl.scratch = calloc(2 * n, sizeof *pl.scratch);
+    if (!pl.inplan || !pl.seen || !pl.work || !pl.stack || !pl.scratch)
+        goto out;
+    if (ap->n_nodes > 1)
+        qsort(ap->nodes, ap->n_nodes, sizeof *ap->nodes, node_qsort_cmp);
+    choose_revisions(ap);
+    if (duplicate_texts(ap) != 0)
+        goto out;
+    /* each round either leaves a node out or ends: at most n_nodes + 1 rounds */
+    for (size_t round = 0; round <= ap->n_nodes; round++) {
+        if (resolve_round(&pl) != 0)
+            goto out;
+        if (pl.excluded)
+            continue;
+        if (check_acyclic(&pl) != 0)
+            goto out;
+        if (!pl.excluded)
+            break;
+    }
+    if (make_steps(&pl) != 0 || plan_findings(ap, f) != 0)
+        goto out;
+    rc = 0;
+out:
+    queue_clear(&pl);
+    free(pl.q);
+    free(pl.inplan);
+    free(pl.seen);
+    free(pl.work);
+    free(pl.stack);
+    free(pl.scratch);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* The bundle                                                          */
+/* ------------------------------------------------------------------ */
+
+static bool finding_present(const ps_findings *f, ps_finding_code code, const char *file)
+{
+    for (size_t i = 0; i < f->count; i++)
+        if (f->items[i].code == code && cmp_opt_str(f->items[i].file, file) == 0)
+            return true;
+    return false;
+}
+
+/* Checks one package; returns 1 when it can be planned. */
+static int package_check(const ps_package *p, const ps_kb *kb, const ps_plan_opts *opts,
+                         ps_findings *f, int *err)
+{
+    ps_where w = {p->file, NULL, 0, p->arch, p->os, p->kb};
+
+    *err = 0;
+    if (!p->readable || p->kb == NULL || p->arch == PS_ARCH_NONE)
+        return 0;
+    if (opts->arch_mask && !(opts->arch_mask & PS_ARCH_BIT(p->arch)))
+        return 0;
+    if (p->os == NULL || ps_kb_rules_for(kb, p->os) == NULL) {
+        if (!finding_present(f, PS_F_WRONG_OS, p->file) &&
+            ps_findings_add(f, PS_F_WRONG_OS, &w,
+                            p->os ? "the knowledge base has no rules for Windows %s; not planned"
+                                  : "the OS of the package is not known%s; not planned",
+                            p->os ? p->os : "") != 0)
+            *err = -1;
+        return 0;
+    }
+    if (p->name_os && strcmp(p->name_os, p->os) != 0 && !finding_present(f, PS_F_WRONG_OS, p->file) &&
+        ps_findings_add(f, PS_F_WRONG_OS, &w,
+                        "the file name says Windows %s but update.mum says Windows %s; planned "
+                        "for Windows %s", p->name_os, p->os, p->os) != 0) {
+        *err = -1;
+        return 0;
+    }
+    if (p->name_arch != PS_ARCH_NONE && p->name_arch != p->arch &&
+        !finding_present(f, PS_F_ARCH_MISMATCH, p->file) &&
+        ps_findings_add(f, PS_F_ARCH_MISMATCH, &w,
+                        "the file name says %s but update.mum says %s; planned for %s only",
+                        ps_arch_name(p->name_arch), p->identity.arch ? p->identity.arch : "?",
+                        ps_arch_name(p->arch)) != 0) {
+        *err = -1;
+        return 0;
+    }
+    if (inventory_has(opts->inventory, p->kb)) {
+        if (ps_findings_add(f, PS_F_ALREADY_INSTALLED, &w, "%s is already installed", p->kb) != 0)
+            *err = -1;
+        return 0;
+    }
+    return 1;
+}
+
+static int plan_cmp(const void *a, const void *b)
+{
+    const ps_arch_plan *x = a, *y = b;
+    int c = ps_version_cmp(x->os, y->os);
+
+    return c ? c : (int)x->arch - (int)y->arch;
+}
+
+int ps_plan_build(ps_plan *plan, const ps_bundle *b, const ps_kb *kb, const ps_plan_opts *opts,
+                  ps_findings *f)
+{
+    ps_plan_opts none;
+    unsigned char *ok = NULL;
+    int rc = -1, err;
+
+    memset(plan, 0, sizeof *plan);
+    if (opts == NULL) {
+        ps_plan_opts_default(&none);
+        opts = &none;
+    }
+    ok = calloc(b->count ? b->count : 1, 1);
+    if (ok == NULL)
+        goto out;
+    for (size_t i = 0; i < b->count; i++) {
+        ok[i] = (unsigned char)package_check(&b->items[i], kb, opts, f, &err);
+        if (err)
+            goto out;
+    }
+    /* one plan per (os, arch) present */
+    for (size_t i = 0; i < b->count; i++) {
+        const ps_package *p = &b->items[i];
+        ps_arch_plan *ap = NULL;
+        ps_plan_node *nn;
+
+        if (!ok[i])
+            continue;
+        for (size_t j = 0; j < plan->count && ap == NULL; j++)
+            if (plan->plans[j].arch == p->arch && strcmp(plan->plans[j].os, p->os) == 0)
+                ap = &plan->plans[j];
+        if (ap == NULL) {
+            ps_arch_plan *np = realloc(plan->plans, (plan->count + 1) * sizeof *np);
+
+            if (np == NULL)
+                goto out;
+            plan->plans = np;
+            ap = &plan->plans[plan->count];
+            memset(ap, 0, sizeof *ap);
+            ap->arch = p->arch;
+            ap->os = ps_strdup(p->os);
+            plan->count++;
+            if (ap->os == NULL)
+                goto out;
+            ap->rules = ps_kb_rules_for(kb, p->os);
+            ap->start_build = opts->inventory && opts->inventory->os_build
+                                  ? opts->inventory->os_build : ap->rules->base_build;
+        }
+        nn = realloc(ap->nodes, (ap->n_nodes + 1) * sizeof *nn);
+        if (nn == NULL)
+            goto out;
+        ap->nodes = nn;
+        if (node_init(&ap->nodes[ap->n_nodes++], p, kb, ap->rules) != 0)
+            goto out;
+    }
+    if (plan->count > 1)
+        qsort(plan->plans, plan->count, sizeof *plan->plans, plan_cmp);
+    for (size_t j = 0; j < plan->count; j++)
+        if (plan_one(&plan->plans[j], kb, opts, f) != 0)
+            goto out;
+    rc = 0;
+out:
+    free(ok);
+    if (rc != 0)
+        ps_plan_free(plan);
+    return rc;
+}

@@ -1,0 +1,160 @@
+/*
+ * plan.h - the plan model: per (OS, architecture), the packages of a bundle
+ * as graph nodes, typed hard edges with their reasons, and the ordered steps
+ * (installs and reboots) with what was skipped and why.
+ *
+ * The pipeline is: nodes (after the choice among revisions) -> supersedence
+ * -> requirements resolved into edges (choosing, among the packages that
+ * could satisfy a requirement, one that creates no cycle) -> deterministic
+ * order by reboot level, phase, date, KB and file name -> reboot steps.
+ * Problems become findings; the packages concerned leave the plan of that
+ * architecture (a partial plan, never a wrong one).
+ *
+ * The renderers (render_plan.c) read this model only.
+ */
+#ifndef PS_PLAN_H
+#define PS_PLAN_H
+
+#include "kb.h"
+#include "util.h"
+
+/* What a machine already has (`--installed`).  NULL in ps_plan_opts when
+ * nothing is known. */
+typedef struct ps_inventory {
+    char **kbs;            /* installed KBs, normalised ("KB4474419") */
+    size_t n_kbs;
+    char *os_build;        /* "6.0.6002.18005"; NULL when unknown */
+    char *stack;           /* servicing stack version installed; NULL when unknown */
+} ps_inventory;
+
+typedef struct ps_plan_opts {
+    unsigned arch_mask;              /* PS_ARCH_BIT() set; 0 = every architecture */
+    int keep_superseded;             /* keep superseded packages in the plan */
+    const ps_inventory *inventory;   /* borrowed; NULL = nothing installed */
+} ps_plan_opts;
+
+void ps_plan_opts_default(ps_plan_opts *o);
+
+/* Hard edge kinds, from the package's own bits to the knowledge base. */
+typedef enum ps_edge_kind {
+    PS_EDGE_STACK = 0,  /* servicing stack: an SSU before what needs its stack */
+    PS_EDGE_SHA2,       /* the SHA-2 support update before a SHA-2-only package */
+    PS_EDGE_RULE,       /* a rule of the knowledge base */
+    PS_EDGE_WSUS        /* a WSUS prerequisite naming another package of the bundle */
+} ps_edge_kind;
+
+const char *ps_edge_kind_name(ps_edge_kind k); /* "stack", "sha2", "rule", "wsus" */
+
+typedef enum ps_node_state {
+    PS_NODE_PLANNED = 0,   /* a step of the plan */
+    PS_NODE_DUPLICATE,     /* an older revision of a KB that is in the plan */
+    PS_NODE_SUPERSEDED,    /* superseded and not needed */
+    PS_NODE_MISSING,       /* a requirement is not met: missing-prerequisite */
+    PS_NODE_CYCLE          /* member of a dependency cycle */
+} ps_node_state;
+
+/* "planned", "duplicate", "superseded", "missing-prerequisite", "dependency-cycle" */
+const char *ps_node_state_name(ps_node_state s);
+
+#define PS_NO_NODE ((size_t)-1)
+
+typedef struct ps_plan_node {
+    const ps_package *pkg;   /* borrowed from the bundle */
+    const ps_kb_entry *entry;/* what the knowledge base knows of it, or NULL */
+    const char *kb;          /* pkg->kb */
+    ps_role role;
+    char *role_why;          /* provenance of the role */
+    unsigned phase;          /* rank of the phase (lower goes first) */
+    const char *phase_name;  /* borrowed from the rules */
+    const char *date;        /* release date: package, else knowledge base; may be NULL */
+    const char *stack;       /* servicing stack it delivers, or NULL */
+    const char *kernel;      /* kernel version it delivers, or NULL */
+    int sha2_only;           /* 1 / 0 (unknown counts as 0) */
+    const char *sha2_src;    /* where sha2_only came from */
+    ps_node_state state;
+    size_t by;               /* superseder / newer revision; PS_NO_NODE */
+    char *why;               /* why skipped (a sentence), or NULL */
+    int needed;              /* superseded, yet kept because the plan needs it */
+    char *needed_why;        /* explanation when needed */
+    unsigned depth;          /* reboot level: barrier edges on the longest path to it */
+    size_t step;             /* 1-based step number when planned, else 0 */
+} ps_plan_node;
+
+typedef struct ps_plan_edge {
+    size_t from, to;         /* node indexes: `from` is installed before `to` */
+    ps_edge_kind kind;
+    int barrier;             /* a reboot must separate them */
+    char *reason;            /* sentence */
+    char *provenance;        /* where the fact comes from: "rules/6.0.xml:14", "update.mum" */
+} ps_plan_edge;
+
+typedef enum ps_step_action {
+    PS_STEP_INSTALL = 0,
+    PS_STEP_REBOOT
+} ps_step_action;
+
+typedef struct ps_plan_step {
+    ps_step_action action;
+    size_t node;             /* install: the node; reboot: PS_NO_NODE */
+    char **reasons;
+    size_t n_reasons;
+    const char *build_after; /* kernel build after this step when it changes, else NULL */
+} ps_plan_step;
+
+/* A cycle found while ordering: its members in order, and the text that
+ * names each edge with its reason. */
+typedef struct ps_plan_cycle {
+    size_t *members;
+    size_t n;
+    char *text;              /* "KB1 -> KB2 (rule: reason) -> KB1 (rule: reason)" */
+} ps_plan_cycle;
+
+typedef struct ps_arch_plan {
+    char *os;                /* "6.0" */
+    ps_arch arch;
+    const ps_os_rules *rules;/* borrowed from the kb */
+    const char *start_build; /* borrowed: inventory, else the rules' base build */
+    const char *end_build;   /* borrowed */
+    unsigned reboots;
+    ps_plan_node *nodes;
+    size_t n_nodes;
+    ps_plan_edge *edges;     /* among planned nodes */
+    size_t n_edges, cap_edges;
+    ps_plan_step *steps;
+    size_t n_steps;
+    size_t *skipped;         /* node indexes of skipped nodes, in plan order */
+    size_t n_skipped;
+    ps_plan_cycle *cycles;
+    size_t n_cycles;
+} ps_arch_plan;
+
+typedef struct ps_plan {
+    ps_arch_plan *plans;     /* ordered by OS, then architecture */
+    size_t count;
+} ps_plan;
+
+/*
+ * Plans a bundle.  Problems are added to `f` (missing-prerequisite,
+ * dependency-cycle, duplicate, superseded, arch-mismatch, wrong-os).  The
+ * plan borrows from `b` and `kb`: both must outlive it.  Returns 0, or -1
+ * on allocation failure.
+ */
+int ps_plan_build(ps_plan *plan, const ps_bundle *b, const ps_kb *kb, const ps_plan_opts *opts,
+                  ps_findings *f);
+void ps_plan_free(ps_plan *plan);
+
+/* Renderers (render_plan.c).  Each returns a NUL-terminated document the
+ * caller frees, or NULL on allocation failure.  `findings` are included in
+ * the document (text, json, md). */
+char *ps_plan_render(const char *format, const ps_plan *plan, const ps_findings *findings,
+                     size_t *len);
+/* 1 when `format` names a renderer. */
+int ps_plan_format_known(const char *format);
+
+/* The answer of `patchseq explain`: every plan the KB appears in, its
+ * place or skip reason, every edge into and out of it, and its
+ * supersedence decision.  NULL on allocation failure; *found is set to the
+ * number of packages of that KB found across the plans (0: not in the bundle). */
+char *ps_plan_explain(const ps_plan *plan, const char *kb, size_t *len, size_t *found);
+
+#endif /* PS_PLAN_H */

@@ -1,0 +1,279 @@
+/*
+ * props.c - <name>-pkgProperties.txt: Key="Value" lines in ASCII/UTF-8
+ * (optional BOM) or UTF-16 with a BOM, CRLF or LF line ends.
+ */
+#include "parse.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Real files hold about 15 lines and 600 bytes. */
+#define PROPS_MAX_BYTES (64u * 1024u)
+#define PROPS_MAX_LINES 1024u
+
+static int oom(ps_err *err)
+{
+    ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "out of memory");
+    return -1;
+}
+
+static int put_utf8(ps_buf *b, unsigned long cp)
+{
+    unsigned char u[4];
+    size_t n;
+
+    if (cp < 0x80) {
+        u[0] = (unsigned char)cp;
+        n = 1;
+    } else if (cp < 0x800) {
+        u[0] = (unsigned char)(0xC0 | (cp >> 6));
+        u[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        n = 2;
+    } else if (cp < 0x10000) {
+        u[0] = (unsigned char)(0xE0 | (cp >> 12));
+        u[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        u[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        n = 3;
+    } else {
+        u[0] = (unsigned char)(0xF0 | (cp >> 18));
+        u[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+        u[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        u[3] = (unsigned char)(0x80 | (cp & 0x3F));
+        n = 4;
+    }
+    return ps_buf_append(b, u, n);
+}
+
+/* UTF-16 (after its BOM) to UTF-8 in out. */
+static int utf16_to_utf8(const unsigned char *p, size_t len, int big_endian, ps_buf *out,
+                         ps_err *err)
+{
+    unsigned line = 1;
+
+    if (len % 2 != 0) {
+        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0,
+                   "UTF-16 text has an odd number of bytes (%zu)", len + 2);
+        return -1;
+    }
+    for (size_t i = 0; i < len; i += 2) {
+        unsigned long c = big_endian ? ((unsigned long)p[i] << 8 | p[i + 1])
+                                     : ((unsigned long)p[i + 1] << 8 | p[i]);
+
+        if (c >= 0xD800 && c <= 0xDBFF) {
+            unsigned long lo = 0;
+
+            if (i + 3 < len)
+                lo = big_endian ? ((unsigned long)p[i + 2] << 8 | p[i + 3])
+                                : ((unsigned long)p[i + 3] << 8 | p[i + 2]);
+            if (lo < 0xDC00 || lo > 0xDFFF) {
+                ps_err_set(err, PS_F_UNREADABLE_PACKAGE, line,
+                           "invalid UTF-16: unpaired surrogate");
+                return -1;
+            }
+            c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
+            i += 2;
+        } else if (c >= 0xDC00 && c <= 0xDFFF) {
+            ps_err_set(err, PS_F_UNREADABLE_PACKAGE, line, "invalid UTF-16: unpaired surrogate");
+            return -1;
+        }
+        if (c == '\n')
+            line++;
+        if (put_utf8(out, c) < 0)
+            return oom(err);
+    }
+    return 0;
+}
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), or 0. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+    size_t k;
+    unsigned long cp;
+
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xC2 && s[0] <= 0xDF)
+        k = 2, cp = s[0] & 0x1Fu;
+    else if (s[0] >= 0xE0 && s[0] <= 0xEF)
+        k = 3, cp = s[0] & 0x0Fu;
+    else if (s[0] >= 0xF0 && s[0] <= 0xF4)
+        k = 4, cp = s[0] & 0x07u;
+    else
+        return 0;
+    if (k > n)
+        return 0;
+    for (size_t i = 1; i < k; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3Fu);
+    }
+    if ((k == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+        (k == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+        return 0;
+    return k;
+}
+
+/* Valid UTF-8 without NUL or control characters other than tab. */
+static int check_line(const char *s, size_t n, unsigned line, ps_err *err)
+{
+    const unsigned char *u = (const unsigned char *)s;
+
+    for (size_t i = 0; i < n;) {
+        size_t k = utf8_seq(u + i, n - i);
+
+        if (k == 0) {
+            ps_err_set(err, PS_F_UNREADABLE_PACKAGE, line, "invalid UTF-8 text");
+            return -1;
+        }
+        if (k == 1 && ((u[i] < 0x20 && u[i] != '\t') || u[i] == 0x7F)) {
+            ps_err_set(err, PS_F_UNREADABLE_PACKAGE, line, "control character 0x%02x in text",
+                       u[i]);
+            return -1;
+        }
+        i += k;
+    }
+    return 0;
+}
+
+static int is_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* One non-empty line: Key="Value". */
+static int parse_line(ps_props *p, const char *s, size_t n, unsigned line, ps_err *err)
+{
+    const char *eq, *v;
+    size_t klen, vlen;
+    char *key = NULL, *val = NULL;
+    char **nk, **nv;
+
+    eq = memchr(s, '=', n);
+    if (eq == NULL) {
+        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, line, "line is not Key=\"Value\": no '='");
+        return -1;
+    }
+    klen = (size_t)(eq - s);
+    while (klen > 0 && is_blank(s[klen - 1]))
+        klen--;
+    if (klen == 0) {
+        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, line, "line is not Key=\"Value\": empty key");
+        return -1;
+    }
+    v = eq + 1;
+    vlen = n - (size_t)(v - s);
+    while (vlen > 0 && is_blank(*v))
+        v++, vlen--;
+    if (vlen < 2 || v[0] != '"' || v[vlen - 1] != '"') {
+        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, line,
+                   "line is not Key=\"Value\": the value is not in double quotes");
+        return -1;
+    }
+    if (p->count >= PROPS_MAX_LINES) {
+        ps_err_set(err, PS_F_UNSAFE_INPUT, line, "more than %u properties", PROPS_MAX_LINES);
+        return -1;
+    }
+    key = ps_strndup(s, klen);
+    val = ps_strndup(v + 1, vlen - 2);
+    if (key == NULL || val == NULL)
+        goto nomem;
+    nk = realloc(p->keys, (p->count + 1) * sizeof *nk);
+    if (nk == NULL)
+        goto nomem;
+    p->keys = nk;
+    nv = realloc(p->values, (p->count + 1) * sizeof *nv);
+    if (nv == NULL)
+        goto nomem;
+    p->values = nv;
+    p->keys[p->count] = key;
+    p->values[p->count] = val;
+    p->count++;
+    return 0;
+nomem:
+    free(key);
+    free(val);
+    return oom(err);
+}
+
+int ps_props_parse(const void *data, size_t len, ps_props *out, ps_err *err)
+{
+    const unsigned char *d = data;
+    ps_buf conv = {0};
+    ps_props p = {0};
+    const char *text, *end;
+    unsigned line = 0;
+    int rc = -1;
+
+    memset(out, 0, sizeof *out);
+    if (len == 0) {
+        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "empty properties file");
+        goto out;
+    }
+    if (len > PROPS_MAX_BYTES) {
+        ps_err_set(err, PS_F_UNSAFE_INPUT, 0,
+                   "properties file of %zu bytes exceeds the limit of %u bytes", len,
+                   PROPS_MAX_BYTES);
+        goto out;
+    }
+    if (len >= 2 && ((d[0] == 0xFF && d[1] == 0xFE) || (d[0] == 0xFE && d[1] == 0xFF))) {
+        if (utf16_to_utf8(d + 2, len - 2, d[0] == 0xFE, &conv, err) < 0)
+            goto out;
+        text = conv.data != NULL ? conv.data : "";
+        end = text + conv.len;
+    } else {
+        text = (const char *)d;
+        end = text + len;
+        if (len >= 3 && d[0] == 0xEF && d[1] == 0xBB && d[2] == 0xBF)
+            text += 3;
+    }
+    while (text < end) {
+        const char *nl = memchr(text, '\n', (size_t)(end - text));
+        const char *eol = nl != NULL ? nl : end;
+        size_t n = (size_t)(eol - text);
+
+        line++;
+        if (n > 0 && text[n - 1] == '\r')
+            n--;
+        while (n > 0 && is_blank(text[n - 1]))
+            n--;
+        while (n > 0 && is_blank(*text))
+            text++, n--;
+        if (check_line(text, n, line, err) < 0)
+            goto out;
+        if (n > 0 && parse_line(&p, text, n, line, err) < 0)
+            goto out;
+        text = nl != NULL ? nl + 1 : end;
+    }
+    if (p.count == 0) {
+        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "no Key=\"Value\" line in properties file");
+        goto out;
+    }
+    *out = p;
+    memset(&p, 0, sizeof p);
+    rc = 0;
+out:
+    ps_props_free(&p);
+    ps_buf_free(&conv);
+    return rc;
+}
+
+const char *ps_props_get(const ps_props *p, const char *key)
+{
+    for (size_t i = 0; p != NULL && key != NULL && i < p->count; i++)
+        if (ps_streq_ci(p->keys[i], key))
+            return p->values[i];
+    return NULL;
+}
+
+void ps_props_free(ps_props *p)
+{
+    if (p == NULL)
+        return;
+    for (size_t i = 0; i < p->count; i++) {
+        free(p->keys[i]);
+        free(p->values[i]);
+    }
+    ps_free_ptr(&p->keys);
+    ps_free_ptr(&p->values);
+    p->count = 0;
+}

@@ -1,0 +1,103 @@
+/*
+ * ps_archive.h - a small streaming layer over libarchive for cabinets
+ * (library-private).
+ *
+ * A package is read front to back, never extracted: the outer cabinet is
+ * read from a file descriptor, and a cabinet held inside it (the update cab
+ * of an .msu, WSUSSCAN.cab, package.cab) is opened over the current member
+ * with archive_read_open() callbacks that pull the member's bytes from the
+ * outer handle.  Nothing is written to disk and nothing seeks.
+ *
+ * Every handle of one package shares a ps_ar_ctx, which enforces the
+ * ps_limits (members per cabinet, nesting depth, bytes per member,
+ * decompression ratio, wall time) and counts the bytes read and decoded.
+ * Member names are data: they are matched, never used as paths.
+ */
+#ifndef PS_ARCHIVE_H
+#define PS_ARCHIVE_H
+
+#include "util.h"
+
+#include <stdint.h>
+#include <time.h>
+
+/* Counters of one package read; the proof that reading stops early. */
+typedef struct ps_ar_stats {
+    uint64_t file_bytes;     /* bytes read from the package file */
+    uint64_t decoded_bytes;  /* bytes decompressed, all levels (read or skipped) */
+    unsigned max_depth;      /* deepest nesting opened: 1 = the file itself */
+    size_t members;          /* member headers seen, all levels */
+} ps_ar_stats;
+
+typedef struct ps_ar_ctx {
+    ps_limits limits;
+    struct timespec start;
+    ps_ar_stats stats;
+    int limit_hit;           /* 1 once a limit stopped the read; err says which */
+    ps_err limit_err;
+} ps_ar_ctx;
+
+typedef struct ps_ar ps_ar;
+
+void ps_ar_ctx_init(ps_ar_ctx *ctx, const ps_limits *limits);
+
+/*
+ * Opens the cabinet in fd (which stays the caller's: it is not closed).
+ * `label` names this level in messages ("" for the file itself).
+ * Returns 0, or -1 with err filled (unreadable-package or unsafe-input).
+ */
+int ps_ar_open_fd(ps_ar **out, ps_ar_ctx *ctx, int fd, ps_err *err);
+
+/*
+ * Opens the cabinet held in the current member of `outer`, streamed.
+ * The nested handle must be closed before ps_ar_next() on `outer`.
+ * Member names of the nested handle are prefixed with the outer member's
+ * full name and '/', e.g. "Windows6.0-KB1-x64.cab/update.mum".
+ */
+int ps_ar_open_nested(ps_ar **out, ps_ar *outer, ps_err *err);
+
+/*
+ * Moves to the next member.  Returns 1 with *name set (the member name as
+ * libarchive gives it, '/' separated; valid until the next call), 0 at the
+ * end of the cabinet, -1 with err filled.
+ */
+int ps_ar_next(ps_ar *ar, const char **name, ps_err *err);
+
+/* The current member's full name, with the prefixes of the outer levels. */
+const char *ps_ar_member_path(const ps_ar *ar);
+/* The declared size of the current member, -1 when unknown. */
+int64_t ps_ar_member_size(const ps_ar *ar);
+/* Nesting depth of the handle: 1 for the file itself. */
+unsigned ps_ar_depth(const ps_ar *ar);
+
+/*
+ * Reads up to n bytes of the current member.  Returns the count (0 at the
+ * end of the member), or -1 with err filled.
+ */
+long ps_ar_read(ps_ar *ar, void *buf, size_t n, ps_err *err);
+
+/*
+ * Reads the whole current member into memory (NUL-terminated, *data freed
+ * by the caller).  A member larger than `cap` bytes is refused with
+ * unsafe-input, before it is decompressed when its size is declared.
+ */
+int ps_ar_read_member(ps_ar *ar, size_t cap, char **data, size_t *len, ps_err *err);
+
+/* Closes a handle (NULL is fine); an outer handle outlives its nested ones. */
+void ps_ar_close(ps_ar *ar);
+
+/* 1 when a member name is unsafe as a path: absolute, a ".." part, or a
+ * control character.  Such names are reported; they are never used. */
+int ps_ar_name_unsafe(const char *name);
+
+/* Seconds spent since ps_ar_ctx_init, and whether that is over the limit. */
+int ps_ar_check_time(ps_ar_ctx *ctx);
+
+/*
+ * ps_package_read() that also returns the reading counters (reader.c);
+ * stats may be NULL.
+ */
+int ps_package_read_stats(ps_package *p, const char *path, const char *display,
+                          const ps_read_opts *opts, ps_findings *f, ps_ar_stats *stats);
+
+#endif /* PS_ARCHIVE_H */

@@ -1,0 +1,1005 @@
+/*
+ * reader.c - reads one update package (.msu or bare update .cab) from its
+ * own metadata, streamed, and stops as soon as the metadata is in hand.
+ *
+ * An .msu is an MSZIP cabinet holding WSUSSCAN.cab, the update cab(s),
+ * <name>-pkgProperties.txt and the unattend <name>.xml (formats.md §1).
+ * The update cab holds update.mum, update.cat, the child .mum files, the
+ * component manifests and the payload, in no fixed order; a cab with
+ * _manifest_.cix.xml lists every member name up front (formats.md §2.1).
+ *
+ * Reading stops when update.mum and update.cat are read and every child
+ * .mum that update.mum names (transitively) is read or known absent from
+ * the cix.  pkgProperties and the unattend .xml, which sit behind the
+ * update cab, are read only when update.mum gave no identity or no KB.
+ * So the cost of reading a package does not grow with its payload.
+ */
+#include "ps_archive.h"
+#include "parse.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libxml/tree.h>
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MIB ((size_t)1024 * 1024)
+
+void ps_limits_default(ps_limits *l)
+{
+    l->max_members = 65535;           /* the most a CAB header can declare */
+    l->max_depth = 4;                 /* msu -> WSUSSCAN.cab -> package.cab, and one spare */
+    l->max_member_bytes = 64 * MIB;   /* a catalog or cix of a large rollup fits */
+    l->max_xml_bytes = 32 * MIB;
+    l->max_ratio = 256;               /* real payloads: 1:1 to 5:1 */
+    l->max_seconds = 120;
+}
+
+void ps_read_opts_default(ps_read_opts *o)
+{
+    o->hash = 0;
+    o->wsus = 1;
+    ps_limits_default(&o->limits);
+}
+
+void ps_package_free(ps_package *p)
+{
+    if (p == NULL)
+        return;
+    free(p->file);
+    free(p->path);
+    free(p->kb);
+    free(p->os);
+    free(p->name_os);
+    ps_identity_free(&p->identity);
+    free(p->release_type);
+    free(p->restart);
+    free(p->build_date);
+    free(p->installer_version);
+    free(p->provides_stack);
+    free(p->kernel_version);
+    ps_wsus_info_free(&p->wsus);
+    memset(p, 0, sizeof *p);
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading state                                                       */
+/* ------------------------------------------------------------------ */
+
+enum mode { MODE_AUTO, MODE_MSU, MODE_CAB };
+
+enum kind {
+    K_OTHER,
+    K_UPDATE_MUM,
+    K_UPDATE_CAT,
+    K_CIX,
+    K_MUM,
+    K_MANIFEST,
+    K_WSUS,
+    K_UPDATE_CAB,
+    K_PROPS,
+    K_UNATTEND
+};
+
+struct rd {
+    ps_package *p;
+    const ps_read_opts *o;
+    ps_findings *f;
+    const char *display;
+    const char *base;         /* basename of display */
+    ps_ar_ctx ctx;
+    enum mode mode;
+    int stop;                 /* stop reading: done, or an error ended it */
+    int fatal;                /* an error ended the read: the data may be partial */
+    int oom;
+
+    /* the update cab being read (nested, or the file itself) */
+    int in_cab;
+    int have_mum, mum_failed, have_cat, cat_seen;
+    ps_mum mum;
+    char **want;              /* child .mum names named so far */
+    size_t nwant;
+    char **got;               /* .mum members read */
+    size_t ngot;
+    char **cix;               /* every member name listed by the cix */
+    size_t ncix;
+    int have_cix;
+    unsigned digests;
+    char *stack;              /* highest ServicingStack version delivered */
+    char *kernel;             /* highest OS-Kernel version delivered */
+    int n_update_cabs;
+
+    int have_props, have_unattend;
+    ps_props props;
+    ps_unattend unattend;
+};
+
+static void finding(struct rd *r, ps_finding_code code, const char *member, unsigned line,
+                    const char *fmt, ...) PS_PRINTF(5, 6);
+
+static void finding(struct rd *r, ps_finding_code code, const char *member, unsigned line,
+                    const char *fmt, ...)
+{
+    ps_where w = {r->display, member, line, PS_ARCH_NONE, NULL, NULL};
+    va_list ap;
+
+    va_start(ap, fmt);
+    if (ps_findings_addv(r->f, code, &w, fmt, ap) < 0)
+        r->oom = 1;
+    va_end(ap);
+}
+
+static void err_finding(struct rd *r, const ps_err *e, const char *member)
+{
+    finding(r, e->code, member, e->line, "%s", e->msg);
+}
+
+/* An error of the archive layer ends the read of the package. */
+static void fatal(struct rd *r, const ps_err *e, const char *member)
+{
+    err_finding(r, e, member);
+    r->fatal = 1;
+    r->stop = 1;
+}
+
+static int track_version(char **best, const char *v)
+{
+    if (v == NULL)
+        return 0;
+    if (*best != NULL && ps_version_cmp(*best, v) >= 0)
+        return 0;
+    return ps_set_str(best, v);
+}
+
+static int is_top(const char *name)
+{
+    return strchr(name, '/') == NULL;
+}
+
+static enum kind classify(struct rd *r, const char *name, int nested_cab)
+{
+    int cab_ok = nested_cab || r->mode != MODE_MSU;
+    int msu_ok = !nested_cab && r->mode != MODE_CAB;
+
+    if (!is_top(name))
+        return K_OTHER;
+    if (cab_ok) {
+        if (ps_streq_ci(name, "update.mum"))
+            return K_UPDATE_MUM;
+        if (ps_streq_ci(name, "update.cat"))
+            return K_UPDATE_CAT;
+        if (ps_streq_ci(name, "_manifest_.cix.xml"))
+            return K_CIX;
+        if (ps_has_suffix_ci(name, ".mum"))
+            return K_MUM;
+        if (ps_has_suffix_ci(name, ".manifest"))
+            return K_MANIFEST;
+    }
+    if (msu_ok) {
+        if (ps_streq_ci(name, "wsusscan.cab"))
+            return K_WSUS;
+        if (ps_has_suffix_ci(name, ".cab"))
+            return K_UPDATE_CAB;
+        if (ps_has_suffix_ci(name, "-pkgproperties.txt"))
+            return K_PROPS;
+        if (ps_has_suffix_ci(name, ".xml"))
+            return K_UNATTEND;
+    }
+    return K_OTHER;
+}
+
+static int in_list_ci(char *const *v, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++)
+        if (ps_streq_ci(v[i], s))
+            return 1;
+    return 0;
+}
+
+/* A member the cix lists; without a cix every member may exist. */
+static int may_exist(const struct rd *r, const char *name)
+{
+    return !r->have_cix || in_list_ci(r->cix, r->ncix, name);
+}
+
+static int cab_done(const struct rd *r)
+{
+    if (!r->have_mum)
+        return 0;
+    if (!r->cat_seen && may_exist(r, "update.cat"))
+        return 0;
+    for (size_t i = 0; i < r->nwant; i++)
+        if (!in_list_ci(r->got, r->ngot, r->want[i]) && may_exist(r, r->want[i]))
+            return 0;
+    return 1;
+}
+
+static size_t xml_cap(const struct rd *r)
+{
+    const ps_limits *l = &r->ctx.limits;
+
+    if (l->max_xml_bytes == 0)
+        return l->max_member_bytes;
+    if (l->max_member_bytes == 0)
+        return l->max_xml_bytes;
+    return l->max_xml_bytes < l->max_member_bytes ? l->max_xml_bytes : l->max_member_bytes;
+}
+
+/* Reads the current member; on failure the read of the package ends. */
+static int read_member(struct rd *r, ps_ar *ar, size_t cap, char **data, size_t *len)
+{
+    ps_err e;
+
+    if (ps_ar_read_member(ar, cap, data, len, &e) < 0) {
+        fatal(r, &e, ps_ar_member_path(ar));
+        return -1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Members of the update cab                                           */
+/* ------------------------------------------------------------------ */
+
+static void note_components(struct rd *r, const ps_mum *m)
+{
+    if (track_version(&r->stack, ps_mum_component_version(m, "Microsoft-Windows-ServicingStack")) < 0 ||
+        track_version(&r->kernel, ps_mum_component_version(m, "Microsoft-Windows-OS-Kernel")) < 0)
+        r->oom = 1;
+    for (size_t i = 0; i < m->n_children; i++)
+        if (!in_list_ci(r->want, r->nwant, m->children[i]) &&
+            ps_strv_push(&r->want, &r->nwant, m->children[i]) < 0)
+            r->oom = 1;
+}
+
+static void note_manifest_name(struct rd *r, const char *member)
+{
+    char *name = NULL, *version = NULL;
+
+    if (ps_manifest_name_parse(member, &name, &version) == 0) {
+        int rc = 0;
+
+        if (ps_streq_ci(name, "microsoft-windows-servicingstack"))
+            rc = track_version(&r->stack, version);
+        else if (ps_streq_ci(name, "microsoft-windows-os-kernel"))
+            rc = track_version(&r->kernel, version);
+        if (rc < 0)
+            r->oom = 1;
+    }
+    free(name);
+    free(version);
+}
+
+static void read_update_mum(struct rd *r, ps_ar *ar)
+{
+    char *data = NULL;
+    size_t len = 0;
+    ps_err e;
+
+    if (r->have_mum || r->mum_failed)
+        return;
+    if (read_member(r, ar, xml_cap(r), &data, &len) < 0)
+        return;
+    if (ps_mum_parse(data, len, xml_cap(r), &r->mum, &e) < 0) {
+        /* Without update.mum the package has no identity: stop here. */
+        r->mum_failed = 1;
+        fatal(r, &e, ps_ar_member_path(ar));
+    } else {
+        r->have_mum = 1;
+        note_components(r, &r->mum);
+    }
+    free(data);
+}
+
+static void read_child_mum(struct rd *r, ps_ar *ar, const char *name)
+{
+    char *data = NULL;
+    size_t len = 0;
+    ps_mum m;
+    ps_err e;
+
+    memset(&m, 0, sizeof m);
+    if (in_list_ci(r->got, r->ngot, name))
+        return;
+    if (read_member(r, ar, xml_cap(r), &data, &len) < 0)
+        return;
+    if (ps_strv_push(&r->got, &r->ngot, name) < 0)
+        r->oom = 1;
+    if (ps_mum_parse(data, len, xml_cap(r), &m, &e) < 0)
+        err_finding(r, &e, ps_ar_member_path(ar));
+    else
+        note_components(r, &m);
+    ps_mum_free(&m);
+    free(data);
+}
+
+static void read_catalog(struct rd *r, ps_ar *ar)
+{
+    char *data = NULL;
+    size_t len = 0;
+    ps_err e;
+
+    if (r->cat_seen)
+        return;
+    r->cat_seen = 1;
+    if (read_member(r, ar, r->ctx.limits.max_member_bytes, &data, &len) < 0)
+        return;
+    if (ps_catalog_parse(data, len, &r->digests, &e) < 0)
+        err_finding(r, &e, ps_ar_member_path(ar));
+    else
+        r->have_cat = 1;
+    free(data);
+}
+
+static void collect_cix_names(struct rd *r, const xmlNode *n, int depth)
+{
+    for (; n != NULL && !r->oom; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        if (strcmp((const char *)n->name, "File") == 0) {
+            xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)"name");
+
+            if (v != NULL) {
+                const char *s = (const char *)v;
+
+                /* Payload paths ("x86_...\\file.dll") are not members. */
+                if (strchr(s, '\\') == NULL && strchr(s, '/') == NULL) {
+                    if (r->ctx.limits.max_members && r->ncix >= r->ctx.limits.max_members) {
+                        xmlFree(v);
+                        return;
+                    }
+                    if (ps_strv_push(&r->cix, &r->ncix, s) < 0)
+                        r->oom = 1;
+                    if (ps_has_suffix_ci(s, ".manifest"))
+                        note_manifest_name(r, s);
+                }
+                xmlFree(v);
+            }
+        } else if (depth < 4) {
+            collect_cix_names(r, n->children, depth + 1);
+        }
+    }
+}
+
+static void read_cix(struct rd *r, ps_ar *ar)
+{
+    char *data = NULL;
+    size_t len = 0;
+    void *doc;
+    ps_err e;
+
+    if (r->have_cix)
+        return;
+    if (read_member(r, ar, xml_cap(r), &data, &len) < 0)
+        return;
+    doc = ps_xml_parse(data, len, xml_cap(r), &e);
+    if (doc == NULL) {
+        err_finding(r, &e, ps_ar_member_path(ar));
+    } else {
+        xmlNode *root = xmlDocGetRootElement(doc);
+
+        if (root != NULL)
+            collect_cix_names(r, root->children, 0);
+        r->have_cix = 1;
+        ps_xml_free(doc);
+    }
+    free(data);
+}
+
+/* Handles one member of an update cab; 1 when it was one of its members. */
+static void update_cab_member(struct rd *r, ps_ar *ar, enum kind k, const char *name)
+{
+    switch (k) {
+    case K_UPDATE_MUM:
+        read_update_mum(r, ar);
+        break;
+    case K_UPDATE_CAT:
+        read_catalog(r, ar);
+        break;
+    case K_CIX:
+        read_cix(r, ar);
+        break;
+    case K_MUM:
+        read_child_mum(r, ar, name);
+        break;
+    case K_MANIFEST:
+        note_manifest_name(r, name);
+        break;
+    case K_OTHER:
+    case K_WSUS:
+    case K_UPDATE_CAB:
+    case K_PROPS:
+    case K_UNATTEND:
+        break;
+    }
+}
+
+static void report_unsafe_name(struct rd *r, ps_ar *ar, const char *name)
+{
+    (void)name;
+    finding(r, PS_F_UNSAFE_INPUT, ps_ar_member_path(ar), 0,
+            "member name \"%s\" is not a plain relative name; it is ignored",
+            ps_ar_member_path(ar));
+}
+
+/* Reads the update cab nested in the current member of `outer`. */
+static void read_nested_update_cab(struct rd *r, ps_ar *outer)
+{
+    ps_ar *ar = NULL;
+    ps_err e;
+    char *label = NULL;
+
+    if (ps_ar_open_nested(&ar, outer, &e) < 0) {
+        fatal(r, &e, ps_ar_member_path(outer));
+        return;
+    }
+    label = ps_strdup(ps_ar_member_path(outer));
+    if (label == NULL) {
+        r->oom = 1;
+        goto out;
+    }
+    r->in_cab = 1;
+    r->n_update_cabs++;
+    while (!r->stop && !r->oom) {
+        const char *name;
+        int rc = ps_ar_next(ar, &name, &e);
+
+        if (rc == 0)
+            break;
+        if (rc < 0) {
+            fatal(r, &e, label);
+            break;
+        }
+        if (ps_ar_name_unsafe(name)) {
+            report_unsafe_name(r, ar, name);
+            continue;
+        }
+        update_cab_member(r, ar, classify(r, name, 1), name);
+        if (cab_done(r))
+            break;
+    }
+    if (!r->stop && !r->have_mum && !r->mum_failed)
+        finding(r, PS_F_UNREADABLE_PACKAGE, label, 0, "no update.mum in %s", label);
+out:
+    free(label);
+    ps_ar_close(ar);
+}
+
+/* ------------------------------------------------------------------ */
+/* Members of the .msu                                                 */
+/* ------------------------------------------------------------------ */
+
+static void read_wsus(struct rd *r, ps_ar *outer)
+{
+    ps_ar *w = NULL, *pc = NULL;
+    ps_err e;
+    const char *name;
+    int rc;
+
+    if (ps_ar_open_nested(&w, outer, &e) < 0) {
+        fatal(r, &e, ps_ar_member_path(outer));
+        goto out;
+    }
+    while ((rc = ps_ar_next(w, &name, &e)) > 0)
+        if (ps_streq_ci(name, "package.cab"))
+            break;
+    if (rc < 0) {
+        fatal(r, &e, ps_ar_member_path(outer));
+        goto out;
+    }
+    if (rc == 0)
+        goto out; /* no package.cab: nothing to say */
+    if (ps_ar_open_nested(&pc, w, &e) < 0) {
+        fatal(r, &e, ps_ar_member_path(w));
+        goto out;
+    }
+    while ((rc = ps_ar_next(pc, &name, &e)) > 0)
+        if (ps_streq_ci(name, "package.xml"))
+            break;
+    if (rc < 0) {
+        fatal(r, &e, ps_ar_member_path(w));
+        goto out;
+    }
+    if (rc > 0) {
+        char *data = NULL;
+        size_t len = 0;
+
+        if (read_member(r, pc, xml_cap(r), &data, &len) == 0) {
+            ps_wsus_info_free(&r->p->wsus);
+            if (ps_wsus_parse(data, len, xml_cap(r), &r->p->wsus, &e) < 0) {
+                ps_wsus_info_free(&r->p->wsus);
+                err_finding(r, &e, ps_ar_member_path(pc));
+            } else {
+                r->p->has_wsus = 1;
+            }
+        }
+        free(data);
+    }
+out:
+    ps_ar_close(pc);
+    ps_ar_close(w);
+}
+
+static void read_props(struct rd *r, ps_ar *ar)
+{
+    char *data = NULL;
+    size_t len = 0;
+    ps_err e;
+
+    if (r->have_props)
+        return;
+    if (read_member(r, ar, r->ctx.limits.max_member_bytes, &data, &len) < 0)
+        return;
+    if (ps_props_parse(data, len, &r->props, &e) < 0) {
+        ps_props_free(&r->props);
+        err_finding(r, &e, ps_ar_member_path(ar));
+    } else {
+        r->have_props = 1;
+    }
+    free(data);
+}
+
+static void read_unattend(struct rd *r, ps_ar *ar)
+{
+    char *data = NULL;
+    size_t len = 0;
+    ps_err e;
+
+    if (r->have_unattend)
+        return;
+    if (read_member(r, ar, xml_cap(r), &data, &len) < 0)
+        return;
+    if (ps_unattend_parse(data, len, xml_cap(r), &r->unattend, &e) < 0) {
+        ps_unattend_free(&r->unattend);
+        err_finding(r, &e, ps_ar_member_path(ar));
+    } else {
+        r->have_unattend = 1;
+    }
+    free(data);
+}
+
+/* update.mum gave what the fallbacks would: no need to read further. */
+static int mum_complete(const struct rd *r)
+{
+    return r->have_mum && r->mum.kb != NULL && r->mum.identity.name != NULL;
+}
+
+static void read_outer(struct rd *r, ps_ar *ar)
+{
+    while (!r->stop && !r->oom) {
+        const char *name;
+        ps_err e;
+        enum kind k;
+        int rc = ps_ar_next(ar, &name, &e);
+
+        if (rc == 0)
+            break;
+        if (rc < 0) {
+            fatal(r, &e, NULL);
+            break;
+        }
+        if (ps_ar_name_unsafe(name)) {
+            report_unsafe_name(r, ar, name);
+            continue;
+        }
+        k = classify(r, name, 0);
+        switch (k) {
+        case K_UPDATE_MUM:
+        case K_UPDATE_CAT:
+        case K_CIX:
+        case K_MUM:
+        case K_MANIFEST:
+            r->mode = MODE_CAB;
+            r->in_cab = 1;
+            update_cab_member(r, ar, k, name);
+            if (cab_done(r))
+                r->stop = 1;
+            break;
+        case K_WSUS:
+            r->mode = MODE_MSU;
+            if (r->o->wsus && !r->p->has_wsus)
+                read_wsus(r, ar);
+            break;
+        case K_UPDATE_CAB:
+            r->mode = MODE_MSU;
+            if (!r->have_mum && !r->mum_failed)
+                read_nested_update_cab(r, ar);
+            if (mum_complete(r))
+                r->stop = 1;
+            break;
+        case K_PROPS:
+            r->mode = MODE_MSU;
+            read_props(r, ar);
+            break;
+        case K_UNATTEND:
+            r->mode = MODE_MSU;
+            read_unattend(r, ar);
+            break;
+        case K_OTHER:
+            break;
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Facts from the file name                                            */
+/* ------------------------------------------------------------------ */
+
+/* "-x86", "-x64", "-ia64" followed by '.', '_', '-' or the end. */
+static ps_arch name_arch(const char *base)
+{
+    static const struct {
+        const char *tok;
+        ps_arch arch;
+    } t[] = {{"-x86", PS_ARCH_X86}, {"-x64", PS_ARCH_X64}, {"-ia64", PS_ARCH_IA64}};
+
+    for (const char *s = base; *s; s++) {
+        if (*s != '-')
+            continue;
+        for (size_t i = 0; i < PS_ARRAY_LEN(t); i++) {
+            size_t n = strlen(t[i].tok);
+            char c;
+
+            if (!ps_has_prefix_ci(s, t[i].tok))
+                continue;
+            c = s[n];
+            if (c == '\0' || c == '.' || c == '_' || c == '-')
+                return t[i].arch;
+        }
+    }
+    return PS_ARCH_NONE;
+}
+
+/* N of "-vN" followed by '-', '.', '_' or the end. */
+static unsigned name_revision(const char *base)
+{
+    for (const char *s = base; *s; s++) {
+        unsigned v = 0;
+        size_t i = 2;
+
+        if (s[0] != '-' || (s[1] != 'v' && s[1] != 'V') || !isdigit((unsigned char)s[2]))
+            continue;
+        while (isdigit((unsigned char)s[i]) && i < 6)
+            v = v * 10 + (unsigned)(s[i++] - '0');
+        if (s[i] == '-' || s[i] == '.' || s[i] == '_' || s[i] == '\0')
+            return v;
+    }
+    return 0;
+}
+
+/* "Windows6.0-..." -> "6.0" */
+static char *name_os(const char *base)
+{
+    const char *s = base + 7;
+    size_t i = 0;
+
+    if (!ps_has_prefix_ci(base, "windows"))
+        return NULL;
+    while (isdigit((unsigned char)s[i]) && i < 3)
+        i++;
+    if (i == 0 || s[i] != '.')
+        return NULL;
+    i++;
+    if (!isdigit((unsigned char)s[i]))
+        return NULL;
+    while (isdigit((unsigned char)s[i]) && i < 7)
+        i++;
+    if (s[i] != '-')
+        return NULL;
+    return ps_strndup(s, i);
+}
+
+/* The first "KB<digits>" in the name. */
+static char *name_kb(const char *base)
+{
+    for (const char *s = base; *s; s++) {
+        size_t n = 0;
+        char buf[24];
+
+        if (!ps_has_prefix_ci(s, "kb"))
+            continue;
+        while (isdigit((unsigned char)s[2 + n]) && n < 12)
+            n++;
+        if (n == 0 || isdigit((unsigned char)s[2 + n]))
+            continue;
+        snprintf(buf, sizeof buf, "KB%.*s", (int)n, s + 2);
+        return ps_strdup(buf);
+    }
+    return NULL;
+}
+
+/* "Windows 6.1" -> "6.1" */
+static char *os_of_applies_to(const char *v)
+{
+    const char *s;
+    size_t n = 0;
+
+    if (v == NULL || !ps_has_prefix_ci(v, "windows "))
+        return NULL;
+    s = v + 8;
+    while ((isdigit((unsigned char)s[n]) || s[n] == '.') && n < 8)
+        n++;
+    if (n < 3 || s[n] != '\0')
+        return NULL;
+    return ps_strndup(s, n);
+}
+
+/* "2020/05/01" -> "2020-05-01" */
+static char *date_of_build_date(const char *v)
+{
+    char d[11];
+
+    if (v == NULL || strlen(v) != 10 || v[4] != '/' || v[7] != '/')
+        return NULL;
+    memcpy(d, v, 10);
+    d[10] = '\0';
+    d[4] = d[7] = '-';
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && !isdigit((unsigned char)d[i]))
+            return NULL;
+    return ps_strdup(d);
+}
+
+/* ------------------------------------------------------------------ */
+/* Filling the package                                                 */
+/* ------------------------------------------------------------------ */
+
+static int set_or_fallback(char **dst, const char *a, const char *b)
+{
+    return ps_set_str(dst, a != NULL ? a : b);
+}
+
+static const char *prop(const struct rd *r, const char *key)
+{
+    return r->have_props ? ps_props_get(&r->props, key) : NULL;
+}
+
+static int fill(struct rd *r)
+{
+    ps_package *p = r->p;
+    const ps_mum *m = r->have_mum ? &r->mum : NULL;
+
+    /* KB: update.mum, then pkgProperties, then the file name. */
+    if (m != NULL && m->kb != NULL) {
+        if (ps_set_str(&p->kb, m->kb) < 0)
+            return -1;
+        p->kb_source = "update.mum";
+    } else if (prop(r, "KB Article Number") != NULL &&
+               (p->kb = ps_kb_normalize(prop(r, "KB Article Number"))) != NULL) {
+        p->kb_source = "pkgProperties";
+    } else if ((p->kb = name_kb(r->base)) != NULL) {
+        p->kb_source = "file name";
+    }
+
+    if (m != NULL && m->identity.name != NULL) {
+        if (ps_identity_copy(&p->identity, &m->identity) < 0)
+            return -1;
+    } else if (r->have_unattend && r->unattend.identity.name != NULL) {
+        if (ps_identity_copy(&p->identity, &r->unattend.identity) < 0)
+            return -1;
+    }
+
+    p->arch = ps_arch_parse(p->identity.arch);
+    if (p->arch == PS_ARCH_NONE)
+        p->arch = ps_arch_parse(prop(r, "Processor Architecture"));
+    if (p->arch == PS_ARCH_NONE)
+        p->arch = p->name_arch;
+
+    if (m != NULL && m->os != NULL) {
+        if (ps_set_str(&p->os, m->os) < 0)
+            return -1;
+    } else if (p->name_os != NULL) {
+        if (ps_set_str(&p->os, p->name_os) < 0)
+            return -1;
+    } else {
+        p->os = os_of_applies_to(prop(r, "Applies to"));
+    }
+
+    if (set_or_fallback(&p->release_type, m ? m->release_type : NULL, prop(r, "Package Type")) < 0 ||
+        ps_set_str(&p->restart, m ? m->restart : NULL) < 0 ||
+        set_or_fallback(&p->installer_version, m ? m->installer_version : NULL,
+                        prop(r, "Installer Version")) < 0 ||
+        ps_set_str(&p->provides_stack, r->stack) < 0 ||
+        ps_set_str(&p->kernel_version, r->kernel) < 0)
+        return -1;
+    if (m != NULL && m->creation_date != NULL) {
+        if (ps_set_str(&p->build_date, m->creation_date) < 0)
+            return -1;
+    } else {
+        p->build_date = date_of_build_date(prop(r, "Build Date"));
+    }
+    if (r->have_cat) {
+        p->catalog_digests = r->digests;
+        p->sha2_only = ps_catalog_sha2_only(r->digests);
+    }
+    p->readable = !r->fatal && (p->identity.name != NULL || (p->kb != NULL && p->kb_source != NULL &&
+                                                              strcmp(p->kb_source, "file name") != 0));
+    return 0;
+}
+
+static int hash_file(ps_package *p, int fd, ps_err *err)
+{
+    EVP_MD_CTX *c256 = EVP_MD_CTX_new(), *c1 = EVP_MD_CTX_new();
+    unsigned char buf[65536], md[EVP_MAX_MD_SIZE];
+    unsigned mdlen = 0;
+    off_t off = 0;
+    int rc = -1;
+
+    if (c256 == NULL || c1 == NULL || !EVP_DigestInit_ex(c256, EVP_sha256(), NULL) ||
+        !EVP_DigestInit_ex(c1, EVP_sha1(), NULL)) {
+        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "cannot start hashing");
+        goto out;
+    }
+    for (;;) {
+        ssize_t n = pread(fd, buf, sizeof buf, off);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "read error while hashing: %s",
+                       strerror(errno));
+            goto out;
+        }
+        if (n == 0)
+            break;
+        if (!EVP_DigestUpdate(c256, buf, (size_t)n) || !EVP_DigestUpdate(c1, buf, (size_t)n)) {
+            ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "hashing failed");
+            goto out;
+        }
+        off += n;
+    }
+    if (!EVP_DigestFinal_ex(c256, md, &mdlen) || mdlen != 32)
+        goto fail;
+    ps_hex(md, 32, p->sha256);
+    if (!EVP_DigestFinal_ex(c1, md, &mdlen) || mdlen != 20)
+        goto fail;
+    ps_hex(md, 20, p->sha1);
+    p->hashed = 1;
+    rc = 0;
+    goto out;
+fail:
+    ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "hashing failed");
+out:
+    EVP_MD_CTX_free(c256);
+    EVP_MD_CTX_free(c1);
+    return rc;
+}
+
+static void rd_free(struct rd *r)
+{
+    ps_mum_free(&r->mum);
+    ps_strv_free(&r->want, &r->nwant);
+    ps_strv_free(&r->got, &r->ngot);
+    ps_strv_free(&r->cix, &r->ncix);
+    free(r->stack);
+    free(r->kernel);
+    ps_props_free(&r->props);
+    ps_unattend_free(&r->unattend);
+}
+
+int ps_package_read_stats(ps_package *p, const char *path, const char *display,
+                          const ps_read_opts *opts, ps_findings *f, ps_ar_stats *stats)
+{
+    struct rd r;
+    ps_read_opts defaults;
+    ps_ar *ar = NULL;
+    int fd = -1, rc = 0, named;
+    struct stat st;
+    unsigned char magic[4];
+    ssize_t n;
+    ps_err e;
+
+    memset(&r, 0, sizeof r);
+    memset(p, 0, sizeof *p);
+    if (stats != NULL)
+        memset(stats, 0, sizeof *stats);
+    if (opts == NULL) {
+        ps_read_opts_default(&defaults);
+        opts = &defaults;
+    }
+    if (display == NULL)
+        display = path;
+    r.p = p;
+    r.o = opts;
+    r.f = f;
+    r.display = display;
+    r.base = ps_basename(display);
+    ps_ar_ctx_init(&r.ctx, &opts->limits);
+
+    p->file = ps_strdup(display);
+    p->path = ps_strdup(path);
+    if (p->file == NULL || p->path == NULL)
+        goto oom;
+    p->sha2_only = -1;
+    p->revision = name_revision(r.base);
+    p->name_arch = name_arch(r.base);
+    p->name_os = name_os(r.base);
+    p->container = ps_has_suffix_ci(r.base, ".cab") ? PS_CONTAINER_CAB : PS_CONTAINER_MSU;
+    named = ps_has_suffix_ci(r.base, ".msu") || ps_has_suffix_ci(r.base, ".cab");
+    r.mode = ps_has_suffix_ci(r.base, ".msu") ? MODE_MSU
+             : ps_has_suffix_ci(r.base, ".cab") ? MODE_CAB : MODE_AUTO;
+
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) {
+        finding(&r, PS_F_UNREADABLE_PACKAGE, NULL, 0, "cannot open: %s", strerror(errno));
+        goto done;
+    }
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        finding(&r, named ? PS_F_UNREADABLE_PACKAGE : PS_F_FOREIGN_FILE, NULL, 0,
+                "not a regular file");
+        rc = named ? 0 : 1;
+        goto done;
+    }
+    p->size = (uint64_t)st.st_size;
+    do {
+        n = pread(fd, magic, sizeof magic, 0);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        finding(&r, PS_F_UNREADABLE_PACKAGE, NULL, 0, "read error: %s", strerror(errno));
+        goto done;
+    }
+    if (n < (ssize_t)sizeof magic || memcmp(magic, "MSCF", 4) != 0) {
+        const char *why = st.st_size == 0 ? "empty file" : "no MSCF signature";
+
+        if (named) {
+            finding(&r, PS_F_UNREADABLE_PACKAGE, NULL, 0, "not a cabinet file (%s)", why);
+        } else {
+            finding(&r, PS_F_FOREIGN_FILE, NULL, 0, "not an update package (%s)", why);
+            rc = 1;
+        }
+        goto done;
+    }
+    if (opts->hash && hash_file(p, fd, &e) < 0) {
+        err_finding(&r, &e, NULL);
+        goto done;
+    }
+    if (ps_ar_open_fd(&ar, &r.ctx, fd, &e) < 0) {
+        fatal(&r, &e, NULL);
+        goto done;
+    }
+    read_outer(&r, ar);
+    ps_ar_close(ar);
+    ar = NULL;
+    if (r.oom)
+        goto oom;
+    if (!r.stop && r.mode == MODE_CAB && !r.have_mum && !r.mum_failed)
+        finding(&r, PS_F_UNREADABLE_PACKAGE, NULL, 0, "no update.mum in %s", r.base);
+    else if (!r.stop && r.mode == MODE_MSU && r.n_update_cabs == 0 && !r.have_mum)
+        finding(&r, PS_F_UNREADABLE_PACKAGE, NULL, 0, "no update cab in %s", r.base);
+    else if (!r.fatal && r.mode == MODE_AUTO) {
+        finding(&r, PS_F_FOREIGN_FILE, NULL, 0,
+                "not an update package (a cabinet without update.mum)");
+        rc = 1;
+        goto done;
+    }
+    if (r.mode == MODE_CAB)
+        p->container = PS_CONTAINER_CAB;
+    else if (r.mode == MODE_MSU)
+        p->container = PS_CONTAINER_MSU;
+done:
+    if (rc == 0 && fill(&r) < 0)
+        goto oom;
+    if (r.oom)
+        goto oom;
+    goto out;
+oom:
+    rc = -1;
+out:
+    if (stats != NULL)
+        *stats = r.ctx.stats;
+    ps_ar_close(ar);
+    if (fd >= 0)
+        close(fd);
+    rd_free(&r);
+    return rc;
+}
+
+int ps_package_read(ps_package *p, const char *path, const char *display,
+                    const ps_read_opts *opts, ps_findings *f)
+{
+    return ps_package_read_stats(p, path, display, opts, f, NULL);
+}

@@ -1,0 +1,222 @@
+/*
+ * wsus.c - WSUSSCAN.cab -> package.cab -> package.xml (OfflineSyncPackage):
+ * the update id of the package, its classification, what supersedes it and
+ * the updates it requires.
+ */
+#include "parse.h"
+
+#include <ctype.h>
+#include <libxml/tree.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define OFFLINE_NS "http://schemas.microsoft.com/msus/2004/02/OfflineSync"
+/* Entries of one list (a real bundle has a handful). */
+#define WSUS_MAX_LIST 1024
+
+void ps_wsus_info_free(ps_wsus_info *w)
+{
+    if (w == NULL)
+        return;
+    ps_free_ptr(&w->update_id);
+    ps_free_ptr(&w->classification);
+    ps_strv_free(&w->superseded_by, &w->n_superseded_by);
+    ps_strv_free(&w->prerequisites, &w->n_prerequisites);
+}
+
+static int oom(ps_err *err)
+{
+    ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "out of memory");
+    return -1;
+}
+
+/* 8-4-4-4-12 hex digits. */
+static int is_guid(const char *s)
+{
+    static const size_t groups[] = {8, 4, 4, 4, 12};
+
+    for (size_t g = 0; g < PS_ARRAY_LEN(groups); g++) {
+        for (size_t i = 0; i < groups[g]; i++, s++)
+            if (!isxdigit((unsigned char)*s))
+                return 0;
+        if (*s != (g + 1 < PS_ARRAY_LEN(groups) ? '-' : '\0'))
+            return 0;
+        s++;
+    }
+    return 1;
+}
+
+static int is_number(const char *s)
+{
+    size_t n = strspn(s, "0123456789");
+
+    return n > 0 && n <= 10 && s[n] == '\0';
+}
+
+/* The attribute `attr` of node as a GUID in lower case; -1 with err set
+ * when it is absent or not a GUID. */
+static int guid_attr(const xmlNode *node, const char *attr, char **out, ps_err *err)
+{
+    char *v = ps_node_attr(node, attr);
+
+    *out = NULL;
+    if (v == NULL && xmlHasProp(node, (const xmlChar *)attr) != NULL)
+        return oom(err);
+    if (v == NULL || !is_guid(v)) {
+        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, ps_node_line(node),
+                   "<%s> %s \"%s\" is not a GUID", (const char *)node->name, attr,
+                   v ? v : "(missing)");
+        free(v);
+        return -1;
+    }
+    for (char *c = v; *c; c++)
+        *c = (char)tolower((unsigned char)*c);
+    *out = v;
+    return 0;
+}
+
+/* Adds s to the list once. */
+static int push_unique(char ***v, size_t *n, const char *s, const xmlNode *at, ps_err *err)
+{
+    if (ps_strv_contains(*v, *n, s))
+        return 0;
+    if (*n >= WSUS_MAX_LIST) {
+        ps_err_set(err, PS_F_UNSAFE_INPUT, ps_node_line(at), "more than %d entries in <%s>",
+                   WSUS_MAX_LIST, (const char *)at->parent->name);
+        return -1;
+    }
+    return ps_strv_push(v, n, s) < 0 ? oom(err) : 0;
+}
+
+static int attr_is_true(const xmlNode *node, const char *attr)
+{
+    char *v = ps_node_attr(node, attr);
+    int t = ps_streq_ci(v, "true");
+
+    free(v);
+    return t;
+}
+
+/* The bundle (IsBundle="true"), else the first software leaf. */
+static xmlNode *pick_update(const xmlNode *updates)
+{
+    xmlNode *leaf = NULL;
+
+    for (xmlNode *u = ps_node_child(updates, OFFLINE_NS, "Update"); u != NULL;
+         u = ps_node_next(u, OFFLINE_NS, "Update")) {
+        if (attr_is_true(u, "IsBundle"))
+            return u;
+        if (leaf == NULL && attr_is_true(u, "IsLeaf")) {
+            char *sw = ps_node_attr(u, "IsSoftware");
+
+            if (!ps_streq_ci(sw, "false"))
+                leaf = u;
+            free(sw);
+        }
+    }
+    return leaf;
+}
+
+static int read_classification(ps_wsus_info *w, const xmlNode *upd, ps_err *err)
+{
+    xmlNode *cats = ps_node_child(upd, OFFLINE_NS, "Categories");
+
+    for (xmlNode *c = ps_node_child(cats, OFFLINE_NS, "Category"); c != NULL;
+         c = ps_node_next(c, OFFLINE_NS, "Category")) {
+        char *type = ps_node_attr(c, "Type");
+        int hit = ps_streq_ci(type, "UpdateClassification");
+
+        free(type);
+        if (hit)
+            return guid_attr(c, "Id", &w->classification, err);
+    }
+    return 0;
+}
+
+static int read_superseded_by(ps_wsus_info *w, const xmlNode *upd, ps_err *err)
+{
+    for (xmlNode *s = ps_node_child(upd, OFFLINE_NS, "SupersededBy"); s != NULL;
+         s = ps_node_next(s, OFFLINE_NS, "SupersededBy")) {
+        for (xmlNode *r = ps_node_child(s, OFFLINE_NS, "Revision"); r != NULL;
+             r = ps_node_next(r, OFFLINE_NS, "Revision")) {
+            char *id = ps_node_attr(r, "Id");
+            int rc;
+
+            if (id == NULL || !is_number(id)) {
+                ps_err_set(err, PS_F_UNREADABLE_PACKAGE, ps_node_line(r),
+                           "<Revision> Id \"%s\" is not a revision number", id ? id : "(missing)");
+                free(id);
+                return -1;
+            }
+            rc = push_unique(&w->superseded_by, &w->n_superseded_by, id, r, err);
+            free(id);
+            if (rc < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+static int read_prerequisites(ps_wsus_info *w, const xmlNode *upd, ps_err *err)
+{
+    for (xmlNode *p = ps_node_child(upd, OFFLINE_NS, "Prerequisites"); p != NULL;
+         p = ps_node_next(p, OFFLINE_NS, "Prerequisites")) {
+        for (xmlNode *u = ps_node_child(p, OFFLINE_NS, "UpdateId"); u != NULL;
+             u = ps_node_next(u, OFFLINE_NS, "UpdateId")) {
+            char *id = NULL;
+            int rc;
+
+            if (guid_attr(u, "Id", &id, err) < 0)
+                return -1;
+            rc = push_unique(&w->prerequisites, &w->n_prerequisites, id, u, err);
+            free(id);
+            if (rc < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+int ps_wsus_parse(const void *data, size_t len, size_t max_bytes, ps_wsus_info *out,
+                  ps_err *err)
+{
+    xmlDoc *doc = NULL;
+    xmlNode *root, *updates, *upd;
+    ps_wsus_info w = {0};
+    int rc = -1;
+
+    memset(out, 0, sizeof *out);
+    doc = ps_parse_xml_doc(data, len, max_bytes, err);
+    if (doc == NULL)
+        goto out;
+    root = xmlDocGetRootElement(doc);
+    if (!ps_node_is(root, OFFLINE_NS, "OfflineSyncPackage")) {
+        const char *href = root && root->ns ? (const char *)root->ns->href : NULL;
+
+        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, ps_node_line(root),
+                   "root element is <%s>%s%s%s, expected <OfflineSyncPackage> in namespace \"" OFFLINE_NS
+                   "\"",
+                   root ? (const char *)root->name : "",
+                   href ? " in namespace \"" : " without namespace", href ? href : "",
+                   href ? "\"" : "");
+        goto out;
+    }
+    updates = ps_node_child(root, OFFLINE_NS, "Updates");
+    upd = pick_update(updates);
+    if (upd == NULL) {
+        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, ps_node_line(updates ? updates : root),
+                   "no bundle (IsBundle=\"true\") or software leaf update in <Updates>");
+        goto out;
+    }
+    if (guid_attr(upd, "UpdateId", &w.update_id, err) < 0 ||
+        read_classification(&w, upd, err) < 0 || read_superseded_by(&w, upd, err) < 0 ||
+        read_prerequisites(&w, upd, err) < 0)
+        goto out;
+    *out = w;
+    memset(&w, 0, sizeof w);
+    rc = 0;
+out:
+    ps_wsus_info_free(&w);
+    ps_xml_free(doc);
+    return rc;
+}

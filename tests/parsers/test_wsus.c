@@ -1,0 +1,198 @@
+/*
+ * test_wsus.c - WSUSSCAN package.xml: the real 235 KB sample, crafted
+ * documents and errors.
+ */
+#include "parse.h"
+#include "sample.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#define MAX_XML (4u * 1024u * 1024u)
+#define PKG "<OfflineSyncPackage xmlns=\"http://schemas.microsoft.com/msus/2004/02/OfflineSync\">"
+#define END "</Updates></OfflineSyncPackage>"
+#define G1 "f326c2c9-8e25-4d1f-850d-80495e82da3c"
+#define G2 "0fa1201d-4330-4fa8-8ae9-b877473b6441"
+#define G3 "6964aab4-c5b5-43bd-a17d-ffb4346a8e1d"
+
+static void parse_ok(const char *text, size_t len, ps_wsus_info *w)
+{
+    ps_err err = {0};
+
+    if (ps_wsus_parse(text, len, MAX_XML, w, &err) != 0)
+        fail_msg("line %u: %s", err.line, err.msg);
+}
+
+static void parse_fails(const char *text, size_t len, size_t max, ps_finding_code code,
+                        unsigned line, const char *msg)
+{
+    ps_wsus_info w;
+    ps_err err = {0};
+
+    assert_int_equal(ps_wsus_parse(text, len, max, &w, &err), -1);
+    assert_err(&err, code, line, msg);
+    assert_null(w.update_id);
+    assert_null(w.classification);
+    assert_null(w.prerequisites);
+    assert_null(w.superseded_by);
+    ps_wsus_info_free(&w);
+}
+
+static void kb4538483(void **state)
+{
+    size_t len;
+    char *data = sample_read("win7-kb4538483-x64/WSUSSCAN-package.xml", &len);
+    ps_wsus_info w;
+
+    (void)state;
+    assert_int_equal(len, 235658);
+    parse_ok(data, len, &w);
+    assert_string_equal(w.update_id, G1);
+    assert_string_equal(w.classification, G2);
+    assert_int_equal(w.n_superseded_by, 0);
+    assert_null(w.superseded_by);
+    assert_int_equal(w.n_prerequisites, 2);
+    assert_string_equal(w.prerequisites[0], G2);
+    assert_string_equal(w.prerequisites[1], G3);
+    ps_wsus_info_free(&w);
+    assert_null(w.update_id);
+    assert_int_equal(w.n_prerequisites, 0);
+    ps_wsus_info_free(&w);
+    free(data);
+}
+
+/* No bundle: the first software leaf, skipping detectoids; upper-case
+ * GUIDs come out in lower case; Or groups are not kept; duplicates once. */
+static void leaf_package(void **state)
+{
+    const char *doc =
+        PKG "<Updates>"
+        "<Update UpdateId=\"11111111-1111-1111-1111-111111111111\" IsLeaf=\"true\" IsSoftware=\"false\"/>"
+        "<Update UpdateId=\"22222222-2222-2222-2222-222222222222\"/>"
+        "<Update UpdateId=\"AAAAAAAA-BBBB-CCCC-DDDD-EEEEEEEEEEEE\" IsLeaf=\"TRUE\">"
+        "<Categories><Category Type=\"Product\" Id=\"" G3 "\"/>"
+        "<Category Type=\"UpdateClassification\" Id=\"E6CF1350-C01B-414D-A61F-263D14D133B4\"/>"
+        "</Categories>"
+        "<Prerequisites><UpdateId Id=\"" G3 "\"/><Or><UpdateId Id=\"" G2 "\"/></Or>"
+        "<UpdateId Id=\"" G1 "\"/><UpdateId Id=\"6964AAB4-C5B5-43BD-A17D-FFB4346A8E1D\"/>"
+        "</Prerequisites>"
+        "<SupersededBy><Revision Id=\"2860\"/><Revision Id=\"3001\"/><Revision Id=\"2860\"/>"
+        "</SupersededBy></Update>"
+        "<Update UpdateId=\"33333333-3333-3333-3333-333333333333\" IsLeaf=\"true\"/>" END;
+    ps_wsus_info w;
+
+    (void)state;
+    parse_ok(doc, strlen(doc), &w);
+    assert_string_equal(w.update_id, "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee");
+    assert_string_equal(w.classification, "e6cf1350-c01b-414d-a61f-263d14d133b4");
+    assert_int_equal(w.n_prerequisites, 2);
+    assert_string_equal(w.prerequisites[0], G3);
+    assert_string_equal(w.prerequisites[1], G1);
+    assert_int_equal(w.n_superseded_by, 2);
+    assert_string_equal(w.superseded_by[0], "2860");
+    assert_string_equal(w.superseded_by[1], "3001");
+    ps_wsus_info_free(&w);
+}
+
+/* A bundle later in the list wins over an earlier leaf. */
+static void bundle_wins(void **state)
+{
+    const char *doc = PKG "<Updates>"
+                          "<Update UpdateId=\"" G2 "\" IsLeaf=\"true\"/>"
+                          "<Update UpdateId=\"" G1 "\" IsBundle=\"true\"/>" END;
+    ps_wsus_info w;
+
+    (void)state;
+    parse_ok(doc, strlen(doc), &w);
+    assert_string_equal(w.update_id, G1);
+    assert_null(w.classification);
+    assert_int_equal(w.n_prerequisites, 0);
+    ps_wsus_info_free(&w);
+}
+
+static void errors(void **state)
+{
+    const char *root = "<?xml version=\"1.0\"?>\n<OfflineSyncPackage/>";
+    const char *no_updates = PKG "\n</OfflineSyncPackage>";
+    const char *only_detectoids = PKG "<Updates>\n<Update UpdateId=\"" G1 "\" IsLeaf=\"true\""
+                                      " IsSoftware=\"false\"/>" END;
+    const char *bad_id = PKG "<Updates>\n\n<Update UpdateId=\"{" G1 "}\" IsBundle=\"true\"/>" END;
+    const char *no_id = PKG "<Updates><Update IsBundle=\"true\"/>" END;
+    const char *bad_class = PKG "<Updates><Update UpdateId=\"" G1 "\" IsBundle=\"true\"><Categories>\n"
+                                "<Category Type=\"UpdateClassification\" Id=\"x\"/></Categories>"
+                                "</Update>" END;
+    const char *bad_prereq = PKG "<Updates><Update UpdateId=\"" G1 "\" IsBundle=\"true\">"
+                                 "<Prerequisites>\n<UpdateId Id=\"" G1 "-0\"/></Prerequisites>"
+                                 "</Update>" END;
+    const char *bad_rev = PKG "<Updates><Update UpdateId=\"" G1 "\" IsBundle=\"true\">"
+                              "<SupersededBy>\n<Revision Id=\"-1\"/></SupersededBy></Update>" END;
+    const char *doctype = "<!DOCTYPE OfflineSyncPackage [<!ENTITY a \"b\">]>" PKG END;
+    size_t len;
+    char *data = sample_read("win7-kb4538483-x64/WSUSSCAN-package.xml", &len);
+
+    (void)state;
+    parse_fails("", 0, MAX_XML, PS_F_UNREADABLE_PACKAGE, 0, "empty XML document");
+    parse_fails(root, strlen(root), MAX_XML, PS_F_UNREADABLE_PACKAGE, 2,
+                "root element is <OfflineSyncPackage> without namespace, expected "
+                "<OfflineSyncPackage> in namespace "
+                "\"http://schemas.microsoft.com/msus/2004/02/OfflineSync\"");
+    parse_fails(no_updates, strlen(no_updates), MAX_XML, PS_F_UNREADABLE_PACKAGE, 1,
+                "no bundle (IsBundle=\"true\") or software leaf update in <Updates>");
+    parse_fails(only_detectoids, strlen(only_detectoids), MAX_XML, PS_F_UNREADABLE_PACKAGE, 1,
+                "no bundle (IsBundle=\"true\") or software leaf update in <Updates>");
+    parse_fails(bad_id, strlen(bad_id), MAX_XML, PS_F_UNREADABLE_PACKAGE, 3,
+                "<Update> UpdateId \"{" G1 "}\" is not a GUID");
+    parse_fails(no_id, strlen(no_id), MAX_XML, PS_F_UNREADABLE_PACKAGE, 1,
+                "<Update> UpdateId \"(missing)\" is not a GUID");
+    parse_fails(bad_class, strlen(bad_class), MAX_XML, PS_F_UNREADABLE_PACKAGE, 2,
+                "<Category> Id \"x\" is not a GUID");
+    parse_fails(bad_prereq, strlen(bad_prereq), MAX_XML, PS_F_UNREADABLE_PACKAGE, 2,
+                "<UpdateId> Id \"" G1 "-0\" is not a GUID");
+    parse_fails(bad_rev, strlen(bad_rev), MAX_XML, PS_F_UNREADABLE_PACKAGE, 2,
+                "<Revision> Id \"-1\" is not a revision number");
+    parse_fails(doctype, strlen(doctype), MAX_XML, PS_F_UNSAFE_INPUT, 1,
+                "document type declaration (DOCTYPE) refused: real manifests carry none");
+    parse_fails(data, len, 200000, PS_F_UNSAFE_INPUT, 0,
+                "XML document of 235658 bytes exceeds the limit of 200000 bytes");
+    /* the real file cut in half, right after an attribute name; one line */
+    assert_memory_equal(data + len / 2 - 9, " UpdateId", 9);
+    parse_fails(data, len / 2, MAX_XML, PS_F_UNREADABLE_PACKAGE, 1,
+                "not well-formed XML: Specification mandates value for attribute UpdateId");
+    free(data);
+}
+
+static void too_many(void **state)
+{
+    ps_buf b = {0};
+
+    (void)state;
+    assert_int_equal(ps_buf_puts(&b, PKG "<Updates><Update UpdateId=\"" G1 "\" IsBundle=\"true\">"
+                                         "<Prerequisites>"),
+                     0);
+    for (unsigned i = 0; i < 1025; i++)
+        assert_int_equal(ps_buf_printf(&b, "\n<UpdateId Id=\"%08x-0000-0000-0000-000000000000\"/>", i),
+                         0);
+    assert_int_equal(ps_buf_puts(&b, "</Prerequisites></Update>" END), 0);
+    parse_fails(b.data, b.len, MAX_XML, PS_F_UNSAFE_INPUT, 1026,
+                "more than 1024 entries in <Prerequisites>");
+    ps_buf_free(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(kb4538483),
+        cmocka_unit_test(leaf_package),
+        cmocka_unit_test(bundle_wins),
+        cmocka_unit_test(errors),
+        cmocka_unit_test(too_many),
+    };
+
+    return cmocka_run_group_tests_name("wsus", tests, NULL, NULL);
+}
