@@ -100,7 +100,7 @@ typedef struct ps_finding {
     ps_arch arch;    /* PS_ARCH_NONE when not about one architecture */
     char *os;        /* "6.0"...; NULL when not about one OS */
     char *kb;        /* "KB4474419"; NULL when unknown */
-    char *file;      /* display path of the package; NULL for rule files */
+    char *file;      /* display path of the package, or of the knowledge file (rule-error) */
     char *member;    /* where inside the package: "X.cab/update.mum"; or NULL */
     unsigned line;   /* 1-based line in member (or rule file); 0 = unknown */
     char *message;   /* complete sentence, no trailing newline */

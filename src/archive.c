@@ -6,6 +6,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -398,7 +399,8 @@ int ps_ar_read_member(ps_ar *ar, size_t cap, char **data, size_t *len, ps_err *e
     *data = NULL;
     *len = 0;
     if (cap && ar->entry_size >= 0 && (uint64_t)ar->entry_size > (uint64_t)cap) {
-        limit_hit(ar->ctx, "member %s is %lld bytes, over the limit of %zu bytes (limit max_member_bytes)",
+        limit_hit(ar->ctx,
+                  "member %s is %lld bytes, over the limit of %zu bytes (limit max_member_bytes)",
                   ps_ar_member_path(ar), (long long)ar->entry_size, cap);
         *err = ar->ctx->limit_err;
         goto out;
@@ -453,7 +455,7 @@ int ps_ar_name_unsafe(const char *name)
 
     if (name[0] == '\0' || name[0] == '/')
         return 1;
-    if (((name[0] >= 'A' && name[0] <= 'Z') || (name[0] >= 'a' && name[0] <= 'z')) && name[1] == ':')
+    if (isalpha((unsigned char)name[0]) && name[1] == ':')
         return 1; /* a drive letter */
     for (; *p; p++) {
         if ((unsigned char)*p < 0x20 || *p == 0x7f)

@@ -189,8 +189,8 @@ static int walk(struct list *l, const char *dir, const char *display, const char
                 r = list_add(l, real, q) ? 0 : -1;
                 free(real);
             } else {
-                r = list_note(l, p, q, PS_F_FOREIGN_FILE,
-                              "symbolic link not followed (it does not name a file inside the folder)");
+                r = list_note(l, p, q, PS_F_FOREIGN_FILE, "symbolic link not followed "
+                              "(it does not name a file inside the folder)");
             }
         } else {
             r = list_note(l, p, q, PS_F_FOREIGN_FILE, "not a regular file");

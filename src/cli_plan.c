@@ -1,8 +1,9 @@
 /*
  * cli_plan.c - `patchseq plan` and `patchseq explain`: options, knowledge,
- * bundle, then the planner and a renderer.  (`validate` is a placeholder.)
+ * bundle, then the planner and a renderer.
  */
 #include "cli.h"
+#include "inventory.h"
 #include "kb.h"
 #include "plan.h"
 
@@ -17,9 +18,14 @@ static const char plan_usage[] =
     "folders), per OS and architecture, with the reboots it needs and why.\n"
     "\n"
     "options:\n"
-    "  --arch ARCH         x86, x64 or ia64; repeat for several (default: all)\n"
+    "  --arch ARCH         x86, x64 or ia64; repeat or list (x86,x64) for several\n"
+    "                      (default: all)\n"
     "  --format FORMAT     text (default), json, md, dot\n"
-    "  --installed FILE    what the machine already has (not in this version)\n"
+    "  --installed FILE    what the machine already has (systeminfo /fo csv, wmic\n"
+    "                      qfe or Get-HotFix CSV, or a list of KBs): its KBs leave\n"
+    "                      the plan and satisfy requirements, its OS build starts\n"
+    "                      the plan, and only its architecture is planned (unless\n"
+    "                      --arch is given)\n"
     "  --rules DIR         the knowledge dir (rules/ and manifests/)\n"
     "  --keep-superseded   keep superseded packages in the plan\n"
     "  --window MINUTES    split the plan into maintenance windows (not in this version)\n"
@@ -37,7 +43,9 @@ static const char explain_usage[] =
     "the fact comes from, and its supersedence decision.\n"
     "\n"
     "options:\n"
-    "  --arch ARCH         x86, x64 or ia64; repeat for several (default: all)\n"
+    "  --arch ARCH         x86, x64 or ia64; repeat or list (x86,x64) for several\n"
+    "                      (default: all)\n"
+    "  --installed FILE    what the machine already has (as for plan)\n"
     "  --rules DIR         the knowledge dir (rules/ and manifests/)\n"
     "  --keep-superseded   keep superseded packages in the plan\n"
     "  -o, --output FILE   write to FILE (atomically) instead of standard output\n"
@@ -50,6 +58,8 @@ typedef struct plan_ctx {
     const char *format;
     const char *rules;
     const char *outpath;
+    const char *installed;   /* --installed FILE */
+    ps_inventory inv;
     ps_plan_opts opts;
     ps_bundle bundle;
     ps_findings f;
@@ -61,9 +71,34 @@ typedef struct plan_ctx {
 static void ctx_free(plan_ctx *c)
 {
     ps_plan_free(&c->plan);
+    ps_inventory_free(&c->inv);
     ps_kb_free(&c->kb);
     ps_bundle_free(&c->bundle);
     ps_findings_free(&c->f);
+}
+
+/* "x86", or a comma-separated list "x86,x64".  -1 on an unknown name. */
+static int parse_arches(const char *s, unsigned *mask)
+{
+    char name[8];
+
+    while (*s) {
+        size_t n = strcspn(s, ",");
+        ps_arch a;
+
+        if (n == 0 || n >= sizeof name)
+            return -1;
+        memcpy(name, s, n);
+        name[n] = '\0';
+        a = ps_arch_parse(name);
+        if (a == PS_ARCH_NONE || strcmp(name, "amd64") == 0)
+            return -1;
+        *mask |= PS_ARCH_BIT(a);
+        s += n;
+        if (*s == ',' && *++s == '\0')
+            return -1;
+    }
+    return 0;
 }
 
 /* Parses the options shared by plan and explain.  Returns -1 to go on, or
@@ -83,25 +118,24 @@ static int parse_options(ps_cli *cli, plan_ctx *c, int argc, char **argv, const 
     };
     int ch;
     bool is_plan = strcmp(c->cmd, "plan") == 0;
+    const char *bad = NULL;
 
     optind = 0;
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
         switch (ch) {
-        case 'a': {
-            ps_arch a = ps_arch_parse(optarg);
-
-            if (a == PS_ARCH_NONE || strcmp(optarg, "amd64") == 0) {
+        case 'a':
+            if (parse_arches(optarg, &c->opts.arch_mask) != 0) {
                 fprintf(cli->err, "patchseq %s: unknown architecture '%s' (x86, x64, ia64)\n",
                         c->cmd, optarg);
                 return 2;
             }
-            c->opts.arch_mask |= PS_ARCH_BIT(a);
             break;
-        }
         case 'f':
-            if (!is_plan)
+            if (!is_plan) {
+                bad = "--format";
                 goto bad;
+            }
             if (strcmp(optarg, "cmd") == 0 || strcmp(optarg, "ps1") == 0) {
                 fprintf(cli->err, "patchseq: --format %s is not available in this version\n",
                         optarg);
@@ -115,13 +149,13 @@ static int parse_options(ps_cli *cli, plan_ctx *c, int argc, char **argv, const 
             c->format = optarg;
             break;
         case 'i':
-            if (!is_plan)
-                goto bad;
-            fputs("patchseq: --installed is not available in this version\n", cli->err);
-            return 2;
+            c->installed = optarg;
+            break;
         case 'w':
-            if (!is_plan)
+            if (!is_plan) {
+                bad = "--window";
                 goto bad;
+            }
             fputs("patchseq: --window is not available in this version\n", cli->err);
             return 2;
         case 'r':
@@ -136,14 +170,19 @@ static int parse_options(ps_cli *cli, plan_ctx *c, int argc, char **argv, const 
         case 'h':
             fputs(usage, cli->out);
             return 0;
+        case ':':
+            fprintf(cli->err, "patchseq %s: option '%s' needs a value\n%s", c->cmd,
+                    argv[optind - 1], usage);
+            return 2;
         default:
+            bad = argv[optind - 1];
             goto bad;
         }
     }
     c->first_arg = optind;
     return -1;
 bad:
-    fprintf(cli->err, "patchseq %s: bad option '%s'\n%s", c->cmd, argv[optind - 1], usage);
+    fprintf(cli->err, "patchseq %s: bad option '%s'\n%s", c->cmd, bad, usage);
     return 2;
 }
 
@@ -201,6 +240,15 @@ static int build_plan(ps_cli *cli, plan_ctx *c, char **paths, int npaths)
     ps_findings_free(&kbf);
     if (r != 0)
         goto oom;
+    if (c->installed) {
+        if (ps_inventory_load(c->installed, &c->inv, msg, sizeof msg) != 0) {
+            fprintf(cli->err, "patchseq %s: %s\n", c->cmd, msg);
+            return 2;
+        }
+        c->opts.inventory = &c->inv;
+        if (c->opts.arch_mask == 0 && c->inv.arch != PS_ARCH_NONE)
+            c->opts.arch_mask = PS_ARCH_BIT(c->inv.arch);
+    }
     ps_read_opts_default(&ropts);
     if ((r = ps_cli_read_bundle(cli, &c->bundle, paths, npaths, &ropts, &c->f)) != 0)
         return r;
@@ -287,10 +335,24 @@ int ps_cmd_explain(ps_cli *cli, int argc, char **argv)
     if (doc == NULL)
         goto oom;
     if (found == 0) {
-        fprintf(cli->err, "patchseq explain: %s is not in the bundle%s\n", kb,
-                c.opts.arch_mask ? " for the architectures asked" : "");
-        rc = 1;
-        goto out;
+        /* in the bundle, yet in no plan: say which files and what was found */
+        for (size_t i = 0; i < c.bundle.count; i++) {
+            const ps_package *p = &c.bundle.items[i];
+
+            if (p->kb == NULL || !ps_streq_ci(p->kb, kb) ||
+                (c.opts.arch_mask && p->arch != PS_ARCH_NONE &&
+                 !(c.opts.arch_mask & PS_ARCH_BIT(p->arch))))
+                continue;
+            ps_buf_printf(&b, "%s%s is in no plan: %s (Windows %s, %s) was not planned\n",
+                          found++ ? "\n" : "", kb, p->file, p->os ? p->os : "unknown",
+                          p->arch != PS_ARCH_NONE ? ps_arch_name(p->arch) : "unknown arch");
+        }
+        if (found == 0) {
+            fprintf(cli->err, "patchseq explain: %s is not in the bundle%s\n", kb,
+                    c.opts.arch_mask ? " for the architectures asked" : "");
+            rc = 1;
+            goto out;
+        }
     }
     if (ps_buf_puts(&b, doc) != 0)
         goto oom;
@@ -318,12 +380,4 @@ out:
     ps_buf_free(&b);
     ctx_free(&c);
     return rc;
-}
-
-int ps_cmd_validate(ps_cli *cli, int argc, char **argv)
-{
-    (void)argc;
-    (void)argv;
-    fputs("patchseq: validate: not available yet\n", cli->err);
-    return 2;
 }

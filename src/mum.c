@@ -18,25 +18,6 @@
 
 /* ---- XML helpers -------------------------------------------------- */
 
-static void quiet_error(void *ctx, const char *msg, ...)
-{
-    (void)ctx;
-    (void)msg;
-}
-
-void *ps_parse_xml_doc(const void *data, size_t len, size_t max_bytes, ps_err *err)
-{
-    /* per-thread settings in libxml2: restored before returning */
-    xmlGenericErrorFunc old_fn = xmlGenericError;
-    void *old_ctx = xmlGenericErrorContext;
-    void *doc;
-
-    xmlSetGenericErrorFunc(NULL, quiet_error);
-    doc = ps_xml_parse(data, len, max_bytes, err);
-    xmlSetGenericErrorFunc(old_ctx, old_fn);
-    return doc;
-}
-
 int ps_node_is(const struct _xmlNode *node, const char *ns, const char *local)
 {
     const char *href;
@@ -82,6 +63,22 @@ char *ps_node_attr(const struct _xmlNode *node, const char *name)
     copy = ps_strdup((const char *)v);
     xmlFree(v);
     return copy;
+}
+
+struct _xmlNode *ps_node_root(void *doc, const char *ns, const char *local, ps_err *err)
+{
+    xmlNode *root = xmlDocGetRootElement(doc);
+    const char *href;
+
+    if (ps_node_is(root, ns, local))
+        return root;
+    href = root != NULL && root->ns != NULL ? (const char *)root->ns->href : NULL;
+    ps_err_set(err, PS_F_UNREADABLE_PACKAGE, ps_node_line(root),
+               "root element is <%s>%s%s%s, expected <%s> in namespace \"%s\"",
+               root != NULL ? (const char *)root->name : "",
+               href ? " in namespace \"" : " without namespace", href ? href : "",
+               href ? "\"" : "", local, ns);
+    return NULL;
 }
 
 unsigned ps_node_line(const struct _xmlNode *node)
@@ -411,20 +408,12 @@ int ps_mum_parse(const void *data, size_t len, size_t max_bytes, ps_mum *out, ps
     int rc = -1;
 
     memset(out, 0, sizeof *out);
-    doc = ps_parse_xml_doc(data, len, max_bytes, err);
+    doc = ps_xml_parse(data, len, max_bytes, err);
     if (doc == NULL)
         goto out;
-    root = xmlDocGetRootElement(doc);
-    if (!ps_node_is(root, ASM_V3_NS, "assembly")) {
-        const char *href = root && root->ns ? (const char *)root->ns->href : NULL;
-
-        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, ps_node_line(root),
-                   "root element is <%s>%s%s%s, expected <assembly> in namespace \"" ASM_V3_NS
-                   "\"",
-                   root ? (const char *)root->name : "", href ? " in namespace \"" : " without namespace",
-                   href ? href : "", href ? "\"" : "");
+    root = ps_node_root(doc, ASM_V3_NS, "assembly", err);
+    if (root == NULL)
         goto out;
-    }
     n = ps_node_child(root, ASM_V3_NS, "assemblyIdentity");
     if (n == NULL) {
         ps_err_set(err, PS_F_UNREADABLE_PACKAGE, ps_node_line(root),

@@ -130,12 +130,6 @@ int ps_identity_copy(ps_identity *dst, const ps_identity *src);
  * local name and namespace URI (NULL ns = no namespace), never on a prefix.
  */
 struct _xmlNode;
-/*
- * ps_xml_parse with libxml2's global error channel silenced for the call:
- * libxml2 reports some encoding and I/O errors there (printed on stderr by
- * default) instead of through the parser context.  Returns an xmlDocPtr.
- */
-void *ps_parse_xml_doc(const void *data, size_t len, size_t max_bytes, ps_err *err);
 /* First element child of parent named local in ns, or NULL. */
 struct _xmlNode *ps_node_child(const struct _xmlNode *parent, const char *ns, const char *local);
 /* Next element sibling after node named local in ns, or NULL. */
@@ -144,6 +138,12 @@ struct _xmlNode *ps_node_next(const struct _xmlNode *node, const char *ns, const
 int ps_node_is(const struct _xmlNode *node, const char *ns, const char *local);
 /* The value of an attribute without namespace (malloc'd), or NULL. */
 char *ps_node_attr(const struct _xmlNode *node, const char *name);
+/*
+ * The root element of doc (an xmlDocPtr) when it is named local in ns;
+ * otherwise NULL with err set: "root element is <x> ..., expected <local>
+ * in namespace \"ns\"" at the root's line.
+ */
+struct _xmlNode *ps_node_root(void *doc, const char *ns, const char *local, ps_err *err);
 /* 1-based line of node in its document, 0 when unknown. */
 unsigned ps_node_line(const struct _xmlNode *node);
 /*

@@ -1,17 +1,32 @@
 /*
  * plan.c - the planner: nodes per (OS, architecture, KB), supersedence,
- * requirements resolved into typed edges, and the fixpoint that leaves out
- * what cannot be planned.  The order and the steps are made in
- * plan_order.c-like code at the end of this file (plan_order_and_steps).
+ * requirements resolved into typed edges, the fixpoint that leaves out what
+ * cannot be planned, then the order, the reboots and the findings.
  *
- * How a requirement is satisfied: every requirement of a package (servicing
- * stack, SHA-2 support, a rule, a WSUS prerequisite) lists the packages of
- * the bundle that could satisfy it.  With one candidate the edge is fixed;
- * with several, the planner prefers a package already in the plan, the
- * newest first, whose edge creates no cycle.  A superseded package that is
- * the only acyclic choice is kept ("needed").  When nothing satisfies a
- * requirement, the package leaves the plan (missing-prerequisite) and the
- * whole resolution starts again without it, until nothing changes.
+ * Requirements (hard): a servicing stack (installerAssembly newer than the
+ * machine's), SHA-2 support before a SHA-2-only package (a barrier), the
+ * knowledge base's <require> rules, WSUS prerequisites naming a package of
+ * the bundle.  Each lists the packages that could satisfy it.  With one
+ * candidate the edge is fixed; with several the planner prefers a package
+ * already in the plan, the newest first, whose edge creates no cycle.  A
+ * superseded package that is the only acyclic choice is kept ("needed").
+ * When nothing satisfies a requirement, the package leaves the plan
+ * (missing-prerequisite) and resolution starts again without it, until
+ * nothing changes (at most one round per package).
+ *
+ * Order rules (<order>, "when both are present, A goes first") come once
+ * the requirements are settled: every planned A goes before B unless B
+ * must already come before A (the rule yields to the requirements); when
+ * no planned A can go first but a superseded one of the bundle can, that
+ * one is kept for it.  This is how the SHA-1-signed SSU KB4493730 stays
+ * before KB4474419 when the only newer SSU is SHA-2-only.
+ *
+ * Order: the reboot level of a package is the number of barrier edges on
+ * the longest path to it; levels go in turn, a reboot between two, and
+ * inside a level the ready package with the smallest (phase, release date,
+ * KB number, file name) goes first, so that the plan does not depend on
+ * the order in which files were found.  A final reboot follows when a
+ * package installed after the last one may need it.
  */
 #include "plan.h"
 
@@ -98,7 +113,11 @@ static int node_key_cmp(const ps_plan_node *a, const ps_plan_node *b)
     kb = kb_number(b->kb);
     if (ka != kb)
         return ka < kb ? -1 : 1;
-    return cmp_opt_str(a->pkg->file, b->pkg->file);
+    c = cmp_opt_str(a->pkg->file, b->pkg->file);
+    if (c != 0)
+        return c;
+    /* the same name twice (from two folders given as the same display path) */
+    return ps_version_cmp(a->pkg->identity.version, b->pkg->identity.version);
 }
 
 static int node_qsort_cmp(const void *a, const void *b)
@@ -119,7 +138,7 @@ static bool inventory_has(const ps_inventory *inv, const char *kb)
 static bool node_excluded(const ps_plan_node *n)
 {
     return n->state == PS_NODE_DUPLICATE || n->state == PS_NODE_MISSING ||
-           n->state == PS_NODE_CYCLE;
+           n->state == PS_NODE_CYCLE || n->by_installed != NULL;
 }
 
 static unsigned phase_rank(const ps_os_rules *r, ps_role role, const char **name)
@@ -558,7 +577,7 @@ static void sort_cands(const planner *pl, size_t *c, size_t n)
 /*
  * Resolves one requirement: collects the candidates; none usable -> the
  * node leaves the plan; one -> fixed edge; several -> queued for choice.
- * Returns 0, or -1 on OOM.
+ * Returns 0, 1 when the node left the plan, or -1 on OOM.
  */
 static int requirement(planner *pl, req rq, cand_fn fn)
 {
@@ -579,7 +598,7 @@ static int requirement(planner *pl, req rq, cand_fn fn)
     if (n_ok == 0) {
         char *msg = missing_message(pl, &rq, gone, n_gone);
 
-        return exclude(pl, rq.node, PS_NODE_MISSING, msg);
+        return exclude(pl, rq.node, PS_NODE_MISSING, msg) != 0 ? -1 : 1;
     }
     if (n_ok == 1) {
         if (edge_for(pl, &rq, pl->scratch[0]) != 0)
@@ -605,25 +624,59 @@ static int requirement(planner *pl, req rq, cand_fn fn)
     return 0;
 }
 
+/* The servicing stack of the machine: the newest one an installed SSU
+ * delivers (as the knowledge base knows it), else the base build. */
+static const char *inventory_stack(const planner *pl)
+{
+    const ps_inventory *inv = pl->opts->inventory;
+    const char *have = pl->ap->rules->base_build;
+
+    for (size_t i = 0; inv && i < inv->n_kbs; i++) {
+        const ps_kb_entry *e = ps_kb_find(pl->kb, pl->ap->os, inv->kbs[i]);
+
+        if (e && e->provides_stack && (have == NULL || ps_version_cmp(e->provides_stack, have) > 0))
+            have = e->provides_stack;
+    }
+    return have;
+}
+
+/* An installed SSU whose stack version is not known satisfies a stack
+ * requirement when it was released on or after the package that needs it. */
+static bool inventory_ssu_since(const planner *pl, const char *date)
+{
+    const ps_inventory *inv = pl->opts->inventory;
+
+    for (size_t i = 0; inv && date && i < inv->n_kbs; i++) {
+        const ps_kb_entry *e = ps_kb_find(pl->kb, pl->ap->os, inv->kbs[i]);
+
+        if (e && e->role == PS_ROLE_SERVICING_STACK && e->provides_stack == NULL && e->date &&
+            strcmp(e->date, date) >= 0)
+            return true;
+    }
+    return false;
+}
+
 static int resolve_node(planner *pl, size_t n)
 {
     ps_arch_plan *ap = pl->ap;
     const ps_plan_node *B = &ap->nodes[n];
     const ps_inventory *inv = pl->opts->inventory;
-    const char *have = inv && inv->stack ? inv->stack : ap->rules->base_build;
+    const char *have = inventory_stack(pl);
     req rq = {n, PS_EDGE_STACK, NULL, NULL, 0};
+    int rc;
 
     /* 1. servicing stack */
-    if (B->pkg->installer_version && have && ps_version_cmp(B->pkg->installer_version, have) > 0) {
-        if (requirement(pl, rq, cand_stack) != 0 || pl->excluded)
-            return pl->excluded ? 0 : -1;
+    if (B->pkg->installer_version && have && ps_version_cmp(B->pkg->installer_version, have) > 0 &&
+        !inventory_ssu_since(pl, B->date)) {
+        if ((rc = requirement(pl, rq, cand_stack)) != 0)
+            return rc < 0 ? -1 : 0;
     }
     /* 2. SHA-2 */
     if (B->sha2_only && !(enabler_of(pl) && ps_streq_ci(B->kb, enabler_of(pl))) &&
         !(enabler_of(pl) && inventory_has(inv, enabler_of(pl)))) {
         rq.kind = PS_EDGE_SHA2;
-        if (requirement(pl, rq, cand_sha2) != 0 || pl->excluded)
-            return pl->excluded ? 0 : -1;
+        if ((rc = requirement(pl, rq, cand_sha2)) != 0)
+            return rc < 0 ? -1 : 0;
     }
     /* 3. rules that require something */
     for (size_t i = 0; i < ap->rules->n_rules; i++) {
@@ -635,8 +688,8 @@ static int resolve_node(planner *pl, size_t n)
             continue;
         rq.kind = PS_EDGE_RULE;
         rq.rule = r;
-        if (requirement(pl, rq, cand_rule) != 0 || pl->excluded)
-            return pl->excluded ? 0 : -1;
+        if ((rc = requirement(pl, rq, cand_rule)) != 0)
+            return rc < 0 ? -1 : 0;
     }
     /* 4. WSUS prerequisites naming a package of this plan */
     if (B->pkg->has_wsus) {
@@ -653,8 +706,8 @@ static int resolve_node(planner *pl, size_t n)
             rq.kind = PS_EDGE_WSUS;
             rq.rule = NULL;
             pl->wsus_want = id;
-            if (requirement(pl, rq, cand_wsus) != 0 || pl->excluded)
-                return pl->excluded ? 0 : -1;
+            if ((rc = requirement(pl, rq, cand_wsus)) != 0)
+                return rc < 0 ? -1 : 0;
         }
     }
     return 0;
@@ -695,18 +748,63 @@ static int add_to_plan(planner *pl, size_t n)
     return 0;
 }
 
+/*
+ * Would placing candidate c before b make a cycle?  For a planned c, when b
+ * already reaches c.  For one not yet planned (superseded), its edges are
+ * not made yet: it would, when a prerequisite that c is sure to get is b or
+ * is reached from b (the SHA-2 support update for a SHA-2-only c, a KB that
+ * a rule requires for c).
+ */
+static bool would_cycle(planner *pl, size_t b, size_t c)
+{
+    ps_arch_plan *ap = pl->ap;
+    const ps_plan_node *C = &ap->nodes[c];
+
+    if (pl->inplan[c])
+        return reaches(pl, b, c);
+    for (size_t x = 0; x < ap->n_nodes; x++) {
+        const ps_plan_node *X = &ap->nodes[x];
+        bool prereq = false;
+
+        if (x == c || node_excluded(X))
+            continue;
+        if (C->sha2_only && enabler_of(pl) && !ps_streq_ci(C->kb, enabler_of(pl)) &&
+            ps_streq_ci(X->kb, enabler_of(pl)))
+            prereq = true;
+        for (size_t i = 0; !prereq && i < ap->rules->n_rules; i++) {
+            const ps_rule *r = &ap->rules->rules[i];
+
+            prereq = r->kind == PS_RULE_REQUIRE && r->kb && ps_streq_ci(r->kb, X->kb) &&
+                     selector_matches(&r->subject, C);
+        }
+        if (prereq && (x == b || reaches(pl, b, x)))
+            return true;
+    }
+    return false;
+}
+
 /* Chooses among the candidates of a queued requirement: the first (by
  * preference) whose edge creates no cycle; if every one would, the first,
  * and the ordering reports the cycle. */
 static int choose(planner *pl, const req *rq)
 {
-    size_t pick = rq->cand[0];
+    size_t pick = PS_NO_NODE;
 
-    for (size_t i = 0; i < rq->n_cand; i++)
-        if (!reaches(pl, rq->node, rq->cand[i])) {
+    /* what left the plan in this round is settled in the next one */
+    if (node_excluded(&pl->ap->nodes[rq->node]))
+        return 0;
+    for (size_t i = 0; i < rq->n_cand; i++) {
+        if (node_excluded(&pl->ap->nodes[rq->cand[i]]))
+            continue;
+        if (pick == PS_NO_NODE)
+            pick = rq->cand[i];
+        if (!would_cycle(pl, rq->node, rq->cand[i])) {
             pick = rq->cand[i];
             break;
         }
+    }
+    if (pick == PS_NO_NODE)
+        return 0;
     if (edge_for(pl, rq, pick) != 0)
         return -1;
     return pl->inplan[pick] ? 0 : keep_needed(pl, pick, rq->node);
@@ -746,8 +844,15 @@ static int order_rules_for(planner *pl, size_t b)
         if (placed || n_sup == 0)
             continue;
         sort_cands(pl, pl->scratch, n_sup);
-        if (edge_for(pl, &rq, pl->scratch[0]) != 0 || keep_needed(pl, pl->scratch[0], b) != 0)
-            return -1;
+        for (size_t k = 0; k < n_sup; k++) {
+            size_t c = pl->scratch[k];
+
+            if (would_cycle(pl, b, c))
+                continue;
+            if (edge_for(pl, &rq, c) != 0 || keep_needed(pl, c, b) != 0)
+                return -1;
+            break;
+        }
     }
     return 0;
 }
@@ -906,10 +1011,10 @@ static int resolve_round(planner *pl)
             return -1;
     for (;;) {
         if (w < pl->n_work) {
-            if (resolve_node(pl, pl->work[w++]) != 0)
+            /* a node that left the plan in this round has its say next round */
+            if (!node_excluded(&ap->nodes[pl->work[w]]) && resolve_node(pl, pl->work[w]) != 0)
                 return -1;
-            if (pl->excluded)
-                return 0;
+            w++;
             continue;
         }
         if (qi < pl->n_q) {
@@ -918,7 +1023,7 @@ static int resolve_round(planner *pl)
             continue;
         }
         /* the requirements are settled: order rules, in plan-key order */
-        if (ordered == pl->n_work)
+        if (pl->excluded || ordered == pl->n_work)
             break;
         ordered = pl->n_work;
         for (size_t i = 0; i < ap->n_nodes; i++)
@@ -1336,6 +1441,8 @@ static void choose_revisions(ps_arch_plan *ap)
                 c = (b->pkg->revision > a->pkg->revision) - (b->pkg->revision < a->pkg->revision);
             if (c == 0)
                 c = cmp_opt_str(a->pkg->file, b->pkg->file);
+            if (c == 0) /* the same package twice: the first one */
+                c = j < i ? 1 : -1;
             if (c > 0) { /* b wins over a */
                 a->state = PS_NODE_DUPLICATE;
                 a->by = j;
@@ -1354,6 +1461,29 @@ static void choose_revisions(ps_arch_plan *ap)
             w = ap->nodes[w].by;
         a->by = w;
     }
+}
+
+/* Packages that an installed KB supersedes (as the knowledge base says)
+ * leave the plan for good. */
+static int superseded_by_inventory(ps_arch_plan *ap, const ps_kb *kb, const ps_inventory *inv)
+{
+    for (size_t i = 0; inv && i < inv->n_kbs; i++) {
+        const ps_kb_entry *e = ps_kb_find(kb, ap->os, inv->kbs[i]);
+
+        for (size_t n = 0; e && n < ap->n_nodes; n++) {
+            ps_plan_node *a = &ap->nodes[n];
+
+            if (node_excluded(a) || !ps_strv_contains(e->supersedes, e->n_supersedes, a->kb))
+                continue;
+            a->state = PS_NODE_SUPERSEDED;
+            a->by_installed = inv->kbs[i];
+            a->why = ps_asprintf("superseded by %s, which is installed (%s:%u)", inv->kbs[i],
+                                 e->where.file ? e->where.file : "manifests", e->where.line);
+            if (a->why == NULL)
+                return -1;
+        }
+    }
+    return 0;
 }
 
 static int duplicate_texts(ps_arch_plan *ap)
@@ -1430,7 +1560,7 @@ static int plan_one(ps_arch_plan *ap, const ps_kb *kb, const ps_plan_opts *opts,
     if (ap->n_nodes > 1)
         qsort(ap->nodes, ap->n_nodes, sizeof *ap->nodes, node_qsort_cmp);
     choose_revisions(ap);
-    if (duplicate_texts(ap) != 0)
+    if (duplicate_texts(ap) != 0 || superseded_by_inventory(ap, kb, opts->inventory) != 0)
         goto out;
     /* each round either leaves a node out or ends: at most n_nodes + 1 rounds */
     for (size_t round = 0; round <= ap->n_nodes; round++) {
@@ -1469,6 +1599,14 @@ static bool finding_present(const ps_findings *f, ps_finding_code code, const ch
     return false;
 }
 
+/* Is build ("6.0.6003") of OS os ("6.0")? */
+static bool os_matches(const char *build, const char *os)
+{
+    size_t n = strlen(os);
+
+    return strncmp(build, os, n) == 0 && (build[n] == '.' || build[n] == '\0');
+}
+
 /* Checks one package; returns 1 when it can be planned. */
 static int package_check(const ps_package *p, const ps_kb *kb, const ps_plan_opts *opts,
                          ps_findings *f, int *err)
@@ -1481,12 +1619,14 @@ static int package_check(const ps_package *p, const ps_kb *kb, const ps_plan_opt
     if (opts->arch_mask && !(opts->arch_mask & PS_ARCH_BIT(p->arch)))
         return 0;
     if (p->os == NULL || ps_kb_rules_for(kb, p->os) == NULL) {
-        if (!finding_present(f, PS_F_WRONG_OS, p->file) &&
-            ps_findings_add(f, PS_F_WRONG_OS, &w,
-                            p->os ? "the knowledge base has no rules for Windows %s; not planned"
-                                  : "the OS of the package is not known%s; not planned",
-                            p->os ? p->os : "") != 0)
-            *err = -1;
+        if (finding_present(f, PS_F_WRONG_OS, p->file))
+            return 0;
+        if (p->os)
+            *err = ps_findings_add(f, PS_F_WRONG_OS, &w, "the knowledge base has no rules for "
+                                   "Windows %s; not planned", p->os);
+        else
+            *err = ps_findings_add(f, PS_F_WRONG_OS, &w, "the OS of the package is not known; "
+                                   "not planned");
         return 0;
     }
     if (p->name_os && strcmp(p->name_os, p->os) != 0 && !finding_present(f, PS_F_WRONG_OS, p->file) &&
@@ -1503,6 +1643,12 @@ static int package_check(const ps_package *p, const ps_kb *kb, const ps_plan_opt
                         ps_arch_name(p->name_arch), p->identity.arch ? p->identity.arch : "?",
                         ps_arch_name(p->arch)) != 0) {
         *err = -1;
+        return 0;
+    }
+    if (opts->inventory && opts->inventory->os_build && !os_matches(opts->inventory->os_build, p->os)) {
+        if (!finding_present(f, PS_F_WRONG_OS, p->file))
+            *err = ps_findings_add(f, PS_F_WRONG_OS, &w, "the machine of the inventory runs Windows "
+                                   "%s; not planned", opts->inventory->os_build);
         return 0;
     }
     if (inventory_has(opts->inventory, p->kb)) {
@@ -1566,8 +1712,9 @@ int ps_plan_build(ps_plan *plan, const ps_bundle *b, const ps_kb *kb, const ps_p
             if (ap->os == NULL)
                 goto out;
             ap->rules = ps_kb_rules_for(kb, p->os);
-            ap->start_build = opts->inventory && opts->inventory->os_build
-                                  ? opts->inventory->os_build : ap->rules->base_build;
+            ap->start_build = ap->rules->base_build;
+            if (opts->inventory && opts->inventory->os_build)
+                ap->start_build = opts->inventory->os_build; /* of this OS: checked above */
         }
         nn = realloc(ap->nodes, (ap->n_nodes + 1) * sizeof *nn);
         if (nn == NULL)

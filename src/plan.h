@@ -15,22 +15,18 @@
 #ifndef PS_PLAN_H
 #define PS_PLAN_H
 
+#include "inventory.h"
 #include "kb.h"
 #include "util.h"
-
-/* What a machine already has (`--installed`).  NULL in ps_plan_opts when
- * nothing is known. */
-typedef struct ps_inventory {
-    char **kbs;            /* installed KBs, normalised ("KB4474419") */
-    size_t n_kbs;
-    char *os_build;        /* "6.0.6002.18005"; NULL when unknown */
-    char *stack;           /* servicing stack version installed; NULL when unknown */
-} ps_inventory;
 
 typedef struct ps_plan_opts {
     unsigned arch_mask;              /* PS_ARCH_BIT() set; 0 = every architecture */
     int keep_superseded;             /* keep superseded packages in the plan */
-    const ps_inventory *inventory;   /* borrowed; NULL = nothing installed */
+    const ps_inventory *inventory;   /* borrowed; NULL = nothing installed.  Its KBs
+                                        leave the plan and satisfy requirements (and
+                                        what they supersede leaves it); its os_build
+                                        is the start build, packages of another OS
+                                        are wrong-os */
 } ps_plan_opts;
 
 void ps_plan_opts_default(ps_plan_opts *o);
@@ -73,6 +69,7 @@ typedef struct ps_plan_node {
     const char *sha2_src;    /* where sha2_only came from */
     ps_node_state state;
     size_t by;               /* superseder / newer revision; PS_NO_NODE */
+    const char *by_installed;/* an installed KB that supersedes it (borrowed), or NULL */
     char *why;               /* why skipped (a sentence), or NULL */
     int needed;              /* superseded, yet kept because the plan needs it */
     char *needed_why;        /* explanation when needed */
@@ -113,7 +110,8 @@ typedef struct ps_arch_plan {
     char *os;                /* "6.0" */
     ps_arch arch;
     const ps_os_rules *rules;/* borrowed from the kb */
-    const char *start_build; /* borrowed: inventory, else the rules' base build */
+    const char *start_build; /* borrowed: the inventory's build when of this OS, else
+                                the rules' base build */
     const char *end_build;   /* borrowed */
     unsigned reboots;
     ps_plan_node *nodes;
@@ -135,9 +133,11 @@ typedef struct ps_plan {
 
 /*
  * Plans a bundle.  Problems are added to `f` (missing-prerequisite,
- * dependency-cycle, duplicate, superseded, arch-mismatch, wrong-os).  The
- * plan borrows from `b` and `kb`: both must outlive it.  Returns 0, or -1
- * on allocation failure.
+ * dependency-cycle, duplicate, superseded, arch-mismatch, wrong-os,
+ * already-installed), only for the architectures of opts->arch_mask.  The
+ * plan borrows from `b`, `kb` and the inventory: they must outlive it.
+ * opts may be NULL (every architecture, nothing installed).  Returns 0, or
+ * -1 on allocation failure.
  */
 int ps_plan_build(ps_plan *plan, const ps_bundle *b, const ps_kb *kb, const ps_plan_opts *opts,
                   ps_findings *f);

@@ -98,7 +98,6 @@ struct rd {
     int oom;
 
     /* the update cab being read (nested, or the file itself) */
-    int in_cab;
     int have_mum, mum_failed, have_cat, cat_seen;
     ps_mum mum;
     char **want;              /* child .mum names named so far */
@@ -247,8 +246,10 @@ static int read_member(struct rd *r, ps_ar *ar, size_t cap, char **data, size_t 
 
 static void note_components(struct rd *r, const ps_mum *m)
 {
-    if (track_version(&r->stack, ps_mum_component_version(m, "Microsoft-Windows-ServicingStack")) < 0 ||
-        track_version(&r->kernel, ps_mum_component_version(m, "Microsoft-Windows-OS-Kernel")) < 0)
+    const char *stack = ps_mum_component_version(m, "Microsoft-Windows-ServicingStack");
+    const char *kernel = ps_mum_component_version(m, "Microsoft-Windows-OS-Kernel");
+
+    if (track_version(&r->stack, stack) < 0 || track_version(&r->kernel, kernel) < 0)
         r->oom = 1;
     for (size_t i = 0; i < m->n_children; i++)
         if (!in_list_ci(r->want, r->nwant, m->children[i]) &&
@@ -390,7 +391,7 @@ static void read_cix(struct rd *r, ps_ar *ar)
     free(data);
 }
 
-/* Handles one member of an update cab; 1 when it was one of its members. */
+/* Handles one member of an update cab (payload members are not read). */
 static void update_cab_member(struct rd *r, ps_ar *ar, enum kind k, const char *name)
 {
     switch (k) {
@@ -418,9 +419,8 @@ static void update_cab_member(struct rd *r, ps_ar *ar, enum kind k, const char *
     }
 }
 
-static void report_unsafe_name(struct rd *r, ps_ar *ar, const char *name)
+static void report_unsafe_name(struct rd *r, ps_ar *ar)
 {
-    (void)name;
     finding(r, PS_F_UNSAFE_INPUT, ps_ar_member_path(ar), 0,
             "member name \"%s\" is not a plain relative name; it is ignored",
             ps_ar_member_path(ar));
@@ -442,7 +442,6 @@ static void read_nested_update_cab(struct rd *r, ps_ar *outer)
         r->oom = 1;
         goto out;
     }
-    r->in_cab = 1;
     r->n_update_cabs++;
     while (!r->stop && !r->oom) {
         const char *name;
@@ -455,7 +454,7 @@ static void read_nested_update_cab(struct rd *r, ps_ar *outer)
             break;
         }
         if (ps_ar_name_unsafe(name)) {
-            report_unsafe_name(r, ar, name);
+            report_unsafe_name(r, ar);
             continue;
         }
         update_cab_member(r, ar, classify(r, name, 1), name);
@@ -583,7 +582,7 @@ static void read_outer(struct rd *r, ps_ar *ar)
             break;
         }
         if (ps_ar_name_unsafe(name)) {
-            report_unsafe_name(r, ar, name);
+            report_unsafe_name(r, ar);
             continue;
         }
         k = classify(r, name, 0);
@@ -594,7 +593,6 @@ static void read_outer(struct rd *r, ps_ar *ar)
         case K_MUM:
         case K_MANIFEST:
             r->mode = MODE_CAB;
-            r->in_cab = 1;
             update_cab_member(r, ar, k, name);
             if (cab_done(r))
                 r->stop = 1;
@@ -799,7 +797,8 @@ static int fill(struct rd *r)
         p->os = os_of_applies_to(prop(r, "Applies to"));
     }
 
-    if (set_or_fallback(&p->release_type, m ? m->release_type : NULL, prop(r, "Package Type")) < 0 ||
+    if (set_or_fallback(&p->release_type, m ? m->release_type : NULL,
+                        prop(r, "Package Type")) < 0 ||
         ps_set_str(&p->restart, m ? m->restart : NULL) < 0 ||
         set_or_fallback(&p->installer_version, m ? m->installer_version : NULL,
                         prop(r, "Installer Version")) < 0 ||
@@ -816,8 +815,11 @@ static int fill(struct rd *r)
         p->catalog_digests = r->digests;
         p->sha2_only = ps_catalog_sha2_only(r->digests);
     }
-    p->readable = !r->fatal && (p->identity.name != NULL || (p->kb != NULL && p->kb_source != NULL &&
-                                                              strcmp(p->kb_source, "file name") != 0));
+    /* readable: update.mum or a fallback gave the identity or the KB (a KB
+     * from the file name alone does not count); never after a read error */
+    p->readable = !r->fatal &&
+                  (p->identity.name != NULL ||
+                   (p->kb != NULL && strcmp(p->kb_source, "file name") != 0));
     return 0;
 }
 
@@ -886,6 +888,7 @@ int ps_package_read_stats(ps_package *p, const char *path, const char *display,
 {
     struct rd r;
     ps_read_opts defaults;
+    ps_findings discard = {NULL, 0, 0};
     ps_ar *ar = NULL;
     int fd = -1, rc = 0, named;
     struct stat st;
@@ -903,6 +906,8 @@ int ps_package_read_stats(ps_package *p, const char *path, const char *display,
     }
     if (display == NULL)
         display = path;
+    if (f == NULL)
+        f = &discard;
     r.p = p;
     r.o = opts;
     r.f = f;
@@ -995,6 +1000,7 @@ out:
     if (fd >= 0)
         close(fd);
     rd_free(&r);
+    ps_findings_free(&discard);
     return rc;
 }
 

@@ -40,7 +40,7 @@ static size_t n_installs(const ps_arch_plan *ap)
 
 static const char *by_kb(const ps_arch_plan *ap, const ps_plan_node *n)
 {
-    return n->by != PS_NO_NODE ? ap->nodes[n->by].kb : NULL;
+    return n->by != PS_NO_NODE ? ap->nodes[n->by].kb : n->by_installed;
 }
 
 /* ------------------------------------------------------------------ */
@@ -196,10 +196,12 @@ static json_t *skip_json(const ps_arch_plan *ap, const ps_plan_node *n)
     bad |= set(s, "kb", json_string(n->kb));
     bad |= set(s, "file", json_string(n->pkg->file));
     bad |= set(s, "why", json_string(ps_node_state_name(n->state)));
-    if (by_kb(ap, n)) {
+    if (by_kb(ap, n))
         bad |= set(s, "by", json_string(by_kb(ap, n)));
+    if (n->by != PS_NO_NODE)
         bad |= set(s, "by_file", json_string(ap->nodes[n->by].pkg->file));
-    }
+    else if (n->by_installed)
+        bad |= set(s, "by_installed", json_true());
     bad |= set(s, "message", jstr(n->why));
     if (bad) {
         json_decref(s);
@@ -507,8 +509,9 @@ static void explain_node(ps_buf *b, const ps_arch_plan *ap, size_t idx)
     /* supersedence decision */
     switch (n->state) {
     case PS_NODE_SUPERSEDED:
-        ps_buf_printf(b, "  supersedence: %s; nothing in the plan needs it, so it is skipped\n",
-                      n->why);
+        ps_buf_printf(b, "  supersedence: %s; %s\n", n->why,
+                      n->by_installed ? "it is skipped"
+                                      : "nothing in the plan needs it, so it is skipped");
         break;
     case PS_NODE_PLANNED:
         if (n->needed)
@@ -524,6 +527,10 @@ static void explain_node(ps_buf *b, const ps_arch_plan *ap, size_t idx)
     case PS_NODE_CYCLE:
         ps_buf_printf(b, "  left out: %s\n", n->why);
         break;
+    }
+    if (n->state != PS_NODE_PLANNED) {
+        ps_buf_puts(b, "  edges: none, it is not in the plan\n");
+        return;
     }
     ps_buf_puts(b, "  comes after:\n");
     for (size_t i = 0; i < ap->n_edges; i++) {
@@ -559,14 +566,17 @@ char *ps_plan_explain(const ps_plan *plan, const char *kb, size_t *len, size_t *
     for (size_t i = 0; i < plan->count; i++) {
         const ps_arch_plan *ap = &plan->plans[i];
 
-        for (size_t n = 0; n < ap->n_nodes; n++) {
-            if (!ps_streq_ci(ap->nodes[n].kb, kb))
-                continue;
-            if (*found)
-                ps_buf_puts(&b, "\n");
-            (*found)++;
-            explain_node(&b, ap, n);
-        }
+        /* the planned package first, then the skipped ones */
+        for (int pass = 0; pass < 2; pass++)
+            for (size_t n = 0; n < ap->n_nodes; n++) {
+                if (!ps_streq_ci(ap->nodes[n].kb, kb) ||
+                    (ap->nodes[n].state == PS_NODE_PLANNED) != (pass == 0))
+                    continue;
+                if (*found)
+                    ps_buf_puts(&b, "\n");
+                (*found)++;
+                explain_node(&b, ap, n);
+            }
     }
     if (b.data == NULL && ps_buf_puts(&b, "") != 0)
         return NULL;

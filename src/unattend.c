@@ -47,21 +47,12 @@ int ps_unattend_parse(const void *data, size_t len, size_t max_bytes, ps_unatten
     int rc = -1;
 
     memset(out, 0, sizeof *out);
-    doc = ps_parse_xml_doc(data, len, max_bytes, err);
+    doc = ps_xml_parse(data, len, max_bytes, err);
     if (doc == NULL)
         goto out;
-    root = xmlDocGetRootElement(doc);
-    if (!ps_node_is(root, UNATTEND_NS, "unattend")) {
-        const char *href = root && root->ns ? (const char *)root->ns->href : NULL;
-
-        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, ps_node_line(root),
-                   "root element is <%s>%s%s%s, expected <unattend> in namespace \"" UNATTEND_NS
-                   "\"",
-                   root ? (const char *)root->name : "",
-                   href ? " in namespace \"" : " without namespace", href ? href : "",
-                   href ? "\"" : "");
+    root = ps_node_root(doc, UNATTEND_NS, "unattend", err);
+    if (root == NULL)
         goto out;
-    }
     pkg = install_package(root);
     if (pkg == NULL) {
         ps_err_set(err, PS_F_UNREADABLE_PACKAGE, ps_node_line(root),

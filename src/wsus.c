@@ -60,7 +60,7 @@ static int guid_attr(const xmlNode *node, const char *attr, char **out, ps_err *
     char *v = ps_node_attr(node, attr);
 
     *out = NULL;
-    if (v == NULL && xmlHasProp(node, (const xmlChar *)attr) != NULL)
+    if (v == NULL && xmlHasNsProp(node, (const xmlChar *)attr, NULL) != NULL)
         return oom(err);
     if (v == NULL || !is_guid(v)) {
         ps_err_set(err, PS_F_UNREADABLE_PACKAGE, ps_node_line(node),
@@ -186,21 +186,12 @@ int ps_wsus_parse(const void *data, size_t len, size_t max_bytes, ps_wsus_info *
     int rc = -1;
 
     memset(out, 0, sizeof *out);
-    doc = ps_parse_xml_doc(data, len, max_bytes, err);
+    doc = ps_xml_parse(data, len, max_bytes, err);
     if (doc == NULL)
         goto out;
-    root = xmlDocGetRootElement(doc);
-    if (!ps_node_is(root, OFFLINE_NS, "OfflineSyncPackage")) {
-        const char *href = root && root->ns ? (const char *)root->ns->href : NULL;
-
-        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, ps_node_line(root),
-                   "root element is <%s>%s%s%s, expected <OfflineSyncPackage> in namespace \"" OFFLINE_NS
-                   "\"",
-                   root ? (const char *)root->name : "",
-                   href ? " in namespace \"" : " without namespace", href ? href : "",
-                   href ? "\"" : "");
+    root = ps_node_root(doc, OFFLINE_NS, "OfflineSyncPackage", err);
+    if (root == NULL)
         goto out;
-    }
     updates = ps_node_child(root, OFFLINE_NS, "Updates");
     upd = pick_update(updates);
     if (upd == NULL) {

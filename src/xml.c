@@ -47,6 +47,15 @@ static void on_error(void *ctx, xmlErrorPtr e)
     copy_msg(g->err_msg, sizeof g->err_msg, e->message);
 }
 
+/* Some libxml2 errors (encoding conversion, I/O) go to its generic error
+ * output, stderr by default, whatever the parser options: silence it for
+ * the parse.  The setting is per thread in libxml2. */
+static void quiet_error(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
 /* libxml2 messages end with a newline; keep one line. */
 static void copy_msg(char *dst, size_t n, const char *src)
 {
@@ -90,7 +99,14 @@ void *ps_xml_parse(const void *data, size_t len, size_t max_bytes, ps_err *err)
     ctxt->sax->resolveEntity = NULL;
     ctxt->sax->entityDecl = NULL;
     ctxt->sax->serror = on_error;
-    doc = xmlCtxtReadMemory(ctxt, data, (int)len, NULL, NULL, opts);
+    {
+        xmlGenericErrorFunc old_fn = xmlGenericError;
+        void *old_ctx = xmlGenericErrorContext;
+
+        xmlSetGenericErrorFunc(NULL, quiet_error);
+        doc = xmlCtxtReadMemory(ctxt, data, (int)len, NULL, NULL, opts);
+        xmlSetGenericErrorFunc(old_ctx, old_fn);
+    }
     if (g.doctype) {
         ps_err_set(err, PS_F_UNSAFE_INPUT, g.line,
                    "document type declaration (DOCTYPE) refused: real manifests carry none");

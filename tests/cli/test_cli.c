@@ -64,10 +64,11 @@ static void run_free(struct run *r)
 
 static char *fixture(const char *rel)
 {
-    char *p = malloc(strlen(fixtures) + strlen(rel) + 2);
+    size_t n = strlen(fixtures) + strlen(rel) + 2;
+    char *p = malloc(n);
 
     assert_non_null(p);
-    sprintf(p, "%s/%s", fixtures, rel);
+    snprintf(p, n, "%s/%s", fixtures, rel);
     return p;
 }
 
@@ -314,7 +315,7 @@ static void test_output_file_atomic(void **state)
     assert_non_null(mkdtemp(out));
     path = malloc(strlen(out) + 16);
     assert_non_null(path);
-    sprintf(path, "%s/plan.json", out);
+    snprintf(path, strlen(out) + 16, "%s/plan.json", out);
     argv[5] = path;
     r = run_cli(7, argv);
     assert_int_equal(r.rc, 0);

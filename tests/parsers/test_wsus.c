@@ -124,6 +124,7 @@ static void errors(void **state)
                                       " IsSoftware=\"false\"/>" END;
     const char *bad_id = PKG "<Updates>\n\n<Update UpdateId=\"{" G1 "}\" IsBundle=\"true\"/>" END;
     const char *no_id = PKG "<Updates><Update IsBundle=\"true\"/>" END;
+    const char *ns_id = PKG "<Updates><Update xmlns:a=\"urn:x\" a:UpdateId=\"" G1 "\" IsBundle=\"true\"/>" END;
     const char *bad_class = PKG "<Updates><Update UpdateId=\"" G1 "\" IsBundle=\"true\"><Categories>\n"
                                 "<Category Type=\"UpdateClassification\" Id=\"x\"/></Categories>"
                                 "</Update>" END;
@@ -149,6 +150,9 @@ static void errors(void **state)
     parse_fails(bad_id, strlen(bad_id), MAX_XML, PS_F_UNREADABLE_PACKAGE, 3,
                 "<Update> UpdateId \"{" G1 "}\" is not a GUID");
     parse_fails(no_id, strlen(no_id), MAX_XML, PS_F_UNREADABLE_PACKAGE, 1,
+                "<Update> UpdateId \"(missing)\" is not a GUID");
+    /* an attribute in another namespace is not the UpdateId */
+    parse_fails(ns_id, strlen(ns_id), MAX_XML, PS_F_UNREADABLE_PACKAGE, 1,
                 "<Update> UpdateId \"(missing)\" is not a GUID");
     parse_fails(bad_class, strlen(bad_class), MAX_XML, PS_F_UNREADABLE_PACKAGE, 2,
                 "<Category> Id \"x\" is not a GUID");

@@ -150,7 +150,8 @@ static void bundle_add(ps_bundle *b, const spec *s, size_t n, const char *arch, 
         if (b->count == b->cap) {
             b->cap = b->cap ? b->cap * 2 : 16;
             b->items = realloc(b->items, b->cap * sizeof *b->items);
-            assert_non_null(b->items);
+            if (b->items == NULL)
+                abort();
         }
         pkg_fill(&b->items[b->count++], &s[order ? order[i] : i], arch);
     }
@@ -295,6 +296,33 @@ static void test_order_independent(void **state)
         ps_bundle_free(&b);
     }
     free(ref_text);
+}
+
+/* Two SHA-2-only SSUs supersede the SHA-1 one: the newest stays, the SHA-1
+ * one is kept for KB4474419, the middle one is skipped. */
+static void test_needed_skips_sha2_ssu(void **state)
+{
+    fixture fx;
+    ps_bundle b = {0};
+    ps_findings f = {0};
+    ps_plan plan;
+    static const spec s[] = {
+        {"KB4493730", NULL, 0, NULL, "6.0.1.0", "2019-04-09", "6.0.6002.18005", "6.0.6002.24000", NULL, 0, NULL},
+        {"KB4517134", NULL, 0, NULL, "6.0.1.0", "2019-09-10", "6.0.6002.18005", "6.0.6003.20600", NULL, 1, NULL},
+        {"KB4526478", NULL, 0, NULL, "6.0.1.0", "2019-11-12", "6.0.6002.18005", "6.0.6003.20700", NULL, 1, NULL},
+        {"KB4474419", NULL, 4, NULL, "6.0.4.0", "2019-09-23", "6.0.6002.18005", NULL, NULL, 0, NULL},
+    };
+
+    (void)state;
+    kb_init(&fx);
+    bundle_add(&b, s, PS_ARRAY_LEN(s), "x64", NULL);
+    assert_int_equal(ps_plan_build(&plan, &b, &fx.kb, NULL, &f), 0);
+    check_str(steps_of(&plan.plans[0]), "KB4493730 KB4474419 reboot KB4526478 reboot");
+    check_str(skipped_of(&plan.plans[0]), "KB4517134/v0:superseded:KB4526478");
+    assert_int_equal(f.count, 1);
+    ps_plan_free(&plan);
+    ps_findings_free(&f);
+    ps_bundle_free(&b);
 }
 
 /* ia64 without the SHA-2 support update: the SHA-2-only packages leave the
@@ -489,6 +517,21 @@ static void test_wrong_os(void **state)
                         "the knowledge base has no rules for Windows 6.2; not planned");
     ps_plan_free(&plan);
     ps_findings_free(&f);
+    /* a file name that names another OS: a warning, planned for the manifest's OS */
+    free(b.items[0].os);
+    b.items[0].os = strdup("6.0");
+    free(b.items[0].name_os);
+    b.items[0].name_os = strdup("6.1");
+    assert_int_equal(ps_plan_build(&plan, &b, &fx.kb, NULL, &f), 0);
+    assert_int_equal(plan.count, 1);
+    check_str(steps_of(&plan.plans[0]), "KB4493730 reboot");
+    assert_int_equal(f.count, 1);
+    assert_int_equal(f.items[0].code, PS_F_WRONG_OS);
+    assert_int_equal(f.items[0].severity, PS_SEV_WARNING);
+    assert_string_equal(f.items[0].message, "the file name says Windows 6.1 but update.mum says "
+                                            "Windows 6.0; planned for Windows 6.0");
+    ps_plan_free(&plan);
+    ps_findings_free(&f);
     ps_bundle_free(&b);
 }
 
@@ -518,7 +561,27 @@ static void test_render_and_explain(void **state)
     assert_non_null(strstr(doc, "p0_n3 -> p0_n1 [label=\"sha2: KB4517134 is SHA-2-only: KB4474419 "
                                 "must be installed and the machine restarted first\", style=dashed];"));
     free(doc);
+    doc = ps_plan_render("md", &plan, &f, NULL);
+    assert_non_null(doc);
+    assert_non_null(strstr(doc, "# Change request: Windows update installation\n\n"
+                                "## Windows 6.0 (Windows Vista SP2 / Windows Server 2008 SP2), x64\n\n"
+                                "- Build before: 6.0.6002.18005\n- Build after: 6.0.6003.20654\n"
+                                "- Installs: 4\n- Reboots: 2\n"));
+    assert_non_null(strstr(doc, "| 3 | **reboot** | | | | | | KB4474419 must be active before "
+                                "SHA-2-only packages<br>KB4474419 before KB4520002: a restart after "
+                                "the SHA-2 support update before any rollup |\n"));
+    assert_non_null(strstr(doc, "- **warning** `duplicate` [x64] `b/Windows6.0-KB4474419-v1-x64.msu`: "));
+    free(doc);
+    doc = ps_plan_render("text", &plan, &f, NULL);
+    assert_non_null(doc);
+    assert_non_null(strstr(doc, "   3. reboot\n      - KB4474419 must be active before SHA-2-only "
+                                "packages\n"));
+    assert_non_null(strstr(doc, "   5. install KB4520002 [rollup] b/Windows6.0-KB4520002-x64.msu\n"
+                                "      restart: possible; build after: 6.0.6003.20654\n"));
+    free(doc);
     assert_null(ps_plan_render("cmd", &plan, &f, NULL));
+    assert_int_equal(ps_plan_format_known("dot"), 1);
+    assert_int_equal(ps_plan_format_known("ps1"), 0);
     doc = ps_plan_explain(&plan, "KB4493730", NULL, &found);
     assert_int_equal(found, 1);
     assert_non_null(strstr(doc, "KB4493730 in the Windows 6.0 x64 plan: step 1 of 6 "
@@ -542,18 +605,398 @@ static void test_render_and_explain(void **state)
     ps_bundle_free(&b);
 }
 
+/* What the machine has: installed KBs leave the plan and satisfy requirements. */
+static void test_inventory(void **state)
+{
+    fixture fx;
+    ps_bundle b = {0};
+    ps_findings f = {0};
+    ps_plan plan;
+    ps_plan_opts o;
+    char *kbs[] = {"KB4474419", "KB4493730"};
+    ps_inventory inv = {kbs, 2, NULL, "6.0.6003", PS_ARCH_X64, "kb-list"};
+
+    (void)state;
+    kb_init(&fx);
+    ps_plan_opts_default(&o);
+    o.inventory = &inv;
+    bundle_add(&b, chain, PS_ARRAY_LEN(chain), "x64", NULL);
+    assert_int_equal(ps_plan_build(&plan, &b, &fx.kb, &o, &f), 0);
+    check_str(steps_of(&plan.plans[0]), "KB4517134 KB4520002 reboot");
+    check_str(skipped_of(&plan.plans[0]), "KB4489887/v0:superseded:KB4520002 "
+                                          "KB4512476/v0:superseded:KB4520002");
+    assert_string_equal(plan.plans[0].start_build, "6.0.6003");
+    assert_int_equal(ps_findings_count_code(&f, PS_F_ALREADY_INSTALLED), 3);
+    assert_string_equal(finding(&f, PS_F_ALREADY_INSTALLED, 0)->message, "KB4493730 is already installed");
+    ps_plan_free(&plan);
+    ps_findings_free(&f);
+    /* an installed rollup that the knowledge base says supersedes KB4512476 */
+    {
+        char *sup[] = {"KB4512476"};
+        char *kbs2[] = {"KB4474419", "KB4493730", "KB4512477"};
+
+        fx.entries[1] = (ps_kb_entry){.kb = "KB4512477", .os = "6.0", .role = PS_ROLE_ROLLUP,
+                                      .date = "2019-08-20", .supersedes = sup, .n_supersedes = 1,
+                                      .where = {"manifests/6.0.xml", 99}};
+        fx.kb.n_entries = 2;
+        inv.kbs = kbs2;
+        inv.n_kbs = 3;
+        assert_int_equal(ps_plan_build(&plan, &b, &fx.kb, &o, &f), 0);
+        check_str(steps_of(&plan.plans[0]), "KB4517134 KB4520002 reboot");
+        check_str(skipped_of(&plan.plans[0]), "KB4489887/v0:superseded:KB4520002 "
+                                              "KB4512476/v0:superseded:-");
+        assert_string_equal(plan.plans[0].nodes[plan.plans[0].skipped[1]].by_installed, "KB4512477");
+        assert_string_equal(plan.plans[0].nodes[plan.plans[0].skipped[1]].why,
+                            "superseded by KB4512477, which is installed (manifests/6.0.xml:99)");
+        ps_plan_free(&plan);
+        ps_findings_free(&f);
+    }
+    /* a machine of another OS: nothing of 6.0 is planned for it */
+    inv.os_build = "6.1.7601";
+    assert_int_equal(ps_plan_build(&plan, &b, &fx.kb, &o, &f), 0);
+    assert_int_equal(plan.count, 0);
+    assert_int_equal(f.count, PS_ARRAY_LEN(chain));
+    assert_int_equal(ps_findings_count_code(&f, PS_F_WRONG_OS), PS_ARRAY_LEN(chain));
+    assert_string_equal(f.items[0].message,
+                        "the machine of the inventory runs Windows 6.1.7601; not planned");
+    ps_plan_free(&plan);
+    ps_findings_free(&f);
+    ps_bundle_free(&b);
+}
+
+/* A WSUS prerequisite naming another package of the bundle is an edge. */
+static void test_wsus_prerequisite(void **state)
+{
+    fixture fx;
+    ps_bundle b = {0};
+    ps_findings f = {0};
+    ps_plan plan;
+    static const spec s[] = {
+        {"KB4300001", NULL, 0, NULL, "6.0.1.0", "2019-02-12", "6.0.6002.18005", NULL, NULL, 0, NULL},
+        {"KB4300002", NULL, 0, NULL, "6.0.1.0", "2019-01-08", "6.0.6002.18005", NULL, NULL, 0, NULL},
+    };
+    char *pre[] = {"aaaaaaaa-0000-4000-8000-000000000001", "0fa1201d-4330-4fa8-8ae9-b877473b6441"};
+
+    (void)state;
+    kb_init(&fx);
+    bundle_add(&b, s, 2, "x86", NULL);
+    b.items[0].has_wsus = 1;
+    b.items[0].wsus.update_id = strdup("aaaaaaaa-0000-4000-8000-000000000000");
+    b.items[1].has_wsus = 1;
+    b.items[1].wsus.update_id = strdup("aaaaaaaa-0000-4000-8000-000000000002");
+    b.items[1].wsus.prerequisites = pre;
+    b.items[1].wsus.n_prerequisites = 2;
+    /* names nothing of the bundle: no edge, date order */
+    assert_int_equal(ps_plan_build(&plan, &b, &fx.kb, NULL, &f), 0);
+    check_str(steps_of(&plan.plans[0]), "KB4300002 KB4300001 reboot");
+    ps_plan_free(&plan);
+    /* names KB4300001: it goes first */
+    free(b.items[0].wsus.update_id);
+    b.items[0].wsus.update_id = strdup("AAAAAAAA-0000-4000-8000-000000000001");
+    assert_int_equal(ps_plan_build(&plan, &b, &fx.kb, NULL, &f), 0);
+    check_str(steps_of(&plan.plans[0]), "KB4300001 KB4300002 reboot");
+    assert_int_equal(plan.plans[0].n_edges, 1);
+    assert_int_equal(plan.plans[0].edges[0].kind, PS_EDGE_WSUS);
+    assert_string_equal(plan.plans[0].edges[0].reason,
+                        "KB4300002 names KB4300001 (UpdateId AAAAAAAA-0000-4000-8000-000000000001) "
+                        "as a WSUS prerequisite");
+    assert_int_equal(f.count, 0);
+    ps_plan_free(&plan);
+    b.items[1].wsus.prerequisites = NULL;
+    b.items[1].wsus.n_prerequisites = 0;
+    ps_findings_free(&f);
+    ps_bundle_free(&b);
+}
+
+/* A large bundle: 300 security updates and 100 rollups per arch, ia64
+ * without the SHA-2 support update (so every SHA-2-only one leaves its
+ * plan).  Checks the outcome; the suite timeout bounds the time. */
+static void test_large_bundle(void **state)
+{
+    fixture fx;
+    ps_bundle b = {0};
+    ps_findings f = {0};
+    ps_plan plan;
+    static const char *arches[] = {"x86", "x64", "ia64"};
+    char kb[16], ver[32], date[16];
+
+    (void)state;
+    kb_init(&fx);
+    for (size_t a = 0; a < 3; a++) {
+        if (a < 2)
+            bundle_add(&b, &chain[2], 1, arches[a], NULL); /* KB4474419-v4 */
+        for (unsigned i = 0; i < 400; i++) {
+            spec s = {kb, NULL, 0, i < 100 ? "Package_for_RollupFix" : NULL, ver, date,
+                      "6.0.6002.18005", NULL, NULL, (int)(i % 2), NULL};
+
+            snprintf(kb, sizeof kb, "KB45%05u", i);
+            snprintf(ver, sizeof ver, "6.0.1.%u", i + 1);
+            snprintf(date, sizeof date, "20%02u-%02u-01", 10 + i / 12, 1 + i % 12);
+            bundle_add(&b, &s, 1, arches[a], NULL);
+        }
+    }
+    assert_int_equal(ps_plan_build(&plan, &b, &fx.kb, NULL, &f), 0);
+    assert_int_equal(plan.count, 3);
+    /* x86: KB4474419, reboot, then 150 SHA-2-only + 150 SHA-1 updates and the last rollup */
+    assert_int_equal(plan.plans[0].n_steps, 1 + 150 + 1 + 151 + 1);
+    assert_int_equal(plan.plans[0].reboots, 2);
+    /* ia64: the 150 SHA-1 updates and the newest SHA-1 rollup (the 99th); the
+     * SHA-2-only rollups it supersedes stay superseded, the newest leaves */
+    assert_int_equal(plan.plans[2].n_steps, 151 + 1);
+    assert_int_equal(ps_findings_count_code(&f, PS_F_MISSING_PREREQUISITE), 151);
+    assert_string_equal(plan.plans[2].nodes[plan.plans[2].steps[0].node].kb, "KB4500098");
+    ps_plan_free(&plan);
+    ps_findings_free(&f);
+    ps_bundle_free(&b);
+}
+
+/* ------------------------------------------------------------------ */
+/* Properties on random bundles and rules                             */
+/* ------------------------------------------------------------------ */
+
+static unsigned rnd_next(unsigned *st)
+{
+    *st = *st * 1103515245u + 12345u;
+    return (*st >> 16) & 0x7fffu;
+}
+
+/* Checks what every plan must satisfy. */
+static void check_invariants(const ps_plan *plan, const ps_findings *f)
+{
+    for (size_t p = 0; p < plan->count; p++) {
+        const ps_arch_plan *ap = &plan->plans[p];
+        size_t *pos = calloc(ap->n_nodes + 1, sizeof *pos); /* step index + 1 */
+        size_t seen = 0, reboots = 0;
+
+        assert_non_null(pos);
+        for (size_t i = 0; i < ap->n_steps; i++) {
+            const ps_plan_step *st = &ap->steps[i];
+
+            if (st->action == PS_STEP_REBOOT) {
+                reboots++;
+                assert_true(i > 0);
+                assert_int_equal(ap->steps[i - 1].action, PS_STEP_INSTALL);
+                assert_true(st->n_reasons > 0);
+                continue;
+            }
+            assert_int_equal(ap->nodes[st->node].state, PS_NODE_PLANNED);
+            assert_int_equal(pos[st->node], 0);
+            pos[st->node] = i + 1;
+            assert_int_equal(ap->nodes[st->node].step, i + 1);
+            seen++;
+        }
+        assert_int_equal(reboots, ap->reboots);
+        for (size_t i = 0; i < ap->n_skipped; i++) {
+            assert_int_not_equal(ap->nodes[ap->skipped[i]].state, PS_NODE_PLANNED);
+            assert_int_equal(pos[ap->skipped[i]], 0);
+            assert_non_null(ap->nodes[ap->skipped[i]].why);
+            seen++;
+        }
+        assert_int_equal(seen, ap->n_nodes);
+        for (size_t i = 0; i < ap->n_edges; i++) {
+            const ps_plan_edge *e = &ap->edges[i];
+            bool reboot = false;
+
+            assert_true(pos[e->from] > 0 && pos[e->to] > 0);
+            assert_true(pos[e->from] < pos[e->to]);
+            for (size_t k = pos[e->from]; k < pos[e->to] - 1; k++)
+                reboot |= ap->steps[k].action == PS_STEP_REBOOT;
+            if (e->barrier)
+                assert_true(reboot);
+        }
+        for (size_t n = 0; n < ap->n_nodes; n++) {
+            const ps_plan_node *nd = &ap->nodes[n];
+            bool has_sha2 = false;
+
+            if (nd->state != PS_NODE_PLANNED || !nd->sha2_only || strcmp(nd->kb, "KB4474419") == 0)
+                continue;
+            for (size_t i = 0; i < ap->n_edges; i++)
+                has_sha2 |= ap->edges[i].to == n && ap->edges[i].kind == PS_EDGE_SHA2;
+            assert_true(has_sha2);
+        }
+        for (size_t n = 0; n < ap->n_nodes; n++)
+            if (ap->nodes[n].state == PS_NODE_MISSING) {
+                bool found = false;
+
+                for (size_t i = 0; i < f->count; i++)
+                    found |= f->items[i].code == PS_F_MISSING_PREREQUISITE &&
+                             strcmp(f->items[i].file, ap->nodes[n].pkg->file) == 0 &&
+                             f->items[i].arch == ap->arch;
+                assert_true(found);
+            }
+        free(pos);
+    }
+}
+
+/* 500 random bundles (1 to 14 packages of 10 KBs: revisions, rollup family,
+ * stacks, SHA-2) with random rules: the invariants hold, and the bundle in
+ * reverse order gives the same document. */
+static void test_random_properties(void **state)
+{
+    static const char *kbs[] = {"KB4474419", "KB4600001", "KB4600002", "KB4600003", "KB4600004",
+                                "KB4600005", "KB4600006", "KB4600007", "KB4600008", "KB4600009"};
+    static const char *stacks[] = {NULL, "6.0.6002.20000", "6.0.6002.30000", "6.0.6003.10000"};
+    static const char *installers[] = {"6.0.6002.18005", "6.0.6002.20000", "6.0.6002.30000",
+                                       "6.0.6003.10000"};
+
+    (void)state;
+    for (unsigned seed = 1; seed <= 500; seed++) {
+        unsigned st = seed;
+        fixture fx;
+        ps_bundle b = {0}, r = {0};
+        ps_findings f = {0}, f2 = {0};
+        ps_plan plan, plan2;
+        size_t n = 1 + rnd_next(&st) % 14;
+        char *j1, *j2;
+        static char vers[16][16], dates[16][16];
+        spec specs[16];
+
+        kb_init(&fx);
+        for (size_t i = 0; i < 3; i++) {
+            ps_rule *ru = &fx.rules[2 + i];
+
+            if (rnd_next(&st) % 2)
+                continue;
+            *ru = (ps_rule){.kind = rnd_next(&st) % 2 ? PS_RULE_REQUIRE : PS_RULE_ORDER,
+                            .subject = {.kb = (char *)kbs[rnd_next(&st) % 10]},
+                            .kb = (char *)kbs[rnd_next(&st) % 10],
+                            .barrier = (int)(rnd_next(&st) % 2),
+                            .reason = "random rule", .where = {"rules/6.0.xml", 100 + (unsigned)i}};
+            fx.os.n_rules = 3 + i;
+        }
+        for (size_t i = 0; i < fx.os.n_rules; i++)
+            if (fx.rules[i].kind == 0 && fx.rules[i].reason == NULL)
+                fx.rules[i] = (ps_rule){.kind = PS_RULE_ORDER, .subject = {.kb = "KB4600009"},
+                                        .kb = "KB4600009", .reason = "none",
+                                        .where = {"rules/6.0.xml", 1}};
+        for (size_t i = 0; i < n; i++) {
+            unsigned k = rnd_next(&st) % 10;
+
+            snprintf(vers[i], sizeof vers[i], "6.0.1.%u", rnd_next(&st) % 5);
+            snprintf(dates[i], sizeof dates[i], "2019-%02u-01", 1 + rnd_next(&st) % 12);
+            /* a revision per package keeps the file names apart, as in a folder */
+            specs[i] = (spec){kbs[k], NULL, (unsigned)i + 1,
+                              rnd_next(&st) % 3 == 0 ? "Package_for_RollupFix" : NULL, vers[i],
+                              dates[i], installers[rnd_next(&st) % 4],
+                              stacks[rnd_next(&st) % 4], NULL, (int)(rnd_next(&st) % 2), NULL};
+        }
+        bundle_add(&b, specs, n, seed % 2 ? "x86" : "ia64", NULL);
+        for (size_t i = 0; i < n; i++) /* the same bundle in reverse order */
+            bundle_add(&r, &specs[n - 1 - i], 1, seed % 2 ? "x86" : "ia64", NULL);
+        assert_int_equal(ps_plan_build(&plan, &b, &fx.kb, NULL, &f), 0);
+        assert_int_equal(ps_plan_build(&plan2, &r, &fx.kb, NULL, &f2), 0);
+        check_invariants(&plan, &f);
+        ps_findings_sort(&f);
+        ps_findings_sort(&f2);
+        j1 = ps_plan_render("json", &plan, &f, NULL);
+        j2 = ps_plan_render("json", &plan2, &f2, NULL);
+        assert_non_null(j1);
+        assert_non_null(j2);
+        assert_string_equal(j1, j2);
+        free(j1);
+        free(j2);
+        ps_plan_free(&plan);
+        ps_plan_free(&plan2);
+        ps_findings_free(&f);
+        ps_findings_free(&f2);
+        ps_bundle_free(&b);
+        ps_bundle_free(&r);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* The commands, in-process                                            */
+/* ------------------------------------------------------------------ */
+
+typedef struct cli_run {
+    int rc;
+    char out[4096];
+    char err[4096];
+} cli_run;
+
+static void slurp(FILE *fp, char *buf, size_t cap)
+{
+    size_t n;
+
+    rewind(fp);
+    n = fread(buf, 1, cap - 1, fp);
+    buf[n] = '\0';
+    fclose(fp);
+}
+
+static void run_cli(cli_run *r, int argc, const char **argv)
+{
+    FILE *out = tmpfile(), *err = tmpfile();
+
+    assert_non_null(out);
+    assert_non_null(err);
+    r->rc = ps_cli_run(argc, (char **)argv, out, err);
+    slurp(out, r->out, sizeof r->out);
+    slurp(err, r->err, sizeof r->err);
+}
+
+static void test_cli_usage(void **state)
+{
+    cli_run r;
+    const char *cmd[] = {"patchseq", "plan", "--format", "cmd", "x"};
+    const char *ps1[] = {"patchseq", "plan", "--arch", "x64", "--format", "ps1", "x"};
+    const char *help[] = {"patchseq", "plan", "--help"};
+    const char *ehelp[] = {"patchseq", "explain", "--help"};
+    const char *arch[] = {"patchseq", "plan", "--arch", "arm64", "x"};
+    const char *window[] = {"patchseq", "plan", "--window", "30", "x"};
+    const char *nokb[] = {"patchseq", "explain", "4474419"};
+    const char *badkb[] = {"patchseq", "explain", "KBx", "."};
+    const char *fmt[] = {"patchseq", "explain", "--format", "json", "KB4474419", "."};
+
+    (void)state;
+    run_cli(&r, 5, cmd);
+    assert_int_equal(r.rc, 2);
+    assert_string_equal(r.err, "patchseq: --format cmd is not available in this version\n");
+    assert_string_equal(r.out, "");
+    run_cli(&r, 7, ps1); /* a second run: the option parser starts afresh */
+    assert_int_equal(r.rc, 2);
+    assert_string_equal(r.err, "patchseq: --format ps1 is not available in this version\n");
+    run_cli(&r, 3, help);
+    assert_int_equal(r.rc, 0);
+    assert_int_equal(strncmp(r.out, "usage: patchseq plan [OPTIONS] PATH...\n", 39), 0);
+    run_cli(&r, 3, ehelp);
+    assert_int_equal(r.rc, 0);
+    assert_int_equal(strncmp(r.out, "usage: patchseq explain [OPTIONS] KB PATH...\n", 45), 0);
+    run_cli(&r, 5, arch);
+    assert_int_equal(r.rc, 2);
+    assert_string_equal(r.err, "patchseq plan: unknown architecture 'arm64' (x86, x64, ia64)\n");
+    run_cli(&r, 5, window);
+    assert_int_equal(r.rc, 2);
+    assert_string_equal(r.err, "patchseq: --window is not available in this version\n");
+    run_cli(&r, 3, nokb);
+    assert_int_equal(r.rc, 2);
+    assert_int_equal(strncmp(r.err, "patchseq explain: give a KB and at least one PATH\n", 50), 0);
+    run_cli(&r, 4, badkb);
+    assert_int_equal(r.rc, 2);
+    assert_string_equal(r.err, "patchseq explain: 'KBx' is not a KB number\n");
+    run_cli(&r, 6, fmt);
+    assert_int_equal(r.rc, 2);
+    assert_int_equal(strncmp(r.err, "patchseq explain: bad option '--format'\n", 40), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_chain_x64),
         cmocka_unit_test(test_order_independent),
         cmocka_unit_test(test_ia64_without_sha2),
+        cmocka_unit_test(test_needed_skips_sha2_ssu),
         cmocka_unit_test(test_missing_stack_cascades),
         cmocka_unit_test(test_cycle_from_rules),
         cmocka_unit_test(test_arch_mismatch),
         cmocka_unit_test(test_keep_superseded),
         cmocka_unit_test(test_wrong_os),
         cmocka_unit_test(test_render_and_explain),
+        cmocka_unit_test(test_inventory),
+        cmocka_unit_test(test_wsus_prerequisite),
+        cmocka_unit_test(test_large_bundle),
+        cmocka_unit_test(test_random_properties),
+        cmocka_unit_test(test_cli_usage),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -139,6 +139,18 @@ def main():
     b = bytearray(cab)
     struct.pack_into("<H", b, 42, 2)
     write(os.path.join(bad, "quantum.cab"), bytes(b))
+    # cabinets not named .msu/.cab: an .msu, and a cabinet that is no package
+    write(os.path.join(bad, "renamed.bin"), msu)
+    shutil.copyfile(os.path.join(a.samples, "libarchive-test-cabs", "test_read_format_cab_1.cab"),
+                    os.path.join(bad, "plain.dat"))
+    # an .msu with a pkgProperties.txt and no update cab
+    with tempfile.TemporaryDirectory(prefix="fx.") as tmp:
+        write(os.path.join(tmp, "Windows6.0-KB4000010-x64-pkgProperties.txt"),
+              b'KB Article Number="4000010"\r\nProcessor Architecture="x86"\r\n'
+              b'Applies to="Windows 6.0"\r\nBuild Date="2019/02/03"\r\n')
+        subprocess.run(["gcab", "-c", "-z", "-n", os.path.join(os.path.abspath(bad), "Windows6.0-KB4000010-x64.msu"),
+                        "Windows6.0-KB4000010-x64-pkgProperties.txt"], cwd=tmp, check=True,
+                       stdout=subprocess.DEVNULL)
     # libarchive's LZX test cab whose pre-tree codes are longer than 10
     # bits, its member renamed update.mum: a failing decoder meets metadata
     lzx = read(os.path.join(a.samples, "libarchive-test-cabs", "test_read_format_cab_lzx_16bit.cab"))

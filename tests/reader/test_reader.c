@@ -443,6 +443,24 @@ static void test_cix(void **state)
     got_free(&g);
 }
 
+/* A catalog that cannot be parsed is a finding; the catalog is not looked
+ * for again, so the read still stops before the payload. */
+static void test_bad_catalog(void **state)
+{
+    struct got g;
+
+    (void)state;
+    read_pkg(&g, FX "/cix/Windows6.0-KB4000009-badcat-x64.cab");
+    assert_int_equal(g.rc, 0);
+    assert_one_finding(&g, PS_F_UNREADABLE_PACKAGE, "update.cat", 0, "not a DER PKCS#7 catalog");
+    assert_int_equal(g.p.readable, 1);
+    assert_int_equal(g.p.catalog_digests, 0);
+    assert_int_equal(g.p.sha2_only, -1);
+    assert_str(g.p.kernel_version, "6.0.6003.20500");
+    assert_true(g.st.decoded_bytes < 64 * 1024);
+    got_free(&g);
+}
+
 static void test_hash(void **state)
 {
     FILE *sums = fopen(FX "/good/SUMS", "r");
@@ -718,6 +736,48 @@ static void test_damaged(void **state)
     }
 }
 
+/* Cabinets not named .msu or .cab are told apart by their members. */
+static void test_unnamed_cabinets(void **state)
+{
+    struct got g;
+
+    (void)state;
+    read_pkg(&g, FX "/bad/renamed.bin");
+    assert_int_equal(g.rc, 0);
+    assert_int_equal(g.f.count, 0);
+    assert_int_equal(g.p.container, PS_CONTAINER_MSU);
+    assert_str(g.p.kb, "KB4474419");
+    assert_int_equal(g.p.readable, 1);
+    got_free(&g);
+
+    read_pkg(&g, FX "/bad/plain.dat");
+    assert_int_equal(g.rc, 1);
+    assert_one_finding(&g, PS_F_FOREIGN_FILE, NULL, 0,
+                       "not an update package (a cabinet without update.mum)");
+    got_free(&g);
+}
+
+/* An .msu without an update cab: a finding, and pkgProperties stands in. */
+static void test_msu_without_update_cab(void **state)
+{
+    struct got g;
+
+    (void)state;
+    read_pkg(&g, FX "/bad/Windows6.0-KB4000010-x64.msu");
+    assert_int_equal(g.rc, 0);
+    assert_one_finding(&g, PS_F_UNREADABLE_PACKAGE, NULL, 0,
+                       "no update cab in Windows6.0-KB4000010-x64.msu");
+    assert_str(g.p.kb, "KB4000010");
+    assert_str(g.p.kb_source, "pkgProperties");
+    /* pkgProperties says x86, the name x64: the metadata wins */
+    assert_int_equal(g.p.arch, PS_ARCH_X86);
+    assert_int_equal(g.p.name_arch, PS_ARCH_X64);
+    assert_str(g.p.os, "6.0");
+    assert_str(g.p.build_date, "2019-02-03");
+    assert_int_equal(g.p.readable, 1);
+    got_free(&g);
+}
+
 /* A truncated file ends the read wherever the cut falls. */
 static void test_truncated_tail(void **state)
 {
@@ -981,12 +1041,15 @@ int main(void)
         cmocka_unit_test(test_wsus_off),
         cmocka_unit_test(test_early_stop),
         cmocka_unit_test(test_cix),
+        cmocka_unit_test(test_bad_catalog),
         cmocka_unit_test(test_hash),
         cmocka_unit_test(test_real_wsusscan_in_msu),
         cmocka_unit_test(test_archive_nested_real),
         cmocka_unit_test(test_archive_libarchive_cabs),
         cmocka_unit_test(test_package_libarchive_cabs),
         cmocka_unit_test(test_damaged),
+        cmocka_unit_test(test_unnamed_cabinets),
+        cmocka_unit_test(test_msu_without_update_cab),
         cmocka_unit_test(test_truncated_tail),
         cmocka_unit_test(test_member_name_traversal),
         cmocka_unit_test(test_name_unsafe),

@@ -1,0 +1,2 @@
+/* render_script.c - placeholder until the module lands */
+#include "util.h"
