@@ -74,12 +74,12 @@ typedef enum ps_severity {
     X(UNSAFE_FILE_NAME, "unsafe-file-name", PS_SEV_ERROR)            \
     X(HASH_MISMATCH, "hash-mismatch", PS_SEV_ERROR)                  \
     X(RULE_ERROR, "rule-error", PS_SEV_ERROR)                        \
+    X(LOCK_MISMATCH, "lock-mismatch", PS_SEV_ERROR)                  \
     X(SUPERSEDED, "superseded", PS_SEV_WARNING)                      \
     X(DUPLICATE, "duplicate", PS_SEV_WARNING)                        \
     X(UNKNOWN_UPDATE, "unknown-update", PS_SEV_WARNING)              \
     X(WRONG_OS, "wrong-os", PS_SEV_WARNING)                          \
     X(WINDOW_OVERRUN, "window-overrun", PS_SEV_WARNING)              \
-    X(INCONSISTENT_METADATA, "inconsistent-metadata", PS_SEV_WARNING) \
     X(FOREIGN_FILE, "foreign-file", PS_SEV_INFO)                     \
     X(ALREADY_INSTALLED, "already-installed", PS_SEV_INFO)
 
@@ -218,10 +218,31 @@ typedef struct ps_limits {
 
 PS_API void ps_limits_default(ps_limits *l);
 
+/* Progress of ps_bundle_read, given to ps_read_opts.progress. */
+typedef struct ps_progress {
+    size_t files_done;         /* files finished (read, or taken from the cache) */
+    size_t files_total;        /* files listed */
+    uint64_t bytes_done;       /* sizes of the finished files */
+    uint64_t bytes_total;      /* sizes of the listed files */
+    size_t cache_hits;         /* files taken from the metadata cache */
+    int hashing;               /* 1 when every byte of every package is hashed */
+} ps_progress;
+
+/* Called once when the files are listed, then after each file; calls are
+ * serialised, but come from the reading threads. */
+typedef void (*ps_progress_fn)(void *user, const ps_progress *progress);
+
 typedef struct ps_read_opts {
     int hash;                  /* compute sha256 and sha1 of every package file */
     int wsus;                  /* read WSUSSCAN.cab metadata (default 1) */
     ps_limits limits;
+    /* Metadata cache of ps_bundle_read.  cache_dir NULL: $PATCHSEQ_CACHE_DIR,
+     * else $XDG_CACHE_HOME/patchseq, else ~/.cache/patchseq.  no_cache (or
+     * PATCHSEQ_NO_CACHE=1 when cache_dir is NULL): neither read nor written. */
+    const char *cache_dir;
+    int no_cache;
+    ps_progress_fn progress;   /* NULL: no progress reports */
+    void *progress_user;
 } ps_read_opts;
 
 PS_API void ps_read_opts_default(ps_read_opts *o);

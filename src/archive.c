@@ -23,7 +23,9 @@ struct ps_ar {
     struct archive *a;
     ps_ar_ctx *ctx;
     ps_ar *outer;        /* NULL for the file itself */
-    int fd;              /* the caller's; -1 for a nested handle */
+    int fd;              /* the caller's; -1 for a nested or in-memory handle */
+    const unsigned char *mem; /* in-memory cabinet (the caller's), or NULL */
+    size_t mem_len, mem_pos;
     unsigned depth;
     char *label;         /* "" for the file, else the outer member's full name */
     ps_buf path;         /* full name of the current member */
@@ -39,6 +41,13 @@ struct ps_ar {
     ps_err cb_err;
 };
 
+static void clock_now(struct timespec *now)
+{
+    clock_gettime(CLOCK_MONOTONIC, now);
+}
+
+void (*ps_ar_now)(struct timespec *now) = clock_now;
+
 void ps_ar_ctx_init(ps_ar_ctx *ctx, const ps_limits *limits)
 {
     memset(ctx, 0, sizeof *ctx);
@@ -46,7 +55,7 @@ void ps_ar_ctx_init(ps_ar_ctx *ctx, const ps_limits *limits)
         ctx->limits = *limits;
     else
         ps_limits_default(&ctx->limits);
-    clock_gettime(CLOCK_MONOTONIC, &ctx->start);
+    ps_ar_now(&ctx->start);
 }
 
 static void limit_hit(ps_ar_ctx *ctx, const char *fmt, ...) PS_PRINTF(2, 3);
@@ -75,7 +84,7 @@ int ps_ar_check_time(ps_ar_ctx *ctx)
         return 1;
     if (ctx->limits.max_seconds == 0)
         return 0;
-    clock_gettime(CLOCK_MONOTONIC, &now);
+    ps_ar_now(&now);
     elapsed = (long long)(now.tv_sec - ctx->start.tv_sec);
     if (now.tv_nsec < ctx->start.tv_nsec)
         elapsed--;
@@ -154,6 +163,26 @@ static la_ssize_t fd_read_cb(struct archive *a, void *cd, const void **out)
     return n;
 }
 
+/* Hands out the in-memory cabinet in pieces of the size a file read
+ * would have, so that reading from memory behaves as reading the file. */
+static la_ssize_t mem_read_cb(struct archive *a, void *cd, const void **out)
+{
+    ps_ar *ar = cd;
+    size_t n = ar->mem_len - ar->mem_pos;
+
+    if (ps_ar_check_time(ar->ctx)) {
+        archive_set_error(a, ETIMEDOUT, "%s", ar->ctx->limit_err.msg);
+        return -1;
+    }
+    if (n > ar->bufsize)
+        n = ar->bufsize;
+    *out = ar->mem + ar->mem_pos;
+    ar->mem_pos += n;
+    ar->consumed += (uint64_t)n;
+    ar->ctx->stats.file_bytes += (uint64_t)n;
+    return (la_ssize_t)n;
+}
+
 static la_ssize_t nested_read_cb(struct archive *a, void *cd, const void **out)
 {
     ps_ar *ar = cd;
@@ -223,6 +252,25 @@ int ps_ar_open_fd(ps_ar **out, ps_ar_ctx *ctx, int fd, ps_err *err)
     return 0;
 }
 
+int ps_ar_open_mem(ps_ar **out, ps_ar_ctx *ctx, const void *data, size_t len, ps_err *err)
+{
+    ps_ar *ar;
+
+    *out = NULL;
+    ar = ar_new(ctx, FD_BUF_SIZE, "", err);
+    if (ar == NULL)
+        return -1;
+    ar->mem = data;
+    ar->mem_len = len;
+    ar->depth = 1;
+    if (ar_start(ar, mem_read_cb, err) < 0) {
+        ps_ar_close(ar);
+        return -1;
+    }
+    *out = ar;
+    return 0;
+}
+
 int ps_ar_open_nested(ps_ar **out, ps_ar *outer, ps_err *err)
 {
     ps_ar *ar;
@@ -266,13 +314,17 @@ static size_t utf8_len(const unsigned char *s)
     for (i = 1; i < n; i++)
         if ((s[i] & 0xc0) != 0x80)
             return 0;
+    /* no overlong form, no surrogate, nothing above U+10FFFF */
+    if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) ||
+        (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
+        return 0;
     return n;
 }
 
 /* Member names are bytes from the file: the display form keeps valid
  * UTF-8 and writes anything else (control bytes, a name in a legacy code
  * page) as \xHH, so that messages and JSON stay valid text. */
-static int put_display_name(ps_buf *b, const char *name)
+int ps_ar_display_name(ps_buf *b, const char *name)
 {
     const unsigned char *s = (const unsigned char *)name;
 
@@ -338,7 +390,7 @@ int ps_ar_next(ps_ar *ar, const char **name, ps_err *err)
     ar->path.len = 0;
     if (ar->label[0] && (ps_buf_puts(&ar->path, ar->label) < 0 || ps_buf_puts(&ar->path, "/") < 0))
         goto oom;
-    if (put_display_name(&ar->path, n) < 0)
+    if (ps_ar_display_name(&ar->path, n) < 0)
         goto oom;
     ar->entry_size = archive_entry_size_is_set(e) ? (int64_t)archive_entry_size(e) : -1;
     ar->entry_read = 0;
@@ -392,6 +444,12 @@ long ps_ar_read(ps_ar *ar, void *buf, size_t n, ps_err *err)
 
 int ps_ar_read_member(ps_ar *ar, size_t cap, char **data, size_t *len, ps_err *err)
 {
+    return ps_ar_read_member_limit(ar, cap, "max_member_bytes", data, len, err);
+}
+
+int ps_ar_read_member_limit(ps_ar *ar, size_t cap, const char *limit, char **data, size_t *len,
+                            ps_err *err)
+{
     ps_buf b = {NULL, 0, 0, 0};
     char chunk[16384];
     int rc = -1;
@@ -400,8 +458,8 @@ int ps_ar_read_member(ps_ar *ar, size_t cap, char **data, size_t *len, ps_err *e
     *len = 0;
     if (cap && ar->entry_size >= 0 && (uint64_t)ar->entry_size > (uint64_t)cap) {
         limit_hit(ar->ctx,
-                  "member %s is %lld bytes, over the limit of %zu bytes (limit max_member_bytes)",
-                  ps_ar_member_path(ar), (long long)ar->entry_size, cap);
+                  "member %s is %lld bytes, over the limit of %zu bytes (limit %s)",
+                  ps_ar_member_path(ar), (long long)ar->entry_size, cap, limit);
         *err = ar->ctx->limit_err;
         goto out;
     }
@@ -416,8 +474,8 @@ int ps_ar_read_member(ps_ar *ar, size_t cap, char **data, size_t *len, ps_err *e
             break;
         r = ps_buf_append(&b, chunk, (size_t)n);
         if (r == -2) {
-            limit_hit(ar->ctx, "member %s is over the limit of %zu bytes (limit max_member_bytes)",
-                      ps_ar_member_path(ar), cap);
+            limit_hit(ar->ctx, "member %s is over the limit of %zu bytes (limit %s)",
+                      ps_ar_member_path(ar), cap, limit);
             *err = ar->ctx->limit_err;
             goto out;
         }

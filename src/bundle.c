@@ -13,10 +13,17 @@
  * tree, dangling) is not followed and becomes a foreign-file finding.  A
  * path given on the command line is used as given, link or not.
  *
- * The files are listed first, then read on two threads; each file's
- * package and findings land in its own slot, and the slots are merged in
- * list order, so the output is the same whatever thread finishes first.
+ * The files are listed first, then read on one thread per processor
+ * (PATCHSEQ_THREADS=N overrides the count); each file's package and
+ * findings land in its own slot, and the slots are merged in list order,
+ * so the output is the same whatever thread finishes first.
+ *
+ * The stat made while listing is the key of the metadata cache (cache.h):
+ * a file unchanged since an earlier run is taken from its cache entry and
+ * not opened at all.  The options may name a progress callback, told of
+ * each file as it is finished.
  */
+#include "cache.h"
 #include "parse.h"
 
 #include <dirent.h>
@@ -27,15 +34,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define MAX_FOLDER_DEPTH 64
-#define READ_THREADS 2
+#define MAX_THREADS 64
 
 struct item {
     char *path;              /* to open */
     char *display;           /* for output */
     ps_finding_code note;    /* for a non-file entry: the finding to add */
     char *note_msg;          /* NULL for a file to read */
+    struct stat st;          /* of the file to read, when have_st */
+    int have_st;
     /* results */
     int rc;
     ps_package pkg;
@@ -64,7 +74,8 @@ static void list_free(struct list *l)
     memset(l, 0, sizeof *l);
 }
 
-static struct item *list_add(struct list *l, const char *path, const char *display)
+static struct item *list_add(struct list *l, const char *path, const char *display,
+                             const struct stat *st)
 {
     struct item *it;
 
@@ -85,6 +96,10 @@ static struct item *list_add(struct list *l, const char *path, const char *displ
         item_free(it);
         return NULL;
     }
+    if (st != NULL) {
+        it->st = *st;
+        it->have_st = 1;
+    }
     l->count++;
     return it;
 }
@@ -92,7 +107,7 @@ static struct item *list_add(struct list *l, const char *path, const char *displ
 static int list_note(struct list *l, const char *path, const char *display, ps_finding_code code,
                      const char *msg)
 {
-    struct item *it = list_add(l, path, display);
+    struct item *it = list_add(l, path, display, NULL);
 
     if (it == NULL)
         return -1;
@@ -116,17 +131,17 @@ static int cmp_names(const void *a, const void *b)
 }
 
 /* The resolved path of the link at `path` when it names a regular file
- * inside `root` (a resolved path), else NULL.  The resolved path is what
- * gets opened, so the link cannot be swapped between check and use. */
-static char *link_inside(const char *path, const char *root)
+ * inside `root` (a resolved path), else NULL; *st is then its stat.  The
+ * resolved path is what gets opened, so the link cannot be swapped
+ * between check and use. */
+static char *link_inside(const char *path, const char *root, struct stat *st)
 {
     char *real = realpath(path, NULL);
-    struct stat st;
     size_t n = strlen(root);
 
     if (real == NULL)
         return NULL;
-    if (stat(real, &st) < 0 || !S_ISREG(st.st_mode) || strncmp(real, root, n) != 0 ||
+    if (stat(real, st) < 0 || !S_ISREG(st->st_mode) || strncmp(real, root, n) != 0 ||
         (real[n] != '/' && !(n == 1 && root[0] == '/'))) {
         free(real);
         real = NULL;
@@ -181,12 +196,12 @@ static int walk(struct list *l, const char *dir, const char *display, const char
         } else if (S_ISDIR(st.st_mode)) {
             r = walk(l, p, q, root, depth + 1);
         } else if (S_ISREG(st.st_mode)) {
-            r = list_add(l, p, q) ? 0 : -1;
+            r = list_add(l, p, q, &st) ? 0 : -1;
         } else if (S_ISLNK(st.st_mode)) {
-            char *real = link_inside(p, root);
+            char *real = link_inside(p, root, &st);
 
             if (real != NULL) {
-                r = list_add(l, real, q) ? 0 : -1;
+                r = list_add(l, real, q, &st) ? 0 : -1;
                 free(real);
             } else {
                 r = list_note(l, p, q, PS_F_FOREIGN_FILE, "symbolic link not followed "
@@ -207,50 +222,129 @@ out:
     return rc;
 }
 
+/* The settings of ps_read_opts beyond reading one package. */
+struct ext {
+    const char *cache_dir;
+    int no_cache;
+    ps_progress_fn progress;
+    void *progress_user;
+};
+
+static void ext_of(const ps_read_opts *o, struct ext *x)
+{
+    memset(x, 0, sizeof *x);
+#ifdef PS_OPTS_EXT
+    x->cache_dir = o->cache_dir;
+    x->no_cache = o->no_cache;
+    x->progress = o->progress;
+    x->progress_user = o->progress_user;
+#else
+    (void)o;
+    x->no_cache = 1;
+#endif
+}
+
 struct pool {
     struct list *l;
     const ps_read_opts *opts;
+    ps_cache *cache;
+    ps_progress_fn progress;
+    void *progress_user;
     pthread_mutex_t mu;
     size_t next;
+    ps_progress state;       /* under mu */
 };
 
-static void read_item(struct item *it, const ps_read_opts *opts)
+/* Reads one listed entry; returns 1 when it came from the cache. */
+static int read_item(struct item *it, const ps_read_opts *opts, ps_cache *cache)
 {
     if (it->note_msg != NULL) {
         ps_where w = {it->display, NULL, 0, PS_ARCH_NONE, NULL, NULL};
 
         it->rc = ps_findings_add(&it->found, it->note, &w, "%s", it->note_msg) < 0 ? -1 : 1;
-        return;
+        return 0;
     }
+    if (cache != NULL && it->have_st &&
+        ps_cache_get(cache, it->path, it->display, &it->st, &it->pkg, &it->found, &it->rc) == 1)
+        return 1;
     it->rc = ps_package_read(&it->pkg, it->path, it->display, opts, &it->found);
+    if (cache != NULL && it->have_st && it->rc >= 0)
+        ps_cache_put(cache, it->path, it->display, &it->st, it->rc, &it->pkg, &it->found);
+    return 0;
 }
 
 static void *worker(void *arg)
 {
     struct pool *pl = arg;
+    struct item *done = NULL;
+    int hit = 0;
 
     for (;;) {
         size_t i;
 
         pthread_mutex_lock(&pl->mu);
+        if (done != NULL) {
+            pl->state.files_done++;
+            pl->state.bytes_done += done->have_st ? (uint64_t)done->st.st_size : 0;
+            pl->state.cache_hits += (size_t)hit;
+            if (pl->progress != NULL)
+                pl->progress(pl->progress_user, &pl->state);
+        }
         i = pl->next++;
         pthread_mutex_unlock(&pl->mu);
         if (i >= pl->l->count)
             break;
-        read_item(&pl->l->items[i], pl->opts);
+        done = &pl->l->items[i];
+        hit = read_item(done, pl->opts, pl->cache);
     }
     return NULL;
 }
 
-static void read_all(struct list *l, const ps_read_opts *opts)
+/* Reading threads: one per online processor, or PATCHSEQ_THREADS. */
+static size_t thread_count(size_t files)
 {
-    struct pool pl = {l, opts, PTHREAD_MUTEX_INITIALIZER, 0};
-    pthread_t th[READ_THREADS];
-    size_t started = 0;
+    const char *v = getenv("PATCHSEQ_THREADS");
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
 
+    if (v != NULL && v[0] != '\0') {
+        char *end = NULL;
+        long t = strtol(v, &end, 10);
+
+        if (end != NULL && *end == '\0' && t >= 1)
+            n = t;
+    }
+    if (n < 1)
+        n = 1;
+    if (n > MAX_THREADS)
+        n = MAX_THREADS;
+    if ((size_t)n > files)
+        n = files > 0 ? (long)files : 1;
+    return (size_t)n;
+}
+
+static void read_all(struct list *l, const ps_read_opts *opts, const struct ext *x,
+                     ps_cache *cache)
+{
+    struct pool pl;
+    pthread_t th[MAX_THREADS];
+    size_t started = 0, nthreads = thread_count(l->count);
+
+    memset(&pl, 0, sizeof pl);
+    pl.l = l;
+    pl.opts = opts;
+    pl.cache = cache;
+    pl.progress = x->progress;
+    pl.progress_user = x->progress_user;
+    pl.state.files_total = l->count;
+    pl.state.hashing = opts->hash != 0;
+    for (size_t i = 0; i < l->count; i++)
+        pl.state.bytes_total += l->items[i].have_st ? (uint64_t)l->items[i].st.st_size : 0;
+    pthread_mutex_init(&pl.mu, NULL);
+    if (pl.progress != NULL)
+        pl.progress(pl.progress_user, &pl.state);
     /* libxml2 sets up its globals once, before any thread parses. */
     xmlInitParser();
-    for (size_t i = 0; i + 1 < READ_THREADS && i + 1 < l->count; i++) {
+    for (size_t i = 0; i + 1 < nthreads; i++) {
         if (pthread_create(&th[started], NULL, worker, &pl) != 0)
             break;
         started++;
@@ -294,14 +388,19 @@ int ps_bundle_read(ps_bundle *b, const char *const *paths, size_t npaths,
 {
     struct list l = {NULL, 0, 0};
     ps_read_opts defaults;
-    int rc = -1;
+    struct ext x;
+    ps_cache *cache = NULL;
+    char *cache_dir = NULL;
+    int rc = -1, oom = 0;
 
     if (err != NULL && errlen > 0)
         err[0] = '\0';
     if (opts == NULL) {
+        memset(&defaults, 0, sizeof defaults);
         ps_read_opts_default(&defaults);
         opts = &defaults;
     }
+    ext_of(opts, &x);
     /* Every path must be usable before anything is read. */
     for (size_t i = 0; i < npaths; i++) {
         struct stat st;
@@ -330,11 +429,21 @@ int ps_bundle_read(ps_bundle *b, const char *const *paths, size_t npaths,
             free(root);
             if (r < 0)
                 goto oom;
-        } else if (list_add(&l, paths[i], paths[i]) == NULL) {
+        } else if (list_add(&l, paths[i], paths[i], S_ISREG(st.st_mode) ? &st : NULL) == NULL) {
             goto oom;
         }
     }
-    read_all(&l, opts);
+    if (l.count > 0 && !x.no_cache) {
+        struct ps_read_opts o = *opts;
+
+        o.cache_dir = x.cache_dir;
+        o.no_cache = 0;
+        cache_dir = ps_cache_resolve_dir(&o, &oom);
+        if (oom)
+            goto oom;
+        cache = ps_cache_open(cache_dir, opts); /* NULL: read without a cache */
+    }
+    read_all(&l, opts, &x, cache);
     for (size_t i = 0; i < l.count; i++) {
         struct item *it = &l.items[i];
 
@@ -348,6 +457,8 @@ int ps_bundle_read(ps_bundle *b, const char *const *paths, size_t npaths,
 oom:
     snprintf(err, errlen, "out of memory");
 out:
+    ps_cache_close(cache);
+    free(cache_dir);
     list_free(&l);
     return rc;
 }

@@ -21,8 +21,11 @@ static const char usage_text[] =
     "            [--installed FILE] [--rules DIR] [--keep-superseded]\n"
     "            [--window MINUTES] [-o FILE] PATH...\n"
     "            the install order, per OS and architecture, with reboots\n"
-    "  validate  [--format text|json] [--junit FILE] [--installed FILE] [--strict] PATH...\n"
+    "  validate  [--format text|json] [--junit FILE] [--installed FILE] [--strict]\n"
+    "            [--rules DIR] [--lock FILE] [-o FILE] PATH...\n"
     "            check a bundle for CI\n"
+    "  lock      [--rules DIR] [-o FILE] PATH...\n"
+    "            record the files and plan of an approved bundle\n"
     "  explain   KB PATH...\n"
     "            why a KB is where it is in the plan, or why it was skipped\n"
     "  rules check [DIR]\n"
@@ -59,6 +62,8 @@ int ps_cli_run(int argc, char **argv, FILE *out, FILE *err)
         return ps_cmd_explain(&cli, argc - 1, argv + 1);
     if (strcmp(cmd, "validate") == 0)
         return ps_cmd_validate(&cli, argc - 1, argv + 1);
+    if (strcmp(cmd, "lock") == 0)
+        return ps_cmd_lock(&cli, argc - 1, argv + 1);
     if (strcmp(cmd, "rules") == 0)
         return ps_cmd_rules(&cli, argc - 1, argv + 1);
     fprintf(err, "patchseq: unknown command '%s' (see 'patchseq --help')\n", cmd);

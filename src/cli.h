@@ -19,6 +19,7 @@ int ps_cmd_inspect(ps_cli *cli, int argc, char **argv);
 int ps_cmd_plan(ps_cli *cli, int argc, char **argv);
 int ps_cmd_explain(ps_cli *cli, int argc, char **argv);
 int ps_cmd_validate(ps_cli *cli, int argc, char **argv);
+int ps_cmd_lock(ps_cli *cli, int argc, char **argv);
 int ps_cmd_rules(ps_cli *cli, int argc, char **argv);
 
 /* Shared helpers for the commands. */

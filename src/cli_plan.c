@@ -20,17 +20,34 @@ static const char plan_usage[] =
     "options:\n"
     "  --arch ARCH         x86, x64 or ia64; repeat or list (x86,x64) for several\n"
     "                      (default: all)\n"
-    "  --format FORMAT     text (default), json, md, dot\n"
+    "  --format FORMAT     text (default), json, md, dot, cmd, ps1\n"
+    "                      cmd and ps1 write the install script of one plan (one\n"
+    "                      OS and architecture: use --arch and --installed to pick\n"
+    "                      it; several plans are refused, exit 2); they read every\n"
+    "                      package whole for its SHA-256.  The script checks the\n"
+    "                      machine and each hash, installs in plan order, logs and\n"
+    "                      resumes after each restart (/dryrun, -DryRun: change\n"
+    "                      nothing).  A file name outside [A-Za-z0-9._()+-] is left\n"
+    "                      out of every plan (unsafe-file-name)\n"
     "  --installed FILE    what the machine already has (systeminfo /fo csv, wmic\n"
     "                      qfe or Get-HotFix CSV, or a list of KBs): its KBs leave\n"
     "                      the plan and satisfy requirements, its OS build starts\n"
-    "                      the plan, and only its architecture is planned (unless\n"
-    "                      --arch is given)\n"
+    "                      the plan, and only its architecture is planned (an\n"
+    "                      --arch without it is an error: exit 2)\n"
     "  --rules DIR         the knowledge dir (rules/ and manifests/)\n"
     "  --keep-superseded   keep superseded packages in the plan\n"
-    "  --window MINUTES    split the plan into maintenance windows (not in this version)\n"
+    "  --window MINUTES    cut each plan into maintenance windows of at most MINUTES\n"
+    "                      (estimated); a window ends only after a reboot step or at\n"
+    "                      the end; the scripts stop at the end of each window\n"
+    "  --time-model FILE   'name = minutes' lines overriding the estimate below\n"
     "  -o, --output FILE   write to FILE (atomically) instead of standard output\n"
     "  -h, --help          show this help\n"
+    "\n"
+    "time model (minutes): an install takes the time of its phase plus its size:\n"
+    "  servicing-stack = 5, sha2-support = 5, licensing = 3, rollup = 20,\n"
+    "  security-only = 15, other = 8, optional = 8, per-mib = 0.05 (per MiB of the\n"
+    "  package file); a reboot takes reboot = 10.  A window of steps between two\n"
+    "  reboots that alone exceeds MINUTES gets its own window (window-overrun).\n"
     "\n"
     "exit status: 0 planned, no error finding; 1 planned, with error findings\n"
     "(the plan leaves out what it cannot place); 2 usage error or unusable path.\n";
@@ -59,6 +76,9 @@ typedef struct plan_ctx {
     const char *rules;
     const char *outpath;
     const char *installed;   /* --installed FILE */
+    const char *time_model;  /* --time-model FILE */
+    int arch_given;          /* --arch was given */
+    ps_time_model model;
     ps_inventory inv;
     ps_plan_opts opts;
     ps_bundle bundle;
@@ -112,6 +132,7 @@ static int parse_options(ps_cli *cli, plan_ctx *c, int argc, char **argv, const 
         {"rules", required_argument, NULL, 'r'},
         {"keep-superseded", no_argument, NULL, 'k'},
         {"window", required_argument, NULL, 'w'},
+        {"time-model", required_argument, NULL, 't'},
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -130,20 +151,16 @@ static int parse_options(ps_cli *cli, plan_ctx *c, int argc, char **argv, const 
                         c->cmd, optarg);
                 return 2;
             }
+            c->arch_given = 1;
             break;
         case 'f':
             if (!is_plan) {
                 bad = "--format";
                 goto bad;
             }
-            if (strcmp(optarg, "cmd") == 0 || strcmp(optarg, "ps1") == 0) {
-                fprintf(cli->err, "patchseq: --format %s is not available in this version\n",
-                        optarg);
-                return 2;
-            }
             if (!ps_plan_format_known(optarg)) {
-                fprintf(cli->err, "patchseq plan: unknown format '%s' (text, json, md, dot)\n",
-                        optarg);
+                fprintf(cli->err, "patchseq plan: unknown format '%s' (text, json, md, dot, cmd, "
+                        "ps1)\n", optarg);
                 return 2;
             }
             c->format = optarg;
@@ -151,13 +168,30 @@ static int parse_options(ps_cli *cli, plan_ctx *c, int argc, char **argv, const 
         case 'i':
             c->installed = optarg;
             break;
-        case 'w':
+        case 'w': {
+            char *end = NULL;
+            unsigned long v;
+
             if (!is_plan) {
                 bad = "--window";
                 goto bad;
             }
-            fputs("patchseq: --window is not available in this version\n", cli->err);
-            return 2;
+            v = optarg[0] >= '0' && optarg[0] <= '9' ? strtoul(optarg, &end, 10) : 0;
+            if (end == NULL || *end != '\0' || v < 1 || v > 100000) {
+                fprintf(cli->err, "patchseq plan: --window takes minutes, 1 to 100000, not '%s'\n",
+                        optarg);
+                return 2;
+            }
+            c->opts.window_minutes = (unsigned)v;
+            break;
+        }
+        case 't':
+            if (!is_plan) {
+                bad = "--time-model";
+                goto bad;
+            }
+            c->time_model = optarg;
+            break;
         case 'r':
             c->rules = optarg;
             break;
@@ -222,6 +256,59 @@ static void filter_findings(ps_findings *f, unsigned mask)
     f->count = j;
 }
 
+#define TIME_MODEL_MAX_BYTES (64u * 1024u)
+
+/* Reads --time-model FILE over the defaults.  0, or 2 after a message. */
+static int load_time_model(ps_cli *cli, plan_ctx *c)
+{
+    ps_buf b = {0};
+    char chunk[4096], msg[256];
+    FILE *fp;
+    size_t n;
+    int rc = 2;
+
+    ps_time_model_default(&c->model);
+    c->opts.time_model = &c->model;
+    if (c->time_model == NULL)
+        return 0;
+    if (c->opts.window_minutes == 0) {
+        fprintf(cli->err, "patchseq plan: --time-model needs --window\n");
+        return 2;
+    }
+    fp = fopen(c->time_model, "rb");
+    if (fp == NULL) {
+        fprintf(cli->err, "patchseq plan: %s: cannot open the time model\n", c->time_model);
+        return 2;
+    }
+    b.max = TIME_MODEL_MAX_BYTES;
+    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) {
+        int r = ps_buf_append(&b, chunk, n);
+
+        if (r == -2) {
+            fprintf(cli->err, "patchseq plan: %s: larger than %u bytes\n", c->time_model,
+                    TIME_MODEL_MAX_BYTES);
+            goto out;
+        }
+        if (r != 0) {
+            fprintf(cli->err, "patchseq plan: out of memory\n");
+            goto out;
+        }
+    }
+    if (ferror(fp)) {
+        fprintf(cli->err, "patchseq plan: %s: read error\n", c->time_model);
+        goto out;
+    }
+    if (ps_time_model_parse(&c->model, b.data ? b.data : "", b.len, msg, sizeof msg) != 0) {
+        fprintf(cli->err, "patchseq plan: %s: %s\n", c->time_model, msg);
+        goto out;
+    }
+    rc = 0;
+out:
+    fclose(fp);
+    ps_buf_free(&b);
+    return rc;
+}
+
 /* Knowledge, bundle, plan.  Returns 0, or the exit code (2). */
 static int build_plan(ps_cli *cli, plan_ctx *c, char **paths, int npaths)
 {
@@ -246,10 +333,21 @@ static int build_plan(ps_cli *cli, plan_ctx *c, char **paths, int npaths)
             return 2;
         }
         c->opts.inventory = &c->inv;
-        if (c->opts.arch_mask == 0 && c->inv.arch != PS_ARCH_NONE)
+        /* the inventory is one machine: its architecture only */
+        if (c->arch_given && c->inv.arch != PS_ARCH_NONE &&
+            !(c->opts.arch_mask & PS_ARCH_BIT(c->inv.arch))) {
+            fprintf(cli->err, "patchseq %s: %s: the machine is %s (System Type), which "
+                    "contradicts --arch\n", c->cmd, c->installed, ps_arch_name(c->inv.arch));
+            return 2;
+        }
+        if (c->inv.arch != PS_ARCH_NONE)
             c->opts.arch_mask = PS_ARCH_BIT(c->inv.arch);
     }
+    if ((r = load_time_model(cli, c)) != 0)
+        return r;
     ps_read_opts_default(&ropts);
+    /* a script checks each file against its SHA-256: read them whole */
+    ropts.hash = c->format && ps_plan_format_is_script(c->format);
     if ((r = ps_cli_read_bundle(cli, &c->bundle, paths, npaths, &ropts, &c->f)) != 0)
         return r;
     if (ps_plan_build(&c->plan, &c->bundle, &c->kb, &c->opts, &c->f) != 0)
@@ -282,13 +380,23 @@ int ps_cmd_plan(ps_cli *cli, int argc, char **argv)
     }
     if ((rc = build_plan(cli, &c, argv + c.first_arg, argc - c.first_arg)) != 0)
         goto out;
+    if (ps_plan_format_is_script(c.format)) {
+        char msg[1024];
+
+        if (ps_plan_script_check(&c.plan, msg, sizeof msg) != 0) {
+            fprintf(cli->err, "patchseq plan: --format %s: %s\n", c.format, msg);
+            rc = 2;
+            goto out;
+        }
+    }
     doc = ps_plan_render(c.format, &c.plan, &c.f, &len);
     if (doc == NULL) {
         fprintf(cli->err, "patchseq plan: out of memory\n");
         rc = 2;
         goto out;
     }
-    if (strcmp(c.format, "dot") == 0) { /* dot has no room for findings */
+    /* dot has no room for findings; a script only names them in a comment */
+    if (strcmp(c.format, "dot") == 0 || ps_plan_format_is_script(c.format)) {
         ps_buf b = {0};
 
         ps_findings_render_text(&b, &c.f);

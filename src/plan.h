@@ -19,6 +19,35 @@
 #include "kb.h"
 #include "util.h"
 
+/*
+ * The time model of maintenance windows (--window): an estimate, in
+ * seconds, of how long each step takes.  An install takes the time of its
+ * phase plus the time of its size (per_mib seconds per MiB of the package
+ * file); a reboot takes `reboot`.  Defaults (ps_time_model_default), in
+ * minutes: servicing-stack 5, sha2-support 5, licensing 3, rollup 20,
+ * security-only 15, other 8 (and any phase not named here), optional 8;
+ * 0.05 per MiB (3 s); reboot 10.  Every value can be overridden from a
+ * file of "name = minutes" lines (ps_time_model_parse).
+ */
+typedef struct ps_time_model {
+    unsigned servicing_stack, sha2_support, licensing, rollup, security_only, other, optional;
+    unsigned per_mib;        /* seconds per MiB of package file */
+    unsigned reboot;
+} ps_time_model;
+
+void ps_time_model_default(ps_time_model *m);
+/*
+ * Reads "name = minutes" lines (minutes: digits with an optional fraction
+ * of up to two digits; '#' starts a comment; names: servicing-stack,
+ * sha2-support, licensing, rollup, security-only, other, optional,
+ * per-mib, reboot) over the values already in *m.  Returns 0, or -1 with
+ * "line N: message" in err.
+ */
+int ps_time_model_parse(ps_time_model *m, const char *text, size_t len, char *err, size_t errlen);
+/* Estimated seconds of an install of a package of phase `phase` and
+ * `size` bytes. */
+unsigned long ps_time_model_install(const ps_time_model *m, const char *phase, uint64_t size);
+
 typedef struct ps_plan_opts {
     unsigned arch_mask;              /* PS_ARCH_BIT() set; 0 = every architecture */
     int keep_superseded;             /* keep superseded packages in the plan */
@@ -27,6 +56,8 @@ typedef struct ps_plan_opts {
                                         what they supersede leaves it); its os_build
                                         is the start build, packages of another OS
                                         are wrong-os */
+    unsigned window_minutes;         /* > 0: cut each plan into windows of at most this */
+    const ps_time_model *time_model; /* borrowed; NULL = the defaults */
 } ps_plan_opts;
 
 void ps_plan_opts_default(ps_plan_opts *o);
@@ -46,10 +77,13 @@ typedef enum ps_node_state {
     PS_NODE_DUPLICATE,     /* an older revision of a KB that is in the plan */
     PS_NODE_SUPERSEDED,    /* superseded and not needed */
     PS_NODE_MISSING,       /* a requirement is not met: missing-prerequisite */
-    PS_NODE_CYCLE          /* member of a dependency cycle */
+    PS_NODE_CYCLE,         /* member of a dependency cycle */
+    PS_NODE_UNSAFE         /* its file name has a character outside [A-Za-z0-9._()+-]:
+                              no script may name it (unsafe-file-name) */
 } ps_node_state;
 
-/* "planned", "duplicate", "superseded", "missing-prerequisite", "dependency-cycle" */
+/* "planned", "duplicate", "superseded", "missing-prerequisite",
+ * "dependency-cycle", "unsafe-file-name" */
 const char *ps_node_state_name(ps_node_state s);
 
 #define PS_NO_NODE ((size_t)-1)
@@ -106,6 +140,14 @@ typedef struct ps_plan_cycle {
     char *text;              /* "KB1 -> KB2 (rule: reason) -> KB1 (rule: reason)" */
 } ps_plan_cycle;
 
+/* A maintenance window: consecutive steps first..last (0-based indexes into
+ * steps), ending after a reboot step or at the end of the plan. */
+typedef struct ps_plan_window {
+    size_t first, last;
+    unsigned long seconds;   /* estimate from the time model */
+    int overrun;             /* a single segment longer than the window */
+} ps_plan_window;
+
 typedef struct ps_arch_plan {
     char *os;                /* "6.0" */
     ps_arch arch;
@@ -124,6 +166,9 @@ typedef struct ps_arch_plan {
     size_t n_skipped;
     ps_plan_cycle *cycles;
     size_t n_cycles;
+    ps_plan_window *windows; /* with opts->window_minutes, else NULL */
+    size_t n_windows;
+    unsigned window_minutes; /* the length asked for, or 0 */
 } ps_arch_plan;
 
 typedef struct ps_plan {
@@ -150,6 +195,21 @@ char *ps_plan_render(const char *format, const ps_plan *plan, const ps_findings 
                      size_t *len);
 /* 1 when `format` names a renderer. */
 int ps_plan_format_known(const char *format);
+
+/*
+ * Scripts (render_script.c): "cmd" and "ps1" render exactly one plan
+ * (plan->count == 1) whose installed files carry their SHA-256 (the bundle
+ * read with hashing on).  ps_plan_script_check says whether `plan` can be
+ * rendered as a script: 0, or -1 with the reason in msg.
+ */
+int ps_plan_format_is_script(const char *format);
+int ps_plan_script_check(const ps_plan *plan, char *msg, size_t msglen);
+int ps_plan_render_cmd(ps_buf *b, const ps_plan *plan, const ps_findings *f);
+int ps_plan_render_ps1(ps_buf *b, const ps_plan *plan, const ps_findings *f);
+
+/* 1 when the base name of `path` (after the last '/' or '\') is not empty
+ * and only has characters of [A-Za-z0-9._()+-]. */
+int ps_file_name_safe(const char *path);
 
 /* The answer of `patchseq explain`: every plan the KB appears in, its
  * place or skip reason, every edge into and out of it, and its

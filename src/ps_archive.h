@@ -48,6 +48,9 @@ void ps_ar_ctx_init(ps_ar_ctx *ctx, const ps_limits *limits);
  */
 int ps_ar_open_fd(ps_ar **out, ps_ar_ctx *ctx, int fd, ps_err *err);
 
+/* The same over `len` bytes at `data`, which must outlive the handle. */
+int ps_ar_open_mem(ps_ar **out, ps_ar_ctx *ctx, const void *data, size_t len, ps_err *err);
+
 /*
  * Opens the cabinet held in the current member of `outer`, streamed.
  * The nested handle must be closed before ps_ar_next() on `outer`.
@@ -82,6 +85,9 @@ long ps_ar_read(ps_ar *ar, void *buf, size_t n, ps_err *err);
  * unsafe-input, before it is decompressed when its size is declared.
  */
 int ps_ar_read_member(ps_ar *ar, size_t cap, char **data, size_t *len, ps_err *err);
+/* The same, naming `limit` ("max_xml_bytes") in the message. */
+int ps_ar_read_member_limit(ps_ar *ar, size_t cap, const char *limit, char **data, size_t *len,
+                            ps_err *err);
 
 /* Closes a handle (NULL is fine); an outer handle outlives its nested ones. */
 void ps_ar_close(ps_ar *ar);
@@ -89,6 +95,15 @@ void ps_ar_close(ps_ar *ar);
 /* 1 when a member name is unsafe as a path: absolute, a ".." part, or a
  * control character.  Such names are reported; they are never used. */
 int ps_ar_name_unsafe(const char *name);
+
+/* Appends the display form of a name read from a file or a file system:
+ * valid UTF-8 is kept, any other byte (control bytes, a legacy code page)
+ * is written \xHH, so that messages and JSON stay valid text.  0, or -1
+ * on allocation failure. */
+int ps_ar_display_name(ps_buf *b, const char *name);
+
+/* The monotonic clock of the time limit (a test may put a faster one). */
+extern void (*ps_ar_now)(struct timespec *now);
 
 /* Seconds spent since ps_ar_ctx_init, and whether that is over the limit. */
 int ps_ar_check_time(ps_ar_ctx *ctx);
@@ -99,5 +114,13 @@ int ps_ar_check_time(ps_ar_ctx *ctx);
  */
 int ps_package_read_stats(ps_package *p, const char *path, const char *display,
                           const ps_read_opts *opts, ps_findings *f, ps_ar_stats *stats);
+
+/*
+ * ps_package_read_stats() of a package held in memory (len bytes at data;
+ * p->path is left NULL, p->size is len): the entry point of the package
+ * fuzz target, and of callers that have the bytes already.
+ */
+int ps_package_read_mem(ps_package *p, const void *data, size_t len, const char *display,
+                        const ps_read_opts *opts, ps_findings *f, ps_ar_stats *stats);
 
 #endif /* PS_ARCHIVE_H */

@@ -96,6 +96,7 @@ struct rd {
     int stop;                 /* stop reading: done, or an error ended it */
     int fatal;                /* an error ended the read: the data may be partial */
     int oom;
+    int hostile;              /* a member name is unsafe: the package is refused */
 
     /* the update cab being read (nested, or the file itself) */
     int have_mum, mum_failed, have_cat, cat_seen;
@@ -228,12 +229,25 @@ static size_t xml_cap(const struct rd *r)
     return l->max_xml_bytes < l->max_member_bytes ? l->max_xml_bytes : l->max_member_bytes;
 }
 
-/* Reads the current member; on failure the read of the package ends. */
-static int read_member(struct rd *r, ps_ar *ar, size_t cap, char **data, size_t *len)
+/* The limit xml_cap() applies. */
+static const char *xml_cap_name(const struct rd *r)
 {
+    const ps_limits *l = &r->ctx.limits;
+
+    if (l->max_xml_bytes != 0 && (l->max_member_bytes == 0 || l->max_xml_bytes <= l->max_member_bytes))
+        return "max_xml_bytes";
+    return "max_member_bytes";
+}
+
+/* Reads the current member (an XML document when xml); on failure the
+ * read of the package ends. */
+static int read_member(struct rd *r, ps_ar *ar, int xml, char **data, size_t *len)
+{
+    size_t cap = xml ? xml_cap(r) : r->ctx.limits.max_member_bytes;
+    const char *limit = xml ? xml_cap_name(r) : "max_member_bytes";
     ps_err e;
 
-    if (ps_ar_read_member(ar, cap, data, len, &e) < 0) {
+    if (ps_ar_read_member_limit(ar, cap, limit, data, len, &e) < 0) {
         fatal(r, &e, ps_ar_member_path(ar));
         return -1;
     }
@@ -283,7 +297,7 @@ static void read_update_mum(struct rd *r, ps_ar *ar)
 
     if (r->have_mum || r->mum_failed)
         return;
-    if (read_member(r, ar, xml_cap(r), &data, &len) < 0)
+    if (read_member(r, ar, 1, &data, &len) < 0)
         return;
     if (ps_mum_parse(data, len, xml_cap(r), &r->mum, &e) < 0) {
         /* Without update.mum the package has no identity: stop here. */
@@ -306,7 +320,7 @@ static void read_child_mum(struct rd *r, ps_ar *ar, const char *name)
     memset(&m, 0, sizeof m);
     if (in_list_ci(r->got, r->ngot, name))
         return;
-    if (read_member(r, ar, xml_cap(r), &data, &len) < 0)
+    if (read_member(r, ar, 1, &data, &len) < 0)
         return;
     if (ps_strv_push(&r->got, &r->ngot, name) < 0)
         r->oom = 1;
@@ -327,7 +341,7 @@ static void read_catalog(struct rd *r, ps_ar *ar)
     if (r->cat_seen)
         return;
     r->cat_seen = 1;
-    if (read_member(r, ar, r->ctx.limits.max_member_bytes, &data, &len) < 0)
+    if (read_member(r, ar, 0, &data, &len) < 0)
         return;
     if (ps_catalog_parse(data, len, &r->digests, &e) < 0)
         err_finding(r, &e, ps_ar_member_path(ar));
@@ -375,7 +389,7 @@ static void read_cix(struct rd *r, ps_ar *ar)
 
     if (r->have_cix)
         return;
-    if (read_member(r, ar, xml_cap(r), &data, &len) < 0)
+    if (read_member(r, ar, 1, &data, &len) < 0)
         return;
     doc = ps_xml_parse(data, len, xml_cap(r), &e);
     if (doc == NULL) {
@@ -419,11 +433,16 @@ static void update_cab_member(struct rd *r, ps_ar *ar, enum kind k, const char *
     }
 }
 
+/* A member named to climb out of a folder (or with control bytes) is
+ * never used; a package that holds one is hostile, so it is refused
+ * (its facts are still read, for inspect). */
 static void report_unsafe_name(struct rd *r, ps_ar *ar)
 {
     finding(r, PS_F_UNSAFE_INPUT, ps_ar_member_path(ar), 0,
-            "member name \"%s\" is not a plain relative name; it is ignored",
+            "member name \"%s\" is not a plain relative name; the member is ignored and the "
+            "package refused",
             ps_ar_member_path(ar));
+    r->hostile = 1;
 }
 
 /* Reads the update cab nested in the current member of `outer`. */
@@ -507,7 +526,7 @@ static void read_wsus(struct rd *r, ps_ar *outer)
         char *data = NULL;
         size_t len = 0;
 
-        if (read_member(r, pc, xml_cap(r), &data, &len) == 0) {
+        if (read_member(r, pc, 1, &data, &len) == 0) {
             ps_wsus_info_free(&r->p->wsus);
             if (ps_wsus_parse(data, len, xml_cap(r), &r->p->wsus, &e) < 0) {
                 ps_wsus_info_free(&r->p->wsus);
@@ -531,7 +550,7 @@ static void read_props(struct rd *r, ps_ar *ar)
 
     if (r->have_props)
         return;
-    if (read_member(r, ar, r->ctx.limits.max_member_bytes, &data, &len) < 0)
+    if (read_member(r, ar, 0, &data, &len) < 0)
         return;
     if (ps_props_parse(data, len, &r->props, &e) < 0) {
         ps_props_free(&r->props);
@@ -550,7 +569,7 @@ static void read_unattend(struct rd *r, ps_ar *ar)
 
     if (r->have_unattend)
         return;
-    if (read_member(r, ar, xml_cap(r), &data, &len) < 0)
+    if (read_member(r, ar, 1, &data, &len) < 0)
         return;
     if (ps_unattend_parse(data, len, xml_cap(r), &r->unattend, &e) < 0) {
         ps_unattend_free(&r->unattend);
@@ -816,14 +835,22 @@ static int fill(struct rd *r)
         p->sha2_only = ps_catalog_sha2_only(r->digests);
     }
     /* readable: update.mum or a fallback gave the identity or the KB (a KB
-     * from the file name alone does not count); never after a read error */
-    p->readable = !r->fatal &&
+     * from the file name alone does not count); never after a read error
+     * or in a package with an unsafe member name */
+    p->readable = !r->fatal && !r->hostile &&
                   (p->identity.name != NULL ||
                    (p->kb != NULL && strcmp(p->kb_source, "file name") != 0));
     return 0;
 }
 
-static int hash_file(ps_package *p, int fd, ps_err *err)
+/* Where the bytes of a package are: an open file, or memory. */
+struct src {
+    int fd;                    /* -1 for memory */
+    const unsigned char *mem;
+    size_t len;
+};
+
+static int hash_src(ps_package *p, const struct src *s, ps_err *err)
 {
     EVP_MD_CTX *c256 = EVP_MD_CTX_new(), *c1 = EVP_MD_CTX_new();
     unsigned char buf[65536], md[EVP_MAX_MD_SIZE];
@@ -836,8 +863,12 @@ static int hash_file(ps_package *p, int fd, ps_err *err)
         ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "cannot start hashing");
         goto out;
     }
-    for (;;) {
-        ssize_t n = pread(fd, buf, sizeof buf, off);
+    if (s->fd < 0) {
+        if (!EVP_DigestUpdate(c256, s->mem, s->len) || !EVP_DigestUpdate(c1, s->mem, s->len))
+            goto fail;
+    }
+    while (s->fd >= 0) {
+        ssize_t n = pread(s->fd, buf, sizeof buf, off);
 
         if (n < 0 && errno == EINTR)
             continue;
@@ -848,10 +879,8 @@ static int hash_file(ps_package *p, int fd, ps_err *err)
         }
         if (n == 0)
             break;
-        if (!EVP_DigestUpdate(c256, buf, (size_t)n) || !EVP_DigestUpdate(c1, buf, (size_t)n)) {
-            ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "hashing failed");
-            goto out;
-        }
+        if (!EVP_DigestUpdate(c256, buf, (size_t)n) || !EVP_DigestUpdate(c1, buf, (size_t)n))
+            goto fail;
         off += n;
     }
     if (!EVP_DigestFinal_ex(c256, md, &mdlen) || mdlen != 32)
@@ -883,123 +912,183 @@ static void rd_free(struct rd *r)
     ps_unattend_free(&r->unattend);
 }
 
+/* Sets up the read of one package: the facts of its file name. */
+static int rd_start(struct rd *r, ps_package *p, const char *path, const char *display,
+                    const ps_read_opts *opts, ps_findings *f)
+{
+    ps_buf shown = {NULL, 0, 0, 0};
+
+    r->p = p;
+    r->o = opts;
+    r->f = f;
+    ps_ar_ctx_init(&r->ctx, &opts->limits);
+
+    /* The display path is shown and written into JSON: a byte of the
+     * file name that is not UTF-8 is written \xHH there (path keeps it). */
+    if (ps_ar_display_name(&shown, display) < 0 || (p->file = ps_buf_steal(&shown, NULL)) == NULL) {
+        ps_buf_free(&shown);
+        return -1;
+    }
+    r->display = p->file;
+    r->base = ps_basename(p->file);
+    if (path != NULL && (p->path = ps_strdup(path)) == NULL)
+        return -1;
+    p->sha2_only = -1;
+    p->revision = name_revision(r->base);
+    p->name_arch = name_arch(r->base);
+    p->name_os = name_os(r->base);
+    p->container = ps_has_suffix_ci(r->base, ".cab") ? PS_CONTAINER_CAB : PS_CONTAINER_MSU;
+    r->mode = ps_has_suffix_ci(r->base, ".msu") ? MODE_MSU
+              : ps_has_suffix_ci(r->base, ".cab") ? MODE_CAB : MODE_AUTO;
+    return 0;
+}
+
+/* 1 when the file name says it is a package (.msu or .cab). */
+static int rd_named(const struct rd *r)
+{
+    return ps_has_suffix_ci(r->base, ".msu") || ps_has_suffix_ci(r->base, ".cab");
+}
+
+/*
+ * Reads the package whose bytes s gives (size bytes).  Returns 0, or 1
+ * when it is not a package (a foreign-file finding was added); r->oom on
+ * allocation failure.
+ */
+static int rd_read(struct rd *r, const struct src *s, uint64_t size)
+{
+    int named = rd_named(r);
+    unsigned char magic[4];
+    ps_ar *ar = NULL;
+    ssize_t n;
+    ps_err e;
+
+    r->p->size = size;
+    if (s->fd >= 0) {
+        do {
+            n = pread(s->fd, magic, sizeof magic, 0);
+        } while (n < 0 && errno == EINTR);
+        if (n < 0) {
+            finding(r, PS_F_UNREADABLE_PACKAGE, NULL, 0, "read error: %s", strerror(errno));
+            return 0;
+        }
+    } else {
+        n = s->len < sizeof magic ? (ssize_t)s->len : (ssize_t)sizeof magic;
+        memcpy(magic, s->mem, (size_t)n);
+    }
+    if (n < (ssize_t)sizeof magic || memcmp(magic, "MSCF", 4) != 0) {
+        const char *why = size == 0 ? "empty file" : "no MSCF signature";
+
+        if (named) {
+            finding(r, PS_F_UNREADABLE_PACKAGE, NULL, 0, "not a cabinet file (%s)", why);
+            return 0;
+        }
+        finding(r, PS_F_FOREIGN_FILE, NULL, 0, "not an update package (%s)", why);
+        return 1;
+    }
+    if (r->o->hash && hash_src(r->p, s, &e) < 0) {
+        err_finding(r, &e, NULL);
+        return 0;
+    }
+    if ((s->fd >= 0 ? ps_ar_open_fd(&ar, &r->ctx, s->fd, &e)
+                    : ps_ar_open_mem(&ar, &r->ctx, s->mem, s->len, &e)) < 0) {
+        fatal(r, &e, NULL);
+        return 0;
+    }
+    read_outer(r, ar);
+    ps_ar_close(ar);
+    if (r->oom)
+        return 0;
+    if (!r->stop && r->mode == MODE_CAB && !r->have_mum && !r->mum_failed) {
+        finding(r, PS_F_UNREADABLE_PACKAGE, NULL, 0, "no update.mum in %s", r->base);
+    } else if (!r->stop && r->mode == MODE_MSU && r->n_update_cabs == 0 && !r->have_mum) {
+        finding(r, PS_F_UNREADABLE_PACKAGE, NULL, 0, "no update cab in %s", r->base);
+    } else if (!r->fatal && r->mode == MODE_AUTO) {
+        finding(r, PS_F_FOREIGN_FILE, NULL, 0,
+                "not an update package (a cabinet without update.mum)");
+        return 1;
+    }
+    if (r->mode == MODE_CAB)
+        r->p->container = PS_CONTAINER_CAB;
+    else if (r->mode == MODE_MSU)
+        r->p->container = PS_CONTAINER_MSU;
+    return 0;
+}
+
+/* Ends a read: fills the package (rc 0), frees the state; the result. */
+static int rd_finish(struct rd *r, int rc, ps_ar_stats *stats)
+{
+    if (rc == 0 && !r->oom && fill(r) < 0)
+        r->oom = 1;
+    if (r->oom)
+        rc = -1;
+    if (stats != NULL)
+        *stats = r->ctx.stats;
+    rd_free(r);
+    return rc;
+}
+
 int ps_package_read_stats(ps_package *p, const char *path, const char *display,
                           const ps_read_opts *opts, ps_findings *f, ps_ar_stats *stats)
 {
     struct rd r;
     ps_read_opts defaults;
     ps_findings discard = {NULL, 0, 0};
-    ps_ar *ar = NULL;
-    int fd = -1, rc = 0, named;
+    struct src s = {-1, NULL, 0};
     struct stat st;
-    unsigned char magic[4];
-    ssize_t n;
-    ps_err e;
+    int rc = 0;
 
     memset(&r, 0, sizeof r);
     memset(p, 0, sizeof *p);
-    if (stats != NULL)
-        memset(stats, 0, sizeof *stats);
     if (opts == NULL) {
         ps_read_opts_default(&defaults);
         opts = &defaults;
     }
-    if (display == NULL)
-        display = path;
-    if (f == NULL)
-        f = &discard;
-    r.p = p;
-    r.o = opts;
-    r.f = f;
-    r.display = display;
-    r.base = ps_basename(display);
-    ps_ar_ctx_init(&r.ctx, &opts->limits);
-
-    p->file = ps_strdup(display);
-    p->path = ps_strdup(path);
-    if (p->file == NULL || p->path == NULL)
-        goto oom;
-    p->sha2_only = -1;
-    p->revision = name_revision(r.base);
-    p->name_arch = name_arch(r.base);
-    p->name_os = name_os(r.base);
-    p->container = ps_has_suffix_ci(r.base, ".cab") ? PS_CONTAINER_CAB : PS_CONTAINER_MSU;
-    named = ps_has_suffix_ci(r.base, ".msu") || ps_has_suffix_ci(r.base, ".cab");
-    r.mode = ps_has_suffix_ci(r.base, ".msu") ? MODE_MSU
-             : ps_has_suffix_ci(r.base, ".cab") ? MODE_CAB : MODE_AUTO;
-
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    if (fd < 0) {
-        finding(&r, PS_F_UNREADABLE_PACKAGE, NULL, 0, "cannot open: %s", strerror(errno));
-        goto done;
+    if (rd_start(&r, p, path, display != NULL ? display : path, opts, f ? f : &discard) < 0) {
+        r.oom = 1;
+        goto out;
     }
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+    s.fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (s.fd < 0) {
+        finding(&r, PS_F_UNREADABLE_PACKAGE, NULL, 0, "cannot open: %s", strerror(errno));
+        goto out;
+    }
+    if (fstat(s.fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        int named = rd_named(&r);
+
         finding(&r, named ? PS_F_UNREADABLE_PACKAGE : PS_F_FOREIGN_FILE, NULL, 0,
                 "not a regular file");
         rc = named ? 0 : 1;
-        goto done;
+        goto out;
     }
-    p->size = (uint64_t)st.st_size;
-    do {
-        n = pread(fd, magic, sizeof magic, 0);
-    } while (n < 0 && errno == EINTR);
-    if (n < 0) {
-        finding(&r, PS_F_UNREADABLE_PACKAGE, NULL, 0, "read error: %s", strerror(errno));
-        goto done;
-    }
-    if (n < (ssize_t)sizeof magic || memcmp(magic, "MSCF", 4) != 0) {
-        const char *why = st.st_size == 0 ? "empty file" : "no MSCF signature";
-
-        if (named) {
-            finding(&r, PS_F_UNREADABLE_PACKAGE, NULL, 0, "not a cabinet file (%s)", why);
-        } else {
-            finding(&r, PS_F_FOREIGN_FILE, NULL, 0, "not an update package (%s)", why);
-            rc = 1;
-        }
-        goto done;
-    }
-    if (opts->hash && hash_file(p, fd, &e) < 0) {
-        err_finding(&r, &e, NULL);
-        goto done;
-    }
-    if (ps_ar_open_fd(&ar, &r.ctx, fd, &e) < 0) {
-        fatal(&r, &e, NULL);
-        goto done;
-    }
-    read_outer(&r, ar);
-    ps_ar_close(ar);
-    ar = NULL;
-    if (r.oom)
-        goto oom;
-    if (!r.stop && r.mode == MODE_CAB && !r.have_mum && !r.mum_failed)
-        finding(&r, PS_F_UNREADABLE_PACKAGE, NULL, 0, "no update.mum in %s", r.base);
-    else if (!r.stop && r.mode == MODE_MSU && r.n_update_cabs == 0 && !r.have_mum)
-        finding(&r, PS_F_UNREADABLE_PACKAGE, NULL, 0, "no update cab in %s", r.base);
-    else if (!r.fatal && r.mode == MODE_AUTO) {
-        finding(&r, PS_F_FOREIGN_FILE, NULL, 0,
-                "not an update package (a cabinet without update.mum)");
-        rc = 1;
-        goto done;
-    }
-    if (r.mode == MODE_CAB)
-        p->container = PS_CONTAINER_CAB;
-    else if (r.mode == MODE_MSU)
-        p->container = PS_CONTAINER_MSU;
-done:
-    if (rc == 0 && fill(&r) < 0)
-        goto oom;
-    if (r.oom)
-        goto oom;
-    goto out;
-oom:
-    rc = -1;
+    rc = rd_read(&r, &s, (uint64_t)st.st_size);
 out:
-    if (stats != NULL)
-        *stats = r.ctx.stats;
-    ps_ar_close(ar);
-    if (fd >= 0)
-        close(fd);
-    rd_free(&r);
+    rc = rd_finish(&r, rc, stats);
+    if (s.fd >= 0)
+        close(s.fd);
+    ps_findings_free(&discard);
+    return rc;
+}
+
+int ps_package_read_mem(ps_package *p, const void *data, size_t len, const char *display,
+                        const ps_read_opts *opts, ps_findings *f, ps_ar_stats *stats)
+{
+    struct rd r;
+    ps_read_opts defaults;
+    ps_findings discard = {NULL, 0, 0};
+    struct src s = {-1, data, len};
+    int rc = 0;
+
+    memset(&r, 0, sizeof r);
+    memset(p, 0, sizeof *p);
+    if (opts == NULL) {
+        ps_read_opts_default(&defaults);
+        opts = &defaults;
+    }
+    if (rd_start(&r, p, NULL, display, opts, f ? f : &discard) < 0)
+        r.oom = 1;
+    else
+        rc = rd_read(&r, &s, (uint64_t)len);
+    rc = rd_finish(&r, rc, stats);
     ps_findings_free(&discard);
     return rc;
 }

@@ -38,6 +38,20 @@ static size_t n_installs(const ps_arch_plan *ap)
     return n;
 }
 
+/* "1-3" or "4" */
+static void step_range(ps_buf *b, const ps_plan_window *w)
+{
+    if (w->first == w->last)
+        ps_buf_printf(b, "%zu", w->first + 1);
+    else
+        ps_buf_printf(b, "%zu-%zu", w->first + 1, w->last + 1);
+}
+
+static unsigned long window_minutes(const ps_plan_window *w)
+{
+    return (w->seconds + 59) / 60;
+}
+
 static const char *by_kb(const ps_arch_plan *ap, const ps_plan_node *n)
 {
     return n->by != PS_NO_NODE ? ap->nodes[n->by].kb : n->by_installed;
@@ -104,6 +118,15 @@ static int render_text(ps_buf *b, const ps_plan *plan, const ps_findings *f)
             }
             for (size_t r = 0; r < st->n_reasons; r++)
                 ps_buf_printf(b, "      - %s\n", st->reasons[r]);
+        }
+        if (ap->n_windows) {
+            ps_buf_printf(b, "\n  windows of %u minutes (estimated):\n", ap->window_minutes);
+            for (size_t w = 0; w < ap->n_windows; w++) {
+                ps_buf_printf(b, "    %zu. steps ", w + 1);
+                step_range(b, &ap->windows[w]);
+                ps_buf_printf(b, ", about %lu minutes%s\n", window_minutes(&ap->windows[w]),
+                              ap->windows[w].overrun ? " (longer than the window)" : "");
+            }
         }
         if (ap->n_skipped) {
             ps_buf_puts(b, "\n  skipped:\n");
@@ -245,6 +268,29 @@ static json_t *arch_plan_json(const ps_arch_plan *ap)
     for (size_t i = 0; i < ap->n_edges; i++)
         bad |= push(edges, edge_json(ap, &ap->edges[i]));
     bad |= set(o, "steps", steps);
+    if (ap->window_minutes) { /* --window: "windows" even when empty */
+        json_t *wins = json_array();
+
+        for (size_t i = 0; i < ap->n_windows; i++) {
+            const ps_plan_window *w = &ap->windows[i];
+            json_t *wo = json_object(), *ws = json_array();
+            int wbad = 0;
+
+            for (size_t s = w->first; s <= w->last; s++)
+                wbad |= push(ws, json_integer((json_int_t)s + 1));
+            wbad |= set(wo, "index", json_integer((json_int_t)i + 1));
+            wbad |= set(wo, "steps", ws);
+            wbad |= set(wo, "minutes", json_integer((json_int_t)window_minutes(w)));
+            wbad |= set(wo, "overrun", json_boolean(w->overrun));
+            if (wbad) {
+                json_decref(wo);
+                wo = NULL;
+            }
+            bad |= push(wins, wo);
+        }
+        bad |= set(o, "window_minutes", json_integer(ap->window_minutes));
+        bad |= set(o, "windows", wins);
+    }
     bad |= set(o, "skipped", skipped);
     bad |= set(o, "edges", edges);
     if (bad) {
@@ -343,6 +389,18 @@ static int render_md(ps_buf *b, const ps_plan *plan, const ps_findings *f)
             ps_buf_puts(b, "\n");
         } else {
             ps_buf_puts(b, "Nothing to install.\n\n");
+        }
+        if (ap->n_windows) {
+            ps_buf_printf(b, "### Maintenance windows (%u minutes, estimated)\n\n"
+                             "| Window | Steps | Minutes | Note |\n|---|---|---|---|\n",
+                          ap->window_minutes);
+            for (size_t w = 0; w < ap->n_windows; w++) {
+                ps_buf_printf(b, "| %zu | ", w + 1);
+                step_range(b, &ap->windows[w]);
+                ps_buf_printf(b, " | %lu | %s |\n", window_minutes(&ap->windows[w]),
+                              ap->windows[w].overrun ? "longer than the window" : "");
+            }
+            ps_buf_puts(b, "\n");
         }
         if (ap->n_skipped) {
             ps_buf_puts(b, "### Skipped\n\n| KB | File | Why | Details |\n|---|---|---|---|\n");
@@ -453,6 +511,8 @@ static const struct {
     {"json", render_json},
     {"md", render_md},
     {"dot", render_dot},
+    {"cmd", ps_plan_render_cmd},
+    {"ps1", ps_plan_render_ps1},
 };
 
 int ps_plan_format_known(const char *format)
@@ -525,6 +585,7 @@ static void explain_node(ps_buf *b, const ps_arch_plan *ap, size_t idx)
         break;
     case PS_NODE_MISSING:
     case PS_NODE_CYCLE:
+    case PS_NODE_UNSAFE:
         ps_buf_printf(b, "  left out: %s\n", n->why);
         break;
     }

@@ -13,6 +13,7 @@ A case folder holds:
                      project's rules/ and manifests/; ARGS may name that
                      copy as ../kb
   installed*         (optional) inventory files; ARGS may name them as ../NAME
+  time-model*        (optional) time models for --window; ARGS may name them as ../NAME
   explain-KBn.txt    (optional) the exact output of `patchseq explain KBn ARGS .`
 
 The bundle is built twice: as the spec gives it, planned as the folder
@@ -102,7 +103,7 @@ def main():
         if os.path.isdir(os.path.join(case, "kb")):
             knowledge(case, tmp)
         for extra in sorted(os.listdir(case)):
-            if extra.startswith("installed"):
+            if extra.startswith("installed") or extra.startswith("time-model"):
                 shutil.copyfile(os.path.join(case, extra), os.path.join(tmp, extra))
         first = os.path.join(tmp, "b1")
         build(spec, first, tmp, "1")
@@ -127,9 +128,17 @@ def main():
             if fmt == "json":
                 json.loads(out)
 
-        # explain answers for every KB of the spec
+        # explain answers for every KB of the spec (plan-only options left out)
+        eargs, skip = [], False
+        for a in args:
+            if skip:
+                skip = False
+            elif a in ("--window", "--time-model"):
+                skip = True
+            else:
+                eargs.append(a)
         for kb in sorted({p["kb"] for p in spec}):
-            rc, out, err = run([exe, "explain"] + args + [kb, "."], first)
+            rc, out, err = run([exe, "explain"] + eargs + [kb, "."], first)
             if rc != 0 or not out.startswith(kb + " "):
                 fail("explain %s: exit %d\n%s%s" % (kb, rc, out, err))
             path = os.path.join(case, "explain-%s.txt" % kb)

@@ -579,9 +579,13 @@ static void test_render_and_explain(void **state)
     assert_non_null(strstr(doc, "   5. install KB4520002 [rollup] b/Windows6.0-KB4520002-x64.msu\n"
                                 "      restart: possible; build after: 6.0.6003.20654\n"));
     free(doc);
+    /* scripts need each file's SHA-256: these packages were not hashed */
     assert_null(ps_plan_render("cmd", &plan, &f, NULL));
     assert_int_equal(ps_plan_format_known("dot"), 1);
-    assert_int_equal(ps_plan_format_known("ps1"), 0);
+    assert_int_equal(ps_plan_format_known("ps1"), 1);
+    assert_int_equal(ps_plan_format_known("pdf"), 0);
+    assert_int_equal(ps_plan_format_is_script("cmd"), 1);
+    assert_int_equal(ps_plan_format_is_script("md"), 0);
     doc = ps_plan_explain(&plan, "KB4493730", NULL, &found);
     assert_int_equal(found, 1);
     assert_non_null(strstr(doc, "KB4493730 in the Windows 6.0 x64 plan: step 1 of 6 "
@@ -935,15 +939,322 @@ static void run_cli(cli_run *r, int argc, const char **argv)
     slurp(err, r->err, sizeof r->err);
 }
 
+/* ------------------------------------------------------------------ */
+/* File names a script may carry                                       */
+/* ------------------------------------------------------------------ */
+
+static void test_file_name_safe(void **state)
+{
+    (void)state;
+    assert_int_equal(ps_file_name_safe("b/Windows6.0-KB4474419-v4-x64.msu"), 1);
+    assert_int_equal(ps_file_name_safe("a folder & more/KB1_(2)+x.cab"), 1); /* base name only */
+    assert_int_equal(ps_file_name_safe("C:\\patches\\KB1.msu"), 1);
+    assert_int_equal(ps_file_name_safe("b/KB1 copy.msu"), 0);
+    assert_int_equal(ps_file_name_safe("b/KB1&calc.msu"), 0);
+    assert_int_equal(ps_file_name_safe("b/KB1%PATH%.msu"), 0);
+    assert_int_equal(ps_file_name_safe("b/KB1'.msu"), 0);
+    assert_int_equal(ps_file_name_safe("b/KB1\".msu"), 0);
+    assert_int_equal(ps_file_name_safe("b/KB1^.msu"), 0);
+    assert_int_equal(ps_file_name_safe("b/K\xc3\xa9.msu"), 0);
+    assert_int_equal(ps_file_name_safe("b/"), 0);
+    assert_int_equal(ps_file_name_safe(""), 0);
+    assert_int_equal(ps_file_name_safe(NULL), 0);
+}
+
+/* An unsafe name leaves the plan with its dependants; another revision
+ * with a safe name is planned instead. */
+static void test_unsafe_file_name(void **state)
+{
+    fixture fx;
+    ps_bundle b = {0};
+    ps_findings f = {0};
+    ps_plan plan;
+    const ps_arch_plan *ap;
+
+    (void)state;
+    kb_init(&fx);
+    bundle_add(&b, chain, PS_ARRAY_LEN(chain), "x64", NULL);
+    /* KB4520002 is named with shell metacharacters */
+    free(b.items[6].file);
+    b.items[6].file = strdup("b/Windows6.0-KB4520002-x64 & del.msu");
+    /* KB4474419-v4 too: v1 is planned instead */
+    free(b.items[2].file);
+    b.items[2].file = strdup("b/Windows6.0-KB4474419-v4-x64%x%.msu");
+    assert_int_equal(ps_plan_build(&plan, &b, &fx.kb, NULL, &f), 0);
+    ap = &plan.plans[0];
+    check_str(steps_of(ap), "KB4493730 KB4474419 reboot KB4517134 KB4512476 reboot");
+    assert_string_equal(ap->nodes[ap->steps[1].node].pkg->file, "b/Windows6.0-KB4474419-v1-x64.msu");
+    check_str(skipped_of(ap), "KB4474419/v4:unsafe-file-name:- KB4489887/v0:superseded:KB4512476 "
+                              "KB4520002/v0:unsafe-file-name:-");
+    assert_int_equal(ps_findings_count_code(&f, PS_F_UNSAFE_FILE_NAME), 2);
+    assert_int_equal(ps_findings_count_code(&f, PS_F_DUPLICATE), 0);
+    assert_string_equal(finding(&f, PS_F_UNSAFE_FILE_NAME, 0)->file, "b/Windows6.0-KB4474419-v4-x64%x%.msu");
+    assert_int_equal(finding(&f, PS_F_UNSAFE_FILE_NAME, 0)->severity, PS_SEV_ERROR);
+    assert_string_equal(finding(&f, PS_F_UNSAFE_FILE_NAME, 0)->message,
+                        "the file name has a character outside [A-Za-z0-9._()+-], so no install "
+                        "script may name it; left out of the x64 plan (rename the file)");
+    ps_plan_free(&plan);
+    ps_findings_free(&f);
+    /* no revision of the SHA-2 support update has a safe name: what needs it goes too */
+    free(b.items[1].file);
+    b.items[1].file = strdup("b/Windows6.0-KB4474419-v1-x64 (1) [2].msu");
+    assert_int_equal(ps_plan_build(&plan, &b, &fx.kb, NULL, &f), 0);
+    ap = &plan.plans[0];
+    check_str(steps_of(ap), "KB4493730 KB4489887 reboot");
+    check_str(skipped_of(ap), "KB4517134/v0:missing-prerequisite:- KB4474419/v1:unsafe-file-name:- "
+                              "KB4474419/v4:unsafe-file-name:- KB4512476/v0:missing-prerequisite:- "
+                              "KB4520002/v0:unsafe-file-name:-");
+    assert_int_equal(ps_findings_count_code(&f, PS_F_UNSAFE_FILE_NAME), 3);
+    assert_int_equal(ps_findings_count_code(&f, PS_F_MISSING_PREREQUISITE), 2);
+    assert_string_equal(finding(&f, PS_F_MISSING_PREREQUISITE, 0)->message,
+                        "KB4517134 is SHA-2-only and the SHA-2 support update (KB4474419) for x64 "
+                        "is left out of the plan");
+    ps_plan_free(&plan);
+    ps_findings_free(&f);
+    ps_bundle_free(&b);
+}
+
+/* ------------------------------------------------------------------ */
+/* Time model and windows                                              */
+/* ------------------------------------------------------------------ */
+
+static void test_time_model(void **state)
+{
+    ps_time_model m;
+    char err[256];
+    const char *good = "# a slow site\r\nreboot = 7.5\r\nper-mib=0.05\n  rollup =30 # big\n\n"
+                       "optional = 0\n";
+
+    (void)state;
+    ps_time_model_default(&m);
+    assert_int_equal(m.reboot, 600);
+    assert_int_equal(m.rollup, 1200);
+    assert_int_equal(m.per_mib, 3);
+    assert_int_equal(ps_time_model_install(&m, "rollup", 300u * 1024u * 1024u), 1200 + 900);
+    assert_int_equal(ps_time_model_install(&m, "servicing-stack", 1024u * 1024u - 1), 300);
+    assert_int_equal(ps_time_model_install(&m, "no-such-phase", 0), 480);
+    assert_int_equal(ps_time_model_install(&m, "reboot", 0), 480); /* not a phase */
+    assert_int_equal(ps_time_model_parse(&m, good, strlen(good), err, sizeof err), 0);
+    assert_int_equal(m.reboot, 450);
+    assert_int_equal(m.per_mib, 3);
+    assert_int_equal(m.rollup, 1800);
+    assert_int_equal(m.optional, 0);
+    assert_int_equal(m.sha2_support, 300); /* untouched */
+    assert_int_equal(ps_time_model_parse(&m, "bogus = 1", 9, err, sizeof err), -1);
+    assert_string_equal(err, "line 1: unknown name 'bogus' (servicing-stack, sha2-support, "
+                             "licensing, rollup, security-only, other, optional, per-mib, reboot)");
+    assert_int_equal(ps_time_model_parse(&m, "\nreboot\n", 8, err, sizeof err), -1);
+    assert_string_equal(err, "line 2: expected 'name = minutes'");
+    assert_int_equal(ps_time_model_parse(&m, "reboot = 1.234", 14, err, sizeof err), -1);
+    assert_string_equal(err, "line 1: '1.234' is not a number of minutes (0 to 10000, at most two "
+                             "decimals)");
+    assert_int_equal(ps_time_model_parse(&m, "reboot = -1", 11, err, sizeof err), -1);
+    assert_int_equal(ps_time_model_parse(&m, "reboot =", 8, err, sizeof err), -1);
+    assert_int_equal(ps_time_model_parse(&m, "reboot = 10001", 14, err, sizeof err), -1);
+    assert_int_equal(ps_time_model_parse(&m, "reboot = 1.", 11, err, sizeof err), -1);
+    assert_int_equal(ps_time_model_parse(&m, "reboot = 10000", 14, err, sizeof err), 0);
+    assert_int_equal(m.reboot, 600000);
+}
+
+/* "1-3:20 4-6:35!" (! = overrun) */
+static char *windows_of(const ps_arch_plan *ap)
+{
+    ps_buf b = {0};
+
+    for (size_t i = 0; i < ap->n_windows; i++)
+        ps_buf_printf(&b, "%s%zu-%zu:%lu%s", i ? " " : "", ap->windows[i].first + 1,
+                      ap->windows[i].last + 1, (ap->windows[i].seconds + 59) / 60,
+                      ap->windows[i].overrun ? "!" : "");
+    ps_buf_puts(&b, "");
+    return ps_buf_steal(&b, NULL);
+}
+
+static void test_windows(void **state)
+{
+    fixture fx;
+    ps_bundle b = {0};
+    ps_findings f = {0};
+    ps_plan plan;
+    ps_plan_opts o;
+    ps_time_model m;
+    char *doc;
+
+    (void)state;
+    kb_init(&fx);
+    ps_plan_opts_default(&o);
+    bundle_add(&b, chain, PS_ARRAY_LEN(chain), "x64", NULL);
+    /* default model: 5 + 5 + reboot 10 = 20; 5 + rollup 20 + reboot 10 = 35 */
+    o.window_minutes = 60;
+    assert_int_equal(ps_plan_build(&plan, &b, &fx.kb, &o, &f), 0);
+    check_str(windows_of(&plan.plans[0]), "1-6:55");
+    assert_int_equal(ps_findings_count_code(&f, PS_F_WINDOW_OVERRUN), 0);
+    ps_plan_free(&plan);
+    ps_findings_free(&f);
+    o.window_minutes = 55;
+    assert_int_equal(ps_plan_build(&plan, &b, &fx.kb, &o, &f), 0);
+    check_str(windows_of(&plan.plans[0]), "1-6:55");
+    ps_plan_free(&plan);
+    ps_findings_free(&f);
+    o.window_minutes = 54;
+    assert_int_equal(ps_plan_build(&plan, &b, &fx.kb, &o, &f), 0);
+    check_str(windows_of(&plan.plans[0]), "1-3:20 4-6:35");
+    assert_int_equal(ps_findings_count_code(&f, PS_F_WINDOW_OVERRUN), 0);
+    ps_plan_free(&plan);
+    ps_findings_free(&f);
+    o.window_minutes = 30;
+    assert_int_equal(ps_plan_build(&plan, &b, &fx.kb, &o, &f), 0);
+    check_str(windows_of(&plan.plans[0]), "1-3:20 4-6:35!");
+    assert_int_equal(ps_findings_count_code(&f, PS_F_WINDOW_OVERRUN), 1);
+    assert_int_equal(finding(&f, PS_F_WINDOW_OVERRUN, 0)->severity, PS_SEV_WARNING);
+    assert_int_equal(finding(&f, PS_F_WINDOW_OVERRUN, 0)->arch, PS_ARCH_X64);
+    assert_null(finding(&f, PS_F_WINDOW_OVERRUN, 0)->file);
+    assert_string_equal(finding(&f, PS_F_WINDOW_OVERRUN, 0)->message,
+                        "window 2 (steps 4-6) needs about 35 minutes, more than the 30-minute "
+                        "window: the steps between two reboots cannot be split");
+    doc = ps_plan_render("md", &plan, &f, NULL);
+    assert_non_null(strstr(doc, "### Maintenance windows (30 minutes, estimated)\n\n"
+                                "| Window | Steps | Minutes | Note |\n|---|---|---|---|\n"
+                                "| 1 | 1-3 | 20 |  |\n| 2 | 4-6 | 35 | longer than the window |\n"));
+    free(doc);
+    doc = ps_plan_render("text", &plan, &f, NULL);
+    assert_non_null(strstr(doc, "  windows of 30 minutes (estimated):\n    1. steps 1-3, about 20 "
+                                "minutes\n    2. steps 4-6, about 35 minutes (longer than the "
+                                "window)\n"));
+    free(doc);
+    doc = ps_plan_render("json", &plan, &f, NULL);
+    assert_non_null(strstr(doc, "\"window_minutes\": 30,\n      \"windows\": [\n        {\n"
+                                "          \"index\": 1,\n          \"steps\": [\n            1,\n"
+                                "            2,\n            3\n          ],\n"
+                                "          \"minutes\": 20,\n          \"overrun\": false\n"));
+    free(doc);
+    ps_plan_free(&plan);
+    ps_findings_free(&f);
+    /* both segments longer than the window: each its own window */
+    o.window_minutes = 10;
+    assert_int_equal(ps_plan_build(&plan, &b, &fx.kb, &o, &f), 0);
+    check_str(windows_of(&plan.plans[0]), "1-3:20! 4-6:35!");
+    assert_int_equal(ps_findings_count_code(&f, PS_F_WINDOW_OVERRUN), 2);
+    ps_plan_free(&plan);
+    ps_findings_free(&f);
+    /* a model of its own: 1 minute a package, no reboot time */
+    ps_time_model_default(&m);
+    m.servicing_stack = m.sha2_support = m.rollup = 60;
+    m.reboot = 0;
+    o.time_model = &m;
+    o.window_minutes = 3;
+    assert_int_equal(ps_plan_build(&plan, &b, &fx.kb, &o, &f), 0);
+    check_str(windows_of(&plan.plans[0]), "1-3:2 4-6:2");
+    ps_plan_free(&plan);
+    ps_findings_free(&f);
+    o.window_minutes = 4;
+    assert_int_equal(ps_plan_build(&plan, &b, &fx.kb, &o, &f), 0);
+    check_str(windows_of(&plan.plans[0]), "1-6:4");
+    ps_plan_free(&plan);
+    ps_findings_free(&f);
+    /* without --window: no windows anywhere */
+    o.window_minutes = 0;
+    assert_int_equal(ps_plan_build(&plan, &b, &fx.kb, &o, &f), 0);
+    assert_int_equal(plan.plans[0].n_windows, 0);
+    doc = ps_plan_render("json", &plan, &f, NULL);
+    assert_null(strstr(doc, "\"windows\""));
+    free(doc);
+    ps_plan_free(&plan);
+    ps_findings_free(&f);
+    ps_bundle_free(&b);
+}
+
+/* ------------------------------------------------------------------ */
+/* Scripts                                                             */
+/* ------------------------------------------------------------------ */
+
+static void hash_all(ps_bundle *b)
+{
+    for (size_t i = 0; i < b->count; i++) {
+        b->items[i].hashed = 1;
+        for (size_t k = 0; k < 64; k++)
+            b->items[i].sha256[k] = "0123456789abcdef"[(i + k) % 16];
+        b->items[i].sha256[64] = '\0';
+    }
+}
+
+static void test_scripts(void **state)
+{
+    fixture fx;
+    ps_bundle b = {0};
+    ps_findings f = {0};
+    ps_plan plan;
+    ps_plan_opts o;
+    char msg[512], *doc;
+    size_t len = 0;
+
+    (void)state;
+    kb_init(&fx);
+    ps_plan_opts_default(&o);
+    bundle_add(&b, chain, PS_ARRAY_LEN(chain), "x64", NULL);
+    bundle_add(&b, chain, PS_ARRAY_LEN(chain), "x86", NULL);
+    assert_int_equal(ps_plan_build(&plan, &b, &fx.kb, &o, &f), 0);
+    assert_int_equal(ps_plan_script_check(&plan, msg, sizeof msg), -1);
+    assert_string_equal(msg, "a script is for one machine, and the bundle has 2 plans (Windows 6.0 "
+                             "x86, Windows 6.0 x64): choose one with --arch (and --installed for "
+                             "the OS)");
+    assert_null(ps_plan_render("ps1", &plan, &f, NULL));
+    ps_plan_free(&plan);
+    ps_findings_free(&f);
+    o.arch_mask = PS_ARCH_BIT(PS_ARCH_X86);
+    assert_int_equal(ps_plan_build(&plan, &b, &fx.kb, &o, &f), 0);
+    assert_int_equal(ps_plan_script_check(&plan, msg, sizeof msg), -1);
+    assert_string_equal(msg, "b/Windows6.0-KB4493730-x86.msu: no SHA-256 (the bundle was read "
+                             "without hashing)");
+    ps_plan_free(&plan);
+    ps_findings_free(&f);
+    hash_all(&b);
+    o.window_minutes = 40;
+    assert_int_equal(ps_plan_build(&plan, &b, &fx.kb, &o, &f), 0);
+    assert_int_equal(ps_plan_script_check(&plan, msg, sizeof msg), 0);
+    doc = ps_plan_render("cmd", &plan, &f, &len);
+    assert_non_null(doc);
+    assert_int_equal(strlen(doc), len);
+    for (size_t i = 0; i < len; i++)
+        if (doc[i] == '\n')
+            assert_int_equal(doc[i - 1], '\r');
+    assert_non_null(strstr(doc, "\r\n:step1\r\ncall :install 1 KB4493730 Windows6.0-KB4493730-x86.msu "
+                                "789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456 wusa\r\n"));
+    assert_non_null(strstr(doc, "\r\n:step3\r\ncall :restart 3 4 1\r\n"));
+    assert_non_null(strstr(doc, "\r\n:step6\r\ncall :restart 6 7 2\r\n"));
+    assert_non_null(strstr(doc, "if defined PROCESSOR_ARCHITEW6432 goto :wrong_arch\r\n"
+                                "if /i not \"%PROCESSOR_ARCHITECTURE%\"==\"x86\" goto :wrong_arch\r\n"));
+    assert_non_null(strstr(doc, "REM window 2: steps 4-6, about 35 minutes\r\n"));
+    assert_non_null(strstr(doc, "REM left out: KB4474419 (duplicate)\r\n"));
+    assert_null(strstr(doc, "WARNING"));
+    free(doc);
+    doc = ps_plan_render("ps1", &plan, &f, &len);
+    assert_non_null(doc);
+    for (size_t i = 0; i < len; i++)
+        if (doc[i] == '\n')
+            assert_int_equal(doc[i - 1], '\r');
+    assert_non_null(strstr(doc, "$PlanEnvArch = 'x86'\r\n"));
+    assert_non_null(strstr(doc, "    @{ Action = 'install'; Kb = 'KB4520002'; File = "
+                                "'Windows6.0-KB4520002-x86.msu'; Sha256 = "
+                                "'def0123456789abcdef0123456789abcdef0123456789abcdef0123456789abc'; "
+                                "Tool = 'wusa'; Window = 2; WindowEnd = $false; Last = $false },\r\n"
+                                "    @{ Action = 'reboot'; Window = 2; WindowEnd = $true; Last = $true }\r\n)\r\n"));
+    free(doc);
+    ps_plan_free(&plan);
+    ps_findings_free(&f);
+    ps_bundle_free(&b);
+}
+
 static void test_cli_usage(void **state)
 {
     cli_run r;
-    const char *cmd[] = {"patchseq", "plan", "--format", "cmd", "x"};
-    const char *ps1[] = {"patchseq", "plan", "--arch", "x64", "--format", "ps1", "x"};
+    const char *cmd[] = {"patchseq", "plan", "--format", "pdf", "x"};
+    const char *ps1[] = {"patchseq", "plan", "--arch", "x64", "--window", "0", "x"};
     const char *help[] = {"patchseq", "plan", "--help"};
     const char *ehelp[] = {"patchseq", "explain", "--help"};
     const char *arch[] = {"patchseq", "plan", "--arch", "arm64", "x"};
-    const char *window[] = {"patchseq", "plan", "--window", "30", "x"};
+    const char *window[] = {"patchseq", "plan", "--window", "30m", "x"};
+    const char *model[] = {"patchseq", "plan", "--time-model", "m.txt", "x"};
+    const char *ewin[] = {"patchseq", "explain", "--window", "30", "KB4474419", "."};
     const char *nokb[] = {"patchseq", "explain", "4474419"};
     const char *badkb[] = {"patchseq", "explain", "KBx", "."};
     const char *fmt[] = {"patchseq", "explain", "--format", "json", "KB4474419", "."};
@@ -951,11 +1262,11 @@ static void test_cli_usage(void **state)
     (void)state;
     run_cli(&r, 5, cmd);
     assert_int_equal(r.rc, 2);
-    assert_string_equal(r.err, "patchseq: --format cmd is not available in this version\n");
+    assert_string_equal(r.err, "patchseq plan: unknown format 'pdf' (text, json, md, dot, cmd, ps1)\n");
     assert_string_equal(r.out, "");
     run_cli(&r, 7, ps1); /* a second run: the option parser starts afresh */
     assert_int_equal(r.rc, 2);
-    assert_string_equal(r.err, "patchseq: --format ps1 is not available in this version\n");
+    assert_string_equal(r.err, "patchseq plan: --window takes minutes, 1 to 100000, not '0'\n");
     run_cli(&r, 3, help);
     assert_int_equal(r.rc, 0);
     assert_int_equal(strncmp(r.out, "usage: patchseq plan [OPTIONS] PATH...\n", 39), 0);
@@ -967,7 +1278,13 @@ static void test_cli_usage(void **state)
     assert_string_equal(r.err, "patchseq plan: unknown architecture 'arm64' (x86, x64, ia64)\n");
     run_cli(&r, 5, window);
     assert_int_equal(r.rc, 2);
-    assert_string_equal(r.err, "patchseq: --window is not available in this version\n");
+    assert_string_equal(r.err, "patchseq plan: --window takes minutes, 1 to 100000, not '30m'\n");
+    run_cli(&r, 5, model);
+    assert_int_equal(r.rc, 2);
+    assert_string_equal(r.err, "patchseq plan: --time-model needs --window\n");
+    run_cli(&r, 6, ewin);
+    assert_int_equal(r.rc, 2);
+    assert_int_equal(strncmp(r.err, "patchseq explain: bad option '--window'\n", 40), 0);
     run_cli(&r, 3, nokb);
     assert_int_equal(r.rc, 2);
     assert_int_equal(strncmp(r.err, "patchseq explain: give a KB and at least one PATH\n", 50), 0);
@@ -996,6 +1313,11 @@ int main(void)
         cmocka_unit_test(test_wsus_prerequisite),
         cmocka_unit_test(test_large_bundle),
         cmocka_unit_test(test_random_properties),
+        cmocka_unit_test(test_file_name_safe),
+        cmocka_unit_test(test_unsafe_file_name),
+        cmocka_unit_test(test_time_model),
+        cmocka_unit_test(test_windows),
+        cmocka_unit_test(test_scripts),
         cmocka_unit_test(test_cli_usage),
     };
 

@@ -1,14 +1,20 @@
 #!/usr/bin/env python3
 """Build the fixtures of the reader tests (at test time, into the build dir).
 
-  mkfixtures.py --mkpkg MKPKG --samples DIR --out DIR --spec packages.json --stamp FILE
+  mkfixtures.py --mkpkg MKPKG [--samples DIR] --out DIR --spec packages.json --stamp FILE
+
+Without the samples folder (absent, or --samples not given) the fixtures
+that need it (wsus3/, bad/lzx16.cab, bad/plain.dat) are not made; the tests
+that use them skip.  Catalogs are signed by mkpkg.py itself, so the
+fixtures do not depend on the samples.
 
 good/   the packages of packages.json, made by mkpkg.py
 wsus3/  an .msu holding the real WSUSSCAN.cab of KB4538483 (LZX:21) and an
         update cab made by mkpkg.py: msu -> WSUSSCAN.cab -> package.cab -> package.xml
 bad/    damaged files derived from good/ (truncated, garbage, bad header,
         Quantum, CFDATA checksum, a "../../etc/passwd" member name, ...)
-bomb/   a cab whose first member is 64 MiB of zeros (MSZIP), then update.mum
+bomb/   a cab whose first member is 64 MiB of zeros (MSZIP), then update.mum;
+        a cab whose update.mum is 24 MiB of blanks
 cix/    update cabs with and without _manifest_.cix.xml, the child .mum that
         update.mum names placed behind a 4 MiB payload
 tree/   a folder for ps_bundle_read: subfolders, a foreign file, symbolic
@@ -27,7 +33,8 @@ import tempfile
 
 
 def run_mkpkg(mkpkg, samples, out, spec=None, one=None):
-    cmd = [sys.executable, mkpkg, "--samples", samples, "--out", out]
+    del samples  # mkpkg.py signs its own catalogs
+    cmd = [sys.executable, mkpkg, "--out", out]
     cmd += ["--one", one] if one else [spec]
     subprocess.run(cmd, check=True)
 
@@ -87,7 +94,7 @@ def rename_member(data, old, new):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--mkpkg", required=True)
-    ap.add_argument("--samples", required=True)
+    ap.add_argument("--samples", default=None)
     ap.add_argument("--out", required=True)
     ap.add_argument("--spec", required=True)
     ap.add_argument("--stamp", required=True)
@@ -103,19 +110,21 @@ def main():
         shutil.rmtree(d, ignore_errors=True)
         os.makedirs(d)
     run_mkpkg(a.mkpkg, a.samples, good, spec=a.spec)
+    have_samples = bool(a.samples) and os.path.isfile(os.path.join(a.samples, "SOURCES.md"))
 
     # msu -> real WSUSSCAN.cab (LZX:21) -> package.cab -> package.xml
-    real = os.path.join(a.samples, "win7-kb4538483-x64")
-    with tempfile.TemporaryDirectory(prefix="fx.") as tmp:
-        run_mkpkg(a.mkpkg, a.samples, tmp, one='{"kb": "KB4538483", "os": "6.1", "version": "6.1.1.2", '
-                  '"container": "cab", "sha2": true, "file": "Windows6.1-KB4538483-x64.cab"}')
-        for n in ("WSUSSCAN.cab", "Windows6.1-KB4538483-x64-pkgProperties.txt",
-                  "Windows6.1-KB4538483-x64.xml"):
-            shutil.copyfile(os.path.join(real, n), os.path.join(tmp, n))
-        subprocess.run(["gcab", "-c", "-z", "-n", os.path.join(os.path.abspath(wsus3),
-                        "windows6.1-kb4538483-x64.msu"), "WSUSSCAN.cab",
-                        "Windows6.1-KB4538483-x64.cab", "Windows6.1-KB4538483-x64-pkgProperties.txt",
-                        "Windows6.1-KB4538483-x64.xml"], cwd=tmp, check=True, stdout=subprocess.DEVNULL)
+    real = os.path.join(a.samples or "", "win7-kb4538483-x64")
+    if have_samples:
+        with tempfile.TemporaryDirectory(prefix="fx.") as tmp:
+            run_mkpkg(a.mkpkg, a.samples, tmp, one='{"kb": "KB4538483", "os": "6.1", "version": "6.1.1.2", '
+                      '"container": "cab", "sha2": true, "file": "Windows6.1-KB4538483-x64.cab"}')
+            for n in ("WSUSSCAN.cab", "Windows6.1-KB4538483-x64-pkgProperties.txt",
+                      "Windows6.1-KB4538483-x64.xml"):
+                shutil.copyfile(os.path.join(real, n), os.path.join(tmp, n))
+            subprocess.run(["gcab", "-c", "-z", "-n", os.path.join(os.path.abspath(wsus3),
+                            "windows6.1-kb4538483-x64.msu"), "WSUSSCAN.cab",
+                            "Windows6.1-KB4538483-x64.cab", "Windows6.1-KB4538483-x64-pkgProperties.txt",
+                            "Windows6.1-KB4538483-x64.xml"], cwd=tmp, check=True, stdout=subprocess.DEVNULL)
 
     msu = read(os.path.join(good, "Windows6.0-KB4474419-v4-x64.msu"))
     cab = read(os.path.join(good, "Windows6.0-KB4000002-x86.cab"))
@@ -139,10 +148,15 @@ def main():
     b = bytearray(cab)
     struct.pack_into("<H", b, 42, 2)
     write(os.path.join(bad, "quantum.cab"), bytes(b))
+    # flags: continued from a previous cabinet (multi-volume)
+    b = bytearray(cab)
+    struct.pack_into("<H", b, 30, struct.unpack_from("<H", b, 30)[0] | 1)
+    write(os.path.join(bad, "multivolume.cab"), bytes(b))
     # cabinets not named .msu/.cab: an .msu, and a cabinet that is no package
     write(os.path.join(bad, "renamed.bin"), msu)
-    shutil.copyfile(os.path.join(a.samples, "libarchive-test-cabs", "test_read_format_cab_1.cab"),
-                    os.path.join(bad, "plain.dat"))
+    if have_samples:
+        shutil.copyfile(os.path.join(a.samples, "libarchive-test-cabs", "test_read_format_cab_1.cab"),
+                        os.path.join(bad, "plain.dat"))
     # an .msu with a pkgProperties.txt and no update cab
     with tempfile.TemporaryDirectory(prefix="fx.") as tmp:
         write(os.path.join(tmp, "Windows6.0-KB4000010-x64-pkgProperties.txt"),
@@ -153,8 +167,9 @@ def main():
                        stdout=subprocess.DEVNULL)
     # libarchive's LZX test cab whose pre-tree codes are longer than 10
     # bits, its member renamed update.mum: a failing decoder meets metadata
-    lzx = read(os.path.join(a.samples, "libarchive-test-cabs", "test_read_format_cab_lzx_16bit.cab"))
-    write(os.path.join(bad, "lzx16.cab"), rename_member(lzx, b"lzx16.bin", b"update.mum"))
+    if have_samples:
+        lzx = read(os.path.join(a.samples, "libarchive-test-cabs", "test_read_format_cab_lzx_16bit.cab"))
+        write(os.path.join(bad, "lzx16.cab"), rename_member(lzx, b"lzx16.bin", b"update.mum"))
     # a member named "../../etc/passwd" before update.mum
     with tempfile.TemporaryDirectory(prefix="fx.") as tmp:
         os.makedirs(os.path.join(tmp, "ab", "cd", "etc"))
@@ -176,7 +191,10 @@ def main():
                 b[pos:pos + len(name)] = b"..\\..\\etc\\passwd"
         write(out, bytes(b))
         # a stored cab with a byte of update.cat (the end of its one CFDATA
-        # block) flipped; gcab sets the CFDATA checksums
+        # block) flipped; gcab sets the CFDATA checksums.  update.cat is
+        # fixed text here (a signed catalog differs at every build), so
+        # that the checksums in the message are always the same.
+        write(os.path.join(tmp, "update.cat"), b"".join(b"catalog line %04d\r\n" % i for i in range(400)))
         out = os.path.join(os.path.abspath(bad), "checksum.cab")
         subprocess.run(["gcab", "-c", "-n", out, "update.mum", "update.cat"], cwd=tmp, check=True,
                        stdout=subprocess.DEVNULL)
@@ -198,6 +216,13 @@ def main():
         write(os.path.join(tmp, "0"), bytes(64 * 1024 * 1024))
         subprocess.run(["gcab", "-c", "-z", "-n", os.path.join(os.path.abspath(bomb), "Windows6.0-KB4000008-x64.cab"),
                         "0", "update.mum", "update.cat"], cwd=tmp, check=True, stdout=subprocess.DEVNULL)
+        # update.mum itself the bomb: 24 MiB of blanks (under max_xml_bytes) after the XML
+        # declaration, read into memory until the ratio limit stops it
+        bomb_mum = os.path.join(tmp, "mumbomb")
+        os.makedirs(bomb_mum)
+        write(os.path.join(bomb_mum, "update.mum"), b'<?xml version="1.0"?>' + b" " * (24 * 1024 * 1024))
+        subprocess.run(["gcab", "-c", "-z", "-n", os.path.join(os.path.abspath(bomb), "Windows6.0-KB4000011-x64.cab"),
+                        "update.mum"], cwd=bomb_mum, check=True, stdout=subprocess.DEVNULL)
 
     # The cix lists update.mum, update.cat and a servicing stack manifest,
     # but not the child .mum: it is known absent, so reading stops before
