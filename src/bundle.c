@@ -13,10 +13,10 @@
  * tree, dangling) is not followed and becomes a foreign-file finding.  A
  * path given on the command line is used as given, link or not.
  *
- * The files are listed first, then read on one thread per processor
- * (PATCHSEQ_THREADS=N overrides the count); each file's package and
- * findings land in its own slot, and the slots are merged in list order,
- * so the output is the same whatever thread finishes first.
+ * The files are listed first, then read on one thread per processor, up
+ * to 16 (PATCHSEQ_THREADS=N, 1 to 64, overrides the count); each file's
+ * package and findings land in its own slot, and the slots are merged in
+ * list order, so the output is the same whatever thread finishes first.
  *
  * The stat made while listing is the key of the metadata cache (cache.h):
  * a file unchanged since an earlier run is taken from its cache entry and
@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #define MAX_FOLDER_DEPTH 64
+#define DEFAULT_MAX_THREADS 16 /* a read holds up to a member in memory: bound the total */
 #define MAX_THREADS 64
 
 struct item {
@@ -300,12 +301,15 @@ static void *worker(void *arg)
     return NULL;
 }
 
-/* Reading threads: one per online processor, or PATCHSEQ_THREADS. */
+/* Reading threads: one per online processor (at most 16), or
+ * PATCHSEQ_THREADS (1 to 64); never more than files. */
 static size_t thread_count(size_t files)
 {
     const char *v = getenv("PATCHSEQ_THREADS");
     long n = sysconf(_SC_NPROCESSORS_ONLN);
 
+    if (n > DEFAULT_MAX_THREADS)
+        n = DEFAULT_MAX_THREADS;
     if (v != NULL && v[0] != '\0') {
         char *end = NULL;
         long t = strtol(v, &end, 10);

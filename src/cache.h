@@ -9,7 +9,10 @@
  * the SHA-256 of the JSON:
  *
  *     patchseq-cache 1 <sha256 of the rest of the file, lower-case hex>\n
- *     {"schema":1,"version":"0.1.0","key":"...","rc":0,"package":{...},...}
+ *     {"schema":1,"version":"0.1.0","key":"<sha256 of the key>","rc":0,
+ *      "package":[...],"findings":[[...],...]}
+ *
+ * (the package and the findings as arrays in a fixed order: see cache.c).
  *
  * An entry is used only when its header, checksum, schema, version and
  * key all match and every field has the expected type and range; anything

@@ -38,7 +38,8 @@ static const char validate_usage[] =
     "                      or json (schema patchseq.validate/1)\n"
     "  --junit FILE        also write a JUnit XML report to FILE (atomically):\n"
     "                      one testcase per package and per OS and architecture\n"
-    "                      plan, each error finding a failure\n"
+    "                      plan, each error finding (with --strict, each\n"
+    "                      warning too) a failure\n"
     "  --installed FILE    validate against what a machine already has\n"
     "                      (systeminfo /fo csv, wmic qfe or Get-HotFix CSV, or a\n"
     "                      list of KBs); only its architecture is checked when the\n"
@@ -413,6 +414,19 @@ static void plan_name(char *buf, size_t len, const ps_arch_plan *ap)
     snprintf(buf, len, "%s %s", ap->os, ps_arch_name(ap->arch));
 }
 
+/* Records a finding on a testcase; with --strict a warning is a failure
+ * there too, so that the report agrees with the exit status. */
+static int add_finding(const vctx *c, ps_junit_case *jc, const ps_finding *it)
+{
+    ps_finding copy = *it;
+
+    if (jc == NULL)
+        return -1;
+    if (fails(c, it))
+        copy.severity = PS_SEV_ERROR;
+    return ps_junit_add_finding(jc, &copy);
+}
+
 /* One testcase per package and per plan; a finding goes to its package's
  * testcase, and also to its plan's (with the file named, since a plan
  * spans files); anything else to a testcase of its own file. */
@@ -439,7 +453,7 @@ static int build_junit(const vctx *c, ps_junit *j)
 
         if (it->file && is_package(c, it->file)) {
             jc = ps_junit_find(j, "patchseq.package", it->file);
-            if (jc == NULL || ps_junit_add_finding(jc, it) != 0)
+            if (add_finding(c, jc, it) != 0)
                 return -1;
             placed = true;
         }
@@ -458,7 +472,7 @@ static int build_junit(const vctx *c, ps_junit *j)
                 return -1;
             }
             copy.message = msg;
-            r = ps_junit_add_finding(jc, &copy);
+            r = add_finding(c, jc, &copy);
             free(msg);
             if (r != 0)
                 return -1;
@@ -474,7 +488,7 @@ static int build_junit(const vctx *c, ps_junit *j)
             jc = ps_junit_find(j, cls, nm);
             if (jc == NULL)
                 jc = ps_junit_add_case(j, cls, nm, it->file);
-            if (jc == NULL || ps_junit_add_finding(jc, it) != 0)
+            if (add_finding(c, jc, it) != 0)
                 return -1;
         }
     }

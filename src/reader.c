@@ -121,16 +121,44 @@ struct rd {
 static void finding(struct rd *r, ps_finding_code code, const char *member, unsigned line,
                     const char *fmt, ...) PS_PRINTF(5, 6);
 
+/* A message is one line: libxml2 and libarchive texts may hold line
+ * breaks or other control bytes (libxml2: "...encoding !\nBytes: 0xD1");
+ * each run of them becomes one space, and trailing blanks go. */
+static void one_line(char *m)
+{
+    char *o = m;
+
+    for (const char *i = m; *i; i++) {
+        if ((unsigned char)*i < 0x20 || *i == 0x7f) {
+            if (o > m && o[-1] != ' ')
+                *o++ = ' ';
+            continue;
+        }
+        *o++ = *i;
+    }
+    while (o > m && o[-1] == ' ')
+        o--;
+    *o = '\0';
+}
+
 static void finding(struct rd *r, ps_finding_code code, const char *member, unsigned line,
                     const char *fmt, ...)
 {
     ps_where w = {r->display, member, line, PS_ARCH_NONE, NULL, NULL};
     va_list ap;
+    char *msg;
 
     va_start(ap, fmt);
-    if (ps_findings_addv(r->f, code, &w, fmt, ap) < 0)
-        r->oom = 1;
+    msg = ps_vasprintf(fmt, ap);
     va_end(ap);
+    if (msg == NULL) {
+        r->oom = 1;
+        return;
+    }
+    one_line(msg);
+    if (ps_findings_add(r->f, code, &w, "%s", msg[0] ? msg : "unknown error") < 0)
+        r->oom = 1;
+    free(msg);
 }
 
 static void err_finding(struct rd *r, const ps_err *e, const char *member)

@@ -468,6 +468,42 @@ static void test_superseded_strict(void **state)
     assert_int_equal(r.rc, 1);
     assert_non_null(strstr(r.out, "validate --strict: FAILED: 5 packages, 1 plan; 0 errors, 1 warning, 0 info\n"));
     run_free(&r);
+
+    /* the JUnit report agrees with the exit status: a note, or with
+     * --strict a failure */
+    {
+        static const char pkg[] = "//testcase[@name='./Windows6.0-KB4512476-x64.msu']";
+        char *xml = tmp_path("superseded.xml");
+        char expr[256];
+        xmlDocPtr doc;
+
+        r = run_in("superseded", "validate", "--junit", xml, ".", NULL);
+        assert_int_equal(r.rc, 0);
+        run_free(&r);
+        doc = xmlReadFile(xml, NULL, XML_PARSE_NONET);
+        assert_non_null(doc);
+        check_xpath(doc, "string(/testsuites/@failures)", "0");
+        snprintf(expr, sizeof expr, "string(%s/system-out)", pkg);
+        check_xpath(doc, expr, "warning: superseded: superseded by KB4520002: a newer version of "
+                               "Package_for_RollupFix (6.0.1.22 > 6.0.1.20)\n");
+        xmlFreeDoc(doc);
+
+        r = run_in("superseded", "validate", "--strict", "--junit", xml, ".", NULL);
+        assert_int_equal(r.rc, 1);
+        run_free(&r);
+        doc = xmlReadFile(xml, NULL, XML_PARSE_NONET);
+        assert_non_null(doc);
+        check_xpath(doc, "string(/testsuites/@failures)", "2"); /* the package and its plan */
+        snprintf(expr, sizeof expr, "string(%s/failure/@type)", pkg);
+        check_xpath(doc, expr, "superseded");
+        check_xpath(doc, "string(//testcase[@name='6.0 x64']/failure/@message)",
+                    "superseded by KB4520002: a newer version of Package_for_RollupFix "
+                    "(6.0.1.22 > 6.0.1.20) (./Windows6.0-KB4512476-x64.msu)");
+        assert_int_equal(junit_schema_check(doc), 0);
+        xmlFreeDoc(doc);
+        assert_int_equal(unlink(xml), 0);
+        free(xml);
+    }
 }
 
 /* Done when: a catalog-named file whose bytes changed fails with
