@@ -136,3 +136,25 @@ int ps_cli_read_bundle(ps_cli *cli, ps_bundle *b, char **paths, int npaths,
     }
     return 0;
 }
+
+int ps_cli_load_kb(ps_cli *cli, const char *cmd, const char *rules, ps_kb *kb, ps_findings *f)
+{
+    char msg[1024] = "";
+
+    if (ps_kb_load(kb, rules ? rules : ps_kb_default_dir(), f, msg, sizeof msg) < 0) {
+        fprintf(cli->err, "patchseq %s: %s\n", cmd, msg[0] ? msg : "no knowledge base");
+        return 2;
+    }
+    return 0;
+}
+
+int ps_cli_load_inventory(ps_cli *cli, const char *cmd, const char *path, ps_inventory *inv)
+{
+    char msg[1024] = "";
+
+    if (ps_inventory_load(path, inv, msg, sizeof msg) != 0) {
+        fprintf(cli->err, "patchseq %s: %s\n", cmd, msg);
+        return 2;
+    }
+    return 0;
+}

@@ -5,6 +5,8 @@
 #ifndef PS_CLI_H
 #define PS_CLI_H
 
+#include "inventory.h"
+#include "kb.h"
 #include "util.h"
 
 #include <jansson.h>
@@ -32,6 +34,13 @@ int ps_cli_emit(ps_cli *cli, const char *path, const char *data, size_t len);
 int ps_cli_exit_code(const ps_findings *f, int strict);
 /* "file: member:line: severity: code: message" lines, one per finding. */
 void ps_findings_render_text(ps_buf *b, const ps_findings *f);
+/* Loads the knowledge base from `rules` (NULL: ps_kb_default_dir()), its
+ * rule errors added to f.  Returns 0, or 2 after printing why it cannot be
+ * used at all. */
+int ps_cli_load_kb(ps_cli *cli, const char *cmd, const char *rules, ps_kb *kb, ps_findings *f);
+/* Loads the inventory of `--installed FILE`.  Returns 0, or 2 after
+ * printing why (file and line). */
+int ps_cli_load_inventory(ps_cli *cli, const char *cmd, const char *path, ps_inventory *inv);
 /* Reads packages, printing the fatal error (exit 2) itself. Returns 0 or 2. */
 int ps_cli_read_bundle(ps_cli *cli, ps_bundle *b, char **paths, int npaths,
                        const ps_read_opts *opts, ps_findings *f);

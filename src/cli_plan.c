@@ -221,18 +221,6 @@ bad:
 }
 
 /* Copies the findings of the knowledge base into the command's findings. */
-static int add_kb_findings(ps_findings *to, const ps_findings *from)
-{
-    for (size_t i = 0; i < from->count; i++) {
-        const ps_finding *it = &from->items[i];
-        ps_where w = {it->file, it->member, it->line, it->arch, it->os, it->kb};
-
-        if (ps_findings_add(to, it->code, &w, "%s", it->message) != 0)
-            return -1;
-    }
-    return 0;
-}
-
 /* --arch limits the findings too: drops those about other architectures. */
 static void filter_findings(ps_findings *f, unsigned mask)
 {
@@ -313,25 +301,13 @@ out:
 static int build_plan(ps_cli *cli, plan_ctx *c, char **paths, int npaths)
 {
     ps_read_opts ropts;
-    ps_findings kbf = {0};
-    char msg[1024] = "";
     int r;
 
-    r = ps_kb_load(&c->kb, c->rules ? c->rules : ps_kb_default_dir(), &kbf, msg, sizeof msg);
-    if (r < 0) {
-        fprintf(cli->err, "patchseq %s: %s\n", c->cmd, msg[0] ? msg : "no knowledge base");
-        ps_findings_free(&kbf);
-        return 2;
-    }
-    r = add_kb_findings(&c->f, &kbf);
-    ps_findings_free(&kbf);
-    if (r != 0)
-        goto oom;
+    if ((r = ps_cli_load_kb(cli, c->cmd, c->rules, &c->kb, &c->f)) != 0)
+        return r;
     if (c->installed) {
-        if (ps_inventory_load(c->installed, &c->inv, msg, sizeof msg) != 0) {
-            fprintf(cli->err, "patchseq %s: %s\n", c->cmd, msg);
-            return 2;
-        }
+        if ((r = ps_cli_load_inventory(cli, c->cmd, c->installed, &c->inv)) != 0)
+            return r;
         c->opts.inventory = &c->inv;
         /* the inventory is one machine: its architecture only */
         if (c->arch_given && c->inv.arch != PS_ARCH_NONE &&

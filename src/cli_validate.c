@@ -316,41 +316,18 @@ static int check_unknown(vctx *c)
 /* Knowledge, inventory, bundle, plan                                  */
 /* ------------------------------------------------------------------ */
 
-static int copy_findings(ps_findings *to, const ps_findings *from)
-{
-    for (size_t i = 0; i < from->count; i++) {
-        const ps_finding *it = &from->items[i];
-        ps_where w = {it->file, it->member, it->line, it->arch, it->os, it->kb};
-
-        if (ps_findings_add(to, it->code, &w, "%s", it->message) != 0)
-            return -1;
-    }
-    return 0;
-}
-
 /* Returns 0, or the exit code (2). */
 static int load_all(ps_cli *cli, vctx *c, char **paths, int npaths)
 {
     ps_read_opts ropts;
-    ps_findings kbf = {0};
     char msg[1024] = "";
     int r;
 
-    r = ps_kb_load(&c->kb, c->rules ? c->rules : ps_kb_default_dir(), &kbf, msg, sizeof msg);
-    if (r < 0) {
-        fprintf(cli->err, "patchseq %s: %s\n", c->cmd, msg[0] ? msg : "no knowledge base");
-        ps_findings_free(&kbf);
-        return 2;
-    }
-    r = copy_findings(&c->f, &kbf);
-    ps_findings_free(&kbf);
-    if (r != 0)
-        goto oom;
+    if ((r = ps_cli_load_kb(cli, c->cmd, c->rules, &c->kb, &c->f)) != 0)
+        return r;
     if (c->installed) {
-        if (ps_inventory_load(c->installed, &c->inv, msg, sizeof msg) != 0) {
-            fprintf(cli->err, "patchseq %s: %s\n", c->cmd, msg);
-            return 2;
-        }
+        if ((r = ps_cli_load_inventory(cli, c->cmd, c->installed, &c->inv)) != 0)
+            return r;
         c->popts.inventory = &c->inv;
         if (c->inv.arch != PS_ARCH_NONE)
             c->popts.arch_mask = PS_ARCH_BIT(c->inv.arch);
