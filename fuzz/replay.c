@@ -2,13 +2,20 @@
  * replay.c - runs a fuzz target over corpus files without libFuzzer, so
  * the corpora are replayed as ordinary tests (suite 'fuzz-replay').
  *
- * Usage: replay_<target> PATH...   (a PATH is a corpus folder or a file)
+ * Usage: replay_<target> [--xml-oom] PATH...   (a PATH is a corpus folder or a file)
  * Exits 0 when every input ran, 1 when a path cannot be read or no input
  * was found.  A crash in the target is the test failure.
+ *
+ * --xml-oom: allocation failures injected into libxml2 (through
+ * xmlMemSetup): each input is run once to count libxml2's allocations,
+ * then again with the 1st, 2nd, ... allocation failing (every one up to
+ * XML_OOM_DENSE, then spread over the rest, XML_OOM_RUNS runs at most), so
+ * that every error path of the parsers meets an out-of-memory libxml2.
  */
 #include "fuzz.h"
 
 #include <dirent.h>
+#include <libxml/xmlmemory.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +23,58 @@
 
 /* Larger inputs are not useful seeds. */
 #define REPLAY_MAX_BYTES (16u * 1024u * 1024u)
+#define XML_OOM_DENSE 200u
+#define XML_OOM_RUNS 400u
+
+static int xml_oom;             /* --xml-oom */
+static unsigned long xml_allocs; /* libxml2 allocations so far in this run */
+static unsigned long xml_fail_at; /* 1-based allocation that fails; 0 = none */
+
+static int fail_now(void)
+{
+    return ++xml_allocs == xml_fail_at;
+}
+
+static void *oom_malloc(size_t n)
+{
+    return fail_now() ? NULL : malloc(n);
+}
+
+static void *oom_realloc(void *p, size_t n)
+{
+    return fail_now() ? NULL : realloc(p, n);
+}
+
+static char *oom_strdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = fail_now() ? NULL : malloc(n);
+
+    if (d != NULL)
+        memcpy(d, s, n);
+    return d;
+}
+
+/* Runs one input with no failure, then with each chosen allocation failing. */
+static void run_input(const unsigned char *data, size_t size)
+{
+    unsigned long total, step, runs = 0;
+
+    xml_fail_at = 0;
+    xml_allocs = 0;
+    LLVMFuzzerTestOneInput(data, size);
+    if (!xml_oom)
+        return;
+    total = xml_allocs;
+    step = total > XML_OOM_DENSE ? (total - XML_OOM_DENSE) / (XML_OOM_RUNS - XML_OOM_DENSE) + 1 : 1;
+    for (unsigned long k = 1; k <= total && runs < XML_OOM_RUNS; runs++) {
+        xml_fail_at = k;
+        xml_allocs = 0;
+        LLVMFuzzerTestOneInput(data, size);
+        k += k < XML_OOM_DENSE ? 1 : step;
+    }
+    xml_fail_at = 0;
+}
 
 static int run_file(const char *path)
 {
@@ -39,7 +98,7 @@ static int run_file(const char *path)
         fprintf(stderr, "replay: cannot read %s\n", path);
         goto out;
     }
-    LLVMFuzzerTestOneInput(data, (size_t)size);
+    run_input(data, (size_t)size);
     rc = 0;
 out:
     free(data);
@@ -105,11 +164,21 @@ int main(int argc, char **argv)
 {
     size_t count = 0;
 
-    if (argc < 2) {
-        fprintf(stderr, "usage: %s CORPUS-FOLDER-OR-FILE...\n", argv[0]);
+    int first = 1;
+
+    if (argc > 1 && strcmp(argv[1], "--xml-oom") == 0) {
+        xml_oom = 1;
+        first = 2;
+        if (xmlMemSetup(free, oom_malloc, oom_realloc, oom_strdup) != 0) {
+            fprintf(stderr, "replay: xmlMemSetup failed\n");
+            return 2;
+        }
+    }
+    if (argc <= first) {
+        fprintf(stderr, "usage: %s [--xml-oom] CORPUS-FOLDER-OR-FILE...\n", argv[0]);
         return 2;
     }
-    for (int i = 1; i < argc; i++) {
+    for (int i = first; i < argc; i++) {
         struct stat st;
 
         if (stat(argv[i], &st) != 0) {

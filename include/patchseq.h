@@ -206,7 +206,13 @@ typedef struct ps_package {
 
 PS_API void ps_package_free(ps_package *p);
 
-/* Resource limits for reading untrusted packages. */
+/*
+ * Resource limits for reading untrusted packages.  Defaults
+ * (ps_limits_default): 65535 members, depth 4, 64 MiB per member, 32 MiB per
+ * XML document, ratio 256:1 (checked once 1 MiB is decoded), 120 s per
+ * package.  Reaching one stops the read of that package: one unsafe-input
+ * finding naming the limit; the package is not planned.  0 = off.
+ */
 typedef struct ps_limits {
     size_t max_members;        /* members per cabinet */
     unsigned max_depth;        /* nesting: msu(1) -> cab(2) -> WSUSSCAN.cab(3) -> package.cab(4) */

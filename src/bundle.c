@@ -231,6 +231,9 @@ struct ext {
     void *progress_user;
 };
 
+/* PS_OPTS_EXT: the fields are read only once ps_read_opts_default() sets
+ * them (callers fill the struct with it and nothing else); without it the
+ * cache and the progress reports are off. */
 static void ext_of(const ps_read_opts *o, struct ext *x)
 {
     memset(x, 0, sizeof *x);

@@ -56,7 +56,8 @@ static void quiet_error(void *ctx, const char *msg, ...)
     (void)msg;
 }
 
-/* libxml2 messages end with a newline; keep one line. */
+/* libxml2 messages end with a newline and some hold more inside
+ * ("...encoding !\nBytes: 0xD1 ..."): a finding gets one line. */
 static void copy_msg(char *dst, size_t n, const char *src)
 {
     size_t len;
@@ -65,9 +66,12 @@ static void copy_msg(char *dst, size_t n, const char *src)
     len = strlen(dst);
     while (len > 0 && (dst[len - 1] == '\n' || dst[len - 1] == '\r' || dst[len - 1] == ' '))
         dst[--len] = '\0';
+    for (char *p = dst; *p; p++)
+        if (*p == '\n' || *p == '\r' || *p == '\t')
+            *p = ' ';
 }
 
-void *ps_xml_parse(const void *data, size_t len, size_t max_bytes, ps_err *err)
+static void *parse(const void *data, size_t len, size_t max_bytes, ps_err *err)
 {
     xmlParserCtxtPtr ctxt = NULL;
     xmlDocPtr doc = NULL;
@@ -99,14 +103,7 @@ void *ps_xml_parse(const void *data, size_t len, size_t max_bytes, ps_err *err)
     ctxt->sax->resolveEntity = NULL;
     ctxt->sax->entityDecl = NULL;
     ctxt->sax->serror = on_error;
-    {
-        xmlGenericErrorFunc old_fn = xmlGenericError;
-        void *old_ctx = xmlGenericErrorContext;
-
-        xmlSetGenericErrorFunc(NULL, quiet_error);
-        doc = xmlCtxtReadMemory(ctxt, data, (int)len, NULL, NULL, opts);
-        xmlSetGenericErrorFunc(old_ctx, old_fn);
-    }
+    doc = xmlCtxtReadMemory(ctxt, data, (int)len, NULL, NULL, opts);
     if (g.doctype) {
         ps_err_set(err, PS_F_UNSAFE_INPUT, g.line,
                    "document type declaration (DOCTYPE) refused: real manifests carry none");
@@ -127,6 +124,18 @@ void *ps_xml_parse(const void *data, size_t len, size_t max_bytes, ps_err *err)
     }
     ctxt->_private = NULL;
     xmlFreeParserCtxt(ctxt);
+    return doc;
+}
+
+void *ps_xml_parse(const void *data, size_t len, size_t max_bytes, ps_err *err)
+{
+    xmlGenericErrorFunc old_fn = xmlGenericError;
+    void *old_ctx = xmlGenericErrorContext;
+    void *doc;
+
+    xmlSetGenericErrorFunc(NULL, quiet_error);
+    doc = parse(data, len, max_bytes, err);
+    xmlSetGenericErrorFunc(old_ctx, old_fn);
     return doc;
 }
 

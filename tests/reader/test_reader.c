@@ -840,6 +840,30 @@ static void test_member_name_traversal(void **state)
     got_free(&g);
 }
 
+/* A file name that is not UTF-8 (or holds a control byte) is shown with
+ * \xHH escapes, in the package and its findings; the path keeps the bytes. */
+static void test_display_name_escaped(void **state)
+{
+    struct got g;
+
+    (void)state;
+    read_opts(&g, FX "/good/Windows6.0-KB4474419-v4-x64.msu", "b/Windows6.0-KB4474419-v4-x64\xff.msu",
+              NULL);
+    assert_int_equal(g.rc, 0);
+    assert_int_equal(g.f.count, 0);
+    assert_string_equal(g.p.file, "b/Windows6.0-KB4474419-v4-x64\\xff.msu");
+    assert_string_equal(g.p.path, FX "/good/Windows6.0-KB4474419-v4-x64.msu");
+    assert_int_equal(g.p.revision, 4);
+    assert_int_equal(g.p.name_arch, PS_ARCH_NONE); /* "-x64" is followed by a byte, not '.' */
+    assert_int_equal(g.p.arch, PS_ARCH_X64);       /* from update.mum */
+    got_free(&g);
+
+    read_opts(&g, FX "/bad/empty.msu", "b/new\nline\xc3\xa9\xe0\x80\x80.msu", NULL);
+    assert_one_finding(&g, PS_F_UNREADABLE_PACKAGE, NULL, 0, "not a cabinet file (empty file)");
+    assert_string_equal(g.f.items[0].file, "b/new\\x0aline\xc3\xa9\\xe0\\x80\\x80.msu");
+    got_free(&g);
+}
+
 static void test_name_unsafe(void **state)
 {
     (void)state;
@@ -1138,6 +1162,7 @@ int main(void)
         cmocka_unit_test(test_msu_without_update_cab),
         cmocka_unit_test(test_truncated_tail),
         cmocka_unit_test(test_member_name_traversal),
+        cmocka_unit_test(test_display_name_escaped),
         cmocka_unit_test(test_name_unsafe),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_time_limit),
