@@ -231,21 +231,12 @@ struct ext {
     void *progress_user;
 };
 
-/* PS_OPTS_EXT: the fields are read only once ps_read_opts_default() sets
- * them (callers fill the struct with it and nothing else); without it the
- * cache and the progress reports are off. */
 static void ext_of(const ps_read_opts *o, struct ext *x)
 {
-    memset(x, 0, sizeof *x);
-#ifdef PS_OPTS_EXT
     x->cache_dir = o->cache_dir;
     x->no_cache = o->no_cache;
     x->progress = o->progress;
     x->progress_user = o->progress_user;
-#else
-    (void)o;
-    x->no_cache = 1;
-#endif
 }
 
 struct pool {

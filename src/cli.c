@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include "config.h"
+#include "progress.h"
 
 #include <errno.h>
 #include <string.h>
@@ -125,12 +126,18 @@ int ps_cli_read_bundle(ps_cli *cli, ps_bundle *b, char **paths, int npaths,
                        const ps_read_opts *opts, ps_findings *f)
 {
     char msg[1024] = "";
+    ps_read_opts o = *opts;
+    ps_progress_bar bar;
+    int r;
 
     if (npaths <= 0) {
         fprintf(cli->err, "patchseq: no PATH given\n");
         return 2;
     }
-    if (ps_bundle_read(b, (const char *const *)paths, (size_t)npaths, opts, f, msg, sizeof msg) != 0) {
+    ps_progress_attach(&bar, cli->err, &o); /* a bar only when stderr is a terminal */
+    r = ps_bundle_read(b, (const char *const *)paths, (size_t)npaths, &o, f, msg, sizeof msg);
+    ps_progress_finish(&bar);
+    if (r != 0) {
         fprintf(cli->err, "patchseq: %s\n", msg[0] ? msg : "cannot read the bundle");
         return 2;
     }

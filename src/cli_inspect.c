@@ -20,6 +20,9 @@ static const char inspect_usage[] =
     "  --format text|json   output format (default text)\n"
     "  --hash               also compute SHA-256 (reads every byte)\n"
     "  --rules DIR          knowledge dir (default: the installed one)\n"
+    "  --cache DIR          metadata cache (default $XDG_CACHE_HOME/patchseq,\n"
+    "                       else ~/.cache/patchseq; or $PATCHSEQ_CACHE_DIR)\n"
+    "  --no-cache           neither read nor write the metadata cache\n"
     "  -o, --output FILE    write to FILE atomically instead of stdout\n"
     "  -h, --help           this text\n";
 
@@ -149,6 +152,7 @@ int ps_cmd_inspect(ps_cli *cli, int argc, char **argv)
     static const struct option longopts[] = {
         {"format", required_argument, NULL, 'f'}, {"hash", no_argument, NULL, 'H'},
         {"rules", required_argument, NULL, 'r'},  {"output", required_argument, NULL, 'o'},
+        {"cache", required_argument, NULL, 'C'},  {"no-cache", no_argument, NULL, 'N'},
         {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
     };
     ps_read_opts opts;
@@ -179,6 +183,12 @@ int ps_cmd_inspect(ps_cli *cli, int argc, char **argv)
             break;
         case 'H':
             opts.hash = 1;
+            break;
+        case 'C':
+            opts.cache_dir = optarg;
+            break;
+        case 'N':
+            opts.no_cache = 1;
             break;
         case 'r':
             rules = optarg;

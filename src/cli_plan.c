@@ -36,6 +36,9 @@ static const char plan_usage[] =
     "                      --arch without it is an error: exit 2)\n"
     "  --rules DIR         the knowledge dir (rules/ and manifests/)\n"
     "  --keep-superseded   keep superseded packages in the plan\n"
+    "  --cache DIR         metadata cache (default $XDG_CACHE_HOME/patchseq, else\n"
+    "                      ~/.cache/patchseq; or $PATCHSEQ_CACHE_DIR)\n"
+    "  --no-cache          neither read nor write the metadata cache\n"
     "  --window MINUTES    cut each plan into maintenance windows of at most MINUTES\n"
     "                      (estimated); a window ends only after a reboot step or at\n"
     "                      the end; the scripts stop at the end of each window\n"
@@ -65,6 +68,9 @@ static const char explain_usage[] =
     "  --installed FILE    what the machine already has (as for plan)\n"
     "  --rules DIR         the knowledge dir (rules/ and manifests/)\n"
     "  --keep-superseded   keep superseded packages in the plan\n"
+    "  --cache DIR         metadata cache (default $XDG_CACHE_HOME/patchseq, else\n"
+    "                      ~/.cache/patchseq; or $PATCHSEQ_CACHE_DIR)\n"
+    "  --no-cache          neither read nor write the metadata cache\n"
     "  -o, --output FILE   write to FILE (atomically) instead of standard output\n"
     "  -h, --help          show this help\n"
     "\n"
@@ -74,6 +80,8 @@ typedef struct plan_ctx {
     const char *cmd;         /* "plan" or "explain" */
     const char *format;
     const char *rules;
+    const char *cache_dir;   /* --cache */
+    int no_cache;            /* --no-cache */
     const char *outpath;
     const char *installed;   /* --installed FILE */
     const char *time_model;  /* --time-model FILE */
@@ -134,6 +142,8 @@ static int parse_options(ps_cli *cli, plan_ctx *c, int argc, char **argv, const 
         {"window", required_argument, NULL, 'w'},
         {"time-model", required_argument, NULL, 't'},
         {"output", required_argument, NULL, 'o'},
+        {"cache", required_argument, NULL, 'C'},
+        {"no-cache", no_argument, NULL, 'N'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -197,6 +207,12 @@ static int parse_options(ps_cli *cli, plan_ctx *c, int argc, char **argv, const 
             break;
         case 'k':
             c->opts.keep_superseded = 1;
+            break;
+        case 'C':
+            c->cache_dir = optarg;
+            break;
+        case 'N':
+            c->no_cache = 1;
             break;
         case 'o':
             c->outpath = optarg;
@@ -322,6 +338,8 @@ static int build_plan(ps_cli *cli, plan_ctx *c, char **paths, int npaths)
     if ((r = load_time_model(cli, c)) != 0)
         return r;
     ps_read_opts_default(&ropts);
+    ropts.cache_dir = c->cache_dir;
+    ropts.no_cache = c->no_cache;
     /* a script checks each file against its SHA-256: read them whole */
     ropts.hash = c->format && ps_plan_format_is_script(c->format);
     if ((r = ps_cli_read_bundle(cli, &c->bundle, paths, npaths, &ropts, &c->f)) != 0)

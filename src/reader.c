@@ -44,6 +44,10 @@ void ps_read_opts_default(ps_read_opts *o)
     o->hash = 0;
     o->wsus = 1;
     ps_limits_default(&o->limits);
+    o->cache_dir = NULL;
+    o->no_cache = 0;
+    o->progress = NULL;
+    o->progress_user = NULL;
 }
 
 void ps_package_free(ps_package *p)
