@@ -25,6 +25,7 @@
  */
 #include "cache.h"
 #include "parse.h"
+#include "ps_archive.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -254,9 +255,17 @@ struct pool {
 static int read_item(struct item *it, const ps_read_opts *opts, ps_cache *cache)
 {
     if (it->note_msg != NULL) {
-        ps_where w = {it->display, NULL, 0, PS_ARCH_NONE, NULL, NULL};
+        ps_buf name = {0};
+        ps_where w = {NULL, NULL, 0, PS_ARCH_NONE, NULL, NULL};
 
+        /* the display form: a file name need not be UTF-8 */
+        if (ps_ar_display_name(&name, it->display) != 0) {
+            it->rc = -1;
+            return 0;
+        }
+        w.file = name.data;
         it->rc = ps_findings_add(&it->found, it->note, &w, "%s", it->note_msg) < 0 ? -1 : 1;
+        ps_buf_free(&name);
         return 0;
     }
     if (cache != NULL && it->have_st &&
