@@ -100,71 +100,25 @@ static int eq_trim_ci(const char *field, const char *name)
 
 /* ---- decoding ------------------------------------------------------ */
 
-static int put_utf8(ps_buf *b, unsigned long cp)
-{
-    unsigned char u[4];
-    size_t n;
-
-    if (cp < 0x80) {
-        u[0] = (unsigned char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        u[0] = (unsigned char)(0xC0 | (cp >> 6));
-        u[1] = (unsigned char)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else if (cp < 0x10000) {
-        u[0] = (unsigned char)(0xE0 | (cp >> 12));
-        u[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-        u[2] = (unsigned char)(0x80 | (cp & 0x3F));
-        n = 3;
-    } else {
-        u[0] = (unsigned char)(0xF0 | (cp >> 18));
-        u[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-        u[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-        u[3] = (unsigned char)(0x80 | (cp & 0x3F));
-        n = 4;
-    }
-    return ps_buf_append(b, u, n);
-}
-
-static unsigned long utf16_unit(const unsigned char *p, int big_endian)
-{
-    return big_endian ? ((unsigned long)p[0] << 8 | p[1]) : ((unsigned long)p[1] << 8 | p[0]);
-}
-
 /* UTF-16 text after its byte order mark to UTF-8 in out. */
 static int decode_utf16(const unsigned char *p, size_t len, int big_endian, ps_buf *out,
                         ps_err *err)
 {
-    unsigned line = 1;
+    unsigned line = 0;
 
-    if (len % 2 != 0) {
+    switch (ps_utf16_to_utf8(p, len, big_endian, out, &line)) {
+    case 0:
+        return 0;
+    case -2:
         ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0,
                    "UTF-16 text (byte order mark) with an odd number of bytes");
         return -1;
+    case -3:
+        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, line, "invalid UTF-16 text: unpaired surrogate");
+        return -1;
+    default:
+        return oom(err);
     }
-    for (size_t i = 0; i < len; i += 2) {
-        unsigned long c = utf16_unit(p + i, big_endian);
-
-        if (c >= 0xD800 && c <= 0xDBFF) {
-            unsigned long lo = i + 3 < len ? utf16_unit(p + i + 2, big_endian) : 0;
-
-            if (lo < 0xDC00 || lo > 0xDFFF)
-                goto bad;
-            c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
-            i += 2;
-        } else if (c >= 0xDC00 && c <= 0xDFFF) {
-            goto bad;
-        }
-        if (c == '\n')
-            line++;
-        if (put_utf8(out, c) < 0)
-            return oom(err);
-    }
-    return 0;
-bad:
-    ps_err_set(err, PS_F_UNREADABLE_PACKAGE, line, "invalid UTF-16 text: unpaired surrogate");
-    return -1;
 }
 
 /* Text only: no control character but tab, CR and LF; bounded lines; not

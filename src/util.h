@@ -77,6 +77,12 @@ void ps_xml_free(void *doc);
  */
 int ps_write_atomic(const char *path, const void *data, size_t len, char *err, size_t errlen);
 
+/* UTF-16 text (after its byte order mark) appended to out as UTF-8.
+ * Returns 0; -1 on allocation failure (or over out->max); -2 when len is
+ * odd; -3 on an unpaired surrogate, with *line (1-based) where it is. */
+int ps_utf16_to_utf8(const unsigned char *p, size_t len, int big_endian, ps_buf *out,
+                     unsigned *line);
+
 /* Lower-case hex of n bytes into out (2n+1 bytes). */
 void ps_hex(const unsigned char *bytes, size_t n, char *out);
 
