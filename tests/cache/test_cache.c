@@ -19,6 +19,7 @@
 
 #include "cache.h"
 #include "progress.h"
+#include "testlib.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -55,26 +56,6 @@ struct run {
 /* Helpers                                                             */
 /* ------------------------------------------------------------------ */
 
-static char *slurp_file(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    char *data = NULL;
-    long n;
-
-    assert_non_null(fp);
-    assert_int_equal(fseek(fp, 0, SEEK_END), 0);
-    n = ftell(fp);
-    assert_true(n >= 0);
-    rewind(fp);
-    data = malloc((size_t)n + 1);
-    assert_non_null(data);
-    assert_int_equal(fread(data, 1, (size_t)n, fp), (size_t)n);
-    data[n] = '\0';
-    fclose(fp);
-    *len = (size_t)n;
-    return data;
-}
-
 static void spit_file(const char *path, const void *data, size_t len)
 {
     FILE *fp = fopen(path, "wb");
@@ -87,7 +68,7 @@ static void spit_file(const char *path, const void *data, size_t len)
 static void copy_file(const char *from, const char *to)
 {
     size_t len;
-    char *data = slurp_file(from, &len);
+    char *data = ps_test_read_file(from, &len);
 
     spit_file(to, data, len);
     free(data);
@@ -494,7 +475,7 @@ static void damage_entries(const char *cache, enum damage how)
     assert_int_equal(n, NCACHED);
     for (size_t i = 0; i < n; i++) {
         size_t len;
-        char *data = slurp_file(paths[i], &len), *body = strchr(data, '\n') + 1, *x = NULL;
+        char *data = ps_test_read_file(paths[i], &len), *body = strchr(data, '\n') + 1, *x = NULL;
 
         switch (how) {
         case GARBAGE:
@@ -556,7 +537,7 @@ static void check_damage(struct fx *fx, enum damage how)
         size_t n = entry_paths(fx->cache, paths, 16), lens[16];
 
         for (size_t i = 0; i < n; i++)
-            texts[i] = slurp_file(paths[i], &lens[i]);
+            texts[i] = ps_test_read_file(paths[i], &lens[i]);
         for (size_t i = 0; i < n; i++)
             spit_file(paths[i], texts[(i + 1) % n], lens[(i + 1) % n]);
         for (size_t i = 0; i < n; i++)

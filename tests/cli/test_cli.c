@@ -17,50 +17,9 @@
 #include <unistd.h>
 
 #include "patchseq.h"
+#include "testlib.h"
 
 static const char *fixtures; /* FIXTURES env: output of mkfixtures.sh */
-
-struct run {
-    int rc;
-    char *out;
-    char *err;
-};
-
-static char *slurp(FILE *f)
-{
-    long n;
-    char *s;
-
-    fflush(f);
-    n = ftell(f);
-    assert_true(n >= 0);
-    rewind(f);
-    s = calloc(1, (size_t)n + 1);
-    assert_non_null(s);
-    assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
-    return s;
-}
-
-static struct run run_cli(int argc, const char **argv)
-{
-    struct run r;
-    FILE *out = tmpfile(), *err = tmpfile();
-
-    assert_non_null(out);
-    assert_non_null(err);
-    r.rc = ps_cli_run(argc, (char **)argv, out, err);
-    r.out = slurp(out);
-    r.err = slurp(err);
-    fclose(out);
-    fclose(err);
-    return r;
-}
-
-static void run_free(struct run *r)
-{
-    free(r->out);
-    free(r->err);
-}
 
 static char *fixture(const char *rel)
 {
@@ -113,61 +72,61 @@ static void test_usage(void **state)
     const char *nopath[] = {"patchseq", "inspect"};
     const char *badfmt[] = {"patchseq", "inspect", "--format", "xml", "."};
     const char *missing[] = {"patchseq", "inspect", "/nonexistent/patchseq-test"};
-    struct run r;
+    ps_test_run r;
 
     (void)state;
-    r = run_cli(1, none);
+    r = ps_test_cli(1, none);
     assert_int_equal(r.rc, 2);
     assert_non_null(strstr(r.err, "usage: patchseq COMMAND"));
-    run_free(&r);
+    ps_test_run_free(&r);
 
-    r = run_cli(2, bad);
+    r = ps_test_cli(2, bad);
     assert_int_equal(r.rc, 2);
     assert_string_equal(r.err, "patchseq: unknown command 'frobnicate' (see 'patchseq --help')\n");
-    run_free(&r);
+    ps_test_run_free(&r);
 
-    r = run_cli(2, help);
+    r = ps_test_cli(2, help);
     assert_int_equal(r.rc, 0);
     assert_non_null(strstr(r.out, "  inspect   [--format text|json] [--hash] PATH...\n"));
-    run_free(&r);
+    ps_test_run_free(&r);
 
-    r = run_cli(2, ver);
+    r = ps_test_cli(2, ver);
     assert_int_equal(r.rc, 0);
     assert_string_equal(r.out, "patchseq " PS_VERSION_STRING "\n");
-    run_free(&r);
+    ps_test_run_free(&r);
 
-    r = run_cli(3, ihelp);
+    r = ps_test_cli(3, ihelp);
     assert_int_equal(r.rc, 0);
     assert_non_null(strstr(r.out, "usage: patchseq inspect"));
-    run_free(&r);
+    ps_test_run_free(&r);
 
-    r = run_cli(2, nopath);
+    r = ps_test_cli(2, nopath);
     assert_int_equal(r.rc, 2);
     assert_non_null(strstr(r.err, "patchseq inspect: no PATH given"));
-    run_free(&r);
+    ps_test_run_free(&r);
 
-    r = run_cli(5, badfmt);
+    r = ps_test_cli(5, badfmt);
     assert_int_equal(r.rc, 2);
     assert_string_equal(r.err, "patchseq inspect: unknown format 'xml' (text, json)\n");
-    run_free(&r);
+    ps_test_run_free(&r);
 
-    r = run_cli(3, missing);
+    r = ps_test_cli(3, missing);
     assert_int_equal(r.rc, 2);
     assert_non_null(strstr(r.err, "/nonexistent/patchseq-test"));
     assert_string_equal(r.out, "");
-    run_free(&r);
+    ps_test_run_free(&r);
 }
 
 static void test_inspect_real_json(void **state)
 {
     char *dir = fixture("real");
     const char *argv[] = {"patchseq", "inspect", "--format", "json", "--hash", dir};
-    struct run r;
+    ps_test_run r;
     json_t *root, *p, *id, *d, *w;
     json_error_t je;
 
     (void)state;
-    r = run_cli(6, argv);
+    r = ps_test_cli(6, argv);
     assert_int_equal(r.rc, 0);
     root = json_loads(r.out, 0, &je);
     if (root == NULL)
@@ -230,7 +189,7 @@ static void test_inspect_real_json(void **state)
     assert_true(json_is_false(json_object_get(p, "sha2_only")));
 
     json_decref(root);
-    run_free(&r);
+    ps_test_run_free(&r);
     free(dir);
 }
 
@@ -238,15 +197,15 @@ static void test_inspect_text(void **state)
 {
     char *dir = fixture("real");
     const char *argv[] = {"patchseq", "inspect", dir};
-    struct run r;
+    ps_test_run r;
 
     (void)state;
-    r = run_cli(3, argv);
+    r = ps_test_cli(3, argv);
     assert_int_equal(r.rc, 0);
     assert_non_null(strstr(r.out, "  kb:            KB4538483 (from update.mum)\n"));
     assert_non_null(strstr(r.out, "  catalog:       sha256 (SHA-2-only: needs SHA-2 code-signing support)\n"));
     assert_non_null(strstr(r.out, "3 packages, no findings\n"));
-    run_free(&r);
+    ps_test_run_free(&r);
     free(dir);
 }
 
@@ -269,12 +228,12 @@ static void test_inspect_damaged(void **state)
     };
     char *dir = fixture("damaged");
     const char *argv[] = {"patchseq", "inspect", "--format", "json", dir};
-    struct run r;
+    ps_test_run r;
     json_t *root, *fs;
     json_error_t je;
 
     (void)state;
-    r = run_cli(5, argv);
+    r = ps_test_cli(5, argv);
     assert_int_equal(r.rc, 1);
     root = json_loads(r.out, 0, &je);
     if (root == NULL)
@@ -297,7 +256,7 @@ static void test_inspect_damaged(void **state)
         assert_non_null(json_string_value(json_object_get(f, "message")));
     }
     json_decref(root);
-    run_free(&r);
+    ps_test_run_free(&r);
     free(dir);
 }
 
@@ -308,7 +267,7 @@ static void test_output_file_atomic(void **state)
     char *path;
     const char *argv[] = {"patchseq", "inspect", "--format", "json", "-o", NULL, dir};
     const char *bad[] = {"patchseq", "inspect", "-o", "/nonexistent/dir/out.json", dir};
-    struct run r;
+    ps_test_run r;
     struct stat st;
 
     (void)state;
@@ -317,19 +276,19 @@ static void test_output_file_atomic(void **state)
     assert_non_null(path);
     snprintf(path, strlen(out) + 16, "%s/plan.json", out);
     argv[5] = path;
-    r = run_cli(7, argv);
+    r = ps_test_cli(7, argv);
     assert_int_equal(r.rc, 0);
     assert_string_equal(r.out, "");
     assert_int_equal(stat(path, &st), 0);
     assert_true(st.st_size > 100);
-    run_free(&r);
+    ps_test_run_free(&r);
     unlink(path);
 
-    r = run_cli(5, bad);
+    r = ps_test_cli(5, bad);
     assert_int_equal(r.rc, 2);
     assert_non_null(strstr(r.err, "/nonexistent/dir/out.json"));
     assert_string_equal(r.out, "");
-    run_free(&r);
+    ps_test_run_free(&r);
 
     rmdir(out);
     free(path);

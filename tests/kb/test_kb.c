@@ -13,6 +13,7 @@
 #include "config.h"
 #include "kb.h"
 #include "util.h"
+#include "testlib.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,26 +32,10 @@ static const char *data_dir(void)
 /* Helpers                                                             */
 /* ------------------------------------------------------------------ */
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    ps_buf b = {0};
-    char chunk[4096];
-    size_t n;
-
-    assert_non_null(fp);
-    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
-        assert_int_equal(ps_buf_append(&b, chunk, n), 0);
-    fclose(fp);
-    if (len)
-        *len = b.len;
-    return ps_buf_steal(&b, NULL);
-}
-
 /* Line (1-based) of the first line of `path` that contains `needle`. */
 static unsigned line_of(const char *path, const char *needle)
 {
-    char *text = slurp(path, NULL);
+    char *text = ps_test_read_file(path, NULL);
     const char *hit = strstr(text, needle);
     unsigned line = 1;
 
@@ -119,7 +104,7 @@ static void tdir_make(tdir *d, const tfile *files, size_t n)
         } else {
             char *src = ps_asprintf("%s/%s", data_dir(), files[i].path);
             size_t len;
-            char *data = slurp(src, &len);
+            char *data = ps_test_read_file(src, &len);
 
             write_file(full, data, len);
             free(data);
@@ -592,8 +577,8 @@ static void test_classify_release_type(void **state)
         "</rules>\n";
     ps_kb_doc docs[4];
     size_t lr, lm, ls;
-    char *rr = slurp(PS_SOURCE_DIR "/rules/rules.rng", &lr);
-    char *mr = slurp(PS_SOURCE_DIR "/manifests/manifests.rng", &lm);
+    char *rr = ps_test_read_file(PS_SOURCE_DIR "/rules/rules.rng", &lr);
+    char *mr = ps_test_read_file(PS_SOURCE_DIR "/manifests/manifests.rng", &lm);
     char *man = ps_asprintf("%s%s", MAN_HEAD, MAN_TAIL);
     ps_kb kb;
     ps_findings f = {0};
@@ -1067,30 +1052,13 @@ static void test_default_dir(void **state)
 /* patchseq rules check                                                  */
 /* ------------------------------------------------------------------ */
 
-static char *read_stream(FILE *fp)
-{
-    ps_buf b = {0};
-    char chunk[1024];
-    size_t n;
-
-    rewind(fp);
-    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
-        assert_int_equal(ps_buf_append(&b, chunk, n), 0);
-    fclose(fp);
-    return b.data ? ps_buf_steal(&b, NULL) : ps_strdup("");
-}
-
 static int run_cli(int argc, char **argv, char **out, char **err)
 {
-    FILE *o = tmpfile(), *e = tmpfile();
-    int rc;
+    ps_test_run r = ps_test_cli(argc, (const char *const *)argv);
 
-    assert_non_null(o);
-    assert_non_null(e);
-    rc = ps_cli_run(argc, argv, o, e);
-    *out = read_stream(o);
-    *err = read_stream(e);
-    return rc;
+    *out = r.out;
+    *err = r.err;
+    return r.rc;
 }
 
 static void test_cli_check_shipped(void **state)

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "plan.h"
+#include "testlib.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -912,33 +913,6 @@ static void test_random_properties(void **state)
 /* The commands, in-process                                            */
 /* ------------------------------------------------------------------ */
 
-typedef struct cli_run {
-    int rc;
-    char out[4096];
-    char err[4096];
-} cli_run;
-
-static void slurp(FILE *fp, char *buf, size_t cap)
-{
-    size_t n;
-
-    rewind(fp);
-    n = fread(buf, 1, cap - 1, fp);
-    buf[n] = '\0';
-    fclose(fp);
-}
-
-static void run_cli(cli_run *r, int argc, const char **argv)
-{
-    FILE *out = tmpfile(), *err = tmpfile();
-
-    assert_non_null(out);
-    assert_non_null(err);
-    r->rc = ps_cli_run(argc, (char **)argv, out, err);
-    slurp(out, r->out, sizeof r->out);
-    slurp(err, r->err, sizeof r->err);
-}
-
 /* ------------------------------------------------------------------ */
 /* File names a script may carry                                       */
 /* ------------------------------------------------------------------ */
@@ -1246,7 +1220,7 @@ static void test_scripts(void **state)
 
 static void test_cli_usage(void **state)
 {
-    cli_run r;
+    ps_test_run r = {0, NULL, NULL};
     const char *cmd[] = {"patchseq", "plan", "--format", "pdf", "x"};
     const char *ps1[] = {"patchseq", "plan", "--arch", "x64", "--window", "0", "x"};
     const char *help[] = {"patchseq", "plan", "--help"};
@@ -1260,40 +1234,52 @@ static void test_cli_usage(void **state)
     const char *fmt[] = {"patchseq", "explain", "--format", "json", "KB4474419", "."};
 
     (void)state;
-    run_cli(&r, 5, cmd);
+    ps_test_run_free(&r);
+    r = ps_test_cli(5, cmd);
     assert_int_equal(r.rc, 2);
     assert_string_equal(r.err, "patchseq plan: unknown format 'pdf' (text, json, md, dot, cmd, ps1)\n");
     assert_string_equal(r.out, "");
-    run_cli(&r, 7, ps1); /* a second run: the option parser starts afresh */
+    ps_test_run_free(&r);
+    r = ps_test_cli(7, ps1); /* a second run: the option parser starts afresh */
     assert_int_equal(r.rc, 2);
     assert_string_equal(r.err, "patchseq plan: --window takes minutes, 1 to 100000, not '0'\n");
-    run_cli(&r, 3, help);
+    ps_test_run_free(&r);
+    r = ps_test_cli(3, help);
     assert_int_equal(r.rc, 0);
     assert_int_equal(strncmp(r.out, "usage: patchseq plan [OPTIONS] PATH...\n", 39), 0);
-    run_cli(&r, 3, ehelp);
+    ps_test_run_free(&r);
+    r = ps_test_cli(3, ehelp);
     assert_int_equal(r.rc, 0);
     assert_int_equal(strncmp(r.out, "usage: patchseq explain [OPTIONS] KB PATH...\n", 45), 0);
-    run_cli(&r, 5, arch);
+    ps_test_run_free(&r);
+    r = ps_test_cli(5, arch);
     assert_int_equal(r.rc, 2);
     assert_string_equal(r.err, "patchseq plan: unknown architecture 'arm64' (x86, x64, ia64)\n");
-    run_cli(&r, 5, window);
+    ps_test_run_free(&r);
+    r = ps_test_cli(5, window);
     assert_int_equal(r.rc, 2);
     assert_string_equal(r.err, "patchseq plan: --window takes minutes, 1 to 100000, not '30m'\n");
-    run_cli(&r, 5, model);
+    ps_test_run_free(&r);
+    r = ps_test_cli(5, model);
     assert_int_equal(r.rc, 2);
     assert_string_equal(r.err, "patchseq plan: --time-model needs --window\n");
-    run_cli(&r, 6, ewin);
+    ps_test_run_free(&r);
+    r = ps_test_cli(6, ewin);
     assert_int_equal(r.rc, 2);
     assert_int_equal(strncmp(r.err, "patchseq explain: bad option '--window'\n", 40), 0);
-    run_cli(&r, 3, nokb);
+    ps_test_run_free(&r);
+    r = ps_test_cli(3, nokb);
     assert_int_equal(r.rc, 2);
     assert_int_equal(strncmp(r.err, "patchseq explain: give a KB and at least one PATH\n", 50), 0);
-    run_cli(&r, 4, badkb);
+    ps_test_run_free(&r);
+    r = ps_test_cli(4, badkb);
     assert_int_equal(r.rc, 2);
     assert_string_equal(r.err, "patchseq explain: 'KBx' is not a KB number\n");
-    run_cli(&r, 6, fmt);
+    ps_test_run_free(&r);
+    r = ps_test_cli(6, fmt);
     assert_int_equal(r.rc, 2);
     assert_int_equal(strncmp(r.err, "patchseq explain: bad option '--format'\n", 40), 0);
+    ps_test_run_free(&r);
 }
 
 int main(void)

@@ -19,6 +19,7 @@
 
 #include "ps_archive.h"
 #include "parse.h"
+#include "testlib.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -524,25 +525,6 @@ static void test_real_wsusscan_in_msu(void **state)
     got_free(&g);
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *fh = fopen(path, "rb");
-    char *d;
-    long n;
-
-    assert_non_null(fh);
-    assert_int_equal(fseek(fh, 0, SEEK_END), 0);
-    n = ftell(fh);
-    assert_true(n >= 0);
-    rewind(fh);
-    d = malloc((size_t)n + 1);
-    assert_non_null(d);
-    assert_int_equal(fread(d, 1, (size_t)n, fh), (size_t)n);
-    fclose(fh);
-    *len = (size_t)n;
-    return d;
-}
-
 /* The archive layer on the real WSUSSCAN.cab: package.xml is the last of
  * 4951 members of package.cab, read through a nested handle. */
 static void test_archive_nested_real(void **state)
@@ -575,7 +557,7 @@ static void test_archive_nested_real(void **state)
     assert_int_equal(n, 4951);
     assert_string_equal(ps_ar_member_path(pc), "package.cab/package.xml");
     assert_int_equal(ps_ar_read_member(pc, 1024 * 1024, &data, &len, &e), 0);
-    want = slurp(pathf("%s/win7-kb4538483-x64/WSUSSCAN-package.xml", samples()), &wantlen);
+    want = ps_test_read_file(pathf("%s/win7-kb4538483-x64/WSUSSCAN-package.xml", samples()), &wantlen);
     assert_int_equal(len, wantlen);
     assert_memory_equal(data, want, len);
     assert_int_equal(ps_ar_next(pc, &name, &e), 0);

@@ -14,30 +14,7 @@
 #include <string.h>
 
 #include "junit.h"
-
-static char *xpath_str(xmlDocPtr doc, const char *expr)
-{
-    xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
-    xmlXPathObjectPtr o;
-    char *r;
-
-    assert_non_null(ctx);
-    o = xmlXPathEvalExpression(BAD_CAST expr, ctx);
-    assert_non_null(o);
-    r = (char *)xmlXPathCastToString(o);
-    xmlXPathFreeObject(o);
-    xmlXPathFreeContext(ctx);
-    return r;
-}
-
-static void check(xmlDocPtr doc, const char *expr, const char *want)
-{
-    char *got = xpath_str(doc, expr);
-
-    if (strcmp(got, want) != 0)
-        fail_msg("%s: got '%s', want '%s'", expr, got, want);
-    xmlFree(got);
-}
+#include "testlib.h"
 
 static void test_report(void **state)
 {
@@ -72,21 +49,21 @@ static void test_report(void **state)
 
     doc = xmlReadMemory(out.data, (int)out.len, NULL, NULL, XML_PARSE_NONET);
     assert_non_null(doc);
-    check(doc, "string(/testsuites/@tests)", "3");
-    check(doc, "string(/testsuites/@failures)", "2");
-    check(doc, "string(/testsuites/testsuite/@name)", "patchseq validate");
-    check(doc, "count(//testcase)", "3");
-    check(doc, "count(//testcase/failure)", "2");
-    check(doc, "string(//testcase[@name='6.0 ia64']/failure/@type)", "missing-prerequisite");
-    check(doc, "string(//testcase[@name='6.0 ia64']/failure/@message)",
+    ps_test_check_xpath(doc, "string(/testsuites/@tests)", "3");
+    ps_test_check_xpath(doc, "string(/testsuites/@failures)", "2");
+    ps_test_check_xpath(doc, "string(/testsuites/testsuite/@name)", "patchseq validate");
+    ps_test_check_xpath(doc, "count(//testcase)", "3");
+    ps_test_check_xpath(doc, "count(//testcase/failure)", "2");
+    ps_test_check_xpath(doc, "string(//testcase[@name='6.0 ia64']/failure/@type)", "missing-prerequisite");
+    ps_test_check_xpath(doc, "string(//testcase[@name='6.0 ia64']/failure/@message)",
           "KB4512476 is SHA-2-only & needs <KB4474419>");
-    check(doc, "string(//testcase[@name='6.0 ia64']/failure)",
+    ps_test_check_xpath(doc, "string(//testcase[@name='6.0 ia64']/failure)",
           "missing-prerequisite: KB4512476 is SHA-2-only & needs <KB4474419>\n"
           "unreadable-package: not well-formed XML (x.cab/update.mum:4)\n");
-    check(doc, "string(//testcase[@name='b/Windows6.0-KB1-x64.msu']/system-out)",
+    ps_test_check_xpath(doc, "string(//testcase[@name='b/Windows6.0-KB1-x64.msu']/system-out)",
           "warning: superseded: superseded by KB4520002\n");
-    check(doc, "count(//testcase[@name='b/Windows6.0-KB2-x64.msu']/*)", "0");
-    check(doc, "string(//testcase[@name='b/Windows6.0-KB2-x64.msu']/@classname)", "patchseq.package");
+    ps_test_check_xpath(doc, "count(//testcase[@name='b/Windows6.0-KB2-x64.msu']/*)", "0");
+    ps_test_check_xpath(doc, "string(//testcase[@name='b/Windows6.0-KB2-x64.msu']/@classname)", "patchseq.package");
     xmlFreeDoc(doc);
     ps_buf_free(&out);
     ps_junit_free(&j);

@@ -24,40 +24,19 @@
 
 #include "lock.h"
 #include "patchseq.h"
+#include "testlib.h"
 
 static const char *fixtures; /* FIXTURES env: output of mkfixtures.sh */
 static char tmpdir[] = "/tmp/ps-validate-XXXXXX";
 static char origin[4096];
 
-struct run {
-    int rc;
-    char *out;
-    char *err;
-};
-
-static char *slurp(FILE *f)
-{
-    long n;
-    char *s;
-
-    fflush(f);
-    n = ftell(f);
-    assert_true(n >= 0);
-    rewind(f);
-    s = calloc(1, (size_t)n + 1);
-    assert_non_null(s);
-    assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
-    return s;
-}
-
 /* Runs `patchseq ARGS...` (NULL-terminated) from the folder `dir` of the
  * fixtures (NULL: the current folder). */
-static struct run run_in(const char *dir, ...)
+static ps_test_run run_in(const char *dir, ...)
 {
     const char *argv[32];
     int argc = 0;
-    struct run r;
-    FILE *out = tmpfile(), *err = tmpfile();
+    ps_test_run r;
     va_list ap;
     char path[4096];
 
@@ -69,25 +48,13 @@ static struct run run_in(const char *dir, ...)
     }
     va_end(ap);
     argv[argc] = NULL;
-    assert_non_null(out);
-    assert_non_null(err);
     if (dir) {
         snprintf(path, sizeof path, "%s/%s", fixtures, dir);
         assert_int_equal(chdir(path), 0);
     }
-    r.rc = ps_cli_run(argc, (char **)argv, out, err);
+    r = ps_test_cli(argc, argv);
     assert_int_equal(chdir(origin), 0);
-    r.out = slurp(out);
-    r.err = slurp(err);
-    fclose(out);
-    fclose(err);
     return r;
-}
-
-static void run_free(struct run *r)
-{
-    free(r->out);
-    free(r->err);
 }
 
 static char *tmp_path(const char *name)
@@ -186,49 +153,6 @@ static char *findings_summary(json_t *root)
     return s;
 }
 
-/* The whole text of a file. */
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    long n;
-    char *s;
-
-    assert_non_null(f);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    n = ftell(f);
-    assert_true(n >= 0);
-    rewind(f);
-    s = calloc(1, (size_t)n + 1);
-    assert_non_null(s);
-    assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    return s;
-}
-
-static char *xpath_str(xmlDocPtr doc, const char *expr)
-{
-    xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
-    xmlXPathObjectPtr o;
-    char *r;
-
-    assert_non_null(ctx);
-    o = xmlXPathEvalExpression(BAD_CAST expr, ctx);
-    assert_non_null(o);
-    r = (char *)xmlXPathCastToString(o);
-    xmlXPathFreeObject(o);
-    xmlXPathFreeContext(ctx);
-    return r;
-}
-
-static void check_xpath(xmlDocPtr doc, const char *expr, const char *want)
-{
-    char *got = xpath_str(doc, expr);
-
-    if (strcmp(got, want) != 0)
-        fail_msg("%s: got '%s', want '%s'", expr, got, want);
-    xmlFree(got);
-}
-
 static void quiet(void *ctx, const char *msg, ...)
 {
     (void)ctx;
@@ -279,56 +203,56 @@ static size_t count_entries(const char *dir)
 
 static void test_usage(void **state)
 {
-    struct run r;
+    ps_test_run r;
 
     (void)state;
     r = run_in(NULL, "validate", "--help", NULL);
     assert_int_equal(r.rc, 0);
     assert_non_null(strstr(r.out, "usage: patchseq validate [OPTIONS] PATH...\n"));
-    run_free(&r);
+    ps_test_run_free(&r);
 
     r = run_in(NULL, "lock", "--help", NULL);
     assert_int_equal(r.rc, 0);
     assert_non_null(strstr(r.out, "usage: patchseq lock [OPTIONS] PATH...\n"));
-    run_free(&r);
+    ps_test_run_free(&r);
 
     r = run_in(NULL, "--help", NULL);
     assert_int_equal(r.rc, 0);
     assert_non_null(strstr(r.out, "  lock      [--rules DIR] [-o FILE] PATH...\n"));
-    run_free(&r);
+    ps_test_run_free(&r);
 
     r = run_in(NULL, "validate", NULL);
     assert_int_equal(r.rc, 2);
     assert_non_null(strstr(r.err, "patchseq validate: no PATH given\n"));
-    run_free(&r);
+    ps_test_run_free(&r);
 
     r = run_in(NULL, "validate", "--format", "xml", ".", NULL);
     assert_int_equal(r.rc, 2);
     assert_string_equal(r.err, "patchseq validate: unknown format 'xml' (text, json)\n");
-    run_free(&r);
+    ps_test_run_free(&r);
 
     r = run_in(NULL, "lock", "--strict", ".", NULL);
     assert_int_equal(r.rc, 2);
     assert_non_null(strstr(r.err, "patchseq lock: bad option '--strict'\n"));
-    run_free(&r);
+    ps_test_run_free(&r);
 }
 
 /* Done when: a path that does not exist exits 2. */
 static void test_missing_path(void **state)
 {
-    struct run r;
+    ps_test_run r;
 
     (void)state;
     r = run_in(NULL, "validate", "/nonexistent/patchseq-test", NULL);
     assert_int_equal(r.rc, 2);
     assert_string_equal(r.out, "");
     assert_string_equal(r.err, "patchseq: /nonexistent/patchseq-test: No such file or directory\n");
-    run_free(&r);
+    ps_test_run_free(&r);
 
     r = run_in(NULL, "lock", "/nonexistent/patchseq-test", NULL);
     assert_int_equal(r.rc, 2);
     assert_string_equal(r.err, "patchseq: /nonexistent/patchseq-test: No such file or directory\n");
-    run_free(&r);
+    ps_test_run_free(&r);
 }
 
 /* Done when: a bundle whose ia64 packages lack SHA-2 support fails with a
@@ -336,7 +260,7 @@ static void test_missing_path(void **state)
 static void test_ia64_junit(void **state)
 {
     char *xml = tmp_path("ia64.xml");
-    struct run r;
+    ps_test_run r;
     xmlDocPtr doc;
 
     (void)state;
@@ -351,34 +275,34 @@ static void test_ia64_junit(void **state)
         "inventory\n"
         "validate: FAILED: 7 packages, 2 plans; 2 errors, 0 warnings, 0 info\n");
     assert_string_equal(r.err, "");
-    run_free(&r);
+    ps_test_run_free(&r);
     /* written atomically: the report and nothing else in the folder */
     assert_int_equal(count_entries(tmpdir), 1);
     doc = xmlReadFile(xml, NULL, XML_PARSE_NONET);
     assert_non_null(doc);
-    check_xpath(doc, "count(/testsuites/testsuite/testcase)", "9");
-    check_xpath(doc, "count(//testcase[@classname='patchseq.package'])", "7");
-    check_xpath(doc, "count(//testcase[@classname='patchseq.plan'])", "2");
-    check_xpath(doc, "string(/testsuites/@failures)", "3");
-    check_xpath(doc, "string(/testsuites/testsuite/@tests)", "9");
-    check_xpath(doc, "count(//testcase[@name='6.0 x64']/failure)", "0");
-    check_xpath(doc, "string(//testcase[@name='6.0 ia64']/failure/@type)", "missing-prerequisite");
-    check_xpath(doc, "string(//testcase[@name='6.0 ia64']/failure/@message)",
+    ps_test_check_xpath(doc, "count(/testsuites/testsuite/testcase)", "9");
+    ps_test_check_xpath(doc, "count(//testcase[@classname='patchseq.package'])", "7");
+    ps_test_check_xpath(doc, "count(//testcase[@classname='patchseq.plan'])", "2");
+    ps_test_check_xpath(doc, "string(/testsuites/@failures)", "3");
+    ps_test_check_xpath(doc, "string(/testsuites/testsuite/@tests)", "9");
+    ps_test_check_xpath(doc, "count(//testcase[@name='6.0 x64']/failure)", "0");
+    ps_test_check_xpath(doc, "string(//testcase[@name='6.0 ia64']/failure/@type)", "missing-prerequisite");
+    ps_test_check_xpath(doc, "string(//testcase[@name='6.0 ia64']/failure/@message)",
                 "KB4512476 is SHA-2-only and no SHA-2 support update (KB4474419) for ia64 is in "
                 "the bundle or the inventory (./Windows6.0-KB4512476-ia64.msu)");
-    check_xpath(doc, "string(//testcase[@name='6.0 ia64']/failure)",
+    ps_test_check_xpath(doc, "string(//testcase[@name='6.0 ia64']/failure)",
                 "missing-prerequisite: KB4512476 is SHA-2-only and no SHA-2 support update "
                 "(KB4474419) for ia64 is in the bundle or the inventory "
                 "(./Windows6.0-KB4512476-ia64.msu)\n"
                 "missing-prerequisite: KB4520002 is SHA-2-only and no SHA-2 support update "
                 "(KB4474419) for ia64 is in the bundle or the inventory "
                 "(./Windows6.0-KB4520002-ia64.msu)\n");
-    check_xpath(doc, "string(//testcase[@name='./Windows6.0-KB4520002-ia64.msu']/@file)",
+    ps_test_check_xpath(doc, "string(//testcase[@name='./Windows6.0-KB4520002-ia64.msu']/@file)",
                 "./Windows6.0-KB4520002-ia64.msu");
-    check_xpath(doc, "string(//testcase[@name='./Windows6.0-KB4520002-ia64.msu']/failure/@message)",
+    ps_test_check_xpath(doc, "string(//testcase[@name='./Windows6.0-KB4520002-ia64.msu']/failure/@message)",
                 "KB4520002 is SHA-2-only and no SHA-2 support update (KB4474419) for ia64 is in "
                 "the bundle or the inventory");
-    check_xpath(doc, "count(//testcase[@name='./Windows6.0-KB4493730-ia64.msu']/failure)", "0");
+    ps_test_check_xpath(doc, "count(//testcase[@name='./Windows6.0-KB4493730-ia64.msu']/failure)", "0");
     /* the names GitLab and Jenkins read, and only those */
     assert_int_equal(junit_schema_check(doc), 0);
     xmlFreeDoc(doc);
@@ -403,7 +327,7 @@ static void test_ia64_junit(void **state)
 /* --installed: KB4474419 on the machine gives ia64 its SHA-2 support. */
 static void test_installed(void **state)
 {
-    struct run r;
+    ps_test_run r;
 
     (void)state;
     r = run_in("ia64", "validate", "--installed", "../installed.txt", ".", NULL);
@@ -416,19 +340,19 @@ static void test_installed(void **state)
         "./Windows6.0-KB4512476-ia64.msu: warning: superseded [ia64]: superseded by KB4520002: "
         "a newer version of Package_for_RollupFix (6.0.1.22 > 6.0.1.20)\n"
         "validate: passed: 7 packages, 2 plans; 0 errors, 2 warnings, 1 info\n");
-    run_free(&r);
+    ps_test_run_free(&r);
 
     r = run_in("ia64", "validate", "--installed", "../no-such-inventory.txt", ".", NULL);
     assert_int_equal(r.rc, 2);
     assert_non_null(strstr(r.err, "patchseq validate: ../no-such-inventory.txt"));
-    run_free(&r);
+    ps_test_run_free(&r);
 }
 
 /* Done when: a clean bundle passes with --strict (a foreign file is only
  * information). */
 static void test_clean_strict(void **state)
 {
-    struct run r;
+    ps_test_run r;
 
     (void)state;
     r = run_in("clean", "validate", "--strict", ".", NULL);
@@ -437,7 +361,7 @@ static void test_clean_strict(void **state)
         "./README.txt: info: foreign-file: not an update package (no MSCF signature)\n"
         "validate --strict: passed: 4 packages, 1 plan; 0 errors, 0 warnings, 1 info\n");
     assert_string_equal(r.err, "");
-    run_free(&r);
+    ps_test_run_free(&r);
 }
 
 /* Done when: a superseded package fails only with --strict. */
@@ -446,7 +370,7 @@ static void test_superseded_strict(void **state)
     static const char line[] =
         "./Windows6.0-KB4512476-x64.msu: warning: superseded [x64]: superseded by KB4520002: "
         "a newer version of Package_for_RollupFix (6.0.1.22 > 6.0.1.20)\n";
-    struct run r;
+    ps_test_run r;
     json_t *root;
 
     (void)state;
@@ -454,7 +378,7 @@ static void test_superseded_strict(void **state)
     assert_int_equal(r.rc, 0);
     assert_non_null(strstr(r.out, line));
     assert_non_null(strstr(r.out, "validate: passed: 5 packages, 1 plan; 0 errors, 1 warning, 0 info\n"));
-    run_free(&r);
+    ps_test_run_free(&r);
 
     r = run_in("superseded", "validate", "--strict", "--format", "json", ".", NULL);
     assert_int_equal(r.rc, 1);
@@ -462,12 +386,12 @@ static void test_superseded_strict(void **state)
     assert_true(json_is_false(json_object_get(root, "ok")));
     assert_true(json_is_true(json_object_get(root, "strict")));
     json_decref(root);
-    run_free(&r);
+    ps_test_run_free(&r);
 
     r = run_in("superseded", "validate", "--strict", ".", NULL);
     assert_int_equal(r.rc, 1);
     assert_non_null(strstr(r.out, "validate --strict: FAILED: 5 packages, 1 plan; 0 errors, 1 warning, 0 info\n"));
-    run_free(&r);
+    ps_test_run_free(&r);
 
     /* the JUnit report agrees with the exit status: a note, or with
      * --strict a failure */
@@ -479,24 +403,24 @@ static void test_superseded_strict(void **state)
 
         r = run_in("superseded", "validate", "--junit", xml, ".", NULL);
         assert_int_equal(r.rc, 0);
-        run_free(&r);
+        ps_test_run_free(&r);
         doc = xmlReadFile(xml, NULL, XML_PARSE_NONET);
         assert_non_null(doc);
-        check_xpath(doc, "string(/testsuites/@failures)", "0");
+        ps_test_check_xpath(doc, "string(/testsuites/@failures)", "0");
         snprintf(expr, sizeof expr, "string(%s/system-out)", pkg);
-        check_xpath(doc, expr, "warning: superseded: superseded by KB4520002: a newer version of "
+        ps_test_check_xpath(doc, expr, "warning: superseded: superseded by KB4520002: a newer version of "
                                "Package_for_RollupFix (6.0.1.22 > 6.0.1.20)\n");
         xmlFreeDoc(doc);
 
         r = run_in("superseded", "validate", "--strict", "--junit", xml, ".", NULL);
         assert_int_equal(r.rc, 1);
-        run_free(&r);
+        ps_test_run_free(&r);
         doc = xmlReadFile(xml, NULL, XML_PARSE_NONET);
         assert_non_null(doc);
-        check_xpath(doc, "string(/testsuites/@failures)", "2"); /* the package and its plan */
+        ps_test_check_xpath(doc, "string(/testsuites/@failures)", "2"); /* the package and its plan */
         snprintf(expr, sizeof expr, "string(%s/failure/@type)", pkg);
-        check_xpath(doc, expr, "superseded");
-        check_xpath(doc, "string(//testcase[@name='6.0 x64']/failure/@message)",
+        ps_test_check_xpath(doc, expr, "superseded");
+        ps_test_check_xpath(doc, "string(//testcase[@name='6.0 x64']/failure/@message)",
                     "superseded by KB4520002: a newer version of Package_for_RollupFix "
                     "(6.0.1.22 > 6.0.1.20) (./Windows6.0-KB4512476-x64.msu)");
         assert_int_equal(junit_schema_check(doc), 0);
@@ -512,7 +436,7 @@ static void test_catalog_hash(void **state)
 {
     char *bad = find_name("catalog", "windows6.0-kb4474419-v4-x64_");
     char rel[512], got[41], want[41], expect[1024];
-    struct run r;
+    ps_test_run r;
     json_t *root;
     char *sum;
 
@@ -533,13 +457,13 @@ static void test_catalog_hash(void **state)
     assert_string_equal(sum, expect);
     free(sum);
     json_decref(root);
-    run_free(&r);
+    ps_test_run_free(&r);
     free(bad);
 }
 
 static void test_unknown_update(void **state)
 {
-    struct run r;
+    ps_test_run r;
 
     (void)state;
     r = run_in("unknown", "validate", ".", NULL);
@@ -549,11 +473,11 @@ static void test_unknown_update(void **state)
         "knowledge base of Windows 6.0: classified from its own metadata only, as other (no rule "
         "matched)\n"
         "validate: passed: 5 packages, 1 plan; 0 errors, 1 warning, 0 info\n");
-    run_free(&r);
+    ps_test_run_free(&r);
 
     r = run_in("unknown", "validate", "--strict", ".", NULL);
     assert_int_equal(r.rc, 1);
-    run_free(&r);
+    ps_test_run_free(&r);
 }
 
 /* The same bytes under two names: the planner calls the copy another
@@ -564,7 +488,7 @@ static void test_same_bytes(void **state)
     char *inv = tmp_path("inventory.txt");
     char sha[65], expect[1024];
     FILE *f = fopen(inv, "w");
-    struct run r;
+    ps_test_run r;
 
     (void)state;
     assert_non_null(f);
@@ -578,7 +502,7 @@ static void test_same_bytes(void **state)
         "./copy-of-ssu.msu: warning: duplicate [x64]: another revision of KB4493730 (version "
         "6.0.1.0) is planned instead: ./Windows6.0-KB4493730-x64.msu (version 6.0.1.0)\n"
         "validate: passed: 5 packages, 1 plan; 0 errors, 1 warning, 0 info\n");
-    run_free(&r);
+    ps_test_run_free(&r);
 
     r = run_in("same-bytes", "validate", "--installed", inv, ".", NULL);
     assert_int_equal(r.rc, 0);
@@ -590,14 +514,14 @@ static void test_same_bytes(void **state)
              "./copy-of-ssu.msu: info: already-installed [x64]: KB4493730 is already installed\n"
              "validate: passed: 5 packages, 1 plan; 0 errors, 1 warning, 2 info\n", sha);
     assert_string_equal(r.out, expect);
-    run_free(&r);
+    ps_test_run_free(&r);
     assert_int_equal(unlink(inv), 0);
     free(inv);
 }
 
 static void test_json_schema(void **state)
 {
-    struct run r;
+    ps_test_run r;
     json_t *root, *v, *pk;
 
     (void)state;
@@ -642,22 +566,22 @@ static void test_json_schema(void **state)
     assert_string_equal(jstr(v, "file"), "./README.txt");
     assert_null(json_object_get(root, "lock"));
     json_decref(root);
-    run_free(&r);
+    ps_test_run_free(&r);
 
     /* -o writes the same document to a file, nothing to stdout */
     {
         char *out = tmp_path("report.json");
-        struct run r2 = run_in("clean", "validate", "--format", "json", "-o", out, ".", NULL);
+        ps_test_run r2 = run_in("clean", "validate", "--format", "json", "-o", out, ".", NULL);
         char *text;
 
         assert_int_equal(r2.rc, 0);
         assert_string_equal(r2.out, "");
-        text = read_text(out);
+        text = ps_test_read_file(out, NULL);
         root = parse_json(text);
         assert_string_equal(jstr(root, "schema"), "patchseq.validate/1");
         json_decref(root);
         free(text);
-        run_free(&r2);
+        ps_test_run_free(&r2);
         assert_int_equal(unlink(out), 0);
         free(out);
     }
@@ -669,7 +593,7 @@ static void test_lock(void **state)
 {
     char *lock = tmp_path("bundle.lock");
     char sha_a[65], sha_b[65], expect[4096];
-    struct run r;
+    ps_test_run r;
     json_t *root, *files, *e;
     char *text, *sum;
     char digest[65];
@@ -681,8 +605,8 @@ static void test_lock(void **state)
     assert_int_equal(r.rc, 0);
     assert_string_equal(r.out, "");
     assert_string_equal(r.err, "");
-    run_free(&r);
-    text = read_text(lock);
+    ps_test_run_free(&r);
+    text = ps_test_read_file(lock, NULL);
     root = parse_json(text);
     free(text);
     assert_string_equal(jstr(root, "schema"), "patchseq.lock/1");
@@ -707,7 +631,7 @@ static void test_lock(void **state)
              "validate: passed: 4 packages, 1 plan, checked against %s; 0 errors, 0 warnings, "
              "0 info\n", lock);
     assert_string_equal(r.out, expect);
-    run_free(&r);
+    ps_test_run_free(&r);
 
     /* KB1234567 added, KB4520002 missing, KB4474419 rebuilt */
     file_digest("lock-b/Windows6.0-KB4474419-v4-x64.msu", EVP_sha256(), sha_b);
@@ -755,7 +679,7 @@ static void test_lock(void **state)
     }
     free(sum);
     json_decref(root);
-    run_free(&r);
+    ps_test_run_free(&r);
     assert_int_equal(unlink(lock), 0);
     free(lock);
 }
@@ -766,12 +690,12 @@ static void test_lock_moved(void **state)
 {
     char *lock = tmp_path("moved.lock");
     char abs[4096], expect[4096];
-    struct run r;
+    ps_test_run r;
 
     (void)state;
     r = run_in("clean", "lock", "-o", lock, "../lock-a", NULL);
     assert_int_equal(r.rc, 0);
-    run_free(&r);
+    ps_test_run_free(&r);
     snprintf(abs, sizeof abs, "%s/lock-a", fixtures);
     r = run_in("", "validate", "--lock", lock, "lock-a/", NULL);
     assert_int_equal(r.rc, 0);
@@ -779,17 +703,17 @@ static void test_lock_moved(void **state)
              "validate: passed: 4 packages, 1 plan, checked against %s; 0 errors, 0 warnings, "
              "0 info\n", lock);
     assert_string_equal(r.out, expect);
-    run_free(&r);
+    ps_test_run_free(&r);
     r = run_in(NULL, "validate", "--lock", lock, abs, NULL);
     assert_int_equal(r.rc, 0);
     assert_string_equal(r.out, expect);
-    run_free(&r);
+    ps_test_run_free(&r);
     /* another folder name is another bundle */
     r = run_in("", "validate", "--lock", lock, "lock-b", NULL);
     assert_int_equal(r.rc, 1);
     assert_non_null(strstr(r.out, "lock-b/Windows6.0-KB4493730-x64.msu: error: lock-mismatch: not "
                                   "in the lock file"));
-    run_free(&r);
+    ps_test_run_free(&r);
     assert_int_equal(unlink(lock), 0);
     free(lock);
 }
@@ -817,7 +741,7 @@ static void test_bad_lock(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         FILE *f = fopen(lock, "w");
         char want[1024];
-        struct run r;
+        ps_test_run r;
 
         assert_non_null(f);
         fputs(cases[i].text, f);
@@ -833,7 +757,7 @@ static void test_bad_lock(void **state)
             assert_non_null(strstr(r.err, want));
             assert_non_null(strstr(r.err, "not a lock file: "));
         }
-        run_free(&r);
+        ps_test_run_free(&r);
     }
     assert_int_equal(unlink(lock), 0);
     free(lock);
@@ -856,7 +780,7 @@ static void test_lock_digest(void **state)
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
     char hex[65];
-    struct run r;
+    ps_test_run r;
     json_t *root;
 
     (void)state;
@@ -874,7 +798,7 @@ static void test_lock_digest(void **state)
     assert_string_equal(jstr(root, "plan_digest"), hex);
     assert_int_equal(json_array_size(json_object_get(root, "files")), 5);
     json_decref(root);
-    run_free(&r);
+    ps_test_run_free(&r);
 }
 
 /* The lock module on its own: parsing, sorting, comparing, the digest. */
