@@ -675,7 +675,11 @@ static int to_crlf(ps_buf *out, const ps_buf *in)
     return 0;
 }
 
-int ps_plan_render_cmd(ps_buf *b, const ps_plan *plan, const ps_findings *f)
+/* Renders a script with `body` and writes it with CRLF line ends: a cmd
+ * script with bare LF is misparsed around labels, and the Notepad of
+ * Windows Server 2008 shows a LF file as one line. */
+static int render_crlf(ps_buf *b, const ps_plan *plan, const ps_findings *f,
+                       int (*body)(ps_buf *, const script *))
 {
     script sc;
     ps_buf lf = {0};
@@ -683,13 +687,18 @@ int ps_plan_render_cmd(ps_buf *b, const ps_plan *plan, const ps_findings *f)
 
     if (script_init(&sc, plan, f) != 0)
         goto out;
-    if (render_cmd(&lf, &sc) != 0 || lf.data == NULL || to_crlf(b, &lf) != 0)
+    if (body(&lf, &sc) != 0 || lf.data == NULL || to_crlf(b, &lf) != 0)
         goto out;
     rc = 0;
 out:
     ps_buf_free(&lf);
     script_free(&sc);
     return rc;
+}
+
+int ps_plan_render_cmd(ps_buf *b, const ps_plan *plan, const ps_findings *f)
+{
+    return render_crlf(b, plan, f, render_cmd);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1017,18 +1026,5 @@ static int render_ps1(ps_buf *b, const script *sc)
 
 int ps_plan_render_ps1(ps_buf *b, const ps_plan *plan, const ps_findings *f)
 {
-    script sc;
-    ps_buf lf = {0};
-    int rc = -1;
-
-    if (script_init(&sc, plan, f) != 0)
-        goto out;
-    /* CRLF too: the Notepad of Windows Server 2008 shows a LF file as one line */
-    if (render_ps1(&lf, &sc) != 0 || lf.data == NULL || to_crlf(b, &lf) != 0)
-        goto out;
-    rc = 0;
-out:
-    ps_buf_free(&lf);
-    script_free(&sc);
-    return rc;
+    return render_crlf(b, plan, f, render_ps1);
 }
