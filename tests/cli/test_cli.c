@@ -216,15 +216,24 @@ static void test_inspect_damaged(void **state)
         const char *file;
         const char *code;
         const char *member; /* NULL: none expected */
+        unsigned line;
+        const char *message;
     } want[] = {
-        {"README.txt", "foreign-file", NULL},
-        {"Windows6.0-KB1000001-x64.msu", "unreadable-package", NULL},
-        {"Windows6.0-KB1000002-x64.msu", "unreadable-package", NULL},
-        {"Windows6.0-KB1000003-x64.msu", "unreadable-package", NULL},
-        {"Windows6.0-KB1000004-x64.msu", "unreadable-package", NULL},
-        {"Windows6.0-KB1000005-x64.msu", "unreadable-package", "Windows6.0-KB1000005-x64.cab"},
-        {"Windows6.0-KB1000006-x64.msu", "unreadable-package", "Windows6.0-KB1000006-x64.cab/update.mum"},
-        {"Windows6.0-KB1000007-x64.msu", "unsafe-input", "Windows6.0-KB1000007-x64.cab/update.mum"},
+        {"README.txt", "foreign-file", NULL, 0, "not an update package (no MSCF signature)"},
+        {"Windows6.0-KB1000001-x64.msu", "unreadable-package", NULL, 0,
+         "not a cabinet file (empty file)"},
+        {"Windows6.0-KB1000002-x64.msu", "unreadable-package", NULL, 0,
+         "not a cabinet file (no MSCF signature)"},
+        {"Windows6.0-KB1000003-x64.msu", "unreadable-package", "WSUSSCAN.cab", 0,
+         "cannot read WSUSSCAN.cab: Truncated CAB header"},
+        {"Windows6.0-KB1000004-x64.msu", "unreadable-package", NULL, 0,
+         "cannot read the cabinet: Unrecognized archive format"},
+        {"Windows6.0-KB1000005-x64.msu", "unreadable-package", "Windows6.0-KB1000005-x64.cab", 0,
+         "no update.mum in Windows6.0-KB1000005-x64.cab"},
+        {"Windows6.0-KB1000006-x64.msu", "unreadable-package", "Windows6.0-KB1000006-x64.cab/update.mum",
+         4, "not well-formed XML: error parsing attribute name"},
+        {"Windows6.0-KB1000007-x64.msu", "unsafe-input", "Windows6.0-KB1000007-x64.cab/update.mum", 2,
+         "document type declaration (DOCTYPE) refused: real manifests carry none"},
     };
     char *dir = fixture("damaged");
     const char *argv[] = {"patchseq", "inspect", "--format", "json", dir};
@@ -252,8 +261,11 @@ static void test_inspect_damaged(void **state)
         if (want[i].member) {
             assert_non_null(member);
             assert_string_equal(member, want[i].member);
+        } else {
+            assert_null(member);
         }
-        assert_non_null(json_string_value(json_object_get(f, "message")));
+        assert_int_equal(json_integer_value(json_object_get(f, "line")), want[i].line);
+        assert_string_equal(json_string_value(json_object_get(f, "message")), want[i].message);
     }
     json_decref(root);
     ps_test_run_free(&r);
