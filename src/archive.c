@@ -3,6 +3,7 @@
  * with the reading limits enforced (see ps_archive.h).
  */
 #include "ps_archive.h"
+#include "escape.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -515,9 +516,23 @@ int ps_ar_name_unsafe(const char *name)
         return 1;
     if (isalpha((unsigned char)name[0]) && name[1] == ':')
         return 1; /* a drive letter */
-    for (; *p; p++) {
-        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+    if (strlen(name) > 1024)
+        return 1;
+    /* control bytes, C1 controls, line separators (a byte of a legacy code
+     * page is not UTF-8: it is shown as an escape, and is no reason to
+     * refuse) */
+    for (size_t i = 0, n = strlen(name); i < n;) {
+        unsigned long cp;
+        size_t l = ps_utf8_decode((const unsigned char *)name + i, n - i, &cp);
+
+        if (l == 0) {
+            i++;
+            continue;
+        }
+        if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 ||
+            cp == 0x2029)
             return 1;
+        i += l;
     }
     p = name;
     while (*p) {

@@ -4,6 +4,8 @@
  */
 #include "parse.h"
 
+#include "facts.h"
+
 #include <ctype.h>
 #include <limits.h>
 #include <libxml/tree.h>
@@ -157,6 +159,17 @@ int ps_identity_from_node(ps_identity *id, const struct _xmlNode *node, ps_err *
                    "<assemblyIdentity name=\"%s\"> has no version attribute", t.name);
         goto out;
     }
+    /* every attribute kept is checked against its grammar */
+    if (ps_fact_check(PS_FACT_NAME, "assemblyIdentity/@name", t.name, ps_node_line(node), err) < 0 ||
+        ps_fact_check(PS_FACT_VERSION, "assemblyIdentity/@version", t.version, ps_node_line(node),
+                      err) < 0 ||
+        ps_fact_check(PS_FACT_ARCH, "assemblyIdentity/@processorArchitecture", t.arch,
+                      ps_node_line(node), err) < 0 ||
+        ps_fact_check(PS_FACT_LANGUAGE, "assemblyIdentity/@language", t.language,
+                      ps_node_line(node), err) < 0 ||
+        ps_fact_check(PS_FACT_TOKEN, "assemblyIdentity/@publicKeyToken", t.public_key_token,
+                      ps_node_line(node), err) < 0)
+        goto out;
     *id = t;
     memset(&t, 0, sizeof t);
     rc = 0;
@@ -368,12 +381,22 @@ static int read_package(ps_mum *m, const xmlNode *pkg, ps_err *err)
         get_attr(pkg, "releaseType", &m->release_type) < 0 ||
         get_attr(pkg, "restart", &m->restart) < 0 || kb_of(m->identifier, &m->kb) < 0)
         return oom(err);
+    if (ps_fact_check(PS_FACT_IDENTIFIER, "package/@identifier", m->identifier,
+                      ps_node_line(pkg), err) < 0 ||
+        ps_fact_check(PS_FACT_LABEL, "package/@releaseType", m->release_type, ps_node_line(pkg),
+                      err) < 0 ||
+        ps_fact_check(PS_FACT_LABEL, "package/@restart", m->restart, ps_node_line(pkg), err) < 0)
+        return -1;
 
     parent = ps_node_child(pkg, ASM_V3_NS, "parent");
     n = ps_node_child(parent, ASM_V3_NS, "assemblyIdentity");
     if (n != NULL) {
-        if (get_attr(n, "version", &m->parent_version) < 0 ||
-            os_of(m->parent_version, &m->os) < 0)
+        if (get_attr(n, "version", &m->parent_version) < 0)
+            return oom(err);
+        if (ps_fact_check(PS_FACT_VERSION, "parent/assemblyIdentity/@version", m->parent_version,
+                          ps_node_line(n), err) < 0)
+            return -1;
+        if (os_of(m->parent_version, &m->os) < 0)
             return oom(err);
     }
 
@@ -387,6 +410,9 @@ static int read_package(ps_mum *m, const xmlNode *pkg, ps_err *err)
             free(name);
             if (get_attr(n, "version", &m->installer_version) < 0)
                 return oom(err);
+            if (ps_fact_check(PS_FACT_VERSION, "installerAssembly/@version",
+                              m->installer_version, ps_node_line(n), err) < 0)
+                return -1;
             break;
         }
         free(name);
@@ -422,10 +448,18 @@ int ps_mum_parse(const void *data, size_t len, size_t max_bytes, ps_mum *out, ps
     }
     if (ps_identity_from_node(&m.identity, n, err) < 0)
         goto out;
-    if (get_attr(root, "creationTimeStamp", &ts) < 0 || date_of(ts, &m.creation_date) < 0) {
+    if (get_attr(root, "creationTimeStamp", &ts) < 0) {
         oom(err);
         goto out;
     }
+    if (date_of(ts, &m.creation_date) < 0) {
+        oom(err);
+        goto out;
+    }
+    /* the date kept must be a real one (another shape is not kept) */
+    if (ps_fact_check(PS_FACT_DATE, "assembly/@creationTimeStamp", m.creation_date,
+                      ps_node_line(root), err) < 0)
+        goto out;
     n = ps_node_child(root, ASM_V3_NS, "package");
     if (n != NULL && read_package(&m, n, err) < 0)
         goto out;

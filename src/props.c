@@ -4,6 +4,8 @@
  */
 #include "parse.h"
 
+#include "facts.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,6 +91,27 @@ static int check_line(const char *s, size_t n, unsigned line, ps_err *err)
     return 0;
 }
 
+/* The properties the reader keeps, each checked against its grammar. */
+static int check_fact(const char *key, const char *val, unsigned line, ps_err *err)
+{
+    static const struct {
+        const char *key;
+        ps_fact_kind kind;
+        const char *field;
+    } facts[] = {
+        {"KB Article Number", PS_FACT_KB, "pkgProperties \"KB Article Number\""},
+        {"Processor Architecture", PS_FACT_ARCH, "pkgProperties \"Processor Architecture\""},
+        {"Package Type", PS_FACT_LABEL, "pkgProperties \"Package Type\""},
+        {"Installer Version", PS_FACT_VERSION, "pkgProperties \"Installer Version\""},
+        {"Build Date", PS_FACT_SLASH_DATE, "pkgProperties \"Build Date\""},
+    };
+
+    for (size_t i = 0; i < PS_ARRAY_LEN(facts); i++)
+        if (ps_streq_ci(key, facts[i].key))
+            return ps_fact_check(facts[i].kind, facts[i].field, val, line, err);
+    return 0;
+}
+
 static int is_blank(char c)
 {
     return c == ' ' || c == '\t';
@@ -131,6 +154,11 @@ static int parse_line(ps_props *p, const char *s, size_t n, unsigned line, ps_er
     val = ps_strndup(v + 1, vlen - 2);
     if (key == NULL || val == NULL)
         goto nomem;
+    if (check_fact(key, val, line, err) < 0) {
+        free(key);
+        free(val);
+        return -1;
+    }
     nk = realloc(p->keys, (p->count + 1) * sizeof *nk);
     if (nk == NULL)
         goto nomem;

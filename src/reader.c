@@ -16,6 +16,8 @@
  */
 #include "ps_archive.h"
 #include "parse.h"
+#include "escape.h"
+#include "facts.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -165,9 +167,12 @@ static void finding(struct rd *r, ps_finding_code code, const char *member, unsi
     free(msg);
 }
 
+/* An unsafe-input error (a value outside its grammar) refuses the package. */
 static void err_finding(struct rd *r, const ps_err *e, const char *member)
 {
     finding(r, e->code, member, e->line, "%s", e->msg);
+    if (e->code == PS_F_UNSAFE_INPUT)
+        r->hostile = 1;
 }
 
 /* An error of the archive layer ends the read of the package. */
@@ -309,6 +314,14 @@ static void note_manifest_name(struct rd *r, const char *member)
 
     if (ps_manifest_name_parse(member, &name, &version) == 0) {
         int rc = 0;
+        ps_err e;
+
+        if (ps_fact_check(PS_FACT_VERSION, "the version in the manifest name", version, 0, &e) < 0) {
+            err_finding(r, &e, member);
+            free(name);
+            free(version);
+            return;
+        }
 
         if (ps_streq_ci(name, "microsoft-windows-servicingstack"))
             rc = track_version(&r->stack, version);
@@ -470,10 +483,18 @@ static void update_cab_member(struct rd *r, ps_ar *ar, enum kind k, const char *
  * (its facts are still read, for inspect). */
 static void report_unsafe_name(struct rd *r, ps_ar *ar)
 {
-    finding(r, PS_F_UNSAFE_INPUT, ps_ar_member_path(ar), 0,
-            "member name \"%s\" is not a plain relative name; the member is ignored and the "
-            "package refused",
-            ps_ar_member_path(ar));
+    ps_buf shown = {0};
+
+    shown.max = 8192;
+    if (ps_esc_text(&shown, ps_ar_member_path(ar)) < 0) {
+        r->oom = 1;
+    } else {
+        finding(r, PS_F_UNSAFE_INPUT, shown.data ? shown.data : "", 0,
+                "member name \"%s\" is not a plain relative name; the member is ignored and the "
+                "package refused",
+                shown.data ? shown.data : "");
+    }
+    ps_buf_free(&shown);
     r->hostile = 1;
 }
 

@@ -4,6 +4,8 @@
  */
 #include "parse.h"
 
+#include "facts.h"
+
 #include <libxml/tree.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +76,8 @@ int ps_unattend_parse(const void *data, size_t len, size_t max_bytes, ps_unatten
 
         if (ps_has_prefix_ci(s, CONFIGSETROOT))
             s += strlen(CONFIGSETROOT);
+        if (ps_fact_check(PS_FACT_SOURCE, "source/@location", s, ps_node_line(n), err) < 0)
+            goto out;
         u.source = ps_strdup(s);
         if (u.source == NULL) {
             ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "out of memory");

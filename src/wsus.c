@@ -5,8 +5,11 @@
  */
 #include "parse.h"
 
+#include "facts.h"
+
 #include <ctype.h>
 #include <libxml/tree.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,10 +65,16 @@ static int guid_attr(const xmlNode *node, const char *attr, char **out, ps_err *
     *out = NULL;
     if (v == NULL && xmlHasNsProp(node, (const xmlChar *)attr, NULL) != NULL)
         return oom(err);
-    if (v == NULL || !is_guid(v)) {
+    if (v == NULL) {
         ps_err_set(err, PS_F_UNREADABLE_PACKAGE, ps_node_line(node),
-                   "<%s> %s \"%s\" is not a GUID", (const char *)node->name, attr,
-                   v ? v : "(missing)");
+                   "<%s> %s \"(missing)\" is not a GUID", (const char *)node->name, attr);
+        return -1;
+    }
+    if (!is_guid(v)) {
+        char field[64];
+
+        snprintf(field, sizeof field, "%.40s/@%.16s", (const char *)node->name, attr);
+        ps_fact_check(PS_FACT_GUID, field, v, ps_node_line(node), err);
         free(v);
         return -1;
     }
@@ -142,9 +151,13 @@ static int read_superseded_by(ps_wsus_info *w, const xmlNode *upd, ps_err *err)
             char *id = ps_node_attr(r, "Id");
             int rc;
 
-            if (id == NULL || !is_number(id)) {
+            if (id == NULL) {
                 ps_err_set(err, PS_F_UNREADABLE_PACKAGE, ps_node_line(r),
-                           "<Revision> Id \"%s\" is not a revision number", id ? id : "(missing)");
+                           "<Revision> Id \"(missing)\" is not a revision number");
+                return -1;
+            }
+            if (!is_number(id)) {
+                ps_fact_check(PS_FACT_DECIMAL, "Revision/@Id", id, ps_node_line(r), err);
                 free(id);
                 return -1;
             }

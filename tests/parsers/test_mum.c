@@ -318,7 +318,7 @@ static void optional_parts(void **state)
      * a language-specific child package */
     parse_text(HEAD "<assembly xmlns=\"urn:schemas-microsoft-com:asm.v3\" creationTimeStamp=\"May 2020\">"
                     ID "<package identifier=\"RollupFix\">"
-                    "<parent><assemblyIdentity name=\"X\" version=\"banana\"/></parent>"
+                    "<parent><assemblyIdentity name=\"X\" version=\"7\"/></parent>"
                     "<installerAssembly name=\"Other\" version=\"1.2.3.4\"/>"
                     "<update name=\"u\"><package><assemblyIdentity name=\"Package_LP\" version=\"6.1.1.0\""
                     " language=\"fi-FI\" processorArchitecture=\"AMD64\" publicKeyToken=\"31BF3856AD364E35\"/>"
@@ -327,12 +327,23 @@ static void optional_parts(void **state)
     assert_null(m.creation_date);
     assert_string_equal(m.identifier, "RollupFix");
     assert_null(m.kb);
-    assert_string_equal(m.parent_version, "banana");
+    assert_string_equal(m.parent_version, "7");
     assert_null(m.os);
     assert_null(m.installer_version);
     assert_int_equal(m.n_children, 1);
     assert_string_equal(m.children[0], "package_lp~31bf3856ad364e35~amd64~fi-fi~6.1.1.0.mum");
     ps_mum_free(&m);
+
+    /* a parent version that is not a version is refused, naming the field */
+    {
+        static const char bad[] =
+            HEAD ASM ID "<package identifier=\"KB1234567\">\n"
+            "<parent><assemblyIdentity name=\"X\" version=\"banana\"/></parent></package></assembly>";
+
+        parse_fails(bad, strlen(bad), MAX_XML, PS_F_UNSAFE_INPUT, 5,
+                    "unsafe value in parent/assemblyIdentity/@version: \"banana\" is not a "
+                    "version (1 to 4 dot-separated decimal numbers up to 65535)");
+    }
 
     /* a date without time, and a 6.0 parent */
     parse_text(HEAD "<assembly xmlns=\"urn:schemas-microsoft-com:asm.v3\" creationTimeStamp=\"2019-09-23\">"

@@ -147,19 +147,21 @@ static void errors(void **state)
                 "no bundle (IsBundle=\"true\") or software leaf update in <Updates>");
     parse_fails(only_detectoids, strlen(only_detectoids), MAX_XML, PS_F_UNREADABLE_PACKAGE, 1,
                 "no bundle (IsBundle=\"true\") or software leaf update in <Updates>");
-    parse_fails(bad_id, strlen(bad_id), MAX_XML, PS_F_UNREADABLE_PACKAGE, 3,
-                "<Update> UpdateId \"{" G1 "}\" is not a GUID");
+    parse_fails(bad_id, strlen(bad_id), MAX_XML, PS_F_UNSAFE_INPUT, 3,
+                "unsafe value in Update/@UpdateId: \"{" G1 "}\" is not a GUID (8-4-4-4-12 hex "
+                "digits)");
     parse_fails(no_id, strlen(no_id), MAX_XML, PS_F_UNREADABLE_PACKAGE, 1,
                 "<Update> UpdateId \"(missing)\" is not a GUID");
     /* an attribute in another namespace is not the UpdateId */
     parse_fails(ns_id, strlen(ns_id), MAX_XML, PS_F_UNREADABLE_PACKAGE, 1,
                 "<Update> UpdateId \"(missing)\" is not a GUID");
-    parse_fails(bad_class, strlen(bad_class), MAX_XML, PS_F_UNREADABLE_PACKAGE, 2,
-                "<Category> Id \"x\" is not a GUID");
-    parse_fails(bad_prereq, strlen(bad_prereq), MAX_XML, PS_F_UNREADABLE_PACKAGE, 2,
-                "<UpdateId> Id \"" G1 "-0\" is not a GUID");
-    parse_fails(bad_rev, strlen(bad_rev), MAX_XML, PS_F_UNREADABLE_PACKAGE, 2,
-                "<Revision> Id \"-1\" is not a revision number");
+    parse_fails(bad_class, strlen(bad_class), MAX_XML, PS_F_UNSAFE_INPUT, 2,
+                "unsafe value in Category/@Id: \"x\" is not a GUID (8-4-4-4-12 hex digits)");
+    parse_fails(bad_prereq, strlen(bad_prereq), MAX_XML, PS_F_UNSAFE_INPUT, 2,
+                "unsafe value in UpdateId/@Id: \"" G1 "-0\" is not a GUID (8-4-4-4-12 hex "
+                "digits)");
+    parse_fails(bad_rev, strlen(bad_rev), MAX_XML, PS_F_UNSAFE_INPUT, 2,
+                "unsafe value in Revision/@Id: \"-1\" is not a decimal number (1 to 10 digits)");
     parse_fails(doctype, strlen(doctype), MAX_XML, PS_F_UNSAFE_INPUT, 1,
                 "document type declaration (DOCTYPE) refused: real manifests carry none");
     parse_fails(data, len, 200000, PS_F_UNSAFE_INPUT, 0,
