@@ -44,6 +44,9 @@
  */
 #include "plan.h"
 
+#include "escape.h"
+#include "facts.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,6 +105,28 @@ static int kb_safe(const char *kb)
     return strlen(kb) < 16;
 }
 
+/* A SHA-256 digest as the reader writes it: 64 lower-case hex digits. */
+static int sha256_safe(const char *h)
+{
+    return h != NULL && strlen(h) == 64 && strspn(h, "0123456789abcdef") == 64;
+}
+
+/* How a value enters a script: the script's own escaper of its language,
+ * which refuses (and fails the script) what it cannot make inert.  The
+ * values are validated before (ps_plan_script_check); this is the last
+ * guard. */
+static void cmd_val(ps_buf *b, const char *v, int *bad)
+{
+    if (ps_esc_cmd_quoted(b, v) != 0)
+        *bad = 1;
+}
+
+static void ps1_val(ps_buf *b, const char *v, int *bad)
+{
+    if (ps_esc_ps1_sq(b, v) != 0)
+        *bad = 1;
+}
+
 int ps_plan_script_check(const ps_plan *plan, char *msg, size_t msglen)
 {
     const ps_arch_plan *ap;
@@ -123,6 +148,16 @@ int ps_plan_script_check(const ps_plan *plan, char *msg, size_t msglen)
         return -1;
     }
     ap = &plan->plans[0];
+    /* only validated values go into a script */
+    if (!ps_fact_ok(PS_FACT_VERSION, ap->os)) {
+        snprintf(msg, msglen, "the Windows version of the plan cannot go into a script");
+        return -1;
+    }
+    if ((ap->start_build && !ps_fact_ok(PS_FACT_VERSION, ap->start_build)) ||
+        (ap->end_build && !ps_fact_ok(PS_FACT_VERSION, ap->end_build))) {
+        snprintf(msg, msglen, "a build of the plan is not a version and cannot go into a script");
+        return -1;
+    }
     for (size_t i = 0; i < ap->n_steps; i++) {
         const ps_plan_node *n;
 
@@ -134,7 +169,8 @@ int ps_plan_script_check(const ps_plan *plan, char *msg, size_t msglen)
                      n->pkg->file);
             return -1;
         }
-        if (!ps_file_name_safe(n->pkg->file) || !kb_safe(n->kb)) {
+        if (!ps_file_name_safe(n->pkg->file) || !kb_safe(n->kb) ||
+            !ps_fact_ok(PS_FACT_KB, n->kb) || !sha256_safe(n->pkg->sha256)) {
             snprintf(msg, msglen, "%s: the name cannot go into a script", n->pkg->file);
             return -1;
         }
@@ -598,8 +634,17 @@ static int render_cmd(ps_buf *b, const script *sc)
 
         ps_buf_printf(b, "\n:step%zu\n", i + 1);
         if (s->n) {
-            ps_buf_printf(b, "call :install %zu %s %s %s %s\n", i + 1, s->n->kb, s->file,
-                          s->n->pkg->sha256, s->tool);
+            int bad = 0;
+
+            ps_buf_printf(b, "call :install %zu ", i + 1);
+            cmd_val(b, s->n->kb, &bad);
+            ps_buf_puts(b, " ");
+            cmd_val(b, s->file, &bad);
+            ps_buf_puts(b, " ");
+            cmd_val(b, s->n->pkg->sha256, &bad);
+            ps_buf_printf(b, " %s\n", s->tool);
+            if (bad)
+                return -1;
             ps_buf_puts(b, "if \"%PS_RESULT%\"==\"stop\" goto :stopped\n"
                            "if \"%PS_RESULT%\"==\"retry\" goto :retry\n");
             ps_buf_printf(b, "call :save %zu\n", i + 2);
@@ -687,7 +732,8 @@ static int render_crlf(ps_buf *b, const ps_plan *plan, const ps_findings *f,
 
     if (script_init(&sc, plan, f) != 0)
         goto out;
-    if (body(&lf, &sc) != 0 || lf.data == NULL || to_crlf(b, &lf) != 0)
+    if (body(&lf, &sc) != 0 || lf.data == NULL || !ps_cmd_lines_ok(lf.data, lf.len) ||
+        to_crlf(b, &lf) != 0)
         goto out;
     rc = 0;
 out:
@@ -1009,12 +1055,20 @@ static int render_ps1(ps_buf *b, const script *sc)
         const script_step *s = &sc->steps[i];
         int mode = i + 1 == sc->n ? 2 : s->window_end ? 1 : 0;
 
-        if (s->n)
-            ps_buf_printf(b, "    @{ Action = 'install'; Kb = '%s'; File = '%s'; Sha256 = '%s'; "
-                             "Tool = '%s'; Window = %zu; WindowEnd = $%s; Last = $false }",
-                          s->n->kb, s->file, s->n->pkg->sha256, s->tool, s->window,
-                          s->window_end ? "true" : "false");
-        else
+        if (s->n) {
+            int bad = 0;
+
+            ps_buf_puts(b, "    @{ Action = 'install'; Kb = '");
+            ps1_val(b, s->n->kb, &bad);
+            ps_buf_puts(b, "'; File = '");
+            ps1_val(b, s->file, &bad);
+            ps_buf_puts(b, "'; Sha256 = '");
+            ps1_val(b, s->n->pkg->sha256, &bad);
+            ps_buf_printf(b, "'; Tool = '%s'; Window = %zu; WindowEnd = $%s; Last = $false }",
+                          s->tool, s->window, s->window_end ? "true" : "false");
+            if (bad)
+                return -1;
+        } else
             ps_buf_printf(b, "    @{ Action = 'reboot'; Window = %zu; WindowEnd = $%s; Last = $%s }",
                           s->window, mode ? "true" : "false", mode == 2 ? "true" : "false");
         ps_buf_puts(b, i + 1 < sc->n ? ",\n" : "\n");
