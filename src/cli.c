@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include "config.h"
+#include "escape.h"
 #include "progress.h"
 
 #include <errno.h>
@@ -108,17 +109,17 @@ void ps_findings_render_text(ps_buf *b, const ps_findings *f)
         const ps_finding *it = &f->items[i];
 
         if (it->file)
-            ps_buf_printf(b, "%s: ", it->file);
+            ps_esc_printf(b, ps_esc_text, "%s: ", it->file);
         if (it->member && it->line)
-            ps_buf_printf(b, "%s:%u: ", it->member, it->line);
+            ps_esc_printf(b, ps_esc_text, "%s:%u: ", it->member, it->line);
         else if (it->member)
-            ps_buf_printf(b, "%s: ", it->member);
+            ps_esc_printf(b, ps_esc_text, "%s: ", it->member);
         else if (it->line)
-            ps_buf_printf(b, "line %u: ", it->line);
-        ps_buf_printf(b, "%s: %s", ps_severity_name(it->severity), ps_finding_code_name(it->code));
+            ps_esc_printf(b, ps_esc_text, "line %u: ", it->line);
+        ps_esc_printf(b, ps_esc_text, "%s: %s", ps_severity_name(it->severity), ps_finding_code_name(it->code));
         if (it->arch != PS_ARCH_NONE)
-            ps_buf_printf(b, " [%s]", ps_arch_name(it->arch));
-        ps_buf_printf(b, ": %s\n", it->message);
+            ps_esc_printf(b, ps_esc_text, " [%s]", ps_arch_name(it->arch));
+        ps_esc_printf(b, ps_esc_text, ": %s\n", it->message);
     }
 }
 

@@ -12,6 +12,8 @@
  */
 #include "plan.h"
 
+#include "escape.h"
+
 #include "cli.h"
 
 #include <jansson.h>
@@ -23,6 +25,12 @@ typedef int (*render_fn)(ps_buf *b, const ps_plan *plan, const ps_findings *f);
 /* ------------------------------------------------------------------ */
 /* Shared                                                              */
 /* ------------------------------------------------------------------ */
+
+/* Each back-end prints its own template as is and every value through
+ * the one escaper of its format (escape.h). */
+#define tx_printf(b, ...) ps_esc_printf((b), ps_esc_text, __VA_ARGS__)
+#define md_printf(b, ...) ps_esc_printf((b), ps_esc_md, __VA_ARGS__)
+#define dot_printf(b, ...) ps_esc_printf((b), ps_esc_dot, __VA_ARGS__)
 
 static const char *os_title(const ps_arch_plan *ap)
 {
@@ -91,11 +99,11 @@ static int render_text(ps_buf *b, const ps_plan *plan, const ps_findings *f)
         const ps_arch_plan *ap = &plan->plans[i];
         size_t k = n_installs(ap);
 
-        ps_buf_printf(b, "Windows %s", ap->os);
+        tx_printf(b, "Windows %s", ap->os);
         if (os_title(ap))
-            ps_buf_printf(b, " (%s)", os_title(ap));
-        ps_buf_printf(b, ", %s\n", ps_arch_name(ap->arch));
-        ps_buf_printf(b, "  build %s -> %s; %zu install%s, %u reboot%s\n\n",
+            tx_printf(b, " (%s)", os_title(ap));
+        tx_printf(b, ", %s\n", ps_arch_name(ap->arch));
+        tx_printf(b, "  build %s -> %s; %zu install%s, %u reboot%s\n\n",
                       ap->start_build ? ap->start_build : "unknown",
                       ap->end_build ? ap->end_build : "unknown", k, k == 1 ? "" : "s",
                       ap->reboots, ap->reboots == 1 ? "" : "s");
@@ -105,26 +113,26 @@ static int render_text(ps_buf *b, const ps_plan *plan, const ps_findings *f)
             const ps_plan_step *st = &ap->steps[s];
 
             if (st->action == PS_STEP_REBOOT) {
-                ps_buf_printf(b, "  %2zu. reboot\n", s + 1);
+                tx_printf(b, "  %2zu. reboot\n", s + 1);
             } else {
                 const ps_plan_node *n = &ap->nodes[st->node];
 
-                ps_buf_printf(b, "  %2zu. install %s [%s] %s\n", s + 1, n->kb, n->phase_name,
+                tx_printf(b, "  %2zu. install %s [%s] %s\n", s + 1, n->kb, n->phase_name,
                               n->pkg->file);
-                ps_buf_printf(b, "      restart: %s", n->pkg->restart ? n->pkg->restart : "not stated");
+                tx_printf(b, "      restart: %s", n->pkg->restart ? n->pkg->restart : "not stated");
                 if (st->build_after)
-                    ps_buf_printf(b, "; build after: %s", st->build_after);
+                    tx_printf(b, "; build after: %s", st->build_after);
                 ps_buf_puts(b, "\n");
             }
             for (size_t r = 0; r < st->n_reasons; r++)
-                ps_buf_printf(b, "      - %s\n", st->reasons[r]);
+                tx_printf(b, "      - %s\n", st->reasons[r]);
         }
         if (ap->n_windows) {
-            ps_buf_printf(b, "\n  windows of %u minutes (estimated):\n", ap->window_minutes);
+            tx_printf(b, "\n  windows of %u minutes (estimated):\n", ap->window_minutes);
             for (size_t w = 0; w < ap->n_windows; w++) {
-                ps_buf_printf(b, "    %zu. steps ", w + 1);
+                tx_printf(b, "    %zu. steps ", w + 1);
                 step_range(b, &ap->windows[w]);
-                ps_buf_printf(b, ", about %lu minutes%s\n", window_minutes(&ap->windows[w]),
+                tx_printf(b, ", about %lu minutes%s\n", window_minutes(&ap->windows[w]),
                               ap->windows[w].overrun ? " (longer than the window)" : "");
             }
         }
@@ -133,7 +141,7 @@ static int render_text(ps_buf *b, const ps_plan *plan, const ps_findings *f)
             for (size_t s = 0; s < ap->n_skipped; s++) {
                 const ps_plan_node *n = &ap->nodes[ap->skipped[s]];
 
-                ps_buf_printf(b, "    %s %s\n      %s: %s\n", n->kb, n->pkg->file,
+                tx_printf(b, "    %s %s\n      %s: %s\n", n->kb, n->pkg->file,
                               ps_node_state_name(n->state), n->why ? n->why : "left out");
             }
         }
@@ -329,17 +337,22 @@ static int render_json(ps_buf *b, const ps_plan *plan, const ps_findings *f)
 /* Markdown                                                            */
 /* ------------------------------------------------------------------ */
 
-/* A table cell: '|' escaped, newlines as spaces. */
+/* A table cell: the Markdown escaper ('|', line breaks, markup). */
 static void md_cell(ps_buf *b, const char *s)
 {
-    for (; s && *s; s++) {
-        if (*s == '|')
-            ps_buf_puts(b, "\\|");
-        else if (*s == '\n' || *s == '\r')
-            ps_buf_puts(b, " ");
-        else
-            ps_buf_append(b, s, 1);
+    ps_esc_md(b, s ? s : "");
+}
+
+/* A file name as code when it is plain (no backtick, no markup, no
+ * line break can be in it), else as escaped text. */
+static void md_code(ps_buf *b, const char *s)
+{
+    if (s != NULL && s[0] && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                       "0123456789._()+-/ ") == strlen(s)) {
+        ps_buf_printf(b, "`%s`", s);
+        return;
     }
+    md_cell(b, s);
 }
 
 static void md_reasons(ps_buf *b, char *const *v, size_t n)
@@ -359,11 +372,11 @@ static int render_md(ps_buf *b, const ps_plan *plan, const ps_findings *f)
     for (size_t i = 0; i < plan->count; i++) {
         const ps_arch_plan *ap = &plan->plans[i];
 
-        ps_buf_printf(b, "## Windows %s", ap->os);
+        md_printf(b, "## Windows %s", ap->os);
         if (os_title(ap))
-            ps_buf_printf(b, " (%s)", os_title(ap));
-        ps_buf_printf(b, ", %s\n\n", ps_arch_name(ap->arch));
-        ps_buf_printf(b, "- Build before: %s\n- Build after: %s\n- Installs: %zu\n- Reboots: %u\n\n",
+            md_printf(b, " (%s)", os_title(ap));
+        md_printf(b, ", %s\n\n", ps_arch_name(ap->arch));
+        md_printf(b, "- Build before: %s\n- Build after: %s\n- Installs: %zu\n- Reboots: %u\n\n",
                       ap->start_build ? ap->start_build : "unknown",
                       ap->end_build ? ap->end_build : "unknown", n_installs(ap), ap->reboots);
         if (ap->n_steps) {
@@ -373,13 +386,13 @@ static int render_md(ps_buf *b, const ps_plan *plan, const ps_findings *f)
                 const ps_plan_step *st = &ap->steps[s];
 
                 if (st->action == PS_STEP_REBOOT) {
-                    ps_buf_printf(b, "| %zu | **reboot** | | | | | | ", s + 1);
+                    md_printf(b, "| %zu | **reboot** | | | | | | ", s + 1);
                 } else {
                     const ps_plan_node *n = &ap->nodes[st->node];
 
-                    ps_buf_printf(b, "| %zu | install | %s | `", s + 1, n->kb);
-                    md_cell(b, n->pkg->file);
-                    ps_buf_printf(b, "` | %s | %s | %s | ", n->phase_name,
+                    md_printf(b, "| %zu | install | %s | ", s + 1, n->kb);
+                    md_code(b, n->pkg->file);
+                    md_printf(b, " | %s | %s | %s | ", n->phase_name,
                                   n->pkg->restart ? n->pkg->restart : "",
                                   st->build_after ? st->build_after : "");
                 }
@@ -391,13 +404,13 @@ static int render_md(ps_buf *b, const ps_plan *plan, const ps_findings *f)
             ps_buf_puts(b, "Nothing to install.\n\n");
         }
         if (ap->n_windows) {
-            ps_buf_printf(b, "### Maintenance windows (%u minutes, estimated)\n\n"
+            md_printf(b, "### Maintenance windows (%u minutes, estimated)\n\n"
                              "| Window | Steps | Minutes | Note |\n|---|---|---|---|\n",
                           ap->window_minutes);
             for (size_t w = 0; w < ap->n_windows; w++) {
-                ps_buf_printf(b, "| %zu | ", w + 1);
+                md_printf(b, "| %zu | ", w + 1);
                 step_range(b, &ap->windows[w]);
-                ps_buf_printf(b, " | %lu | %s |\n", window_minutes(&ap->windows[w]),
+                md_printf(b, " | %lu | %s |\n", window_minutes(&ap->windows[w]),
                               ap->windows[w].overrun ? "longer than the window" : "");
             }
             ps_buf_puts(b, "\n");
@@ -407,9 +420,9 @@ static int render_md(ps_buf *b, const ps_plan *plan, const ps_findings *f)
             for (size_t s = 0; s < ap->n_skipped; s++) {
                 const ps_plan_node *n = &ap->nodes[ap->skipped[s]];
 
-                ps_buf_printf(b, "| %s | `", n->kb);
-                md_cell(b, n->pkg->file);
-                ps_buf_printf(b, "` | %s | ", ps_node_state_name(n->state));
+                md_printf(b, "| %s | ", n->kb);
+                md_code(b, n->pkg->file);
+                md_printf(b, " | %s | ", ps_node_state_name(n->state));
                 md_cell(b, n->why);
                 ps_buf_puts(b, " |\n");
             }
@@ -422,13 +435,15 @@ static int render_md(ps_buf *b, const ps_plan *plan, const ps_findings *f)
     for (size_t i = 0; f && i < f->count; i++) {
         const ps_finding *fd = &f->items[i];
 
-        ps_buf_printf(b, "- **%s** `%s`", ps_severity_name(fd->severity),
+        md_printf(b, "- **%s** `%s`", ps_severity_name(fd->severity),
                       ps_finding_code_name(fd->code));
         if (fd->arch != PS_ARCH_NONE)
-            ps_buf_printf(b, " [%s]", ps_arch_name(fd->arch));
-        if (fd->file)
-            ps_buf_printf(b, " `%s`", fd->file);
-        ps_buf_printf(b, ": %s\n", fd->message);
+            md_printf(b, " [%s]", ps_arch_name(fd->arch));
+        if (fd->file) {
+            ps_buf_puts(b, " ");
+            md_code(b, fd->file);
+        }
+        md_printf(b, ": %s\n", fd->message);
     }
     return 0;
 }
@@ -437,20 +452,6 @@ static int render_md(ps_buf *b, const ps_plan *plan, const ps_findings *f)
 /* Graphviz                                                            */
 /* ------------------------------------------------------------------ */
 
-static void dot_str(ps_buf *b, const char *s)
-{
-    ps_buf_puts(b, "\"");
-    for (; s && *s; s++) {
-        if (*s == '"' || *s == '\\')
-            ps_buf_printf(b, "\\%c", *s);
-        else if (*s == '\n')
-            ps_buf_puts(b, "\\n");
-        else
-            ps_buf_append(b, s, 1);
-    }
-    ps_buf_puts(b, "\"");
-}
-
 static int render_dot(ps_buf *b, const ps_plan *plan, const ps_findings *f)
 {
     (void)f;
@@ -458,39 +459,27 @@ static int render_dot(ps_buf *b, const ps_plan *plan, const ps_findings *f)
                    "  edge [fontname=\"sans-serif\", fontsize=10];\n");
     for (size_t i = 0; i < plan->count; i++) {
         const ps_arch_plan *ap = &plan->plans[i];
-        char *label = ps_asprintf("Windows %s %s: %u reboot%s", ap->os, ps_arch_name(ap->arch),
-                                  ap->reboots, ap->reboots == 1 ? "" : "s");
 
-        if (label == NULL)
-            return -1;
+        /* quoted IDs; "\\n" in a template is DOT's line break, a value
+         * never makes one */
         ps_buf_printf(b, "  subgraph cluster_%zu {\n    label=", i);
-        dot_str(b, label);
-        free(label);
-        ps_buf_puts(b, ";\n");
+        dot_printf(b, "\"Windows %s %s: %u reboot%s\";\n", ap->os, ps_arch_name(ap->arch),
+                   ap->reboots, ap->reboots == 1 ? "" : "s");
         for (size_t n = 0; n < ap->n_nodes; n++) {
             const ps_plan_node *nd = &ap->nodes[n];
-            char *l;
 
-            if (nd->state == PS_NODE_PLANNED)
-                l = ps_asprintf("%zu. %s\n%s", nd->step, nd->kb, nd->phase_name);
-            else
-                l = ps_asprintf("%s\nskipped: %s", nd->kb, ps_node_state_name(nd->state));
-            if (l == NULL)
-                return -1;
             ps_buf_printf(b, "    p%zu_n%zu [label=", i, n);
-            dot_str(b, l);
-            free(l);
+            if (nd->state == PS_NODE_PLANNED)
+                dot_printf(b, "\"%zu. %s\\n%s\"", nd->step, nd->kb, nd->phase_name);
+            else
+                dot_printf(b, "\"%s\\nskipped: %s\"", nd->kb, ps_node_state_name(nd->state));
             ps_buf_puts(b, nd->state == PS_NODE_PLANNED ? "];\n" : ", style=dashed, color=gray];\n");
         }
         for (size_t e = 0; e < ap->n_edges; e++) {
             const ps_plan_edge *ed = &ap->edges[e];
-            char *l = ps_asprintf("%s: %s", ps_edge_kind_name(ed->kind), ed->reason);
 
-            if (l == NULL)
-                return -1;
             ps_buf_printf(b, "    p%zu_n%zu -> p%zu_n%zu [label=", i, ed->from, i, ed->to);
-            dot_str(b, l);
-            free(l);
+            dot_printf(b, "\"%s: %s\"", ps_edge_kind_name(ed->kind), ed->reason);
             ps_buf_puts(b, ed->barrier ? ", style=dashed];\n" : "];\n");
         }
         ps_buf_puts(b, "  }\n");
@@ -549,44 +538,44 @@ static void explain_node(ps_buf *b, const ps_arch_plan *ap, size_t idx)
     const ps_plan_node *n = &ap->nodes[idx];
     size_t in = 0, out = 0;
 
-    ps_buf_printf(b, "%s in the Windows %s %s plan: ", n->kb, ap->os, ps_arch_name(ap->arch));
+    tx_printf(b, "%s in the Windows %s %s plan: ", n->kb, ap->os, ps_arch_name(ap->arch));
     if (n->state == PS_NODE_PLANNED)
-        ps_buf_printf(b, "step %zu of %zu (phase %s, after %u reboot%s)\n", n->step, ap->n_steps,
+        tx_printf(b, "step %zu of %zu (phase %s, after %u reboot%s)\n", n->step, ap->n_steps,
                       n->phase_name, n->depth, n->depth == 1 ? "" : "s");
     else
-        ps_buf_printf(b, "skipped (%s)\n", ps_node_state_name(n->state));
-    ps_buf_printf(b, "  file: %s\n", n->pkg->file);
-    ps_buf_printf(b, "  identity: %s %s\n", n->pkg->identity.name ? n->pkg->identity.name : "?",
+        tx_printf(b, "skipped (%s)\n", ps_node_state_name(n->state));
+    tx_printf(b, "  file: %s\n", n->pkg->file);
+    tx_printf(b, "  identity: %s %s\n", n->pkg->identity.name ? n->pkg->identity.name : "?",
                   n->pkg->identity.version ? n->pkg->identity.version : "?");
-    ps_buf_printf(b, "  role: %s (%s)\n", ps_role_name(n->role), n->role_why ? n->role_why : "");
-    ps_buf_printf(b, "  SHA-2-only: %s\n", n->sha2_only ? "yes" : "no");
+    tx_printf(b, "  role: %s (%s)\n", ps_role_name(n->role), n->role_why ? n->role_why : "");
+    tx_printf(b, "  SHA-2-only: %s\n", n->sha2_only ? "yes" : "no");
     if (n->stack)
-        ps_buf_printf(b, "  delivers servicing stack: %s\n", n->stack);
+        tx_printf(b, "  delivers servicing stack: %s\n", n->stack);
     if (n->kernel)
-        ps_buf_printf(b, "  delivers kernel: %s\n", n->kernel);
+        tx_printf(b, "  delivers kernel: %s\n", n->kernel);
     if (n->pkg->installer_version)
-        ps_buf_printf(b, "  needs servicing stack: %s\n", n->pkg->installer_version);
+        tx_printf(b, "  needs servicing stack: %s\n", n->pkg->installer_version);
     /* supersedence decision */
     switch (n->state) {
     case PS_NODE_SUPERSEDED:
-        ps_buf_printf(b, "  supersedence: %s; %s\n", n->why,
+        tx_printf(b, "  supersedence: %s; %s\n", n->why,
                       n->by_installed ? "it is skipped"
                                       : "nothing in the plan needs it, so it is skipped");
         break;
     case PS_NODE_PLANNED:
         if (n->needed)
-            ps_buf_printf(b, "  supersedence: %s; %s\n", n->why ? n->why : "superseded",
+            tx_printf(b, "  supersedence: %s; %s\n", n->why ? n->why : "superseded",
                           n->needed_why ? n->needed_why : "kept");
         else
             ps_buf_puts(b, "  supersedence: nothing in the bundle supersedes it here\n");
         break;
     case PS_NODE_DUPLICATE:
-        ps_buf_printf(b, "  revision: %s\n", n->why);
+        tx_printf(b, "  revision: %s\n", n->why);
         break;
     case PS_NODE_MISSING:
     case PS_NODE_CYCLE:
     case PS_NODE_UNSAFE:
-        ps_buf_printf(b, "  left out: %s\n", n->why);
+        tx_printf(b, "  left out: %s\n", n->why);
         break;
     }
     if (n->state != PS_NODE_PLANNED) {
@@ -600,7 +589,7 @@ static void explain_node(ps_buf *b, const ps_arch_plan *ap, size_t idx)
         if (e->to != idx)
             continue;
         in++;
-        ps_buf_printf(b, "    %s (%s%s): %s [%s]\n", ap->nodes[e->from].kb, ps_edge_kind_name(e->kind),
+        tx_printf(b, "    %s (%s%s): %s [%s]\n", ap->nodes[e->from].kb, ps_edge_kind_name(e->kind),
                       e->barrier ? ", reboot between" : "", e->reason, e->provenance);
     }
     if (in == 0)
@@ -612,7 +601,7 @@ static void explain_node(ps_buf *b, const ps_arch_plan *ap, size_t idx)
         if (e->from != idx)
             continue;
         out++;
-        ps_buf_printf(b, "    %s (%s%s): %s [%s]\n", ap->nodes[e->to].kb, ps_edge_kind_name(e->kind),
+        tx_printf(b, "    %s (%s%s): %s [%s]\n", ap->nodes[e->to].kb, ps_edge_kind_name(e->kind),
                       e->barrier ? ", reboot between" : "", e->reason, e->provenance);
     }
     if (out == 0)
