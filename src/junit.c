@@ -1,5 +1,7 @@
 /*
- * junit.c - JUnit XML through libxml2's xmlwriter (escaping included).
+ * junit.c - JUnit XML through libxml2's xmlwriter; every text and
+ * attribute value goes through ps_esc_xml (markup escaped, characters
+ * XML 1.0 does not allow replaced), so the report is always well-formed.
  *
  * The shape is the one Jenkins' JUnit plugin and GitLab's test reports
  * read: <testsuites> holding one <testsuite> whose <testcase> elements
@@ -8,6 +10,8 @@
  * of a testcase are listed in its details) and <system-out> notes.
  */
 #include "junit.h"
+
+#include "escape.h"
 
 #include <libxml/xmlwriter.h>
 #include <stdlib.h>
@@ -80,16 +84,43 @@ int ps_junit_add_finding(ps_junit_case *c, const ps_finding *f)
             bad = 1;     \
     } while (0)
 
+/* An attribute / text content, escaped by ps_esc_xml and written raw. */
+static int put_attr(xmlTextWriterPtr w, const char *name, const char *value)
+{
+    ps_buf e = {0};
+    int rc = -1;
+
+    if (ps_esc_xml(&e, value ? value : "") == 0 &&
+        xmlTextWriterStartAttribute(w, BAD_CAST name) >= 0 &&
+        (e.data == NULL || xmlTextWriterWriteRaw(w, BAD_CAST e.data) >= 0) &&
+        xmlTextWriterEndAttribute(w) >= 0)
+        rc = 0;
+    ps_buf_free(&e);
+    return rc;
+}
+
+static int put_text(xmlTextWriterPtr w, const char *value)
+{
+    ps_buf e = {0};
+    int rc = -1;
+
+    if (ps_esc_xml(&e, value ? value : "") == 0 &&
+        (e.data == NULL || xmlTextWriterWriteRaw(w, BAD_CAST e.data) >= 0))
+        rc = 0;
+    ps_buf_free(&e);
+    return rc;
+}
+
 static int write_case(xmlTextWriterPtr w, const ps_junit_case *c)
 {
     int bad = 0;
 
     W(xmlTextWriterStartElement(w, BAD_CAST "testcase"));
-    W(xmlTextWriterWriteAttribute(w, BAD_CAST "classname", BAD_CAST c->classname));
-    W(xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST c->name));
+    W(put_attr(w, "classname", c->classname));
+    W(put_attr(w, "name", c->name));
     if (c->file)
-        W(xmlTextWriterWriteAttribute(w, BAD_CAST "file", BAD_CAST c->file));
-    W(xmlTextWriterWriteAttribute(w, BAD_CAST "time", BAD_CAST "0"));
+        W(put_attr(w, "file", c->file));
+    W(put_attr(w, "time", "0"));
     if (c->n_failures) {
         ps_buf text = {0};
 
@@ -97,9 +128,9 @@ static int write_case(xmlTextWriterPtr w, const ps_junit_case *c)
             if (ps_buf_printf(&text, "%s\n", c->failures[i]) != 0)
                 bad = 1;
         W(xmlTextWriterStartElement(w, BAD_CAST "failure"));
-        W(xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST c->first_type));
-        W(xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST c->first_message));
-        W(xmlTextWriterWriteString(w, BAD_CAST(text.data ? text.data : "")));
+        W(put_attr(w, "type", c->first_type));
+        W(put_attr(w, "message", c->first_message));
+        W(put_text(w, text.data));
         W(xmlTextWriterEndElement(w));
         ps_buf_free(&text);
     }
@@ -109,7 +140,9 @@ static int write_case(xmlTextWriterPtr w, const ps_junit_case *c)
         for (size_t i = 0; i < c->n_notes; i++)
             if (ps_buf_printf(&text, "%s\n", c->notes[i]) != 0)
                 bad = 1;
-        W(xmlTextWriterWriteElement(w, BAD_CAST "system-out", BAD_CAST(text.data ? text.data : "")));
+        W(xmlTextWriterStartElement(w, BAD_CAST "system-out"));
+        W(put_text(w, text.data));
+        W(xmlTextWriterEndElement(w));
         ps_buf_free(&text);
     }
     W(xmlTextWriterEndElement(w));
@@ -137,17 +170,17 @@ int ps_junit_render(const ps_junit *j, const char *suite_name, ps_buf *out, char
     W(xmlTextWriterSetIndentString(w, BAD_CAST "  "));
     W(xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL));
     W(xmlTextWriterStartElement(w, BAD_CAST "testsuites"));
-    W(xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST suite_name));
-    W(xmlTextWriterWriteAttribute(w, BAD_CAST "tests", BAD_CAST tests));
-    W(xmlTextWriterWriteAttribute(w, BAD_CAST "failures", BAD_CAST fails));
-    W(xmlTextWriterWriteAttribute(w, BAD_CAST "errors", BAD_CAST "0"));
+    W(put_attr(w, "name", suite_name));
+    W(put_attr(w, "tests", tests));
+    W(put_attr(w, "failures", fails));
+    W(put_attr(w, "errors", "0"));
     W(xmlTextWriterStartElement(w, BAD_CAST "testsuite"));
-    W(xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST suite_name));
-    W(xmlTextWriterWriteAttribute(w, BAD_CAST "tests", BAD_CAST tests));
-    W(xmlTextWriterWriteAttribute(w, BAD_CAST "failures", BAD_CAST fails));
-    W(xmlTextWriterWriteAttribute(w, BAD_CAST "errors", BAD_CAST "0"));
-    W(xmlTextWriterWriteAttribute(w, BAD_CAST "skipped", BAD_CAST "0"));
-    W(xmlTextWriterWriteAttribute(w, BAD_CAST "time", BAD_CAST "0"));
+    W(put_attr(w, "name", suite_name));
+    W(put_attr(w, "tests", tests));
+    W(put_attr(w, "failures", fails));
+    W(put_attr(w, "errors", "0"));
+    W(put_attr(w, "skipped", "0"));
+    W(put_attr(w, "time", "0"));
     for (size_t i = 0; i < j->count && !bad; i++)
         W(write_case(w, &j->cases[i]));
     W(xmlTextWriterEndElement(w));

@@ -11,6 +11,7 @@
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "junit.h"
@@ -70,9 +71,40 @@ static void test_report(void **state)
     (void)b;
 }
 
+/* Characters XML 1.0 does not allow, invalid UTF-8 and markup in every
+ * value: the report stays well-formed, the text is kept with U+FFFD. */
+static void test_hostile(void **state)
+{
+    static const char bad[] = "a\x01" "b\x1f\xef\xbf\xbe\xef\xbf\xbf]]>--><script>\xff&'\"";
+    static const char shown[] = "a\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd]]>--><script>\xef\xbf\xbd&'\"";
+    ps_junit j = {0};
+    ps_junit_case *c;
+    ps_buf out = {0};
+    char err[128], xp[256];
+    xmlDocPtr doc;
+    ps_finding e = {.code = PS_F_UNSAFE_INPUT, .severity = PS_SEV_ERROR, .member = (char *)bad,
+                    .line = 2, .message = (char *)bad};
+
+    (void)state;
+    c = ps_junit_add_case(&j, "patchseq.package", bad, bad);
+    assert_non_null(c);
+    assert_int_equal(ps_junit_add_finding(c, &e), 0);
+    assert_int_equal(ps_junit_render(&j, bad, &out, err, sizeof err), 0);
+    doc = xmlReadMemory(out.data, (int)out.len, NULL, NULL, XML_PARSE_NONET);
+    assert_non_null(doc);
+    ps_test_check_xpath(doc, "string(/testsuites/@name)", shown);
+    ps_test_check_xpath(doc, "string(//testcase/@file)", shown);
+    ps_test_check_xpath(doc, "string(//testcase/failure/@message)", shown);
+    snprintf(xp, sizeof xp, "%s", "count(//testcase/failure)");
+    ps_test_check_xpath(doc, xp, "1");
+    xmlFreeDoc(doc);
+    ps_buf_free(&out);
+    ps_junit_free(&j);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_report)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_report), cmocka_unit_test(test_hostile)};
 
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
