@@ -2,6 +2,8 @@
  * cli_inspect.c - `patchseq inspect`: what each package says of itself.
  */
 #include "cli.h"
+
+#include "escape.h"
 #include "kb.h"
 
 #include <getopt.h>
@@ -51,7 +53,7 @@ static void digests_text(ps_buf *b, unsigned d)
     }
     for (size_t i = 0; i < PS_ARRAY_LEN(names); i++)
         if (d & names[i].bit) {
-            ps_buf_printf(b, "%s%s", first ? "" : ", ", names[i].name);
+            ps_esc_printf(b, ps_esc_text, "%s%s", first ? "" : ", ", names[i].name);
             first = 0;
         }
 }
@@ -64,50 +66,50 @@ static void render_text(ps_buf *b, const ps_bundle *bundle, const ps_kb *kb, int
         char why[256] = "";
         ps_role role = kb ? ps_kb_classify(kb, p, why, sizeof why) : PS_ROLE_UNKNOWN;
 
-        ps_buf_printf(b, "%s\n", p->file);
+        ps_esc_printf(b, ps_esc_text, "%s\n", p->file);
         if (!p->readable) {
             ps_buf_puts(b, "  (metadata could not be read; see the findings below)\n\n");
             continue;
         }
-        ps_buf_printf(b, "  kb:            %s (from %s)\n", dash(p->kb), dash(p->kb_source));
-        ps_buf_printf(b, "  container:     %s\n", ps_container_name(p->container));
-        ps_buf_printf(b, "  arch:          %s", dash(ps_arch_name(p->arch)));
+        ps_esc_printf(b, ps_esc_text, "  kb:            %s (from %s)\n", dash(p->kb), dash(p->kb_source));
+        ps_esc_printf(b, ps_esc_text, "  container:     %s\n", ps_container_name(p->container));
+        ps_esc_printf(b, ps_esc_text, "  arch:          %s", dash(ps_arch_name(p->arch)));
         if (p->name_arch != PS_ARCH_NONE && p->name_arch != p->arch)
-            ps_buf_printf(b, " (file name says %s)", ps_arch_name(p->name_arch));
+            ps_esc_printf(b, ps_esc_text, " (file name says %s)", ps_arch_name(p->name_arch));
         ps_buf_puts(b, "\n");
-        ps_buf_printf(b, "  os:            %s\n", dash(p->os));
-        ps_buf_printf(b, "  identity:      %s %s %s %s %s\n", dash(p->identity.name),
+        ps_esc_printf(b, ps_esc_text, "  os:            %s\n", dash(p->os));
+        ps_esc_printf(b, ps_esc_text, "  identity:      %s %s %s %s %s\n", dash(p->identity.name),
                       dash(p->identity.version), dash(p->identity.arch), dash(p->identity.language),
                       dash(p->identity.public_key_token));
         if (p->revision)
-            ps_buf_printf(b, "  revision:      v%u\n", p->revision);
-        ps_buf_printf(b, "  release type:  %s\n", dash(p->release_type));
-        ps_buf_printf(b, "  restart:       %s\n", dash(p->restart));
-        ps_buf_printf(b, "  build date:    %s\n", dash(p->build_date));
-        ps_buf_printf(b, "  needs stack:   %s\n", dash(p->installer_version));
+            ps_esc_printf(b, ps_esc_text, "  revision:      v%u\n", p->revision);
+        ps_esc_printf(b, ps_esc_text, "  release type:  %s\n", dash(p->release_type));
+        ps_esc_printf(b, ps_esc_text, "  restart:       %s\n", dash(p->restart));
+        ps_esc_printf(b, ps_esc_text, "  build date:    %s\n", dash(p->build_date));
+        ps_esc_printf(b, ps_esc_text, "  needs stack:   %s\n", dash(p->installer_version));
         if (p->provides_stack)
-            ps_buf_printf(b, "  delivers stack: %s\n", p->provides_stack);
+            ps_esc_printf(b, ps_esc_text, "  delivers stack: %s\n", p->provides_stack);
         if (p->kernel_version)
-            ps_buf_printf(b, "  kernel:        %s\n", p->kernel_version);
+            ps_esc_printf(b, ps_esc_text, "  kernel:        %s\n", p->kernel_version);
         ps_buf_puts(b, "  catalog:       ");
         digests_text(b, p->catalog_digests);
         if (p->sha2_only == 1)
             ps_buf_puts(b, " (SHA-2-only: needs SHA-2 code-signing support)");
         ps_buf_puts(b, "\n");
         if (kb)
-            ps_buf_printf(b, "  role:          %s (%s)\n", ps_role_name(role), why[0] ? why : "-");
+            ps_esc_printf(b, ps_esc_text, "  role:          %s (%s)\n", ps_role_name(role), why[0] ? why : "-");
         if (p->has_wsus && p->wsus.update_id)
-            ps_buf_printf(b, "  wsus update:   %s\n", p->wsus.update_id);
-        ps_buf_printf(b, "  size:          %llu bytes\n", (unsigned long long)p->size);
+            ps_esc_printf(b, ps_esc_text, "  wsus update:   %s\n", p->wsus.update_id);
+        ps_esc_printf(b, ps_esc_text, "  size:          %llu bytes\n", (unsigned long long)p->size);
         if (hash && p->hashed)
-            ps_buf_printf(b, "  sha256:        %s\n", p->sha256);
+            ps_esc_printf(b, ps_esc_text, "  sha256:        %s\n", p->sha256);
         ps_buf_puts(b, "\n");
     }
     if (f->count) {
         ps_buf_puts(b, "findings:\n");
         ps_findings_render_text(b, f);
     } else {
-        ps_buf_printf(b, "%zu package%s, no findings\n", bundle->count,
+        ps_esc_printf(b, ps_esc_text, "%zu package%s, no findings\n", bundle->count,
                       bundle->count == 1 ? "" : "s");
     }
 }

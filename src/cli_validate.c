@@ -13,6 +13,7 @@
  *   - lock-mismatch (with --lock): files added or missing, another plan.
  */
 #include "cli.h"
+#include "escape.h"
 #include "inventory.h"
 #include "junit.h"
 #include "kb.h"
@@ -517,7 +518,7 @@ static char *render_text(const vctx *c, int ok, size_t *len)
                   ok ? "passed" : "FAILED", c->bundle.count, plural(c->bundle.count),
                   c->plan.count, plural(c->plan.count));
     if (c->lockpath)
-        ps_buf_printf(&b, ", checked against %s", c->lockpath);
+        ps_esc_printf(&b, ps_esc_text, ", checked against %s", c->lockpath);
     if (ps_buf_printf(&b, "; %zu error%s, %zu warning%s, %zu info\n", n[PS_SEV_ERROR],
                       plural(n[PS_SEV_ERROR]), n[PS_SEV_WARNING], plural(n[PS_SEV_WARNING]),
                       n[PS_SEV_INFO]) != 0) {
