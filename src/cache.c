@@ -497,7 +497,7 @@ out:
 /* The entry file, at most MAX_ENTRY_BYTES; NULL when missing or larger. */
 static char *slurp(const char *path, size_t *len)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
     struct stat st;
     char *data = NULL;
     size_t got = 0, want;

@@ -279,10 +279,15 @@ static int load_time_model(ps_cli *cli, plan_ctx *c)
         fprintf(cli->err, "patchseq plan: --time-model needs --window\n");
         return 2;
     }
-    fp = fopen(c->time_model, "rb");
-    if (fp == NULL) {
-        fprintf(cli->err, "patchseq plan: %s: cannot open the time model\n", c->time_model);
-        return 2;
+    {
+        char why[256];
+
+        fp = ps_fopen_regular(c->time_model, why, sizeof why);
+        if (fp == NULL) {
+            fprintf(cli->err, "patchseq plan: %s: cannot open the time model: %s\n",
+                    c->time_model, why);
+            return 2;
+        }
     }
     b.max = TIME_MODEL_MAX_BYTES;
     while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) {

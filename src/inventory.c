@@ -805,10 +805,14 @@ int ps_inventory_load(const char *path, ps_inventory *out, char *err, size_t err
 
     memset(out, 0, sizeof *out);
     set_msg(err, errlen, "%s", "");
-    f = fopen(path, "rb");
-    if (f == NULL) {
-        set_msg(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-        goto out;
+    {
+        char why[256];
+
+        f = ps_fopen_regular(path, why, sizeof why);
+        if (f == NULL) {
+            set_msg(err, errlen, "%s: %s", path, why);
+            goto out;
+        }
     }
     for (;;) {
         size_t n = fread(chunk, 1, sizeof chunk, f);

@@ -1191,17 +1191,15 @@ int ps_kb_load_docs(ps_kb *kb, const char *dir, const ps_kb_doc *docs, size_t nd
 /* Reads a whole file, at most KB_MAX_FILE_BYTES. 0, or -1 with a message. */
 static int read_file(const char *path, char **data, size_t *len, char *msg, size_t msglen)
 {
-    FILE *fp = fopen(path, "rb");
+    FILE *fp = ps_fopen_regular(path, msg, msglen);
     ps_buf b = {0};
     char chunk[8192];
     size_t n;
     int rc = -1;
 
     b.max = KB_MAX_FILE_BYTES + 1;
-    if (fp == NULL) {
-        snprintf(msg, msglen, "cannot open: %s", strerror(errno));
+    if (fp == NULL)
         return -1;
-    }
     while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) {
         int r = ps_buf_append(&b, chunk, n);
 

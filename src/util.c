@@ -4,12 +4,14 @@
 #include "util.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -275,14 +277,147 @@ void ps_hex(const unsigned char *bytes, size_t n, char *out)
     out[2 * n] = '\0';
 }
 
+/* The file a path names once symbolic links are followed: a link (or a
+ * chain of them) is replaced by what it points to, resolved against the
+ * link's folder; the last one may point to nothing yet.  NULL on a loop
+ * or allocation failure (errno set). */
+static char *follow_links(const char *path)
+{
+    char *cur = ps_strdup(path);
+
+    for (int hops = 0; cur != NULL; hops++) {
+        struct stat st;
+        char target[4096];
+        ssize_t n;
+        char *next;
+
+        if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode))
+            return cur;
+        if (hops >= 40) {
+            free(cur);
+            errno = ELOOP;
+            return NULL;
+        }
+        n = readlink(cur, target, sizeof target - 1);
+        if (n < 0) {
+            free(cur);
+            return NULL;
+        }
+        target[n] = '\0';
+        if (target[0] == '/' || strchr(cur, '/') == NULL) {
+            next = ps_strdup(target);
+        } else {
+            const char *slash = strrchr(cur, '/');
+
+            next = ps_asprintf("%.*s/%s", (int)(slash - cur), cur, target);
+        }
+        free(cur);
+        cur = next;
+    }
+    errno = ENOMEM;
+    return NULL;
+}
+
+/* Temporary files are "<name>.tmp.<pid>.XXXXXX" beside the target.  One
+ * whose process is gone was left by a killed run: the next run writing
+ * there removes it (only a regular file of ours, never anything else). */
+static void remove_stale_temps(const char *target)
+{
+    const char *slash = strrchr(target, '/');
+    char *dir = slash ? ps_strndup(target, (size_t)(slash - target) + (slash == target)) : ps_strdup(".");
+    const char *base = slash ? slash + 1 : target;
+    char *prefix = ps_asprintf("%s.tmp.", base);
+    DIR *d = dir ? opendir(dir) : NULL;
+    struct dirent *de;
+
+    while (d != NULL && prefix != NULL && (de = readdir(d)) != NULL) {
+        const char *rest;
+        char *end;
+        long pid;
+        struct stat st;
+        char *full;
+
+        if (strncmp(de->d_name, prefix, strlen(prefix)) != 0)
+            continue;
+        rest = de->d_name + strlen(prefix);
+        pid = strtol(rest, &end, 10);
+        if (end == rest || *end != '.' || strlen(end + 1) != 6 || pid <= 0)
+            continue;
+        if (pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        full = ps_asprintf("%s/%s", dir, de->d_name);
+        if (full != NULL && lstat(full, &st) == 0 && S_ISREG(st.st_mode) &&
+            st.st_uid == geteuid())
+            unlink(full);
+        free(full);
+    }
+    if (d != NULL)
+        closedir(d);
+    free(prefix);
+    free(dir);
+}
+
+static int write_all(int fd, const char *p, size_t left, int *saved_errno)
+{
+    while (left > 0) {
+        ssize_t w = write(fd, p, left);
+
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            *saved_errno = errno;
+            return -1;
+        }
+        p += w;
+        left -= (size_t)w;
+    }
+    return 0;
+}
+
 int ps_write_atomic(const char *path, const void *data, size_t len, char *err, size_t errlen)
 {
-    char *tmp = NULL;
-    int fd = -1, rc = -1;
-    const char *p = data;
-    size_t left = len;
+    char *target = NULL, *tmp = NULL;
+    int fd = -1, rc = -1, e = 0;
+    struct stat st;
+    mode_t mode = 0644;
 
-    tmp = ps_asprintf("%s.tmp.XXXXXX", path);
+    target = follow_links(path);
+    if (target == NULL) {
+        snprintf(err, errlen, "%s: cannot follow the link: %s", path, strerror(errno));
+        goto out;
+    }
+    if (stat(target, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            snprintf(err, errlen, "%s: is a directory", path);
+            goto out;
+        }
+        if (!S_ISREG(st.st_mode)) {
+            /* a device, FIFO or socket: written to as it is, never replaced */
+            fd = open(target, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+            if (fd < 0) {
+                snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+                goto out;
+            }
+            if (write_all(fd, data, len, &e) != 0) {
+                snprintf(err, errlen, "%s: write failed: %s", path, strerror(e));
+                goto out;
+            }
+            if (close(fd) != 0) {
+                fd = -1;
+                snprintf(err, errlen, "%s: close failed: %s", path, strerror(errno));
+                goto out;
+            }
+            fd = -1;
+            rc = 0;
+            goto out;
+        }
+        mode = st.st_mode & 07777;
+    } else if (errno != ENOENT) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        goto out;
+    }
+    remove_stale_temps(target);
+    tmp = ps_asprintf("%s.tmp.%ld.XXXXXX", target, (long)getpid());
     if (tmp == NULL) {
         snprintf(err, errlen, "%s: out of memory", path);
         goto out;
@@ -294,19 +429,11 @@ int ps_write_atomic(const char *path, const void *data, size_t len, char *err, s
         tmp = NULL;
         goto out;
     }
-    while (left > 0) {
-        ssize_t w = write(fd, p, left);
-
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            snprintf(err, errlen, "%s: write failed: %s", path, strerror(errno));
-            goto out;
-        }
-        p += w;
-        left -= (size_t)w;
+    if (write_all(fd, data, len, &e) != 0) {
+        snprintf(err, errlen, "%s: write failed: %s", path, strerror(e));
+        goto out;
     }
-    if (fchmod(fd, 0644) != 0 || fsync(fd) != 0) {
+    if (fchmod(fd, mode) != 0 || fsync(fd) != 0) {
         snprintf(err, errlen, "%s: cannot flush: %s", path, strerror(errno));
         goto out;
     }
@@ -316,7 +443,7 @@ int ps_write_atomic(const char *path, const void *data, size_t len, char *err, s
         goto out;
     }
     fd = -1;
-    if (rename(tmp, path) != 0) {
+    if (rename(tmp, target) != 0) {
         snprintf(err, errlen, "%s: cannot rename into place: %s", path, strerror(errno));
         goto out;
     }
@@ -327,7 +454,48 @@ out:
     if (rc != 0 && tmp != NULL)
         unlink(tmp);
     free(tmp);
+    free(target);
     return rc;
+}
+
+int ps_open_regular(const char *path, char *err, size_t errlen)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    struct stat st;
+    int fl;
+
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot open: %s", strerror(errno));
+        return -1;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "not a regular file (%s refused)",
+                 S_ISDIR(st.st_mode)    ? "a directory is"
+                 : S_ISFIFO(st.st_mode) ? "a FIFO is"
+                 : S_ISSOCK(st.st_mode) ? "a socket is"
+                                        : "a device is");
+        close(fd);
+        return -1;
+    }
+    fl = fcntl(fd, F_GETFL);
+    if (fl >= 0)
+        fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    return fd;
+}
+
+FILE *ps_fopen_regular(const char *path, char *err, size_t errlen)
+{
+    int fd = ps_open_regular(path, err, errlen);
+    FILE *f;
+
+    if (fd < 0)
+        return NULL;
+    f = fdopen(fd, "rb");
+    if (f == NULL) {
+        snprintf(err, errlen, "cannot open: %s", strerror(errno));
+        close(fd);
+    }
+    return f;
 }
 
 int ps_version_cmp(const char *a, const char *b)

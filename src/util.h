@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #define PS_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -72,10 +73,23 @@ void *ps_xml_parse(const void *data, size_t len, size_t max_bytes, ps_err *err);
 void ps_xml_free(void *doc);
 
 /*
- * Writes data to path atomically: a temporary file in the same folder,
- * fsync, rename.  On failure nothing is left behind; returns -1 and fills err.
+ * Writes data to path.  A regular file (or an absent one) is replaced
+ * atomically: a temporary file "<name>.tmp.<pid>.XXXXXX" beside it, fsync,
+ * rename; an existing file keeps its mode (a new one is 0644).  A symbolic
+ * link is followed: the file it points to is replaced, the link stays.  A
+ * device, FIFO or socket is written to directly (never replaced).  A
+ * directory is an error.  Temporary files of runs that were killed are
+ * removed first.  On failure nothing is left behind; returns -1 and fills
+ * err with "PATH: reason".
  */
 int ps_write_atomic(const char *path, const void *data, size_t len, char *err, size_t errlen);
+
+/* Opens a file that must be regular for reading without blocking on a
+ * FIFO or device (O_NONBLOCK, fstat, then blocking reads).  -1 with err
+ * ("cannot open: ...", "not a regular file (a FIFO is refused)"). */
+int ps_open_regular(const char *path, char *err, size_t errlen);
+/* The same as a stdio stream ("rb"), or NULL with err. */
+FILE *ps_fopen_regular(const char *path, char *err, size_t errlen);
 
 /* UTF-16 text (after its byte order mark) appended to out as UTF-8.
  * Returns 0; -1 on allocation failure (or over out->max); -2 when len is

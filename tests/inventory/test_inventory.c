@@ -566,7 +566,7 @@ static void test_load(void **state)
     assert_int_equal(ps_inventory_load("/nonexistent/inventory.csv", &inv, err, sizeof err), -1);
     assert_string_equal(err, "/nonexistent/inventory.csv: cannot open: No such file or directory");
     assert_int_equal(ps_inventory_load("/", &inv, err, sizeof err), -1);
-    assert_string_equal(err, "/: cannot read: Is a directory");
+    assert_string_equal(err, "/: not a regular file (a directory is refused)");
 }
 
 int main(void)

@@ -999,7 +999,7 @@ static void test_err_unreadable_files(void **state)
     assert_int_equal(ps_kb_load(&kb, d.root, &f, err, sizeof err), 1);
     out = render(&f);
     expect_text(out, "manifests/big.xml:0: larger than 4194304 bytes\n"
-                     "rules/dir.xml:0: cannot read: Is a directory\n");
+                     "rules/dir.xml:0: not a regular file (a directory is refused)\n");
     free(out);
     ps_findings_free(&f);
     ps_kb_free(&kb);

@@ -11,7 +11,10 @@
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -204,17 +207,135 @@ static void test_write_atomic(void **state)
     assert_string_equal(got, "{\"a\":1}\n");
     assert_int_equal(count_entries(dir), 1); /* no temporary file left */
 
-    /* a folder in the way: the rename fails, nothing is left behind */
+    /* a folder in the way: an error, nothing is left behind */
     snprintf(path, sizeof path, "%s/sub", dir);
     assert_int_equal(mkdir(path, 0755), 0);
     assert_int_equal(ps_write_atomic(path, "x", 1, err, sizeof err), -1);
-    assert_non_null(strstr(err, "cannot rename into place"));
+    assert_non_null(strstr(err, ": is a directory"));
     assert_int_equal(count_entries(dir), 2);
     rmdir(path);
     snprintf(path, sizeof path, "%s/out.json", dir);
     unlink(path);
     assert_int_equal(ps_write_atomic("/nonexistent-dir/x.json", "x", 1, err, sizeof err), -1);
     assert_non_null(strstr(err, "/nonexistent-dir/x.json: cannot create a temporary file"));
+    rmdir(dir);
+}
+
+static char *slurp_path(const char *path)
+{
+    static char buf[256];
+    FILE *f = fopen(path, "r");
+    size_t n;
+
+    assert_non_null(f);
+    n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* Output targets: a symlink is followed and kept, a mode is kept, a
+ * device and a FIFO are written to directly, stale temporary files of a
+ * killed run are removed, a FIFO is refused as an input without blocking. */
+static void test_write_targets(void **state)
+{
+    char dir[] = "/tmp/ps-target-XXXXXX", path[512], link[512], dev[512], fifo[512], stale[600];
+    char err[512];
+    struct stat st;
+    pid_t child;
+    int status;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/plan.txt", dir);
+    snprintf(link, sizeof link, "%s/link.txt", dir);
+
+    /* mode kept */
+    assert_int_equal(ps_write_atomic(path, "one\n", 4, err, sizeof err), 0);
+    assert_int_equal(chmod(path, 0600), 0);
+    assert_int_equal(ps_write_atomic(path, "two\n", 4, err, sizeof err), 0);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0600);
+    assert_string_equal(slurp_path(path), "two\n");
+
+    /* a relative symlink: the target is replaced, the link stays */
+    assert_int_equal(symlink("plan.txt", link), 0);
+    assert_int_equal(ps_write_atomic(link, "three\n", 6, err, sizeof err), 0);
+    assert_int_equal(lstat(link, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    assert_string_equal(slurp_path(path), "three\n");
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0600);
+    unlink(link);
+    /* a dangling link: the file is created where it points */
+    assert_int_equal(symlink("new.txt", link), 0);
+    assert_int_equal(ps_write_atomic(link, "n\n", 2, err, sizeof err), 0);
+    snprintf(stale, sizeof stale, "%s/new.txt", dir);
+    assert_string_equal(slurp_path(stale), "n\n");
+    assert_int_equal(lstat(link, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    unlink(link);
+    unlink(stale);
+
+    /* a null device made here stays a device */
+    snprintf(dev, sizeof dev, "%s/null", dir);
+    if (mknod(dev, S_IFCHR | 0666, makedev(1, 3)) == 0) {
+        assert_int_equal(ps_write_atomic(dev, "x\n", 2, err, sizeof err), 0);
+        assert_int_equal(lstat(dev, &st), 0);
+        assert_true(S_ISCHR(st.st_mode));
+        unlink(dev);
+    } else {
+        print_message("mknod not permitted here: the device case runs on /dev/null only\n");
+    }
+    assert_int_equal(ps_write_atomic("/dev/null", "x\n", 2, err, sizeof err), 0);
+    assert_int_equal(stat("/dev/null", &st), 0);
+    assert_true(S_ISCHR(st.st_mode));
+    /* a full device: the error is reported */
+    if (stat("/dev/full", &st) == 0) {
+        assert_int_equal(ps_write_atomic("/dev/full", "x\n", 2, err, sizeof err), -1);
+        assert_string_equal(err, "/dev/full: write failed: No space left on device");
+    }
+
+    /* a FIFO output is written directly (a reader takes the bytes) */
+    snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        FILE *f = fopen(fifo, "r");
+        char got[16] = "";
+
+        _exit(f != NULL && fgets(got, sizeof got, f) != NULL && strcmp(got, "fifo\n") == 0 ? 0 : 1);
+    }
+    assert_int_equal(ps_write_atomic(fifo, "fifo\n", 5, err, sizeof err), 0);
+    assert_int_equal(waitpid(child, &status, 0), child);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    assert_int_equal(lstat(fifo, &st), 0);
+    assert_true(S_ISFIFO(st.st_mode));
+    /* ... and refused as an input at once, without blocking */
+    assert_int_equal(ps_open_regular(fifo, err, sizeof err), -1);
+    assert_string_equal(err, "not a regular file (a FIFO is refused)");
+    assert_int_equal(ps_open_regular(dir, err, sizeof err), -1);
+    assert_string_equal(err, "not a regular file (a directory is refused)");
+    unlink(fifo);
+
+    /* a temporary file of a killed run (its process is gone) is removed by
+     * the next write there; one of a live process is not */
+    child = fork();
+    assert_true(child >= 0);
+    if (child == 0)
+        _exit(0);
+    assert_int_equal(waitpid(child, &status, 0), child);
+    snprintf(stale, sizeof stale, "%s/plan.txt.tmp.%ld.AbC123", dir, (long)child);
+    assert_int_equal(close(open(stale, O_WRONLY | O_CREAT, 0600)), 0);
+    snprintf(link, sizeof link, "%s/plan.txt.tmp.%ld.XyZ789", dir, (long)getppid());
+    assert_int_equal(close(open(link, O_WRONLY | O_CREAT, 0600)), 0);
+    assert_int_equal(ps_write_atomic(path, "four\n", 5, err, sizeof err), 0);
+    assert_int_equal(access(stale, F_OK), -1);
+    assert_int_equal(access(link, F_OK), 0);
+    unlink(link);
+    assert_int_equal(count_entries(dir), 1);
+    unlink(path);
     rmdir(dir);
 }
 
@@ -256,7 +377,8 @@ int main(void)
         cmocka_unit_test(test_version_cmp), cmocka_unit_test(test_kb_normalize),
         cmocka_unit_test(test_strings),     cmocka_unit_test(test_buf),
         cmocka_unit_test(test_strv),        cmocka_unit_test(test_xml_guard),
-        cmocka_unit_test(test_write_atomic), cmocka_unit_test(test_findings),
+        cmocka_unit_test(test_write_atomic),
+        cmocka_unit_test(test_write_targets), cmocka_unit_test(test_findings),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
