@@ -8,7 +8,9 @@
 #include "progress.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char usage_text[] =
     "usage: patchseq COMMAND [OPTIONS] ...\n"
@@ -77,11 +79,12 @@ int ps_cli_emit(ps_cli *cli, const char *path, const char *data, size_t len)
     char msg[1024];
 
     if (path == NULL || strcmp(path, "-") == 0) {
-        if (len && fwrite(data, 1, len, cli->out) != len) {
-            fprintf(cli->err, "patchseq: cannot write output: %s\n", strerror(errno));
-            return 2;
-        }
-        if (fflush(cli->out) != 0) {
+        /* A reader that closed the pipe (| head -1) took what it wanted:
+         * the run ends quietly with its own exit status (SIGPIPE is
+         * ignored by main).  Any other write error is a message and 2. */
+        if ((len && fwrite(data, 1, len, cli->out) != len) || fflush(cli->out) != 0) {
+            if (errno == EPIPE)
+                return 0;
             fprintf(cli->err, "patchseq: cannot write output: %s\n", strerror(errno));
             return 2;
         }
@@ -92,6 +95,134 @@ int ps_cli_emit(ps_cli *cli, const char *path, const char *data, size_t len)
         return 2;
     }
     return 0;
+}
+
+/* What a path names: a regular file (dev, ino), a non-regular one, or
+ * nothing yet (then its canonical path). */
+struct ident {
+    int exists, regular, dir;
+    dev_t dev;
+    ino_t ino;
+    char *canon; /* realpath, or realpath(folder)/name for an absent file */
+};
+
+static void ident_of(const char *path, struct ident *id)
+{
+    struct stat st;
+
+    memset(id, 0, sizeof *id);
+    if (stat(path, &st) == 0) {
+        id->exists = 1;
+        id->regular = S_ISREG(st.st_mode);
+        id->dir = S_ISDIR(st.st_mode);
+        id->dev = st.st_dev;
+        id->ino = st.st_ino;
+        id->canon = realpath(path, NULL);
+        return;
+    }
+    {
+        const char *slash = strrchr(path, '/');
+        char *dir = slash ? ps_strndup(path, slash == path ? 1 : (size_t)(slash - path))
+                          : ps_strdup(".");
+        char *rdir = dir ? realpath(dir, NULL) : NULL;
+
+        if (rdir != NULL)
+            id->canon = ps_asprintf("%s/%s", strcmp(rdir, "/") == 0 ? "" : rdir,
+                                    slash ? slash + 1 : path);
+        free(rdir);
+        free(dir);
+    }
+}
+
+static int same_file(const struct ident *a, const struct ident *b)
+{
+    if (a->exists && b->exists)
+        return a->dev == b->dev && a->ino == b->ino;
+    return !a->exists && !b->exists && a->canon && b->canon && strcmp(a->canon, b->canon) == 0;
+}
+
+int ps_cli_check_paths(ps_cli *cli, const char *cmd, const ps_cli_io *outs, size_t nout,
+                       const ps_cli_io *ins, size_t nin)
+{
+    int rc = 0;
+
+    for (size_t i = 0; i < nout && rc == 0; i++) {
+        struct ident o;
+
+        if (outs[i].path == NULL || strcmp(outs[i].path, "-") == 0)
+            continue;
+        ident_of(outs[i].path, &o);
+        if (o.exists && !o.regular) {
+            free(o.canon);
+            continue; /* a device, FIFO or socket (a directory fails at writing) */
+        }
+        for (size_t j = 0; j < nin && rc == 0; j++) {
+            struct ident in;
+            size_t n;
+
+            if (ins[j].path == NULL)
+                continue;
+            ident_of(ins[j].path, &in);
+            if (same_file(&o, &in) ||
+                (in.dir && o.exists && in.canon && o.canon && (n = strlen(in.canon)) > 0 &&
+                 strncmp(o.canon, in.canon, n) == 0 && (o.canon[n] == '/' || in.canon[n - 1] == '/')))
+                rc = 2;
+            if (rc == 2) {
+                ps_buf m = {0};
+
+                ps_esc_printf(&m, ps_esc_text,
+                              "patchseq %s: %s %s is also an input (%s %s): refused, nothing "
+                              "was read or written\n",
+                              cmd, outs[i].what, outs[i].path, ins[j].what, ins[j].path);
+                fputs(m.data ? m.data : "", cli->err);
+                ps_buf_free(&m);
+            }
+            free(in.canon);
+        }
+        for (size_t j = i + 1; j < nout && rc == 0; j++) {
+            struct ident other;
+
+            if (outs[j].path == NULL || strcmp(outs[j].path, "-") == 0)
+                continue;
+            ident_of(outs[j].path, &other);
+            if (same_file(&o, &other)) {
+                ps_buf m = {0};
+
+                ps_esc_printf(&m, ps_esc_text,
+                              "patchseq %s: %s %s and %s %s are the same file: refused, nothing "
+                              "was read or written\n",
+                              cmd, outs[i].what, outs[i].path, outs[j].what, outs[j].path);
+                fputs(m.data ? m.data : "", cli->err);
+                ps_buf_free(&m);
+                rc = 2;
+            }
+            free(other.canon);
+        }
+        free(o.canon);
+    }
+    return rc;
+}
+
+int ps_cli_check_run(ps_cli *cli, const char *cmd, const ps_cli_io *outs, size_t nout,
+                     const ps_cli_io *ins, size_t nin, char **paths, int npaths)
+{
+    size_t n = nin + (npaths > 0 ? (size_t)npaths : 0);
+    ps_cli_io *all = calloc(n ? n : 1, sizeof *all);
+    int rc;
+
+    if (all == NULL) {
+        fprintf(cli->err, "patchseq %s: out of memory\n", cmd);
+        return 2;
+    }
+    for (size_t i = 0; i < nin; i++)
+        all[i] = ins[i];
+    for (int i = 0; i < npaths; i++) {
+        all[nin + (size_t)i].what = "PATH";
+        all[nin + (size_t)i].path = paths[i];
+    }
+    rc = ps_cli_check_paths(cli, cmd, outs, nout, all, n);
+    free(all);
+    return rc;
 }
 
 int ps_cli_exit_code(const ps_findings *f, int strict)

@@ -29,6 +29,28 @@ int ps_cmd_rules(ps_cli *cli, int argc, char **argv);
 /* Writes data to stdout, or atomically to `path` when non-NULL.  Returns 0,
  * or 2 (the exit code) after printing the reason to cli->err. */
 int ps_cli_emit(ps_cli *cli, const char *path, const char *data, size_t len);
+/* A path of the command line and the option that named it ("-o",
+ * "--junit", "--installed", "PATH"). */
+typedef struct ps_cli_io {
+    const char *what;
+    const char *path;
+} ps_cli_io;
+
+/*
+ * Before anything is read: refuses an output that is one of the inputs
+ * (the same file, or an existing file inside an input folder) or the same
+ * file as another output.  "-" and NULL are skipped; a device, FIFO or
+ * socket output is never refused (writing it replaces nothing).  Returns
+ * 0, or 2 after a message naming both paths.
+ */
+int ps_cli_check_paths(ps_cli *cli, const char *cmd, const ps_cli_io *outs, size_t nout,
+                       const ps_cli_io *ins, size_t nin);
+
+/* ps_cli_check_paths with the inputs named by options (ins) and the
+ * PATH operands.  0, or 2 (message printed, or out of memory). */
+int ps_cli_check_run(ps_cli *cli, const char *cmd, const ps_cli_io *outs, size_t nout,
+                     const ps_cli_io *ins, size_t nin, char **paths, int npaths);
+
 /* Exit code for a finished command: 1 when any finding is an error (or a
  * warning when strict), else 0. */
 int ps_cli_exit_code(const ps_findings *f, int strict);

@@ -212,6 +212,13 @@ int ps_cmd_inspect(ps_cli *cli, int argc, char **argv)
         goto out;
     }
     {
+        const ps_cli_io outs[] = {{"-o", outpath}};
+        const ps_cli_io ins[] = {{"--rules", rules}};
+
+        if (ps_cli_check_run(cli, "inspect", outs, 1, ins, 1, argv + optind, argc - optind) != 0)
+            goto out;
+    }
+    {
         ps_findings kbf = {0};
         int r = ps_kb_load(&kb, rules ? rules : ps_kb_default_dir(), &kbf, msg, sizeof msg);
 

@@ -359,6 +359,17 @@ oom:
     return 2;
 }
 
+/* An output that is an input, refused before anything is read. */
+static int check_paths(ps_cli *cli, const plan_ctx *c, char **paths, int npaths)
+{
+    const ps_cli_io outs[] = {{"-o", c->outpath}};
+    const ps_cli_io ins[] = {
+        {"--installed", c->installed}, {"--rules", c->rules}, {"--time-model", c->time_model}};
+
+    return ps_cli_check_run(cli, c->cmd, outs, PS_ARRAY_LEN(outs), ins, PS_ARRAY_LEN(ins), paths,
+                            npaths);
+}
+
 int ps_cmd_plan(ps_cli *cli, int argc, char **argv)
 {
     plan_ctx c;
@@ -377,6 +388,8 @@ int ps_cmd_plan(ps_cli *cli, int argc, char **argv)
         rc = 2;
         goto out;
     }
+    if ((rc = check_paths(cli, &c, argv + c.first_arg, argc - c.first_arg)) != 0)
+        goto out;
     if ((rc = build_plan(cli, &c, argv + c.first_arg, argc - c.first_arg)) != 0)
         goto out;
     if (ps_plan_format_is_script(c.format)) {
@@ -430,6 +443,8 @@ int ps_cmd_explain(ps_cli *cli, int argc, char **argv)
         rc = 2;
         goto out;
     }
+    if ((rc = check_paths(cli, &c, argv + c.first_arg + 1, argc - c.first_arg - 1)) != 0)
+        goto out;
     kb = ps_kb_normalize(argv[c.first_arg]);
     if (kb == NULL) {
         fprintf(cli->err, "patchseq explain: '%s' is not a KB number\n", argv[c.first_arg]);

@@ -176,6 +176,16 @@ static int parse_options(ps_cli *cli, vctx *c, int argc, char **argv, const char
         fprintf(cli->err, "patchseq %s: no PATH given\n%s", c->cmd, usage);
         return 2;
     }
+    {
+        /* an output that is an input, refused before anything is read */
+        const ps_cli_io outs[] = {{"-o", c->outpath}, {"--junit", c->junit}};
+        const ps_cli_io ins[] = {
+            {"--installed", c->installed}, {"--rules", c->rules}, {"--lock", c->lockpath}};
+
+        if (ps_cli_check_run(cli, c->cmd, outs, PS_ARRAY_LEN(outs), ins, PS_ARRAY_LEN(ins),
+                             argv + c->first_arg, argc - c->first_arg) != 0)
+            return 2;
+    }
     return -1;
 bad:
     fprintf(cli->err, "patchseq %s: bad option '%s'\n%s", c->cmd, bad, usage);
