@@ -152,6 +152,17 @@ int ps_cli_check_paths(ps_cli *cli, const char *cmd, const ps_cli_io *outs, size
         if (outs[i].path == NULL || strcmp(outs[i].path, "-") == 0)
             continue;
         ident_of(outs[i].path, &o);
+        if (o.dir) {
+            ps_buf m = {0};
+
+            ps_esc_printf(&m, ps_esc_text, "patchseq %s: %s %s: is a directory\n", cmd,
+                          outs[i].what, outs[i].path);
+            fputs(m.data ? m.data : "", cli->err);
+            ps_buf_free(&m);
+            free(o.canon);
+            rc = 2;
+            break;
+        }
         if (o.exists && !o.regular) {
             free(o.canon);
             continue; /* a device, FIFO or socket (a directory fails at writing) */

@@ -17,6 +17,8 @@ int main(int argc, char **argv)
     if (fflush(stdout) != 0 || ferror(stdout)) {
         if (errno == EPIPE)
             return rc; /* the reader took what it wanted: quietly */
+        if (rc == 2)
+            return 2; /* the command has said why */
         fprintf(stderr, "patchseq: cannot write output: %s\n", strerror(errno));
         return 2;
     }
