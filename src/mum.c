@@ -452,14 +452,14 @@ int ps_mum_parse(const void *data, size_t len, size_t max_bytes, ps_mum *out, ps
         oom(err);
         goto out;
     }
+    /* a time stamp, with a real date (the date is what is kept) */
+    if (ps_fact_check(PS_FACT_TIMESTAMP, "assembly/@creationTimeStamp", ts, ps_node_line(root),
+                      err) < 0)
+        goto out;
     if (date_of(ts, &m.creation_date) < 0) {
         oom(err);
         goto out;
     }
-    /* the date kept must be a real one (another shape is not kept) */
-    if (ps_fact_check(PS_FACT_DATE, "assembly/@creationTimeStamp", m.creation_date,
-                      ps_node_line(root), err) < 0)
-        goto out;
     n = ps_node_child(root, ASM_V3_NS, "package");
     if (n != NULL && read_package(&m, n, err) < 0)
         goto out;

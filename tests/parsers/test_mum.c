@@ -314,9 +314,9 @@ static void optional_parts(void **state)
     assert_int_equal(m.n_children, 0);
     ps_mum_free(&m);
 
-    /* odd timestamp, non-KB identifier, odd parent version, other installer,
+    /* no timestamp, non-KB identifier, odd parent version, other installer,
      * a language-specific child package */
-    parse_text(HEAD "<assembly xmlns=\"urn:schemas-microsoft-com:asm.v3\" creationTimeStamp=\"May 2020\">"
+    parse_text(HEAD "<assembly xmlns=\"urn:schemas-microsoft-com:asm.v3\" >"
                     ID "<package identifier=\"RollupFix\">"
                     "<parent><assemblyIdentity name=\"X\" version=\"7\"/></parent>"
                     "<installerAssembly name=\"Other\" version=\"1.2.3.4\"/>"
@@ -333,6 +333,21 @@ static void optional_parts(void **state)
     assert_int_equal(m.n_children, 1);
     assert_string_equal(m.children[0], "package_lp~31bf3856ad364e35~amd64~fi-fi~6.1.1.0.mum");
     ps_mum_free(&m);
+
+    /* a time stamp that is not one is refused, naming the field */
+    {
+        static const char bad[] = HEAD "<assembly xmlns=\"urn:schemas-microsoft-com:asm.v3\" "
+                                       "creationTimeStamp=\"May 2020\">\n" ID "</assembly>";
+        static const char feb[] = HEAD "<assembly xmlns=\"urn:schemas-microsoft-com:asm.v3\" "
+                                       "creationTimeStamp=\"2019-02-29T10:00:00Z\">" ID "</assembly>";
+
+        parse_fails(bad, strlen(bad), MAX_XML, PS_F_UNSAFE_INPUT, 2,
+                    "unsafe value in assembly/@creationTimeStamp: \"May 2020\" is not a time "
+                    "stamp (YYYY-MM-DD, then T and the time)");
+        parse_fails(feb, strlen(feb), MAX_XML, PS_F_UNSAFE_INPUT, 2,
+                    "unsafe value in assembly/@creationTimeStamp: \"2019-02-29T10:00:00Z\" is "
+                    "not a time stamp (YYYY-MM-DD, then T and the time)");
+    }
 
     /* a parent version that is not a version is refused, naming the field */
     {
