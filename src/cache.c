@@ -9,6 +9,7 @@
  * used, and an entry that fails a check is a miss.
  */
 #include "cache.h"
+#include "facts.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -647,6 +648,38 @@ static void rd_hex(struct cur *c, size_t n, char *dst)
 
 /* Fills p from a; -1 when a is not a valid package (p then holds what was
  * read so far, for ps_package_free). */
+/* An entry is read like a package: every fact against its grammar (a
+ * value that fails makes the entry a miss, and the package is read again). */
+static int fact_or_null(ps_fact_kind k, const char *v)
+{
+    return v == NULL || ps_fact_ok(k, v);
+}
+
+static int facts_ok(const ps_package *p)
+{
+    int ok = fact_or_null(PS_FACT_KB, p->kb) && fact_or_null(PS_FACT_VERSION, p->os) &&
+             fact_or_null(PS_FACT_VERSION, p->name_os) &&
+             fact_or_null(PS_FACT_NAME, p->identity.name) &&
+             fact_or_null(PS_FACT_VERSION, p->identity.version) &&
+             fact_or_null(PS_FACT_ARCH, p->identity.arch) &&
+             fact_or_null(PS_FACT_LANGUAGE, p->identity.language) &&
+             fact_or_null(PS_FACT_TOKEN, p->identity.public_key_token) &&
+             fact_or_null(PS_FACT_LABEL, p->release_type) &&
+             fact_or_null(PS_FACT_LABEL, p->restart) &&
+             fact_or_null(PS_FACT_DATE, p->build_date) &&
+             fact_or_null(PS_FACT_VERSION, p->installer_version) &&
+             fact_or_null(PS_FACT_VERSION, p->provides_stack) &&
+             fact_or_null(PS_FACT_VERSION, p->kernel_version) &&
+             fact_or_null(PS_FACT_GUID, p->wsus.update_id) &&
+             fact_or_null(PS_FACT_GUID, p->wsus.classification);
+
+    for (size_t i = 0; ok && i < p->wsus.n_superseded_by; i++)
+        ok = ps_fact_ok(PS_FACT_DECIMAL, p->wsus.superseded_by[i]);
+    for (size_t i = 0; ok && i < p->wsus.n_prerequisites; i++)
+        ok = ps_fact_ok(PS_FACT_GUID, p->wsus.prerequisites[i]);
+    return ok;
+}
+
 static int package_from_json(ps_package *p, const json_t *a, const struct stat *st, int hash)
 {
     struct cur c = cur_of(a, PACKAGE_FIELDS), id, w;
@@ -698,7 +731,7 @@ static int package_from_json(ps_package *p, const json_t *a, const struct stat *
         next(&c);
         next(&c);
     }
-    if (c.bad || id.bad || w.bad || p->size != (uint64_t)st->st_size)
+    if (c.bad || id.bad || w.bad || p->size != (uint64_t)st->st_size || !facts_ok(p))
         return -1;
     if (hash && !hashed)
         return -1; /* a read that hashes needs the hashes */

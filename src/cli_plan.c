@@ -3,6 +3,8 @@
  * bundle, then the planner and a renderer.
  */
 #include "cli.h"
+
+#include "escape.h"
 #include "inventory.h"
 #include "kb.h"
 #include "plan.h"
@@ -396,7 +398,12 @@ int ps_cmd_plan(ps_cli *cli, int argc, char **argv)
         char msg[1024];
 
         if (ps_plan_script_check(&c.plan, msg, sizeof msg) != 0) {
-            fprintf(cli->err, "patchseq plan: --format %s: %s\n", c.format, msg);
+            ps_buf m = {0};
+
+            /* the reason may name a file: shown escaped, on one line */
+            ps_esc_printf(&m, ps_esc_text, "%s", msg);
+            fprintf(cli->err, "patchseq plan: --format %s: %s\n", c.format, m.data ? m.data : "");
+            ps_buf_free(&m);
             rc = 2;
             goto out;
         }

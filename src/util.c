@@ -386,14 +386,25 @@ int ps_write_atomic(const char *path, const void *data, size_t len, char *err, s
         snprintf(err, errlen, "%s: cannot follow the link: %s", path, strerror(errno));
         goto out;
     }
-    if (stat(target, &st) == 0) {
+    if (stat(path, &st) == 0) {
+        struct stat tst;
+        int flags = O_WRONLY | O_CLOEXEC | O_NOCTTY;
+
         if (S_ISDIR(st.st_mode)) {
             snprintf(err, errlen, "%s: is a directory", path);
             goto out;
         }
-        if (!S_ISREG(st.st_mode)) {
+        /* a regular file reached through a link that names no path (such
+         * as /dev/stdout -> /proc/self/fd/1 -> a file the shell opened) is
+         * written to through that link, appending, never replaced */
+        if (S_ISREG(st.st_mode) &&
+            (stat(target, &tst) != 0 || tst.st_dev != st.st_dev || tst.st_ino != st.st_ino))
+            flags |= O_APPEND;
+        else if (S_ISREG(st.st_mode))
+            flags = -1;
+        if (flags != -1) {
             /* a device, FIFO or socket: written to as it is, never replaced */
-            fd = open(target, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+            fd = open(path, flags);
             if (fd < 0) {
                 snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
                 goto out;

@@ -93,6 +93,20 @@ def main():
         if not stat.S_ISCHR(os.lstat(d).st_mode):
             fail("%s is no longer a device" % d)
 
+    # -o /dev/stdout: to a pipe, to a file the shell opened (appending to
+    # what is there: nothing is replaced, no file named after the link)
+    p = run(["plan", "-o", "/dev/stdout", "bundle"])
+    if p.returncode != 0 or p.stdout != ref:
+        fail("-o /dev/stdout to a pipe: exit %d" % p.returncode)
+    with open("stdout.txt", "wb") as fh:
+        fh.write(b"kept\n")
+    with open("stdout.txt", "ab") as fh:
+        expect("-o /dev/stdout >>", run(["plan", "-o", "/dev/stdout", "bundle"], stdout=fh), 0, "")
+    if snap("stdout.txt")[0] != b"kept\n" + ref:
+        fail("-o /dev/stdout >> file: %r" % snap("stdout.txt")[0][:80])
+    if any(f.startswith("pipe:") or f.startswith("socket:") for f in os.listdir(".")):
+        fail("a file named after a /proc link was created")
+
     # a symlink: the target is replaced, the link stays; the mode is kept
     target = os.path.join(work, "plan.txt")
     with open(target, "w") as fh:
