@@ -281,9 +281,16 @@ void ps_hex(const unsigned char *bytes, size_t n, char *out)
  * chain of them) is replaced by what it points to, resolved against the
  * link's folder; the last one may point to nothing yet.  NULL on a loop
  * or allocation failure (errno set). */
-static char *follow_links(const char *path)
+static int is_fd_link(const char *p)
+{
+    return strncmp(p, "/proc/", 6) == 0 || strncmp(p, "/dev/fd/", 8) == 0;
+}
+
+static char *follow_links(const char *path, int *through_fd)
 {
     char *cur = ps_strdup(path);
+
+    *through_fd = is_fd_link(path);
 
     for (int hops = 0; cur != NULL; hops++) {
         struct stat st;
@@ -304,6 +311,7 @@ static char *follow_links(const char *path)
             return NULL;
         }
         target[n] = '\0';
+        *through_fd |= is_fd_link(target);
         if (target[0] == '/' || strchr(cur, '/') == NULL) {
             next = ps_strdup(target);
         } else {
@@ -377,11 +385,11 @@ static int write_all(int fd, const char *p, size_t left, int *saved_errno)
 int ps_write_atomic(const char *path, const void *data, size_t len, char *err, size_t errlen)
 {
     char *target = NULL, *tmp = NULL;
-    int fd = -1, rc = -1, e = 0;
+    int fd = -1, rc = -1, e = 0, through_fd = 0;
     struct stat st;
     mode_t mode = 0644;
 
-    target = follow_links(path);
+    target = follow_links(path, &through_fd);
     if (target == NULL) {
         snprintf(err, errlen, "%s: cannot follow the link: %s", path, strerror(errno));
         goto out;
@@ -394,11 +402,12 @@ int ps_write_atomic(const char *path, const void *data, size_t len, char *err, s
             snprintf(err, errlen, "%s: is a directory", path);
             goto out;
         }
-        /* a regular file reached through a link that names no path (such
-         * as /dev/stdout -> /proc/self/fd/1 -> a file the shell opened) is
-         * written to through that link, appending, never replaced */
+        /* a regular file reached through an open file descriptor
+         * (/dev/stdout -> /proc/self/fd/1 -> the file the shell opened) is
+         * written to through it, appending, never replaced */
         if (S_ISREG(st.st_mode) &&
-            (stat(target, &tst) != 0 || tst.st_dev != st.st_dev || tst.st_ino != st.st_ino))
+            (through_fd || stat(target, &tst) != 0 || tst.st_dev != st.st_dev ||
+             tst.st_ino != st.st_ino))
             flags |= O_APPEND;
         else if (S_ISREG(st.st_mode))
             flags = -1;

@@ -77,7 +77,9 @@ void ps_xml_free(void *doc);
  * atomically: a temporary file "<name>.tmp.<pid>.XXXXXX" beside it, fsync,
  * rename; an existing file keeps its mode (a new one is 0644).  A symbolic
  * link is followed: the file it points to is replaced, the link stays.  A
- * device, FIFO or socket is written to directly (never replaced).  A
+ * device, FIFO or socket is written to directly (never replaced), and so is
+ * a file reached through an open descriptor (/dev/stdout, /proc/self/fd/N:
+ * appended to).  A
  * directory is an error.  Temporary files of runs that were killed are
  * removed first.  On failure nothing is left behind; returns -1 and fills
  * err with "PATH: reason".
