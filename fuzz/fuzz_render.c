@@ -9,7 +9,9 @@
  *   kb=KB4474419	os=6.0	arch=x64	name=...	version=...	type=...
  *   restart=...	date=...	stack=...	kernel=...	installer=...	file=...
  *   id=...	prereq=a,b	supby=c	sha256=...	member=...	msg=...
- * Each package also carries one finding (member, msg) on its file.
+ * Each package also carries one finding (member, msg) on its file.  A
+ * byte that is not UTF-8 becomes '?' (the reader's contract: it hands on
+ * text); control characters, line separators and markup all stay.
  *
  * Rendered: plan text, json, md, dot, cmd, ps1 (when the plan can be a
  * script), explain, the findings as text, and a JUnit report.  Checked:
@@ -97,6 +99,18 @@ static char *value(const char *s, size_t n)
     if (o == 0) {
         free(v);
         return NULL;
+    }
+    /* The reader hands on text: XML values are UTF-8, names that are not
+     * are shown with \xHH escapes.  Every other byte stays. */
+    for (size_t i = 0; i < o;) {
+        unsigned long cp;
+        size_t l = ps_utf8_decode((const unsigned char *)v + i, o - i, &cp);
+
+        if (l == 0) {
+            v[i++] = '?';
+            continue;
+        }
+        i += l;
     }
     return v;
 }

@@ -170,7 +170,8 @@ int ps_plan_script_check(const ps_plan *plan, char *msg, size_t msglen)
             return -1;
         }
         if (!ps_file_name_safe(n->pkg->file) || !kb_safe(n->kb) ||
-            !ps_fact_ok(PS_FACT_KB, n->kb) || !sha256_safe(n->pkg->sha256)) {
+            !ps_fact_ok(PS_FACT_KB, n->kb) || n->kb[0] != 'K' || n->kb[1] != 'B' ||
+            !sha256_safe(n->pkg->sha256)) {
             snprintf(msg, msglen, "%s: the name cannot go into a script", n->pkg->file);
             return -1;
         }
