@@ -265,8 +265,8 @@ static void test_shipped_loads_clean(void **state)
 {
     const ps_kb *kb = *state;
 
-    assert_int_equal(kb->n_entries, 159);
-    assert_int_equal(ps_kb_rule_count(kb), 19);
+    assert_int_equal(kb->n_entries, 287);
+    assert_int_equal(ps_kb_rule_count(kb), 27);
     assert_int_equal(kb->n_os, 2);
     assert_string_equal(kb->os[0].os, "6.0");
     assert_string_equal(kb->os[1].os, "6.1");
@@ -447,22 +447,29 @@ static void test_shipped_rules(void **state)
     assert_int_equal(o->role_phase[PS_ROLE_SECURITY_ONLY], 4);
     assert_int_equal(o->role_phase[PS_ROLE_OTHER], 5);
     assert_int_equal(o->n_recognizers, 2);
-    assert_int_equal(o->n_rules, 10);
+    assert_int_equal(o->n_rules, 14);
     for (size_t i = 0; i < o->n_rules; i++) {
         const ps_rule *r = &o->rules[i];
 
         assert_non_null(r->source);
         assert_non_null(r->reason);
-        assert_string_equal(r->where.file, i < 9 ? "rules/6.0.xml" : "manifests/6.0.xml");
+        assert_string_equal(r->where.file, i < 13 ? "rules/6.0.xml" : "manifests/6.0.xml");
         if (r->kind == PS_RULE_REQUIRE) {
             assert_null(req);
             req = r;
         }
-        /* ESU licensing is an order rule: no hard requirement on it */
+        /* ESU licensing: an order rule with a restart, or an expect rule
+         * (a warning when missing); never a hard requirement */
         if (r->role == PS_ROLE_LICENSING) {
-            assert_int_equal(r->kind, PS_RULE_ORDER);
-            assert_int_equal(r->barrier, 1);
+            assert_int_not_equal(r->kind, PS_RULE_REQUIRE);
+            if (r->kind == PS_RULE_ORDER)
+                assert_int_equal(r->barrier, 1);
+            else
+                assert_string_equal(r->finding, "esu-licensing");
             assert_string_equal(r->subject.since, "2020-02-11");
+            assert_string_equal(r->subject.since_month, "2020-02");
+        } else {
+            assert_null(r->finding);
         }
         if (r->barrier && r->role == PS_ROLE_SHA2_SUPPORT)
             barriers++;
@@ -1068,7 +1075,7 @@ static void test_cli_check_shipped(void **state)
 
     (void)state;
     assert_int_equal(run_cli(3, argv, &out, &err), 0);
-    expect_text(out, "rules check: 159 manifests entries, 19 rules, OK\n");
+    expect_text(out, "rules check: 287 manifests entries, 27 rules, OK\n");
     assert_string_equal(err, "");
     free(out);
     free(err);
@@ -1077,7 +1084,7 @@ static void test_cli_check_shipped(void **state)
         char *argv2[] = {"patchseq", "rules", "check", (char *)data_dir(), NULL};
 
         assert_int_equal(run_cli(4, argv2, &out, &err), 0);
-        expect_text(out, "rules check: 159 manifests entries, 19 rules, OK\n");
+        expect_text(out, "rules check: 287 manifests entries, 27 rules, OK\n");
         free(out);
         free(err);
     }
