@@ -748,6 +748,12 @@ static void load_update(ld *c, xmlNodePtr u, const char *os)
         return;
     }
     e->month = read_month(c, u, e->kb ? e->kb : "?", e->date);
+    {
+        char *ed = attr(c, u, "edition");
+
+        e->edition = ps_edition_parse(ed);
+        free(ed);
+    }
     for (xmlNodePtr k = u->children; k != NULL; k = k->next) {
         if (is_el(k, "supersedes")) {
             char *s = attr(c, k, "kb");
@@ -2089,4 +2095,13 @@ int ps_selector_month_ok(const ps_selector *s, const char *month)
     if (month == NULL || strlen(month) < 7)
         return 0;
     return strncmp(month, s->since_month, 7) >= 0;
+}
+
+int ps_kb_for_edition(const ps_kb *kb, const char *os, const char *kbnum, ps_edition ed)
+{
+    const ps_kb_entry *e = ps_kb_find(kb, os, kbnum);
+
+    if (e == NULL)
+        return -1;
+    return e->edition == PS_EDITION_ANY || ed == PS_EDITION_ANY || e->edition == ed;
 }

@@ -80,6 +80,13 @@ typedef struct ps_rule {
                               e.g. "esu-licensing"; NULL for the other kinds */
 } ps_rule;
 
+/* Windows edition an entry or an ESU activation ID is for. */
+typedef enum ps_edition {
+    PS_EDITION_ANY = 0,
+    PS_EDITION_CLIENT,     /* Vista, Windows 7 */
+    PS_EDITION_SERVER      /* Server 2008, Server 2008 R2 */
+} ps_edition;
+
 typedef struct ps_kb_entry {
     char *kb;              /* "KB4474419" */
     char *os;              /* "6.0" */
@@ -99,8 +106,11 @@ typedef struct ps_kb_entry {
     char *note;            /* free text (what is inferred), or NULL */
     char *month;           /* release month "YYYY-MM": the month="" attribute, else
                               the month of `date`; NULL when neither is given */
-    struct ps_kb_revision *revisions; /* <revision> children, in file order */
+    struct ps_kb_revision *revisions; /* <revision>s of this KB, in file order */
     size_t n_revisions;
+    ps_edition edition;    /* edition="server": Server only (KB4474419 and the ESU
+                              chain of 6.0 are not for Vista); PS_EDITION_ANY when
+                              the manifests do not restrict it */
 } ps_kb_entry;
 
 /* One re-release of a package under the same KB (KB4474419 v1..v4). */
@@ -124,13 +134,6 @@ typedef enum ps_track {
 /* "monthly-rollup", "security-only", "preview"; "none" for PS_TRACK_NONE. */
 const char *ps_track_name(ps_track t);
 ps_track ps_kb_track(const ps_kb_entry *e); /* PS_TRACK_NONE for NULL */
-
-/* Windows edition an ESU activation ID is for. */
-typedef enum ps_edition {
-    PS_EDITION_ANY = 0,
-    PS_EDITION_CLIENT,     /* Vista, Windows 7 */
-    PS_EDITION_SERVER      /* Server 2008, Server 2008 R2 */
-} ps_edition;
 
 /* An ESU activation ID (`slmgr /ato <id>`) of one OS family, edition and
  * ESU year, from manifests/<os>.xml <activation>. */
@@ -321,6 +324,14 @@ const ps_kb_activation *ps_kb_activation_for(const ps_kb *kb, const char *os, ps
 /* "client", "server", "any"; and back (PS_EDITION_ANY when not a name). */
 const char *ps_edition_name(ps_edition e);
 ps_edition ps_edition_parse(const char *s);
+
+/*
+ * Whether KB `kbnum` of `os` is for machines of edition `ed`: 1 when it is
+ * (or either side is PS_EDITION_ANY), 0 when the manifests restrict it to the
+ * other edition (a Vista machine and the Server 2008 ESU chain), -1 when the
+ * manifests do not know the KB.
+ */
+int ps_kb_for_edition(const ps_kb *kb, const char *os, const char *kbnum, ps_edition ed);
 
 /* The manual step named `name` ("esu-activation") of `os`, or NULL. */
 const ps_manual_step *ps_kb_step(const ps_kb *kb, const char *os, const char *name);

@@ -836,6 +836,26 @@ static void test_shipped_esu(void **state)
     assert_int_equal(ps_selector_month_ok(&sel, NULL), 0);
     assert_int_equal(ps_selector_month_ok(NULL, "2019-01"), 1);
     assert_int_equal(ps_selector_month_ok(&(ps_selector){0}, NULL), 1);
+    /* Server-only on 6.0: KB4474419 and the ESU chain are not for Vista */
+    assert_int_equal(ps_kb_for_edition(kb, "6.0", "KB4474419", PS_EDITION_CLIENT), 0);
+    assert_int_equal(ps_kb_for_edition(kb, "6.0", "KB4474419", PS_EDITION_SERVER), 1);
+    assert_int_equal(ps_kb_for_edition(kb, "6.0", "KB4474419", PS_EDITION_ANY), 1);
+    assert_int_equal(ps_kb_for_edition(kb, "6.0", "KB4538484", PS_EDITION_CLIENT), 0);
+    assert_int_equal(ps_kb_for_edition(kb, "6.0", "KB4537810", PS_EDITION_CLIENT), 0);
+    assert_int_equal(ps_kb_for_edition(kb, "6.0", "KB5022353", PS_EDITION_CLIENT), 0);
+    assert_int_equal(ps_kb_for_edition(kb, "6.0", "KB4534303", PS_EDITION_CLIENT), 1);
+    assert_int_equal(ps_kb_for_edition(kb, "6.0", "KB4493730", PS_EDITION_CLIENT), 1);
+    assert_int_equal(ps_kb_for_edition(kb, "6.1", "KB5022338", PS_EDITION_CLIENT), 1);
+    assert_int_equal(ps_kb_for_edition(kb, "6.0", "KB9999999", PS_EDITION_CLIENT), -1);
+    for (size_t i = 0; i < kb->n_entries; i++) {
+        const ps_kb_entry *e = &kb->entries[i];
+
+        if (strcmp(e->os, "6.0") == 0 && e->month != NULL && strcmp(e->month, "2020-02") >= 0 &&
+            ps_kb_track(e) != PS_TRACK_NONE)
+            assert_int_equal(e->edition, PS_EDITION_SERVER);
+        if (strcmp(e->os, "6.1") == 0)
+            assert_int_equal(e->edition, PS_EDITION_ANY);
+    }
     /* the LPPs to name, oldest first */
     {
         const ps_kb_entry *l[3];
@@ -902,6 +922,9 @@ static void test_err_month_revision(void **state)
     check_kb("<update kb=\"KB1000001\" role=\"rollup\" arch=\"x86\" month=\"2020-13\" title=\"t\" "
              "source=\"S1\"/>\n",
              "", 1, "manifests/6.0.xml:5: Invalid attribute month for element update\n");
+    check_kb("<update kb=\"KB1000001\" role=\"rollup\" arch=\"x86\" edition=\"vista\" "
+             "title=\"t\" source=\"S1\"/>\n",
+             "", 1, "manifests/6.0.xml:5: Invalid attribute edition for element update\n");
     check_kb("<revision kb=\"KB4474419\" n=\"0\" source=\"S1\"/>\n", "", 1,
              "manifests/6.0.xml:5: Element revision failed to validate attributes\n");
 }
