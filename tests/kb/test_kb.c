@@ -265,7 +265,7 @@ static void test_shipped_loads_clean(void **state)
 {
     const ps_kb *kb = *state;
 
-    assert_int_equal(kb->n_entries, 287);
+    assert_int_equal(kb->n_entries, 301);
     assert_int_equal(ps_kb_rule_count(kb), 27);
     assert_int_equal(kb->n_os, 2);
     assert_string_equal(kb->os[0].os, "6.0");
@@ -750,6 +750,28 @@ static void test_shipped_supersedence_queries(void **state)
         assert_string_equal(ssu[1]->kb, "KB4517134");
         assert_int_equal(ps_kb_list(kb, "6.3", PS_ROLE_UNKNOWN, PS_ARCH_NONE, ssu, 2), 0);
         assert_int_equal(ps_kb_list(kb, NULL, PS_ROLE_UNKNOWN, PS_ARCH_NONE, ssu, 2), 0);
+    }
+    /* the 6.1 SSU chain, with the SSUs one source names (unconfirmed) */
+    {
+        const ps_kb_entry *ssu[40];
+        size_t n = ps_kb_list(kb, "6.1", PS_ROLE_SERVICING_STACK, PS_ARCH_NONE, ssu, 40);
+        size_t unconfirmed = 0;
+
+        assert_int_equal(n, 28);
+        assert_string_equal(ssu[0]->kb, "KB3020369");
+        assert_string_equal(ssu[n - 1]->kb, "KB5056456");
+        assert_int_equal(ssu[n - 1]->arches, PS_ARCH_BIT(PS_ARCH_X64));
+        for (size_t i = 0; i < n; i++) {
+            unconfirmed += ssu[i]->unconfirmed;
+            /* every later SSU supersedes every earlier one, except KB3138612 */
+            for (size_t k = 0; k < i; k++)
+                assert_int_equal(ps_kb_supersedes(kb, "6.1", ssu[i]->kb, ssu[k]->kb),
+                                 strcmp(ssu[k]->kb, "KB3138612") != 0);
+        }
+        assert_int_equal(unconfirmed, 14);
+        assert_int_equal(ps_kb_find(kb, "6.1", "KB4580970")->unconfirmed, 1);
+        assert_string_equal(ps_kb_find(kb, "6.1", "KB4580970")->month, "2020-10");
+        assert_int_equal(ps_kb_find(kb, "6.1", "KB4592510")->unconfirmed, 0);
     }
     /* KB4474419 revisions */
     {
@@ -1466,7 +1488,7 @@ static void test_cli_check_shipped(void **state)
 
     (void)state;
     assert_int_equal(run_cli(3, argv, &out, &err), 0);
-    expect_text(out, "rules check: 287 manifests entries, 27 rules, OK\n");
+    expect_text(out, "rules check: 301 manifests entries, 27 rules, OK\n");
     assert_string_equal(err, "");
     free(out);
     free(err);
@@ -1475,7 +1497,7 @@ static void test_cli_check_shipped(void **state)
         char *argv2[] = {"patchseq", "rules", "check", (char *)data_dir(), NULL};
 
         assert_int_equal(run_cli(4, argv2, &out, &err), 0);
-        expect_text(out, "rules check: 287 manifests entries, 27 rules, OK\n");
+        expect_text(out, "rules check: 301 manifests entries, 27 rules, OK\n");
         free(out);
         free(err);
     }
