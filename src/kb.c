@@ -937,7 +937,6 @@ static void load_step(ld *c, ps_os_rules *o, xmlNodePtr n)
         return;
     }
     m->name = name;
-    m->kind = PS_RULE_ORDER;
     m->reason = attr(c, n, "reason");
     m->source = attr_source(c, n);
     set_where(c, &m->where, n);

@@ -161,7 +161,6 @@ typedef struct ps_esu_year {
  * restart, before the first ESU update. */
 typedef struct ps_manual_step {
     char *name;            /* "esu-activation" */
-    ps_rule_kind kind;     /* PS_RULE_ORDER */
     ps_role after;         /* the role whose restart comes first ("licensing") */
     ps_selector *before;   /* the packages it must precede (any of them) */
     size_t n_before;
