@@ -99,6 +99,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             p.kb = e->kb;
             p.os = e->os;
             FUZZ_CHECK(ps_kb_classify(&kb, &p, why, sizeof why) == e->role);
+            FUZZ_CHECK(ps_kb_satisfies(&kb, e->os, e->kb, e->kb, 0) == 1);
+            FUZZ_CHECK(ps_kb_release_month(&kb, e->os, e->kb) == e->month);
+            FUZZ_CHECK(e->month == NULL || strlen(e->month) == 7);
+            for (size_t k = 0; k < e->n_supersedes; k++)
+                FUZZ_CHECK(ps_kb_supersedes(&kb, e->os, e->kb, e->supersedes[k]) == 1 &&
+                           ps_kb_satisfies(&kb, e->os, e->kb, e->supersedes[k], 1) == 1);
+            for (size_t k = 1; k < e->n_revisions; k++)
+                FUZZ_CHECK(e->revisions[k - 1].n < e->revisions[k].n);
+            (void)ps_kb_track(e);
+        }
+        for (size_t i = 0; i < kb.n_activations; i++) {
+            const ps_kb_activation *a = &kb.activations[i];
+
+            FUZZ_CHECK(ps_kb_activation_for(&kb, a->os, a->edition, a->year) == a);
+        }
+        {
+            const ps_kb_entry *list[8];
+            size_t n = ps_kb_list(&kb, "6.0", PS_ROLE_UNKNOWN, PS_ARCH_NONE, list, 8);
+
+            for (size_t i = 1; i < n && i < 8; i++)
+                FUZZ_CHECK(list[i - 1]->month == NULL ? list[i]->month == NULL
+                           : list[i]->month == NULL || strcmp(list[i - 1]->month, list[i]->month) <= 0);
+            (void)ps_kb_esu_year(&kb, "6.0", "2021-02");
         }
         for (size_t i = 0; i < kb.n_os; i++) {
             const ps_os_rules *o = &kb.os[i];
@@ -106,8 +129,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             FUZZ_CHECK(ps_kb_rules_for(&kb, o->os) == o);
             for (size_t k = 0; k < PS_ROLE__COUNT; k++)
                 FUZZ_CHECK(o->role_phase[k] < (int)o->n_phases);
-            for (size_t k = 0; k < o->n_rules; k++)
+            for (size_t k = 0; k < o->n_rules; k++) {
                 FUZZ_CHECK(o->rules[k].where.file != NULL);
+                FUZZ_CHECK((o->rules[k].kind == PS_RULE_EXPECT) == (o->rules[k].finding != NULL));
+                FUZZ_CHECK(ps_selector_month_ok(&o->rules[k].subject, o->rules[k].subject.since));
+            }
+            for (size_t k = 0; k < o->n_steps; k++)
+                FUZZ_CHECK(ps_kb_step(&kb, o->os, o->steps[k].name) == &o->steps[k]);
+            for (size_t k = 1; k < o->n_esu_years; k++)
+                FUZZ_CHECK(o->esu_years[k].year == o->esu_years[k - 1].year + 1);
         }
         p.kb = "KB1";
         p.os = "6.0";

@@ -77,6 +77,13 @@ typedef struct pending_req {
     ps_rule rule;
 } pending_req;
 
+/* A top-level <revision kb=""> of a manifests file, waiting for its entry. */
+typedef struct pending_rev {
+    char *os;
+    char *kb;
+    ps_kb_revision rev;
+} pending_rev;
+
 typedef struct ld {
     ps_kb *kb;
     ps_findings *f;
@@ -91,6 +98,8 @@ typedef struct ld {
     size_t nkeys;
     pending_req *pend;
     size_t npend;
+    pending_rev *prev;    /* top-level <revision>s, attached once entries are sorted */
+    size_t nprev;
 } ld;
 
 static void rerr(ld *c, const char *file, unsigned line, const char *fmt, ...) PS_PRINTF(4, 5);
@@ -202,6 +211,7 @@ static void selector_free(ps_selector *s)
     ps_free_ptr(&s->kb);
     ps_free_ptr(&s->release_type);
     ps_free_ptr(&s->since);
+    ps_free_ptr(&s->since_month);
 }
 
 static void rule_free(ps_rule *r)
@@ -212,6 +222,7 @@ static void rule_free(ps_rule *r)
     ps_free_ptr(&r->reason);
     ps_free_ptr(&r->source);
     ps_free_ptr(&r->where.file);
+    ps_free_ptr(&r->finding);
 }
 
 static void entry_free(ps_kb_entry *e)
@@ -226,6 +237,29 @@ static void entry_free(ps_kb_entry *e)
     ps_free_ptr(&e->source);
     ps_free_ptr(&e->where.file);
     ps_free_ptr(&e->note);
+    ps_free_ptr(&e->month);
+    for (size_t i = 0; i < e->n_revisions; i++) {
+        ps_free_ptr(&e->revisions[i].date);
+        ps_free_ptr(&e->revisions[i].month);
+        ps_free_ptr(&e->revisions[i].file);
+        ps_free_ptr(&e->revisions[i].source);
+        ps_free_ptr(&e->revisions[i].where.file);
+    }
+    ps_free_ptr(&e->revisions);
+    e->n_revisions = 0;
+}
+
+static void step_free(ps_manual_step *m)
+{
+    ps_free_ptr(&m->name);
+    for (size_t i = 0; i < m->n_before; i++)
+        selector_free(&m->before[i]);
+    ps_free_ptr(&m->before);
+    m->n_before = 0;
+    ps_strv_free(&m->commands, &m->n_commands);
+    ps_free_ptr(&m->reason);
+    ps_free_ptr(&m->source);
+    ps_free_ptr(&m->where.file);
 }
 
 static void os_rules_free(ps_os_rules *o)
@@ -247,6 +281,17 @@ static void os_rules_free(ps_os_rules *o)
         rule_free(&o->rules[i]);
     ps_free_ptr(&o->rules);
     o->n_rules = 0;
+    for (size_t i = 0; i < o->n_steps; i++)
+        step_free(&o->steps[i]);
+    ps_free_ptr(&o->steps);
+    o->n_steps = 0;
+    for (size_t i = 0; i < o->n_esu_years; i++) {
+        ps_free_ptr(&o->esu_years[i].from);
+        ps_free_ptr(&o->esu_years[i].to);
+        ps_free_ptr(&o->esu_years[i].where.file);
+    }
+    ps_free_ptr(&o->esu_years);
+    o->n_esu_years = 0;
     ps_free_ptr(&o->where.file);
 }
 
@@ -262,6 +307,14 @@ void ps_kb_free(ps_kb *kb)
         os_rules_free(&kb->os[i]);
     ps_free_ptr(&kb->os);
     kb->n_os = 0;
+    for (size_t i = 0; i < kb->n_activations; i++) {
+        ps_free_ptr(&kb->activations[i].os);
+        ps_free_ptr(&kb->activations[i].id);
+        ps_free_ptr(&kb->activations[i].source);
+        ps_free_ptr(&kb->activations[i].where.file);
+    }
+    ps_free_ptr(&kb->activations);
+    kb->n_activations = 0;
     ps_free_ptr(&kb->dir);
 }
 
@@ -525,6 +578,143 @@ static void read_first(ld *c, xmlNodePtr n, ps_rule *r)
     r->kb = attr(c, n, "kb");
     r->role = attr_role(n, "role");
     r->from = attr(c, n, "from");
+    r->or_superseding = attr_bool(n, "or-later", 0);
+}
+
+/* "YYYY-MM" of a "YYYY-MM[-DD]" text, or NULL (c->oom on failure). */
+static char *month_of(ld *c, const char *date)
+{
+    char *m;
+
+    if (date == NULL || strlen(date) < 7)
+        return NULL;
+    m = ps_strndup(date, 7);
+    if (m == NULL)
+        c->oom = 1;
+    return m;
+}
+
+/* The month of an element: its month="" attribute, checked against its
+ * date="" when both are given. */
+static char *read_month(ld *c, xmlNodePtr n, const char *what, const char *date)
+{
+    char *m = attr(c, n, "month");
+
+    if (m == NULL)
+        return month_of(c, date);
+    if (date != NULL && strncmp(m, date, 7) != 0)
+        rerr(c, c->file, node_line(n), "%s: month %s disagrees with date %s", what, m, date);
+    return m;
+}
+
+static void revision_free(ps_kb_revision *r)
+{
+    ps_free_ptr(&r->date);
+    ps_free_ptr(&r->month);
+    ps_free_ptr(&r->file);
+    ps_free_ptr(&r->source);
+    ps_free_ptr(&r->where.file);
+}
+
+/* <revision kb="" n="" [date] [month] [file] source=""/> at the top level. */
+static void load_revision(ld *c, xmlNodePtr k, const char *os)
+{
+    pending_rev *p = grow(&c->prev, &c->nprev, sizeof *p);
+    xmlChar *nv;
+    char what[64];
+
+    if (p == NULL) {
+        c->oom = 1;
+        return;
+    }
+    nv = xmlGetProp(k, (const xmlChar *)"n");
+    p->rev.n = nv != NULL ? (unsigned)strtoul((const char *)nv, NULL, 10) : 0;
+    xmlFree(nv);
+    p->os = ps_strdup(os);
+    p->kb = attr(c, k, "kb");
+    p->rev.date = attr(c, k, "date");
+    p->rev.file = attr(c, k, "file");
+    p->rev.source = attr_source(c, k);
+    if (p->os == NULL || set_where(c, &p->rev.where, k) != 0)
+        c->oom = 1;
+    snprintf(what, sizeof what, "%s revision %u", p->kb ? p->kb : "?", p->rev.n);
+    p->rev.month = read_month(c, k, what, p->rev.date);
+}
+
+/* Attaches the revisions to their entries, in file order. */
+static void attach_revisions(ld *c)
+{
+    for (size_t i = 0; i < c->nprev && !c->oom; i++) {
+        pending_rev *p = &c->prev[i];
+        ps_kb_entry *e = (ps_kb_entry *)ps_kb_find(c->kb, p->os, p->kb);
+        ps_kb_revision *r;
+        int bad = 0;
+
+        if (e == NULL) {
+            if (!c->manifests_failed)
+                rerr(c, p->rev.where.file, p->rev.where.line,
+                     "revision of %s, which is not in the manifests for %s", p->kb, p->os);
+            continue;
+        }
+        for (size_t k = 0; k < e->n_revisions && !bad; k++) {
+            if (e->revisions[k].n == p->rev.n) {
+                rerr(c, p->rev.where.file, p->rev.where.line,
+                     "%s: revision %u is listed twice (first at line %u)", e->kb, p->rev.n,
+                     e->revisions[k].where.line);
+                bad = 1;
+            } else if (e->revisions[k].n > p->rev.n) {
+                rerr(c, p->rev.where.file, p->rev.where.line,
+                     "%s: revision %u is listed after revision %u", e->kb, p->rev.n,
+                     e->revisions[k].n);
+                bad = 1;
+            }
+        }
+        if (bad)
+            continue;
+        r = grow(&e->revisions, &e->n_revisions, sizeof *r);
+        if (r == NULL) {
+            c->oom = 1;
+            return;
+        }
+        *r = p->rev;
+        memset(&p->rev, 0, sizeof p->rev);
+    }
+}
+
+static void load_activation(ld *c, xmlNodePtr n, const char *os)
+{
+    ps_kb_activation *a;
+    char *ed = attr(c, n, "edition");
+    xmlChar *yv = xmlGetProp(n, (const xmlChar *)"year");
+    unsigned year = yv != NULL ? (unsigned)strtoul((const char *)yv, NULL, 10) : 0;
+    ps_edition edition = ps_edition_parse(ed);
+
+    xmlFree(yv);
+    free(ed);
+    for (size_t i = 0; i < c->kb->n_activations; i++) {
+        const ps_kb_activation *q = &c->kb->activations[i];
+
+        if (strcmp(q->os, os) == 0 && q->year == year &&
+            (q->edition == edition || q->edition == PS_EDITION_ANY || edition == PS_EDITION_ANY)) {
+            rerr(c, c->file, node_line(n),
+                 "ESU activation ID of year %u (%s) for OS %s is already given at %s:%u", year,
+                 ps_edition_name(edition), os, q->where.file, q->where.line);
+            return;
+        }
+    }
+    a = grow(&c->kb->activations, &c->kb->n_activations, sizeof *a);
+    if (a == NULL) {
+        c->oom = 1;
+        return;
+    }
+    a->os = ps_strdup(os);
+    a->edition = edition;
+    a->year = year;
+    a->id = attr(c, n, "id");
+    a->source = attr_source(c, n);
+    if (a->os == NULL)
+        c->oom = 1;
+    set_where(c, &a->where, n);
 }
 
 static void load_update(ld *c, xmlNodePtr u, const char *os)
@@ -556,6 +746,13 @@ static void load_update(ld *c, xmlNodePtr u, const char *os)
     if (e->os == NULL || set_where(c, &e->where, u) != 0) {
         c->oom = 1;
         return;
+    }
+    e->month = read_month(c, u, e->kb ? e->kb : "?", e->date);
+    {
+        char *ed = attr(c, u, "edition");
+
+        e->edition = ps_edition_parse(ed);
+        free(ed);
     }
     for (xmlNodePtr k = u->children; k != NULL; k = k->next) {
         if (is_el(k, "supersedes")) {
@@ -595,9 +792,14 @@ static void load_manifests(ld *c, xmlDocPtr doc)
     if (os == NULL)
         return;
     read_sources(c, root);
-    for (xmlNodePtr u = root->children; u != NULL && !c->oom; u = u->next)
+    for (xmlNodePtr u = root->children; u != NULL && !c->oom; u = u->next) {
         if (is_el(u, "update"))
             load_update(c, u, os);
+        else if (is_el(u, "activation"))
+            load_activation(c, u, os);
+        else if (is_el(u, "revision"))
+            load_revision(c, u, os);
+    }
     free(os);
 }
 
@@ -679,6 +881,134 @@ static void load_recognizer(ld *c, ps_os_rules *o, xmlNodePtr n)
              ps_role_name(r->role));
 }
 
+/* A <then>: the packages a rule or step is about. */
+static void read_then(ld *c, xmlNodePtr k, ps_selector *s)
+{
+    s->kb = attr(c, k, "kb");
+    s->role = attr_role(k, "role");
+    s->release_type = attr(c, k, "release-type");
+    s->since = attr(c, k, "since");
+    s->since_month = month_of(c, s->since);
+    s->sha2_only = attr_bool(k, "sha2-only", 0);
+    if (s->kb == NULL && s->role == PS_ROLE_UNKNOWN && s->release_type == NULL)
+        rerr(c, c->file, node_line(k),
+             "<then> names no kb, role or release-type: the rule would apply to nothing");
+}
+
+/* Placeholders a step command may use. */
+static int command_ok(const char *cmd, char *bad, size_t badlen)
+{
+    static const char *const known[] = {"{mak}", "{activation-id}"};
+
+    for (const char *p = strchr(cmd, '{'); p != NULL; p = strchr(p + 1, '{')) {
+        const char *end = strchr(p, '}');
+        int ok = 0;
+
+        for (size_t i = 0; end != NULL && i < PS_ARRAY_LEN(known); i++)
+            if ((size_t)(end - p + 1) == strlen(known[i]) && strncmp(p, known[i], strlen(known[i])) == 0)
+                ok = 1;
+        if (!ok) {
+            size_t len = end != NULL ? (size_t)(end - p + 1) : strlen(p);
+
+            snprintf(bad, badlen, "%.*s", (int)(len < 40 ? len : 40), p);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static void load_step(ld *c, ps_os_rules *o, xmlNodePtr n)
+{
+    ps_manual_step *m;
+    char *name = attr(c, n, "name");
+
+    for (size_t i = 0; name != NULL && i < o->n_steps; i++) {
+        if (strcmp(o->steps[i].name, name) == 0) {
+            rerr(c, c->file, node_line(n), "step %s is already given at line %u", name,
+                 o->steps[i].where.line);
+            free(name);
+            return;
+        }
+    }
+    m = grow(&o->steps, &o->n_steps, sizeof *m);
+    if (m == NULL) {
+        free(name);
+        c->oom = 1;
+        return;
+    }
+    m->name = name;
+    m->reason = attr(c, n, "reason");
+    m->source = attr_source(c, n);
+    set_where(c, &m->where, n);
+    for (xmlNodePtr k = n->children; k != NULL && !c->oom; k = k->next) {
+        if (is_el(k, "first")) {
+            m->after = attr_role(k, "role");
+        } else if (is_el(k, "then")) {
+            ps_selector *s = grow(&m->before, &m->n_before, sizeof *s);
+
+            if (s == NULL) {
+                c->oom = 1;
+                return;
+            }
+            read_then(c, k, s);
+        } else if (is_el(k, "command")) {
+            char *t = attr(c, k, "text");
+            char bad[48];
+
+            if (t != NULL && !command_ok(t, bad, sizeof bad))
+                rerr(c, c->file, node_line(k),
+                     "step %s: command uses %s; known placeholders are {mak} and {activation-id}",
+                     m->name ? m->name : "?", bad);
+            if (t != NULL && ps_strv_push(&m->commands, &m->n_commands, t) != 0)
+                c->oom = 1;
+            free(t);
+        }
+    }
+}
+
+static void load_esu_year(ld *c, ps_os_rules *o, xmlNodePtr n)
+{
+    ps_esu_year *y;
+    xmlChar *yv = xmlGetProp(n, (const xmlChar *)"n");
+    unsigned year = yv != NULL ? (unsigned)strtoul((const char *)yv, NULL, 10) : 0;
+    char *from = attr(c, n, "from"), *to = attr(c, n, "to");
+
+    xmlFree(yv);
+    if (from != NULL && to != NULL && strcmp(from, to) > 0) {
+        rerr(c, c->file, node_line(n), "ESU year %u ends (%s) before it begins (%s)", year, to, from);
+        goto out;
+    }
+    if (o->n_esu_years > 0) {
+        const ps_esu_year *p = &o->esu_years[o->n_esu_years - 1];
+
+        if (year != p->year + 1) {
+            rerr(c, c->file, node_line(n), "ESU year %u follows year %u", year, p->year);
+            goto out;
+        }
+        if (from != NULL && p->to != NULL && strcmp(from, p->to) <= 0) {
+            rerr(c, c->file, node_line(n), "ESU year %u begins (%s) before year %u ends (%s)", year,
+                 from, p->year, p->to);
+            goto out;
+        }
+    } else if (year != 1) {
+        rerr(c, c->file, node_line(n), "the first ESU year is %u, not 1", year);
+        goto out;
+    }
+    y = grow(&o->esu_years, &o->n_esu_years, sizeof *y);
+    if (y == NULL) {
+        c->oom = 1;
+        goto out;
+    }
+    y->year = year;
+    y->from = from;
+    y->to = to;
+    set_where(c, &y->where, n);
+    return;
+out:
+    free(from);
+    free(to);
+}
+
 static void load_rule(ld *c, ps_os_rules *o, xmlNodePtr n)
 {
     ps_rule *r = grow(&o->rules, &o->n_rules, sizeof *r);
@@ -687,7 +1017,10 @@ static void load_rule(ld *c, ps_os_rules *o, xmlNodePtr n)
         c->oom = 1;
         return;
     }
-    r->kind = is_el(n, "require") ? PS_RULE_REQUIRE : PS_RULE_ORDER;
+    r->kind = is_el(n, "require") ? PS_RULE_REQUIRE : is_el(n, "expect") ? PS_RULE_EXPECT
+                                                                        : PS_RULE_ORDER;
+    if (r->kind == PS_RULE_EXPECT)
+        r->finding = attr(c, n, "finding");
     r->barrier = attr_bool(n, "barrier", 0);
     r->reason = attr(c, n, "reason");
     r->source = attr_source(c, n);
@@ -697,15 +1030,7 @@ static void load_rule(ld *c, ps_os_rules *o, xmlNodePtr n)
         if (is_el(k, "first")) {
             read_first(c, k, r);
         } else if (is_el(k, "then")) {
-            r->subject.kb = attr(c, k, "kb");
-            r->subject.role = attr_role(k, "role");
-            r->subject.release_type = attr(c, k, "release-type");
-            r->subject.since = attr(c, k, "since");
-            r->subject.sha2_only = attr_bool(k, "sha2-only", 0);
-            if (r->subject.kb == NULL && r->subject.role == PS_ROLE_UNKNOWN &&
-                r->subject.release_type == NULL)
-                rerr(c, c->file, node_line(k),
-                     "<then> names no kb, role or release-type: the rule would apply to nothing");
+            read_then(c, k, &r->subject);
         }
     }
 }
@@ -754,8 +1079,15 @@ static void load_rules(ld *c, xmlDocPtr doc)
             for (xmlNodePtr k = n->children; k != NULL; k = k->next)
                 if (is_el(k, "recognize"))
                     load_recognizer(c, o, k);
-        } else if (is_el(n, "require") || is_el(n, "order")) {
+        } else if (is_el(n, "require") || is_el(n, "order") || is_el(n, "expect")) {
             load_rule(c, o, n);
+        } else if (is_el(n, "step")) {
+            load_step(c, o, n);
+        } else if (is_el(n, "esu-years")) {
+            src = attr_source(c, n);
+            for (xmlNodePtr k = n->children; k != NULL && !c->oom; k = k->next)
+                if (is_el(k, "esu-year"))
+                    load_esu_year(c, o, k);
         }
         free(src);
     }
@@ -1086,6 +1418,58 @@ out:
     free(next);
 }
 
+/* or-later requirements need a chain to follow; steps need what their
+ * commands name. */
+static void check_new_refs(ld *c, ps_os_rules *o)
+{
+    for (size_t i = 0; i < o->n_rules; i++) {
+        const ps_rule *r = &o->rules[i];
+        int superseded = 0;
+
+        if (!r->or_superseding || r->kb == NULL || ps_kb_find(c->kb, o->os, r->kb) == NULL)
+            continue;
+        for (size_t k = 0; k < c->kb->n_entries && !superseded; k++) {
+            const ps_kb_entry *e = &c->kb->entries[k];
+
+            superseded = str_cmp0(e->os, o->os) == 0 &&
+                         ps_strv_contains(e->supersedes, e->n_supersedes, r->kb);
+        }
+        if (!superseded)
+            rerr(c, r->where.file, r->where.line,
+                 "or-later on %s, but no entry of the manifests for %s supersedes it", r->kb,
+                 o->os);
+    }
+    for (size_t i = 0; i < o->n_steps; i++) {
+        const ps_manual_step *m = &o->steps[i];
+        int uses_id = 0, has_id = 0;
+
+        for (size_t k = 0; k < m->n_before; k++)
+            if (m->before[k].kb != NULL && ps_kb_find(c->kb, o->os, m->before[k].kb) == NULL &&
+                !c->manifests_failed)
+                rerr(c, m->where.file, m->where.line,
+                     "step %s names %s, which is not in the manifests for %s", m->name,
+                     m->before[k].kb, o->os);
+        for (size_t k = 0; k < m->n_commands; k++)
+            uses_id |= strstr(m->commands[k], "{activation-id}") != NULL;
+        if (!uses_id)
+            continue;
+        if (o->n_esu_years == 0)
+            rerr(c, m->where.file, m->where.line,
+                 "step %s uses {activation-id}, but the rules for %s give no <esu-years>", m->name,
+                 o->os);
+        for (size_t y = 0; y < o->n_esu_years; y++) {
+            has_id = 0;
+            for (size_t k = 0; k < c->kb->n_activations; k++)
+                has_id |= strcmp(c->kb->activations[k].os, o->os) == 0 &&
+                          c->kb->activations[k].year == o->esu_years[y].year;
+            if (!has_id && !c->manifests_failed)
+                rerr(c, o->esu_years[y].where.file, o->esu_years[y].where.line,
+                     "ESU year %u of %s has no activation ID in the manifests", o->esu_years[y].year,
+                     o->os);
+        }
+    }
+}
+
 static void link_and_check(ld *c)
 {
     drop_duplicates(c);
@@ -1093,8 +1477,10 @@ static void link_and_check(ld *c)
         return;
     close_supersedence(c);
     attach_requirements(c);
+    attach_revisions(c);
     for (size_t i = 0; i < c->kb->n_os && !c->oom; i++) {
         check_rule_refs(c, &c->kb->os[i]);
+        check_new_refs(c, &c->kb->os[i]);
         check_contradictions(c, &c->kb->os[i]);
         check_cycles(c, &c->kb->os[i]);
     }
@@ -1183,6 +1569,12 @@ int ps_kb_load_docs(ps_kb *kb, const char *dir, const ps_kb_doc *docs, size_t nd
         rule_free(&c.pend[i].rule);
     }
     free(c.pend);
+    for (size_t i = 0; i < c.nprev; i++) {
+        free(c.prev[i].os);
+        free(c.prev[i].kb);
+        revision_free(&c.prev[i].rev);
+    }
+    free(c.prev);
     if (c.oom)
         return -1;
     return c.errors ? 1 : 0;
@@ -1534,4 +1926,179 @@ none:
     if (why != NULL && whylen > 0)
         snprintf(why, whylen, "no rule matched");
     return role;
+}
+
+/* ------------------------------------------------------------------ */
+/* Queries                                                              */
+/* ------------------------------------------------------------------ */
+
+const char *ps_track_name(ps_track t)
+{
+    switch (t) {
+    case PS_TRACK_MONTHLY_ROLLUP:
+        return "monthly-rollup";
+    case PS_TRACK_SECURITY_ONLY:
+        return "security-only";
+    case PS_TRACK_PREVIEW:
+        return "preview";
+    default:
+        return "none";
+    }
+}
+
+ps_track ps_kb_track(const ps_kb_entry *e)
+{
+    if (e == NULL)
+        return PS_TRACK_NONE;
+    switch (e->role) {
+    case PS_ROLE_ROLLUP:
+        return PS_TRACK_MONTHLY_ROLLUP;
+    case PS_ROLE_SECURITY_ONLY:
+        return PS_TRACK_SECURITY_ONLY;
+    case PS_ROLE_PREVIEW_ROLLUP:
+        return PS_TRACK_PREVIEW;
+    default:
+        return PS_TRACK_NONE;
+    }
+}
+
+const char *ps_edition_name(ps_edition e)
+{
+    return e == PS_EDITION_CLIENT ? "client" : e == PS_EDITION_SERVER ? "server" : "any";
+}
+
+ps_edition ps_edition_parse(const char *s)
+{
+    if (s != NULL && strcmp(s, "client") == 0)
+        return PS_EDITION_CLIENT;
+    if (s != NULL && strcmp(s, "server") == 0)
+        return PS_EDITION_SERVER;
+    return PS_EDITION_ANY;
+}
+
+int ps_kb_supersedes(const ps_kb *kb, const char *os, const char *newer, const char *older)
+{
+    const ps_kb_entry *n = ps_kb_find(kb, os, newer);
+
+    if (n == NULL || ps_kb_find(kb, os, older) == NULL)
+        return -1;
+    return ps_strv_contains(n->supersedes, n->n_supersedes, older) ? 1 : 0;
+}
+
+int ps_kb_satisfies(const ps_kb *kb, const char *os, const char *candidate,
+                    const char *required, int or_superseding)
+{
+    if (candidate == NULL || required == NULL)
+        return 0;
+    if (ps_streq_ci(candidate, required))
+        return 1;
+    return or_superseding && ps_kb_supersedes(kb, os, candidate, required) == 1;
+}
+
+/* Oldest release first: month, date, KB; entries without a month last. */
+static int release_cmp(const void *pa, const void *pb)
+{
+    const ps_kb_entry *a = *(const ps_kb_entry *const *)pa, *b = *(const ps_kb_entry *const *)pb;
+    int r;
+
+    if ((a->month == NULL) != (b->month == NULL))
+        return a->month == NULL ? 1 : -1;
+    if ((r = str_cmp0(a->month, b->month)) != 0)
+        return r;
+    if ((a->date == NULL) != (b->date == NULL))
+        return a->date == NULL ? 1 : -1;
+    if ((r = str_cmp0(a->date, b->date)) != 0)
+        return r;
+    return kb_cmp(a->kb, b->kb);
+}
+
+size_t ps_kb_list(const ps_kb *kb, const char *os, ps_role role, ps_arch arch,
+                  const ps_kb_entry **out, size_t max)
+{
+    const ps_kb_entry **all;
+    size_t n = 0;
+
+    if (kb == NULL || os == NULL)
+        return 0;
+    all = calloc(kb->n_entries ? kb->n_entries : 1, sizeof *all);
+    if (all == NULL)
+        return 0;
+    for (size_t i = 0; i < kb->n_entries; i++) {
+        const ps_kb_entry *e = &kb->entries[i];
+
+        if (str_cmp0(e->os, os) != 0 || (role != PS_ROLE_UNKNOWN && e->role != role) ||
+            (arch != PS_ARCH_NONE && !(e->arches & PS_ARCH_BIT(arch))))
+            continue;
+        all[n++] = e;
+    }
+    if (n > 1)
+        qsort(all, n, sizeof *all, release_cmp);
+    for (size_t i = 0; i < n && i < max && out != NULL; i++)
+        out[i] = all[i];
+    free(all);
+    return n;
+}
+
+const char *ps_kb_release_month(const ps_kb *kb, const char *os, const char *kbnum)
+{
+    const ps_kb_entry *e = ps_kb_find(kb, os, kbnum);
+
+    return e != NULL ? e->month : NULL;
+}
+
+unsigned ps_kb_esu_year(const ps_kb *kb, const char *os, const char *month)
+{
+    const ps_os_rules *o = ps_kb_rules_for(kb, os);
+
+    if (o == NULL || month == NULL || strlen(month) < 7)
+        return 0;
+    for (size_t i = 0; i < o->n_esu_years; i++) {
+        const ps_esu_year *y = &o->esu_years[i];
+
+        if (y->from != NULL && y->to != NULL && strncmp(month, y->from, 7) >= 0 &&
+            strncmp(month, y->to, 7) <= 0)
+            return y->year;
+    }
+    return 0;
+}
+
+const ps_kb_activation *ps_kb_activation_for(const ps_kb *kb, const char *os, ps_edition ed,
+                                             unsigned year)
+{
+    for (size_t i = 0; kb != NULL && os != NULL && i < kb->n_activations; i++) {
+        const ps_kb_activation *a = &kb->activations[i];
+
+        if (strcmp(a->os, os) == 0 && a->year == year &&
+            (a->edition == PS_EDITION_ANY || ed == PS_EDITION_ANY || a->edition == ed))
+            return a;
+    }
+    return NULL;
+}
+
+const ps_manual_step *ps_kb_step(const ps_kb *kb, const char *os, const char *name)
+{
+    const ps_os_rules *o = ps_kb_rules_for(kb, os);
+
+    for (size_t i = 0; o != NULL && name != NULL && i < o->n_steps; i++)
+        if (o->steps[i].name != NULL && strcmp(o->steps[i].name, name) == 0)
+            return &o->steps[i];
+    return NULL;
+}
+
+int ps_selector_month_ok(const ps_selector *s, const char *month)
+{
+    if (s == NULL || s->since_month == NULL)
+        return 1;
+    if (month == NULL || strlen(month) < 7)
+        return 0;
+    return strncmp(month, s->since_month, 7) >= 0;
+}
+
+int ps_kb_for_edition(const ps_kb *kb, const char *os, const char *kbnum, ps_edition ed)
+{
+    const ps_kb_entry *e = ps_kb_find(kb, os, kbnum);
+
+    if (e == NULL)
+        return -1;
+    return e->edition == PS_EDITION_ANY || ed == PS_EDITION_ANY || e->edition == ed;
 }

@@ -41,12 +41,18 @@ typedef struct ps_selector {
     int sha2_only;       /* 1 = only SHA-2-only packages; 0 = unset */
     char *since;         /* "YYYY-MM-DD": only packages released on or after it
                             (the manifests' date, else the package's build date) */
+    char *since_month;   /* "YYYY-MM", the month of `since` (set whenever since is):
+                            date rules compare release months, so a package whose
+                            build date precedes its Patch Tuesday still matches */
 } ps_selector;
 
 /* "B requires A" or "A is ordered before B". */
 typedef enum ps_rule_kind {
     PS_RULE_REQUIRE,  /* A must be present (bundle or inventory), else missing-prerequisite */
-    PS_RULE_ORDER     /* when both are present, A goes first */
+    PS_RULE_ORDER,    /* when both are present, A goes first */
+    PS_RULE_EXPECT    /* <expect>: A should be present for B; a missing one is the
+                         warning finding named by ps_rule.finding (not an error:
+                         e.g. Azure machines get ESU without the licensing package) */
 } ps_rule_kind;
 
 typedef struct ps_rule {
@@ -67,7 +73,19 @@ typedef struct ps_rule {
                               (a REQUIRE rule so marked, or resting on an
                               unconfirmed entry, is a rule-error and is loaded
                               as an ORDER rule) */
+    int or_superseding;    /* or-later="true" on a KB requirement: A is also met
+                              by any update the manifests say supersedes `kb`
+                              (see ps_kb_satisfies) */
+    char *finding;         /* PS_RULE_EXPECT: the finding code of a missing A,
+                              e.g. "esu-licensing"; NULL for the other kinds */
 } ps_rule;
+
+/* Windows edition an entry or an ESU activation ID is for. */
+typedef enum ps_edition {
+    PS_EDITION_ANY = 0,
+    PS_EDITION_CLIENT,     /* Vista, Windows 7 */
+    PS_EDITION_SERVER      /* Server 2008, Server 2008 R2 */
+} ps_edition;
 
 typedef struct ps_kb_entry {
     char *kb;              /* "KB4474419" */
@@ -86,7 +104,74 @@ typedef struct ps_kb_entry {
     ps_kb_src where;
     int unconfirmed;       /* confidence="unconfirmed" */
     char *note;            /* free text (what is inferred), or NULL */
+    char *month;           /* release month "YYYY-MM": the month="" attribute, else
+                              the month of `date`; NULL when neither is given */
+    struct ps_kb_revision *revisions; /* <revision>s of this KB, in file order */
+    size_t n_revisions;
+    ps_edition edition;    /* edition="server": Server only (KB4474419 and the ESU
+                              chain of 6.0 are not for Vista); PS_EDITION_ANY when
+                              the manifests do not restrict it */
 } ps_kb_entry;
+
+/* One re-release of a package under the same KB (KB4474419 v1..v4). */
+typedef struct ps_kb_revision {
+    unsigned n;            /* the -vN of the file name; 1 = the first release */
+    char *date;            /* "YYYY-MM-DD" or NULL when not known */
+    char *month;           /* "YYYY-MM" (date's, or the catalog folder's) or NULL */
+    char *file;            /* file name stem, e.g. "windows6.1-kb4474419-v3" */
+    char *source;
+    ps_kb_src where;
+} ps_kb_revision;
+
+/* The release track of an entry, from its role. */
+typedef enum ps_track {
+    PS_TRACK_NONE = 0,     /* not a monthly package (SSU, SHA-2, licensing, other) */
+    PS_TRACK_MONTHLY_ROLLUP,
+    PS_TRACK_SECURITY_ONLY,
+    PS_TRACK_PREVIEW
+} ps_track;
+
+/* "monthly-rollup", "security-only", "preview"; "none" for PS_TRACK_NONE. */
+const char *ps_track_name(ps_track t);
+ps_track ps_kb_track(const ps_kb_entry *e); /* PS_TRACK_NONE for NULL */
+
+/* An ESU activation ID (`slmgr /ato <id>`) of one OS family, edition and
+ * ESU year, from manifests/<os>.xml <activation>. */
+typedef struct ps_kb_activation {
+    char *os;              /* "6.1" */
+    ps_edition edition;
+    unsigned year;         /* 1..3 */
+    char *id;              /* "553673ed-6ddf-419c-a153-b760283472fd" */
+    char *source;
+    ps_kb_src where;
+} ps_kb_activation;
+
+/* An ESU year of an OS family: packages released in months [from, to]
+ * need the ESU key of that year activated (rules/<os>.xml <esu-year>). */
+typedef struct ps_esu_year {
+    unsigned year;         /* 1..3 */
+    char *from;            /* "2020-02" */
+    char *to;              /* "2021-01" */
+    ps_kb_src where;
+} ps_esu_year;
+
+/* A manual step of a plan (rules/<os>.xml <step>): what the administrator
+ * does between a restart after `first` and the first package `then`
+ * matches.  For ESU: activate the ESU key after the licensing package's
+ * restart, before the first ESU update. */
+typedef struct ps_manual_step {
+    char *name;            /* "esu-activation" */
+    ps_role after;         /* the role whose restart comes first ("licensing") */
+    ps_selector *before;   /* the packages it must precede (any of them) */
+    size_t n_before;
+    char **commands;       /* in order, with the placeholders {mak} (the key the
+                              administrator passes at run time, never stored) and
+                              {activation-id} (of the ESU year, ps_kb_activation_for) */
+    size_t n_commands;
+    char *reason;
+    char *source;
+    ps_kb_src where;
+} ps_manual_step;
 
 /* How a role is recognised from a package's own metadata. */
 typedef struct ps_recognizer {
@@ -114,6 +199,10 @@ typedef struct ps_os_rules {
                                    subject is the entry's KB) */
     size_t n_rules;
     ps_kb_src where;
+    ps_manual_step *steps;      /* <step> elements, in file order */
+    size_t n_steps;
+    ps_esu_year *esu_years;     /* <esu-year> elements, by year */
+    size_t n_esu_years;
 } ps_os_rules;
 
 typedef struct ps_kb {
@@ -122,6 +211,8 @@ typedef struct ps_kb {
     size_t n_entries;
     ps_os_rules *os;            /* one per rules file */
     size_t n_os;
+    ps_kb_activation *activations; /* every <activation> of the manifests */
+    size_t n_activations;
 } ps_kb;
 
 /*
@@ -173,5 +264,82 @@ const ps_os_rules *ps_kb_rules_for(const ps_kb *kb, const char *os);
  * Microsoft-Windows-ServicingStack 6.0.6003.20484".
  */
 ps_role ps_kb_classify(const ps_kb *kb, const ps_package *p, char *why, size_t whylen);
+
+/* ------------------------------------------------------------------ */
+/* Queries for the planner                                              */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Supersedence as the manifests record it: 1 when `newer` supersedes
+ * `older` (directly or through the KBs it supersedes), 0 when the manifests
+ * know both KBs for `os` and `newer` does not supersede `older` (the
+ * manifests' word wins over any generic rule such as "a newer SSU
+ * supersedes an older one": KB3138612 is not superseded by KB4490628),
+ * -1 when the manifests do not know one of them (a generic rule may decide).
+ */
+int ps_kb_supersedes(const ps_kb *kb, const char *os, const char *newer, const char *older);
+
+/*
+ * Whether installing `candidate` meets a requirement naming `required` by
+ * KB: 1 when they are the same KB or, with `or_superseding` (the rule's
+ * or_superseding), when the manifests say `candidate` supersedes `required`
+ * (KB3125574 needs KB3020369 or any later SSU of its chain: KB4490628 meets
+ * it); 0 otherwise.
+ */
+int ps_kb_satisfies(const ps_kb *kb, const char *os, const char *candidate,
+                    const char *required, int or_superseding);
+
+/*
+ * The entries of `os` with role `role` (PS_ROLE_UNKNOWN: any) for an
+ * architecture (PS_ARCH_NONE: any), oldest release first (by release month,
+ * then date, then KB; entries without a month last).  Fills up to `max`
+ * pointers into `out` and returns how many there are in all (which may be
+ * more than max).  For naming what to download: "add KB4493730 (2019-04)".
+ */
+size_t ps_kb_list(const ps_kb *kb, const char *os, ps_role role, ps_arch arch,
+                  const ps_kb_entry **out, size_t max);
+
+/*
+ * The release month ("YYYY-MM") of a KB of `os` according to the manifests,
+ * or NULL when they do not know it or its month.
+ */
+const char *ps_kb_release_month(const ps_kb *kb, const char *os, const char *kbnum);
+
+/*
+ * The ESU year (1..3) a package released in `month` ("YYYY-MM", or a full
+ * date) falls in on `os`, from the rules' <esu-year> list; 0 when the month
+ * is before or after the ESU years, or the OS has none.
+ */
+unsigned ps_kb_esu_year(const ps_kb *kb, const char *os, const char *month);
+
+/*
+ * The ESU activation ID for `os`, an edition and an ESU year; an entry with
+ * edition PS_EDITION_ANY matches every edition.  NULL when none is known
+ * (Vista, for instance, has none).
+ */
+const ps_kb_activation *ps_kb_activation_for(const ps_kb *kb, const char *os, ps_edition ed,
+                                             unsigned year);
+
+/* "client", "server", "any"; and back (PS_EDITION_ANY when not a name). */
+const char *ps_edition_name(ps_edition e);
+ps_edition ps_edition_parse(const char *s);
+
+/*
+ * Whether KB `kbnum` of `os` is for machines of edition `ed`: 1 when it is
+ * (or either side is PS_EDITION_ANY), 0 when the manifests restrict it to the
+ * other edition (a Vista machine and the Server 2008 ESU chain), -1 when the
+ * manifests do not know the KB.
+ */
+int ps_kb_for_edition(const ps_kb *kb, const char *os, const char *kbnum, ps_edition ed);
+
+/* The manual step named `name` ("esu-activation") of `os`, or NULL. */
+const ps_manual_step *ps_kb_step(const ps_kb *kb, const char *os, const char *name);
+
+/*
+ * Whether package release month `month` ("YYYY-MM" or a full date) is on or
+ * after the selector's since_month (1), before it (0); 1 when the selector
+ * has no since.  The month rule of every date-based selector.
+ */
+int ps_selector_month_ok(const ps_selector *s, const char *month);
 
 #endif /* PS_KB_H */

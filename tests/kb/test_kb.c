@@ -265,8 +265,8 @@ static void test_shipped_loads_clean(void **state)
 {
     const ps_kb *kb = *state;
 
-    assert_int_equal(kb->n_entries, 159);
-    assert_int_equal(ps_kb_rule_count(kb), 19);
+    assert_int_equal(kb->n_entries, 301);
+    assert_int_equal(ps_kb_rule_count(kb), 27);
     assert_int_equal(kb->n_os, 2);
     assert_string_equal(kb->os[0].os, "6.0");
     assert_string_equal(kb->os[1].os, "6.1");
@@ -447,22 +447,29 @@ static void test_shipped_rules(void **state)
     assert_int_equal(o->role_phase[PS_ROLE_SECURITY_ONLY], 4);
     assert_int_equal(o->role_phase[PS_ROLE_OTHER], 5);
     assert_int_equal(o->n_recognizers, 2);
-    assert_int_equal(o->n_rules, 10);
+    assert_int_equal(o->n_rules, 14);
     for (size_t i = 0; i < o->n_rules; i++) {
         const ps_rule *r = &o->rules[i];
 
         assert_non_null(r->source);
         assert_non_null(r->reason);
-        assert_string_equal(r->where.file, i < 9 ? "rules/6.0.xml" : "manifests/6.0.xml");
+        assert_string_equal(r->where.file, i < 13 ? "rules/6.0.xml" : "manifests/6.0.xml");
         if (r->kind == PS_RULE_REQUIRE) {
             assert_null(req);
             req = r;
         }
-        /* ESU licensing is an order rule: no hard requirement on it */
+        /* ESU licensing: an order rule with a restart, or an expect rule
+         * (a warning when missing); never a hard requirement */
         if (r->role == PS_ROLE_LICENSING) {
-            assert_int_equal(r->kind, PS_RULE_ORDER);
-            assert_int_equal(r->barrier, 1);
+            assert_int_not_equal(r->kind, PS_RULE_REQUIRE);
+            if (r->kind == PS_RULE_ORDER)
+                assert_int_equal(r->barrier, 1);
+            else
+                assert_string_equal(r->finding, "esu-licensing");
             assert_string_equal(r->subject.since, "2020-02-11");
+            assert_string_equal(r->subject.since_month, "2020-02");
+        } else {
+            assert_null(r->finding);
         }
         if (r->barrier && r->role == PS_ROLE_SHA2_SUPPORT)
             barriers++;
@@ -609,6 +616,419 @@ static void test_classify_release_type(void **state)
     free(rr);
     free(mr);
     free(man);
+}
+
+
+/* ------------------------------------------------------------------ */
+/* Windows 7 parity, ESU, tracks and the planner's queries              */
+/* ------------------------------------------------------------------ */
+
+/* mr[0] (the first rollup) supersedes no later one. */
+#define k_first(i) (0 * (i))
+
+/* Every month 2018-10 .. 2023-01 has a monthly rollup and a security-only
+ * update in both OS families; 6.1 lists them in release order. */
+static void test_shipped_61_monthly(void **state)
+{
+    const ps_kb *kb = *state;
+    const ps_kb_entry *mr[80], *so[80], *pr[40];
+    size_t nmr = ps_kb_list(kb, "6.1", PS_ROLE_ROLLUP, PS_ARCH_X64, mr, PS_ARRAY_LEN(mr));
+    size_t nso = ps_kb_list(kb, "6.1", PS_ROLE_SECURITY_ONLY, PS_ARCH_X86, so, PS_ARRAY_LEN(so));
+    size_t npr = ps_kb_list(kb, "6.1", PS_ROLE_PREVIEW_ROLLUP, PS_ARCH_NONE, pr, PS_ARRAY_LEN(pr));
+    const char *os[] = {"6.0", "6.1"};
+
+    /* 52 months, and three out-of-band rollups (2019-10, 2020-01, 2021-07) */
+    assert_int_equal(nmr, 55);
+    /* 52 months and the out-of-band one of 2021-07 */
+    assert_int_equal(nso, 53);
+    /* previews until 2019-11, none in December */
+    assert_int_equal(npr, 13);
+    assert_string_equal(mr[0]->kb, "KB4462923");
+    assert_string_equal(mr[0]->month, "2018-10");
+    assert_string_equal(mr[nmr - 1]->kb, "KB5022338");
+    assert_string_equal(so[nso - 1]->kb, "KB5022339");
+    assert_string_equal(pr[npr - 1]->kb, "KB4525251");
+    for (size_t i = 1; i < nmr; i++) {
+        /* release order, and each rollup supersedes every one of an earlier month */
+        assert_true(strcmp(mr[i - 1]->month, mr[i]->month) <= 0);
+        for (size_t k = 0; k < i; k++)
+            if (strcmp(mr[k]->month, mr[i]->month) < 0)
+                assert_int_equal(ps_kb_supersedes(kb, "6.1", mr[i]->kb, mr[k]->kb), 1);
+        assert_int_equal(ps_kb_supersedes(kb, "6.1", mr[k_first(i)]->kb, mr[i]->kb), 0);
+        assert_int_equal(ps_kb_track(mr[i]), PS_TRACK_MONTHLY_ROLLUP);
+    }
+    /* the out-of-band rollups sit in the chain: September, OOB, October */
+    assert_int_equal(ps_kb_supersedes(kb, "6.1", "KB4524157", "KB4516065"), 1);
+    assert_int_equal(ps_kb_supersedes(kb, "6.1", "KB4519976", "KB4524157"), 1);
+    assert_int_equal(ps_kb_supersedes(kb, "6.1", "KB5004289", "KB5004953"), 1);
+    for (size_t i = 0; i < nso; i++) {
+        assert_int_equal(so[i]->n_supersedes, 0);
+        assert_int_equal(ps_kb_track(so[i]), PS_TRACK_SECURITY_ONLY);
+        assert_int_equal(ps_kb_supersedes(kb, "6.1", mr[nmr - 1]->kb, so[i]->kb), 0);
+        assert_non_null(so[i]->month);
+    }
+    for (size_t i = 0; i < npr; i++)
+        assert_int_equal(ps_kb_supersedes(kb, "6.1", "KB5022338", pr[i]->kb), 1);
+    /* the preview of a month is not superseded by that month's rollup */
+    assert_int_equal(ps_kb_supersedes(kb, "6.1", "KB4525235", "KB4525251"), 0);
+    assert_int_equal(ps_kb_supersedes(kb, "6.1", "KB4530734", "KB4525251"), 1);
+    for (size_t o = 0; o < 2; o++) {
+        for (int y = 2018, m = 10; y < 2023 || (y == 2023 && m == 1);) {
+            char month[32];
+            size_t have_mr = 0, have_so = 0;
+            size_t n = ps_kb_list(kb, os[o], PS_ROLE_UNKNOWN, PS_ARCH_NONE, NULL, 0);
+            const ps_kb_entry **all = calloc(n, sizeof *all);
+
+            snprintf(month, sizeof month, "%04d-%02d", y, m);
+            assert_int_equal(ps_kb_list(kb, os[o], PS_ROLE_UNKNOWN, PS_ARCH_NONE, all, n), n);
+            for (size_t i = 0; i < n; i++) {
+                if (all[i]->month == NULL || strcmp(all[i]->month, month) != 0)
+                    continue;
+                have_mr += all[i]->role == PS_ROLE_ROLLUP;
+                have_so += all[i]->role == PS_ROLE_SECURITY_ONLY;
+            }
+            free(all);
+            if (have_mr == 0 || have_so == 0)
+                fail_msg("%s: no rollup or security-only update for %s", os[o], month);
+            if (++m == 13) {
+                m = 1;
+                y++;
+            }
+        }
+    }
+    /* out-of-band releases carry a month and no day */
+    assert_null(ps_kb_find(kb, "6.1", "KB4524157")->date);
+    assert_string_equal(ps_kb_release_month(kb, "6.1", "KB4524157"), "2019-10");
+    assert_string_equal(ps_kb_release_month(kb, "6.1", "KB4537820"), "2020-02");
+    assert_null(ps_kb_release_month(kb, "6.1", "KB3102810"));
+    assert_null(ps_kb_release_month(kb, "6.1", "KB9999999"));
+    assert_int_equal(ps_kb_find(kb, "6.1", "KB4539601")->unconfirmed, 1);
+    /* titles for every KB, in both families */
+    for (size_t i = 0; i < kb->n_entries; i++)
+        assert_true(kb->entries[i].title != NULL && kb->entries[i].title[0] != '\0');
+}
+
+static void test_shipped_supersedence_queries(void **state)
+{
+    const ps_kb *kb = *state;
+    const ps_os_rules *o = ps_kb_rules_for(kb, "6.1");
+    const ps_rule *cr = NULL;
+
+    /* the manifests' word wins: KB3138612 is not superseded by later SSUs */
+    assert_int_equal(ps_kb_supersedes(kb, "6.1", "KB4490628", "KB3138612"), 0);
+    assert_int_equal(ps_kb_supersedes(kb, "6.1", "KB5039339", "KB3138612"), 0);
+    assert_int_equal(ps_kb_supersedes(kb, "6.1", "KB5039339", "KB3020369"), 1);
+    assert_int_equal(ps_kb_supersedes(kb, "6.1", "KB3020369", "KB4490628"), 0);
+    /* unknown to the manifests: a generic rule may decide */
+    assert_int_equal(ps_kb_supersedes(kb, "6.1", "KB9999999", "KB3138612"), -1);
+    assert_int_equal(ps_kb_supersedes(kb, "6.1", "KB4490628", "KB9999999"), -1);
+    assert_int_equal(ps_kb_supersedes(kb, "6.0", "KB4490628", "KB3138612"), -1);
+    /* KB3125574 needs KB3020369 or a later SSU of its chain */
+    for (size_t i = 0; i < o->n_rules; i++)
+        if (o->rules[i].subject.kb != NULL && strcmp(o->rules[i].subject.kb, "KB3125574") == 0)
+            cr = &o->rules[i];
+    assert_non_null(cr);
+    assert_int_equal(cr->kind, PS_RULE_REQUIRE);
+    assert_string_equal(cr->kb, "KB3020369");
+    assert_int_equal(cr->or_superseding, 1);
+    assert_int_equal(ps_kb_satisfies(kb, "6.1", "KB3020369", cr->kb, cr->or_superseding), 1);
+    assert_int_equal(ps_kb_satisfies(kb, "6.1", "kb3020369", cr->kb, 0), 1);
+    assert_int_equal(ps_kb_satisfies(kb, "6.1", "KB4516655", cr->kb, cr->or_superseding), 1);
+    assert_int_equal(ps_kb_satisfies(kb, "6.1", "KB3138612", cr->kb, cr->or_superseding), 1);
+    assert_int_equal(ps_kb_satisfies(kb, "6.1", "KB4516655", cr->kb, 0), 0);
+    assert_int_equal(ps_kb_satisfies(kb, "6.1", "KB4474419", cr->kb, 1), 0);
+    assert_int_equal(ps_kb_satisfies(kb, "6.1", NULL, cr->kb, 1), 0);
+    /* the SSUs to name for a missing stack, oldest first */
+    {
+        const ps_kb_entry *ssu[4];
+        size_t n = ps_kb_list(kb, "6.0", PS_ROLE_SERVICING_STACK, PS_ARCH_IA64, ssu, 4);
+
+        assert_int_equal(n, 1);
+        assert_string_equal(ssu[0]->kb, "KB4493730");
+        assert_int_equal(ps_kb_list(kb, "6.0", PS_ROLE_SERVICING_STACK, PS_ARCH_X86, ssu, 2), 14);
+        assert_string_equal(ssu[0]->kb, "KB4493730");
+        assert_string_equal(ssu[1]->kb, "KB4517134");
+        assert_int_equal(ps_kb_list(kb, "6.3", PS_ROLE_UNKNOWN, PS_ARCH_NONE, ssu, 2), 0);
+        assert_int_equal(ps_kb_list(kb, NULL, PS_ROLE_UNKNOWN, PS_ARCH_NONE, ssu, 2), 0);
+    }
+    /* the 6.1 SSU chain, with the SSUs one source names (unconfirmed) */
+    {
+        const ps_kb_entry *ssu[40];
+        size_t n = ps_kb_list(kb, "6.1", PS_ROLE_SERVICING_STACK, PS_ARCH_NONE, ssu, 40);
+        size_t unconfirmed = 0;
+
+        assert_int_equal(n, 28);
+        assert_string_equal(ssu[0]->kb, "KB3020369");
+        assert_string_equal(ssu[n - 1]->kb, "KB5056456");
+        assert_int_equal(ssu[n - 1]->arches, PS_ARCH_BIT(PS_ARCH_X64));
+        for (size_t i = 0; i < n; i++) {
+            unconfirmed += ssu[i]->unconfirmed;
+            /* every later SSU supersedes every earlier one, except KB3138612 */
+            for (size_t k = 0; k < i; k++)
+                assert_int_equal(ps_kb_supersedes(kb, "6.1", ssu[i]->kb, ssu[k]->kb),
+                                 strcmp(ssu[k]->kb, "KB3138612") != 0);
+        }
+        assert_int_equal(unconfirmed, 14);
+        assert_int_equal(ps_kb_find(kb, "6.1", "KB4580970")->unconfirmed, 1);
+        assert_string_equal(ps_kb_find(kb, "6.1", "KB4580970")->month, "2020-10");
+        assert_int_equal(ps_kb_find(kb, "6.1", "KB4592510")->unconfirmed, 0);
+    }
+    /* KB4474419 revisions */
+    {
+        const ps_kb_entry *e = ps_kb_find(kb, "6.1", "KB4474419");
+
+        assert_int_equal(e->n_revisions, 2);
+        assert_int_equal(e->revisions[0].n, 1);
+        assert_string_equal(e->revisions[0].month, "2019-03");
+        assert_null(e->revisions[0].file);
+        assert_int_equal(e->revisions[1].n, 3);
+        assert_string_equal(e->revisions[1].date, "2019-09-23");
+        assert_string_equal(e->revisions[1].file, "windows6.1-kb4474419-v3");
+        e = ps_kb_find(kb, "6.0", "KB4474419");
+        assert_int_equal(e->n_revisions, 2);
+        assert_int_equal(e->revisions[1].n, 4);
+        assert_null(e->revisions[1].date);
+        assert_string_equal(e->revisions[1].month, "2019-09");
+        assert_string_equal(e->revisions[1].file, "windows6.0-kb4474419-v4");
+        assert_string_equal(e->revisions[1].where.file, "manifests/6.0.xml");
+    }
+    /* no servicing stack version could be confirmed for any SSU */
+    for (size_t i = 0; i < kb->n_entries; i++)
+        if (kb->entries[i].role == PS_ROLE_SERVICING_STACK)
+            assert_null(kb->entries[i].provides_stack);
+}
+
+static void test_shipped_esu(void **state)
+{
+    const ps_kb *kb = *state;
+    const ps_kb_activation *a;
+    const ps_manual_step *m;
+    ps_selector sel = {0};
+
+    a = ps_kb_activation_for(kb, "6.1", PS_EDITION_CLIENT, 1);
+    assert_string_equal(a->id, "77db037b-95c3-48d7-a3ab-a9c6d41093e0");
+    assert_string_equal(a->where.file, "manifests/6.1.xml");
+    assert_true(strstr(a->source, "S24") != NULL);
+    assert_string_equal(ps_kb_activation_for(kb, "6.1", PS_EDITION_CLIENT, 3)->id,
+                        "4220f546-f522-46df-8202-4d07afd26454");
+    assert_string_equal(ps_kb_activation_for(kb, "6.1", PS_EDITION_SERVER, 2)->id,
+                        "04fa0286-fa74-401e-bbe9-fbfbb158010d");
+    assert_string_equal(ps_kb_activation_for(kb, "6.0", PS_EDITION_SERVER, 3)->id,
+                        "16c08c85-0c8b-4009-9b2b-f1f7319e45f9");
+    assert_string_equal(ps_kb_activation_for(kb, "6.0", PS_EDITION_ANY, 1)->id,
+                        "553673ed-6ddf-419c-a153-b760283472fd");
+    /* Vista has no ESU; there is no fourth on-premises year */
+    assert_null(ps_kb_activation_for(kb, "6.0", PS_EDITION_CLIENT, 1));
+    assert_null(ps_kb_activation_for(kb, "6.1", PS_EDITION_SERVER, 4));
+    assert_null(ps_kb_activation_for(kb, NULL, PS_EDITION_SERVER, 1));
+    assert_int_equal(kb->n_activations, 9);
+    /* ESU years by release month */
+    assert_int_equal(ps_kb_esu_year(kb, "6.1", "2020-01"), 0);
+    assert_int_equal(ps_kb_esu_year(kb, "6.1", "2020-02"), 1);
+    assert_int_equal(ps_kb_esu_year(kb, "6.1", "2021-01-12"), 1);
+    assert_int_equal(ps_kb_esu_year(kb, "6.0", "2021-02"), 2);
+    assert_int_equal(ps_kb_esu_year(kb, "6.0", "2022-02-08"), 3);
+    assert_int_equal(ps_kb_esu_year(kb, "6.0", "2023-01"), 3);
+    assert_int_equal(ps_kb_esu_year(kb, "6.0", "2023-02"), 0);
+    assert_int_equal(ps_kb_esu_year(kb, "6.0", "2023"), 0);
+    assert_int_equal(ps_kb_esu_year(kb, "6.3", "2021-02"), 0);
+    /* the activation step */
+    m = ps_kb_step(kb, "6.1", "esu-activation");
+    assert_non_null(m);
+    assert_int_equal(m->after, PS_ROLE_LICENSING);
+    assert_int_equal(m->n_before, 3);
+    assert_int_equal(m->before[0].role, PS_ROLE_ROLLUP);
+    assert_string_equal(m->before[1].since_month, "2020-02");
+    assert_int_equal(m->before[2].role, PS_ROLE_PREVIEW_ROLLUP);
+    assert_int_equal(m->n_commands, 2);
+    assert_string_equal(m->commands[0], "slmgr /ipk {mak}");
+    assert_string_equal(m->commands[1], "slmgr /ato {activation-id}");
+    assert_string_equal(m->where.file, "rules/6.1.xml");
+    assert_int_equal(m->where.line, line_of(PS_SOURCE_DIR "/rules/6.1.xml", "<step name="));
+    assert_non_null(ps_kb_step(kb, "6.0", "esu-activation"));
+    assert_null(ps_kb_step(kb, "6.0", "reboot"));
+    assert_null(ps_kb_step(kb, "6.3", "esu-activation"));
+    /* release months, not dates: the Windows 7 February 2020 rollup built a
+     * week before its Patch Tuesday is an ESU package */
+    sel.since = "2020-02-11";
+    sel.since_month = "2020-02";
+    assert_int_equal(ps_selector_month_ok(&sel, "2020-02-04"), 1);
+    assert_int_equal(ps_selector_month_ok(&sel, "2020-02"), 1);
+    assert_int_equal(ps_selector_month_ok(&sel, "2020-01-28"), 0);
+    assert_int_equal(ps_selector_month_ok(&sel, NULL), 0);
+    assert_int_equal(ps_selector_month_ok(NULL, "2019-01"), 1);
+    assert_int_equal(ps_selector_month_ok(&(ps_selector){0}, NULL), 1);
+    /* Server-only on 6.0: KB4474419 and the ESU chain are not for Vista */
+    assert_int_equal(ps_kb_for_edition(kb, "6.0", "KB4474419", PS_EDITION_CLIENT), 0);
+    assert_int_equal(ps_kb_for_edition(kb, "6.0", "KB4474419", PS_EDITION_SERVER), 1);
+    assert_int_equal(ps_kb_for_edition(kb, "6.0", "KB4474419", PS_EDITION_ANY), 1);
+    assert_int_equal(ps_kb_for_edition(kb, "6.0", "KB4538484", PS_EDITION_CLIENT), 0);
+    assert_int_equal(ps_kb_for_edition(kb, "6.0", "KB4537810", PS_EDITION_CLIENT), 0);
+    assert_int_equal(ps_kb_for_edition(kb, "6.0", "KB5022353", PS_EDITION_CLIENT), 0);
+    assert_int_equal(ps_kb_for_edition(kb, "6.0", "KB4534303", PS_EDITION_CLIENT), 1);
+    assert_int_equal(ps_kb_for_edition(kb, "6.0", "KB4493730", PS_EDITION_CLIENT), 1);
+    assert_int_equal(ps_kb_for_edition(kb, "6.1", "KB5022338", PS_EDITION_CLIENT), 1);
+    assert_int_equal(ps_kb_for_edition(kb, "6.0", "KB9999999", PS_EDITION_CLIENT), -1);
+    for (size_t i = 0; i < kb->n_entries; i++) {
+        const ps_kb_entry *e = &kb->entries[i];
+
+        if (strcmp(e->os, "6.0") == 0 && e->month != NULL && strcmp(e->month, "2020-02") >= 0 &&
+            ps_kb_track(e) != PS_TRACK_NONE)
+            assert_int_equal(e->edition, PS_EDITION_SERVER);
+        if (strcmp(e->os, "6.1") == 0)
+            assert_int_equal(e->edition, PS_EDITION_ANY);
+    }
+    /* the LPPs to name, oldest first */
+    {
+        const ps_kb_entry *l[3];
+
+        assert_int_equal(ps_kb_list(kb, "6.1", PS_ROLE_LICENSING, PS_ARCH_X86, l, 3), 3);
+        assert_string_equal(l[0]->kb, "KB4538483");
+        assert_string_equal(l[1]->kb, "KB4575903");
+        assert_string_equal(l[2]->kb, "KB5016892");
+    }
+}
+
+static void test_names(void **state)
+{
+    ps_kb_entry e = {0};
+
+    (void)state;
+    assert_string_equal(ps_track_name(PS_TRACK_MONTHLY_ROLLUP), "monthly-rollup");
+    assert_string_equal(ps_track_name(PS_TRACK_SECURITY_ONLY), "security-only");
+    assert_string_equal(ps_track_name(PS_TRACK_PREVIEW), "preview");
+    assert_string_equal(ps_track_name(PS_TRACK_NONE), "none");
+    assert_int_equal(ps_kb_track(NULL), PS_TRACK_NONE);
+    e.role = PS_ROLE_PREVIEW_ROLLUP;
+    assert_int_equal(ps_kb_track(&e), PS_TRACK_PREVIEW);
+    e.role = PS_ROLE_SERVICING_STACK;
+    assert_int_equal(ps_kb_track(&e), PS_TRACK_NONE);
+    assert_string_equal(ps_edition_name(PS_EDITION_CLIENT), "client");
+    assert_string_equal(ps_edition_name(PS_EDITION_SERVER), "server");
+    assert_string_equal(ps_edition_name(PS_EDITION_ANY), "any");
+    assert_int_equal(ps_edition_parse("server"), PS_EDITION_SERVER);
+    assert_int_equal(ps_edition_parse("client"), PS_EDITION_CLIENT);
+    assert_int_equal(ps_edition_parse("Server"), PS_EDITION_ANY);
+    assert_int_equal(ps_edition_parse(NULL), PS_EDITION_ANY);
+}
+
+#define ACT(year, ed, id) \
+    "<activation year=\"" year "\" edition=\"" ed "\" id=\"" id "\" source=\"S1\"/>\n"
+#define ID1 "553673ed-6ddf-419c-a153-b760283472fd"
+#define ESU_YEARS                                                                         \
+    "<esu-years source=\"S1\"><esu-year n=\"1\" from=\"2020-02\" to=\"2021-01\"/>"        \
+    "<esu-year n=\"2\" from=\"2021-02\" to=\"2022-01\"/></esu-years>\n"
+#define STEP(cmd)                                                                         \
+    "<step name=\"esu-activation\" reason=\"r\" source=\"S1\"><first role=\"licensing\"/>" \
+    "<then role=\"rollup\" since=\"2020-02-11\"/><command text=\"" cmd "\"/></step>\n"
+
+static void test_err_month_revision(void **state)
+{
+    (void)state;
+    check_kb("<update kb=\"KB1000001\" role=\"rollup\" arch=\"x86\" date=\"2020-02-11\" "
+             "month=\"2020-01\" title=\"t\" source=\"S1\"/>\n"
+             "<revision kb=\"KB4474419\" n=\"2\" date=\"2019-09-23\" month=\"2019-08\" source=\"S1\"/>\n"
+             "<revision kb=\"KB4474419\" n=\"2\" source=\"S1\"/>\n"
+             "<revision kb=\"KB4474419\" n=\"1\" source=\"S1\"/>\n"
+             "<revision kb=\"KB1000009\" n=\"1\" source=\"S1\"/>\n"
+             "<sources><source key=\"S2\" ref=\"more\"/></sources>\n"
+             "<revision kb=\"KB4474419\" n=\"3\" month=\"2019-10\" source=\"S2\"/>\n",
+             "", 1,
+             "manifests/6.0.xml:5: KB1000001: month 2020-01 disagrees with date 2020-02-11\n"
+             "manifests/6.0.xml:6: KB4474419 revision 2: month 2019-08 disagrees with date "
+             "2019-09-23\n"
+             "manifests/6.0.xml:7: KB4474419: revision 2 is listed twice (first at line 6)\n"
+             "manifests/6.0.xml:8: KB4474419: revision 1 is listed after revision 2\n"
+             "manifests/6.0.xml:9: revision of KB1000009, which is not in the manifests for 6.0\n");
+    /* the schema: a month is YYYY-MM, a revision number is at least 1 */
+    check_kb("<update kb=\"KB1000001\" role=\"rollup\" arch=\"x86\" month=\"2020-13\" title=\"t\" "
+             "source=\"S1\"/>\n",
+             "", 1, "manifests/6.0.xml:5: Invalid attribute month for element update\n");
+    check_kb("<update kb=\"KB1000001\" role=\"rollup\" arch=\"x86\" edition=\"vista\" "
+             "title=\"t\" source=\"S1\"/>\n",
+             "", 1, "manifests/6.0.xml:5: Invalid attribute edition for element update\n");
+    check_kb("<revision kb=\"KB4474419\" n=\"0\" source=\"S1\"/>\n", "", 1,
+             "manifests/6.0.xml:5: Element revision failed to validate attributes\n");
+}
+
+static void test_err_activation(void **state)
+{
+    (void)state;
+    check_kb(ACT("1", "server", ID1) ACT("1", "client", "77db037b-95c3-48d7-a3ab-a9c6d41093e0")
+             ACT("1", "any", ID1) ACT("1", "server", ID1),
+             "", 1,
+             "manifests/6.0.xml:7: ESU activation ID of year 1 (any) for OS 6.0 is already given "
+             "at manifests/6.0.xml:5\n"
+             "manifests/6.0.xml:8: ESU activation ID of year 1 (server) for OS 6.0 is already "
+             "given at manifests/6.0.xml:5\n");
+    check_kb(ACT("1", "server", "553673ED-6ddf-419c-a153-b760283472fd"), "", 1,
+             "manifests/6.0.xml:5: Element activation failed to validate attributes\n");
+    check_kb(ACT("4", "server", ID1), "", 1,
+             "manifests/6.0.xml:5: Element activation failed to validate attributes\n");
+}
+
+static void test_err_or_later(void **state)
+{
+    (void)state;
+    /* nothing supersedes KB4474419: "or later" would be met by nothing else */
+    check_kb("<update kb=\"KB1000001\" role=\"other\" arch=\"x86\" title=\"t\" source=\"S1\">\n"
+             "<requires kb=\"KB4474419\" or-later=\"true\" reason=\"r\" source=\"S1\"/>\n"
+             "</update>\n"
+             "<update kb=\"KB1000002\" role=\"servicing-stack\" arch=\"x86\" title=\"t\" "
+             "source=\"S1\"><supersedes kb=\"KB4493730\"/></update>\n",
+             "<order reason=\"r\" source=\"S1\"><first kb=\"KB4493730\" or-later=\"true\"/>"
+             "<then kb=\"KB4474419\"/></order>\n",
+             1,
+             "manifests/6.0.xml:6: or-later on KB4474419, but no entry of the manifests for 6.0 "
+             "supersedes it\n");
+    /* or-later goes with a KB, not a role */
+    check_kb("", "<order reason=\"r\" source=\"S1\"><first role=\"servicing-stack\" or-later=\"true\"/>"
+                 "<then kb=\"KB4474419\"/></order>\n",
+             1, "rules/6.0.xml:7: Invalid attribute or-later for element first\n");
+}
+
+static void test_err_steps(void **state)
+{
+    (void)state;
+    /* a clean ESU setup */
+    check_kb(ACT("1", "server", ID1) ACT("2", "any", "04fa0286-fa74-401e-bbe9-fbfbb158010d"),
+             ESU_YEARS STEP("slmgr /ato {activation-id}")
+             "<expect finding=\"esu-licensing\" reason=\"r\" source=\"S1\"><first role=\"licensing\"/>"
+             "<then role=\"rollup\" since=\"2020-02-11\"/></expect>\n",
+             0, "");
+    check_kb(ACT("1", "server", ID1),
+             ESU_YEARS STEP("slmgr /ipk {key} /ato {activation-id}") STEP("slmgr /ato {activation-id}")
+             "<step name=\"other\" reason=\"r\" source=\"S1\"><first role=\"licensing\"/>"
+             "<then kb=\"KB1000009\"/><command text=\"slmgr /ato {activation-id\"/></step>\n",
+             1,
+             "rules/6.0.xml:8: step esu-activation: command uses {key}; known placeholders are "
+             "{mak} and {activation-id}\n"
+             "rules/6.0.xml:9: step esu-activation is already given at line 8\n"
+             "rules/6.0.xml:10: step other: command uses {activation-id; known placeholders are "
+             "{mak} and {activation-id}\n"
+             "rules/6.0.xml:7: ESU year 2 of 6.0 has no activation ID in the manifests\n"
+             "rules/6.0.xml:10: step other names KB1000009, which is not in the manifests for 6.0\n");
+    check_kb("", STEP("slmgr /ato {activation-id}"), 1,
+             "rules/6.0.xml:7: step esu-activation uses {activation-id}, but the rules for 6.0 "
+             "give no <esu-years>\n");
+    check_kb("",
+             "<esu-years source=\"S1\"><esu-year n=\"2\" from=\"2021-02\" to=\"2022-01\"/></esu-years>\n"
+             "<esu-years source=\"S1\">\n<esu-year n=\"1\" from=\"2021-02\" to=\"2020-01\"/>\n"
+             "<esu-year n=\"1\" from=\"2020-02\" to=\"2021-01\"/>\n"
+             "<esu-year n=\"3\" from=\"2022-02\" to=\"2023-01\"/>\n"
+             "<esu-year n=\"2\" from=\"2021-01\" to=\"2022-01\"/>\n</esu-years>\n",
+             1,
+             "rules/6.0.xml:7: the first ESU year is 2, not 1\n"
+             "rules/6.0.xml:9: ESU year 1 ends (2020-01) before it begins (2021-02)\n"
+             "rules/6.0.xml:11: ESU year 3 follows year 1\n"
+             "rules/6.0.xml:12: ESU year 2 begins (2021-01) before year 1 ends (2021-01)\n");
+    /* the schema: an expect rule names its finding; a step its name */
+    check_kb("", "<expect reason=\"r\" source=\"S1\"><first role=\"licensing\"/>"
+                 "<then role=\"rollup\"/></expect>\n",
+             1, "rules/6.0.xml:7: Element expect failed to validate attributes\n");
+    check_kb("", "<step reason=\"r\" source=\"S1\"><first role=\"licensing\"/>"
+                 "<then role=\"rollup\"/><command text=\"c\"/></step>\n",
+             1, "rules/6.0.xml:7: Element step failed to validate attributes\n");
 }
 
 /* ------------------------------------------------------------------ */
@@ -1068,7 +1488,7 @@ static void test_cli_check_shipped(void **state)
 
     (void)state;
     assert_int_equal(run_cli(3, argv, &out, &err), 0);
-    expect_text(out, "rules check: 159 manifests entries, 19 rules, OK\n");
+    expect_text(out, "rules check: 301 manifests entries, 27 rules, OK\n");
     assert_string_equal(err, "");
     free(out);
     free(err);
@@ -1077,7 +1497,7 @@ static void test_cli_check_shipped(void **state)
         char *argv2[] = {"patchseq", "rules", "check", (char *)data_dir(), NULL};
 
         assert_int_equal(run_cli(4, argv2, &out, &err), 0);
-        expect_text(out, "rules check: 159 manifests entries, 19 rules, OK\n");
+        expect_text(out, "rules check: 301 manifests entries, 27 rules, OK\n");
         free(out);
         free(err);
     }
@@ -1197,11 +1617,19 @@ int main(void)
         cmocka_unit_test(test_shipped_chains_61),
         cmocka_unit_test(test_shipped_facts),
         cmocka_unit_test(test_shipped_rules),
+        cmocka_unit_test(test_shipped_61_monthly),
+        cmocka_unit_test(test_shipped_supersedence_queries),
+        cmocka_unit_test(test_shipped_esu),
         cmocka_unit_test(test_classify_from_manifests),
         cmocka_unit_test(test_classify_from_metadata),
     };
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_role_names),
+        cmocka_unit_test(test_names),
+        cmocka_unit_test(test_err_month_revision),
+        cmocka_unit_test(test_err_activation),
+        cmocka_unit_test(test_err_or_later),
+        cmocka_unit_test(test_err_steps),
         cmocka_unit_test(test_classify_release_type),
         cmocka_unit_test(test_minimal_is_clean),
         cmocka_unit_test(test_err_not_well_formed),
