@@ -31,6 +31,10 @@ typedef struct ps_doc_section {
  * when `sec` could not be allocated.  Free *sec with free(). */
 size_t ps_doc_sections(const ps_plan *plan, const ps_render_opts *o, ps_doc_section **sec);
 
+/* 1 when plan i of section g has the OS and architecture of a plan before it
+ * (another group of a fleet): the scope names each system once. */
+int ps_doc_seen_before(const ps_doc_section *sec, size_t g, size_t i);
+
 /* The figures of the summary line of a plan. */
 typedef struct ps_plan_summary {
     size_t installs;
@@ -54,7 +58,8 @@ const char *ps_node_title(const ps_plan_node *n);
  * The reason of an install step in plain words, one line: what the package
  * is, then the packages it must follow with the kinds of the edges:
  * "SHA-2 code signing support; after KB4493730 (stack, rule)".  Values come
- * from the bundle: the caller escapes the text for its format.
+ * from the bundle: the caller escapes the text for its format.  At most two
+ * packages are named ("and 3 more").
  */
 int ps_step_plain_reason(ps_buf *b, const ps_arch_plan *ap, const ps_plan_step *st);
 /* "stack, rule": the kinds of the edges from -> to, in kind order; 0 when

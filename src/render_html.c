@@ -469,6 +469,8 @@ static void html_scope(ps_buf *b, const ps_doc_section *sec, size_t nsec, const 
             installs += sum.installs;
             restarts += sum.restarts;
             arches |= PS_ARCH_BIT(ap->arch);
+            if (ps_doc_seen_before(sec, g, i))
+                continue;
             if (plans++)
                 ps_buf_puts(b, "; ");
             html_plan_title(b, ap);

@@ -359,6 +359,8 @@ static void md_scope(ps_buf *b, const ps_doc_section *sec, size_t nsec, const ps
             installs += sum.installs;
             restarts += sum.restarts;
             arches |= PS_ARCH_BIT(ap->arch);
+            if (ps_doc_seen_before(sec, g, i))
+                continue;
             ps_buf_puts(b, plans++ ? "; " : " ");
             md_plan_title(b, ap);
         }

@@ -66,6 +66,20 @@ size_t ps_doc_sections(const ps_plan *plan, const ps_render_opts *o, ps_doc_sect
     return n;
 }
 
+int ps_doc_seen_before(const ps_doc_section *sec, size_t g, size_t i)
+{
+    const ps_arch_plan *ap = &sec[g].plan->plans[i];
+
+    for (size_t h = 0; h <= g; h++)
+        for (size_t j = 0; j < (h == g ? i : sec[h].plan->count); j++) {
+            const ps_arch_plan *bp = &sec[h].plan->plans[j];
+
+            if (bp->arch == ap->arch && bp->os && ap->os && strcmp(bp->os, ap->os) == 0)
+                return 1;
+        }
+    return 0;
+}
+
 unsigned long ps_minutes(unsigned long seconds)
 {
     return (seconds + 59) / 60;
@@ -157,6 +171,9 @@ static const char *role_words(ps_role r)
     return "update";
 }
 
+/* Packages named in a plain reason; the others are counted. */
+#define PLAIN_AFTER_MAX 2
+
 int ps_step_plain_reason(ps_buf *b, const ps_arch_plan *ap, const ps_plan_step *st)
 {
     const ps_plan_node *n;
@@ -184,7 +201,21 @@ int ps_step_plain_reason(ps_buf *b, const ps_arch_plan *ap, const ps_plan_step *
             continue;
         }
         ps_buf_puts(b, ")");
-        listed++;
+        if (++listed == PLAIN_AFTER_MAX)
+            break;
+    }
+    if (listed == PLAIN_AFTER_MAX) { /* the others, counted */
+        size_t more = 0;
+
+        for (size_t from = 0; from < ap->n_nodes; from++) {
+            int edge = 0;
+
+            for (size_t i = 0; i < ap->n_edges && !edge; i++)
+                edge = ap->edges[i].from == from && ap->edges[i].to == st->node;
+            more += edge;
+        }
+        if (more > listed)
+            ps_buf_printf(b, " and %zu more", more - listed);
     }
     return b->data ? 0 : -1;
 }

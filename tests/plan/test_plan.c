@@ -591,7 +591,26 @@ static void test_render_and_explain(void **state)
                                 "packages\n"));
     assert_non_null(strstr(doc, "   5. install KB4520002 [rollup] b/Windows6.0-KB4520002-x64.msu\n"
                                 "      restart: possible; build after: 6.0.6003.20654\n"));
+    /* the summary line first; the provenance only with --verbose */
+    assert_non_null(strstr(doc, ", x64\n  4 installs, 2 restarts, about 55 minutes; build "
+                                "6.0.6002.18005 -> 6.0.6003.20654\n\n"));
+    assert_null(strstr(doc, "- phase "));
+    assert_null(strstr(doc, "update.cat: no SHA-1 digest"));
+    assert_non_null(strstr(doc, "      - after KB4474419: KB4517134 is SHA-2-only: KB4474419 must be "
+                                "installed and the machine restarted first\n"));
     free(doc);
+    {
+        ps_render_opts ro = {0};
+
+        ro.verbose = 1;
+        doc = ps_plan_render_with("text", &plan, &f, &ro, NULL);
+        assert_non_null(doc);
+        assert_non_null(strstr(doc, "      - phase servicing-stack: role servicing-stack ("));
+        assert_non_null(strstr(doc, "      - after KB4474419: KB4517134 is SHA-2-only: KB4474419 "
+                                    "must be installed and the machine restarted first [KB4517134 "
+                                    "update.cat: no SHA-1 digest]\n"));
+        free(doc);
+    }
     /* scripts need each file's SHA-256: these packages were not hashed */
     assert_null(ps_plan_render("cmd", &plan, &f, NULL));
     assert_int_equal(ps_plan_format_known("dot"), 1);
@@ -1245,6 +1264,7 @@ static void test_cli_usage(void **state)
     const char *nokb[] = {"patchseq", "explain", "4474419"};
     const char *badkb[] = {"patchseq", "explain", "KBx", "."};
     const char *fmt[] = {"patchseq", "explain", "--format", "json", "KB4474419", "."};
+    const char *verb[] = {"patchseq", "explain", "--verbose", "KB4474419", "."};
 
     (void)state;
     ps_test_run_free(&r);
@@ -1293,6 +1313,10 @@ static void test_cli_usage(void **state)
     r = ps_test_cli(6, fmt);
     assert_int_equal(r.rc, 2);
     assert_int_equal(strncmp(r.err, "patchseq explain: bad option '--format'\n", 40), 0);
+    ps_test_run_free(&r);
+    r = ps_test_cli(5, verb); /* --verbose is for the text plan */
+    assert_int_equal(r.rc, 2);
+    assert_int_equal(strncmp(r.err, "patchseq explain: bad option '--verbose'\n", 41), 0);
     ps_test_run_free(&r);
 }
 
