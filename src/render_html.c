@@ -5,10 +5,10 @@
  * fetched, nothing runs).
  *
  * Content: the change ticket's (scope, per plan its steps with title,
- * release date, file, size, SHA-256, phase and the reason in plain words,
- * the planner's full reasons with their provenance in a <details>, the
- * restarts, windows, missing prerequisites, what was skipped, the
- * backout), a timeline of each plan drawn as inline SVG (one row per boot,
+ * release date, phase and the reason in plain words, the planner's full
+ * reasons with their provenance in a <details>, the files with size and
+ * SHA-256, the restarts, windows, missing prerequisites, what was skipped,
+ * the backout), a timeline of each plan drawn as inline SVG (one row per boot,
  * the steps in order as boxes as wide as their estimated minutes, the
  * window of each row and the restart that ends it), the graph (the SVG
  * Graphviz made of the dot document, given by the caller in
@@ -38,7 +38,7 @@ static const char html_style[] =
     "h3{font-size:1.05em;margin-top:1.4em}"
     "table{border-collapse:collapse;margin:.5em 0;width:100%}"
     "th,td{border:1px solid #c8d2e0;padding:.25em .5em;text-align:left;vertical-align:top}"
-    "th{background:#eef2f8}td.n{text-align:right;white-space:nowrap}"
+    "th{background:#eef2f8}td.n{text-align:right;white-space:nowrap}td.nw{white-space:nowrap}"
     "tr.restart td{background:#fff4e0}"
     ".hash{font-family:ui-monospace,'DejaVu Sans Mono',monospace;font-size:.8em;"
     "overflow-wrap:anywhere}"
@@ -202,8 +202,8 @@ static void html_steps(ps_buf *b, const ps_arch_plan *ap, const ps_render_opts *
     ps_buf reason = {0};
 
     ps_buf_puts(b, "<table class=\"steps\">\n<thead><tr><th>#</th><th>Action</th><th>KB</th>"
-                   "<th>Title</th><th>Released</th><th>Phase</th><th>File</th><th>Size</th>"
-                   "<th>Minutes</th><th>Reason</th></tr></thead>\n<tbody>\n");
+                   "<th>Title</th><th>Released</th><th>Phase</th><th>Minutes</th><th>Reason</th>"
+                   "</tr></thead>\n<tbody>\n");
     for (size_t s = 0; s < ap->n_steps; s++) {
         const ps_plan_step *st = &ap->steps[s];
         unsigned long m = ps_minutes(ps_step_seconds(ap, s, o));
@@ -214,27 +214,24 @@ static void html_steps(ps_buf *b, const ps_arch_plan *ap, const ps_render_opts *
         ps_step_plain_reason(&reason, ap, st);
         if (st->action == PS_STEP_REBOOT) {
             ps_buf_printf(b, "<tr class=\"restart\"><td class=\"n\">%zu</td><td><strong>restart"
-                             "</strong></td><td></td><td></td><td></td><td></td><td></td><td></td>"
-                             "<td class=\"n\">%lu</td><td>", s + 1, m);
+                             "</strong></td><td colspan=\"4\"></td><td class=\"n\">%lu</td><td>",
+                          s + 1, m);
         } else {
             const ps_plan_node *n = &ap->nodes[st->node];
-            char size[32];
 
-            ps_size_text(size, sizeof size, n->pkg->size);
-            ps_buf_printf(b, "<tr><td class=\"n\">%zu</td><td>install</td><td>", s + 1);
+            ps_buf_printf(b, "<tr><td class=\"n\">%zu</td><td>install</td><td class=\"nw\">",
+                          s + 1);
             h(b, n->kb);
             ps_buf_puts(b, "</td><td>");
             if (ps_node_title(n))
                 h(b, ps_node_title(n));
             else
                 ps_buf_puts(b, "<span class=\"note\">no title in the knowledge base</span>");
-            ps_buf_puts(b, "</td><td>");
+            ps_buf_puts(b, "</td><td class=\"nw\">");
             h(b, n->date ? n->date : "unknown");
-            ps_buf_puts(b, "</td><td>");
+            ps_buf_puts(b, "</td><td class=\"nw\">");
             h(b, n->phase_name);
-            ps_buf_puts(b, "</td><td class=\"file\">");
-            h(b, n->pkg->file);
-            ps_buf_printf(b, "</td><td class=\"n\">%s</td><td class=\"n\">%lu</td><td>", size, m);
+            ps_buf_printf(b, "</td><td class=\"n\">%lu</td><td>", m);
         }
         h(b, reason.data);
         if (st->n_reasons) {
@@ -254,17 +251,21 @@ static void html_steps(ps_buf *b, const ps_arch_plan *ap, const ps_render_opts *
 
 static void html_hashes(ps_buf *b, const ps_arch_plan *ap)
 {
-    ps_buf_puts(b, "<h3>SHA-256 of the files</h3>\n<table>\n<thead><tr><th>#</th><th>KB</th>"
-                   "<th>SHA-256</th></tr></thead>\n<tbody>\n");
+    ps_buf_puts(b, "<h3>Files</h3>\n<table>\n<thead><tr><th>#</th><th>KB</th><th>File</th>"
+                   "<th>Size</th><th>SHA-256</th></tr></thead>\n<tbody>\n");
     for (size_t s = 0; s < ap->n_steps; s++) {
         const ps_plan_node *n;
+        char size[32];
 
         if (ap->steps[s].action != PS_STEP_INSTALL)
             continue;
         n = &ap->nodes[ap->steps[s].node];
+        ps_size_text(size, sizeof size, n->pkg->size);
         ps_buf_printf(b, "<tr><td class=\"n\">%zu</td><td>", s + 1);
         h(b, n->kb);
-        ps_buf_puts(b, "</td><td class=\"hash\">");
+        ps_buf_puts(b, "</td><td class=\"file\">");
+        h(b, n->pkg->file);
+        ps_buf_printf(b, "</td><td class=\"n\">%s</td><td class=\"hash\">", size);
         if (n->pkg->hashed)
             h(b, n->pkg->sha256);
         else

@@ -357,7 +357,7 @@ def pictures(fx, out):
         fh.write(fx.plan("html", "--arch", "x86"))
     profile = tempfile.mkdtemp(prefix="chromium-", dir=fx.tmp)
     p = subprocess.run([chromium()] + CHROMIUM_FLAGS +
-                       ["--user-data-dir=" + profile, "--window-size=1000,1250",
+                       ["--user-data-dir=" + profile, "--window-size=960,840",
                         "--hide-scrollbars", "--screenshot=" + os.path.join(out, "report.png"),
                         "file://" + page], stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=180)
     check(p.returncode == 0, "chromium failed")
