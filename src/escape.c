@@ -3,6 +3,10 @@
  */
 #include "escape.h"
 
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 size_t ps_utf8_decode(const unsigned char *s, size_t n, unsigned long *cp)
@@ -389,4 +393,179 @@ int ps_esc_ps1_sq(ps_buf *b, const char *s)
         i += l;
     }
     return 0;
+}
+
+/* One printf conversion other than %s and %%, formatted by snprintf. */
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+#endif
+static int one_conv(ps_buf *b, const char *spec, char len, char conv, va_list *ap, int star,
+                    int starval)
+{
+    char tmp[512];
+    int n = -1;
+
+#define PS_CONV(T) \
+    (star ? snprintf(tmp, sizeof tmp, spec, starval, va_arg(*ap, T)) \
+          : snprintf(tmp, sizeof tmp, spec, va_arg(*ap, T)))
+    switch (conv) {
+    case 'd':
+    case 'i':
+        n = len == 'l' ? PS_CONV(long) : len == 'L' ? PS_CONV(long long) : len == 'z' ? PS_CONV(ptrdiff_t)
+            : len == 'j' ? PS_CONV(intmax_t) : len == 't' ? PS_CONV(ptrdiff_t) : PS_CONV(int);
+        break;
+    case 'u':
+    case 'o':
+    case 'x':
+    case 'X':
+        n = len == 'l' ? PS_CONV(unsigned long) : len == 'L' ? PS_CONV(unsigned long long)
+            : len == 'z' ? PS_CONV(size_t) : len == 'j' ? PS_CONV(uintmax_t)
+            : len == 't' ? PS_CONV(ptrdiff_t) : PS_CONV(unsigned);
+        break;
+    case 'c':
+        n = PS_CONV(int);
+        break;
+    case 'p':
+        n = PS_CONV(void *);
+        break;
+    case 'f':
+    case 'F':
+    case 'e':
+    case 'E':
+    case 'g':
+    case 'G':
+        n = PS_CONV(double);
+        break;
+    default:
+        return -1;
+    }
+#undef PS_CONV
+    if (n < 0)
+        return -1;
+    return put(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+}
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+
+int ps_esc_vprintf(ps_buf *b, int (*esc)(ps_buf *, const char *), const char *fmt, va_list ap)
+{
+    va_list cp;
+    int rc = 0;
+
+    va_copy(cp, ap);
+    while (*fmt && rc == 0) {
+        const char *pct = strchr(fmt, '%');
+        char spec[32];
+        size_t sl = 0;
+        int left = 0, width = -1, prec = -1, star = 0, starval = 0;
+        char len = 0;
+
+        if (pct == NULL) {
+            rc = puts_(b, fmt);
+            break;
+        }
+        if (pct > fmt && put(b, fmt, (size_t)(pct - fmt)) < 0) {
+            rc = -1;
+            break;
+        }
+        fmt = pct + 1;
+        if (*fmt == '%') {
+            rc = put(b, "%", 1);
+            fmt++;
+            continue;
+        }
+        spec[sl++] = '%';
+        while (*fmt && strchr("-+ #0", *fmt) && sl < 8) {
+            left |= *fmt == '-';
+            spec[sl++] = *fmt++;
+        }
+        if (*fmt == '*') {
+            star = 1;
+            starval = va_arg(cp, int);
+            width = starval;
+            spec[sl++] = *fmt++;
+        } else if (*fmt >= '0' && *fmt <= '9') {
+            width = 0;
+            while (*fmt >= '0' && *fmt <= '9' && sl < 16) {
+                width = width * 10 + (*fmt - '0');
+                spec[sl++] = *fmt++;
+            }
+        }
+        if (*fmt == '.') {
+            spec[sl++] = *fmt++;
+            prec = 0;
+            while (*fmt >= '0' && *fmt <= '9' && sl < 24) {
+                prec = prec * 10 + (*fmt - '0');
+                spec[sl++] = *fmt++;
+            }
+        }
+        if (*fmt == 'h') {
+            spec[sl++] = *fmt++;
+            if (*fmt == 'h')
+                spec[sl++] = *fmt++;
+        } else if (*fmt == 'l') {
+            spec[sl++] = *fmt++;
+            len = 'l';
+            if (*fmt == 'l') {
+                spec[sl++] = *fmt++;
+                len = 'L';
+            }
+        } else if (*fmt == 'z' || *fmt == 'j' || *fmt == 't') {
+            len = *fmt;
+            spec[sl++] = *fmt++;
+        }
+        if (*fmt == '\0') {
+            rc = -1;
+            break;
+        }
+        spec[sl++] = *fmt;
+        spec[sl] = '\0';
+        if (*fmt == 's') {
+            const char *v = va_arg(cp, const char *);
+            ps_buf e = {0};
+            char *cut = NULL;
+            size_t pad;
+
+            if (v == NULL)
+                v = "(null)";
+            if (prec >= 0 && strlen(v) > (size_t)prec) {
+                cut = ps_strndup(v, (size_t)prec);
+                if (cut == NULL) {
+                    rc = -1;
+                    break;
+                }
+                v = cut;
+            }
+            pad = width > 0 && strlen(v) < (size_t)width ? (size_t)width - strlen(v) : 0;
+            e.max = b->max;
+            if (esc(&e, v) < 0)
+                rc = -1;
+            for (size_t i = 0; rc == 0 && !left && i < pad; i++)
+                rc = put(b, " ", 1);
+            if (rc == 0 && e.data)
+                rc = put(b, e.data, e.len);
+            for (size_t i = 0; rc == 0 && left && i < pad; i++)
+                rc = put(b, " ", 1);
+            ps_buf_free(&e);
+            free(cut);
+        } else {
+            rc = one_conv(b, spec, len, *fmt, &cp, star, starval);
+        }
+        fmt++;
+    }
+    va_end(cp);
+    return rc;
+}
+
+int ps_esc_printf(ps_buf *b, int (*esc)(ps_buf *, const char *), const char *fmt, ...)
+{
+    va_list ap;
+    int rc;
+
+    va_start(ap, fmt);
+    rc = ps_esc_vprintf(b, esc, fmt, ap);
+    va_end(ap);
+    return rc;
 }

@@ -17,6 +17,8 @@
 
 #include "util.h"
 
+#include <stdarg.h>
+
 /* Returned by the cmd / PowerShell renderers for a value they refuse. */
 #define PS_ESC_REFUSED (-2)
 
@@ -78,6 +80,17 @@ bool ps_cmd_lines_ok(const char *text, size_t len);
  * other control, invalid UTF-8, "$(" and an empty or over-long value.
  */
 int ps_esc_ps1_sq(ps_buf *b, const char *s);
+
+/*
+ * printf into b where the format is the back-end's own template (copied
+ * as is) and every %s argument is a value, appended through esc (the
+ * escaper of the format).  Width and precision of %s count bytes of the
+ * value before escaping; the other conversions are printf's.  0, or -1.
+ */
+int ps_esc_printf(ps_buf *b, int (*esc)(ps_buf *, const char *), const char *fmt, ...)
+    PS_PRINTF(3, 4);
+int ps_esc_vprintf(ps_buf *b, int (*esc)(ps_buf *, const char *), const char *fmt, va_list ap)
+    PS_PRINTF(3, 0);
 
 /* Decodes one UTF-8 character at s (at most n bytes): returns its length
  * and sets *cp, or returns 0 for an invalid / overlong / surrogate /

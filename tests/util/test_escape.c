@@ -314,6 +314,28 @@ static void test_properties(void **state)
     }
 }
 
+static void test_printf(void **state)
+{
+    ps_buf b = {0};
+
+    (void)state;
+    assert_int_equal(ps_esc_printf(&b, ps_esc_text, "%2zu. %s [%s] %-6s|%5s|%.3s %d%% %lu %c %u\n",
+                                   (size_t)3, "a\nb", "x", "ab", "cd", "abcdef", -4, 7UL, 'z',
+                                   12u),
+                     0);
+    assert_string_equal(b.data, " 3. a\\nb [x] ab    |   cd|abc -4% 7 z 12\n");
+    ps_buf_free(&b);
+    /* the template is copied as is, values are escaped for their format */
+    assert_int_equal(ps_esc_printf(&b, ps_esc_dot, "\"%zu. %s\\n%s\"", (size_t)1, "K\"B",
+                                   "x\ny"),
+                     0);
+    assert_string_equal(b.data, "\"1. K\\\"B\\nx\\\\ny\"");
+    ps_buf_free(&b);
+    assert_int_equal(ps_esc_printf(&b, ps_esc_md, "| %s | %llu | %*d |", "# a|b", 5ULL, 4, 9), 0);
+    assert_string_equal(b.data, "| \\# a\\|b | 5 |    9 |");
+    ps_buf_free(&b);
+}
+
 static void test_max(void **state)
 {
     ps_buf b = {0};
@@ -333,6 +355,7 @@ int main(void)
         cmocka_unit_test(test_text), cmocka_unit_test(test_md),  cmocka_unit_test(test_dot),
         cmocka_unit_test(test_xml),  cmocka_unit_test(test_yaml), cmocka_unit_test(test_cmd),
         cmocka_unit_test(test_ps1),  cmocka_unit_test(test_properties), cmocka_unit_test(test_max),
+        cmocka_unit_test(test_printf),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
