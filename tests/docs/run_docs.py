@@ -77,15 +77,25 @@ class Fixture:
                         "--out", self.bundle,
                         os.path.join(src, "tests", "plan", "chain-2008sp2", "bundle.json")],
                        check=True, stdout=subprocess.DEVNULL)
+        # file names carrying Markdown, HTML, SVG and DOT syntax (left out of
+        # the plan as unsafe-file-name, shown in skipped and findings)
+        self.hostile = os.path.join(tmp, "hostile")
+        subprocess.run([sys.executable, os.environ["PS_MKPKG"], "--samples", os.environ["PS_SAMPLES"],
+                        "--out", self.hostile,
+                        os.path.join(src, "tests", "docs", "hostile.json")],
+                       check=True, stdout=subprocess.DEVNULL)
         # a prepared machine: the SSU and the SHA-2 support are installed
         self.prepared = os.path.join(tmp, "prepared.txt")
         with open(self.prepared, "w") as fh:
             fh.write("# prepared\nKB4493730\nKB4474419\n")
 
-    def plan(self, fmt, *args, env=None):
+    def plan(self, fmt, *args, env=None, bundle=None):
         out, _ = run([os.environ["PATCHSEQ"], "plan", "--format", fmt] + list(args) + ["."],
-                     cwd=self.bundle, env=env)
+                     cwd=bundle or self.bundle, env=env, ok=(0, 1))
         return out
+
+    def plan_hostile(self, fmt, env=None):
+        return self.plan(fmt, env=env, bundle=self.hostile)
 
     def fleet(self, fmt):
         path = os.path.join(self.tmp, "fleet." + fmt)
@@ -142,6 +152,8 @@ def check_tables(name, md, steps):
             for cell in row:
                 check(len(cell) <= CELL_MAX, "%s: table %d: a cell of %d characters: %r"
                       % (name, i + 1, len(cell), cell))
+    if steps is None:
+        return
     step_tables = [tb for tb in t.tables if tb[0][:3] == ["#", "Action", "KB"]]
     check([len(tb) - 1 for tb in step_tables] == steps,
           "%s: step tables with %r rows, the plans have %r steps"
@@ -169,12 +181,18 @@ def check_commonmark(name, md, headings):
     check(p.returncode == 0, "%s: cmark failed: %s" % (name, p.stderr.decode()))
     root = ET.fromstring(re.sub(rb"<!DOCTYPE[^>]*>", b"", p.stdout))
     ns = "{http://commonmark.org/xml/1.0}"
-    raw = [e for e in root.iter() if e.tag in (ns + "html_block", ns + "html_inline")]
-    check(not raw, "%s: raw HTML in the ticket: %r" % (name, [e.text for e in raw][:3]))
+    raw = [e for e in root.iter() if e.tag in (ns + "html_block", ns + "html_inline", ns + "link",
+                                                ns + "image")]
+    check(not raw, "%s: raw HTML or a link in the ticket: %r" % (name, [e.text for e in raw][:3]))
     found = ["".join(h.itertext()).strip() for h in root.iter(ns + "heading")]
     for h in headings:
         check(h in found, "%s: no heading %r (headings: %r)" % (name, h, found))
     text = "".join(t.text or "" for t in root.iter(ns + "text"))
+    if name == "hostile":
+        for payload in ("<img src=x onerror=alert(1)>", "| cell | `code` *em* [link](http:x) #h",
+                        '"quote" \\back <svg onload=alert(2)><script>x'):
+            check(payload in text, "hostile: %r is not shown as text" % payload)
+        return
     check("[^1-1-2]: Step 2: " in text, "%s: the footnotes are not text for cmark" % name)
 
 
@@ -188,6 +206,7 @@ def test_ticket(fx, out):
         "two plans": (fx.plan("md"), [6, 6]),
         "windows": (fx.plan("md", "--arch", "x86", "--window", "30"), [6]),
         "fleet": (fx.fleet("md"), [6, 3]),
+        "hostile": (fx.plan_hostile("md"), None),
     }
     headings = ["Scope", "Steps", "Restarts", "Estimated time", "Prerequisites the bundle lacks",
                 "Skipped", "Backout", "Checks done before", "Findings"]
@@ -196,6 +215,9 @@ def test_ticket(fx, out):
             fh.write(md)
         if have_cmark:
             check_commonmark(name, md, headings + (["Machine groups"] if name == "fleet" else []))
+        # the hostile names are in no heading, no table cell and no code span
+        check(name != "hostile" or md.count("KB4493730 (./Windows6.0-KB4493730-x64 \\<img src=x") == 1,
+              "hostile: the skipped line of KB4493730")
         if have_pandoc:
             check_tables(name, md, steps)
     one = docs["one plan"][0]
@@ -266,10 +288,16 @@ def test_graph(fx, out):
              if g.get("class") == "node"]
     check(any(n.startswith("legend") for n in nodes), "no legend")
     # the two plans and the fleet render too
-    for name, doc in (("two plans", fx.plan("dot")), ("fleet", fx.fleet("dot"))):
+    for name, doc in (("two plans", fx.plan("dot")), ("fleet", fx.fleet("dot")),
+                      ("hostile", fx.plan_hostile("dot"))):
         p = subprocess.run(["dot", "-Tsvg"], input=doc.encode(), stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, timeout=120)
         check(p.returncode == 0 and b"<svg" in p.stdout, "%s: dot failed: %s" % (name, p.stderr))
+        check(not p.stderr.strip(), "%s: dot warns: %s" % (name, p.stderr.decode()))
+        ET.fromstring(p.stdout)  # well-formed SVG
+        if name == "hostile":
+            check(b"<img" not in p.stdout and b"<script" not in p.stdout and
+                  b"&lt;img src=x onerror=alert(1)&gt;" in p.stdout, "hostile: the names in the SVG")
     print("ok: %dx%d pt, %d edges for %d ordered pairs (%d planner edges)"
           % (w, h, len(edges), len(pairs), len(plan["edges"])))
     return 0
@@ -309,7 +337,10 @@ def test_report(fx, out, pictures=False):
           "the note of a report without its graph")
     check("<svg class=\"graph" not in nograph and nograph.count("<svg") == 1,
           "a report without Graphviz has only its timeline")
-    docs = {"no-graph": nograph, "fleet": fx.fleet("html")}
+    docs = {"no-graph": nograph, "fleet": fx.fleet("html"), "hostile": fx.plan_hostile("html")}
+    check("&lt;img src=x onerror=alert(1)&gt;" in docs["hostile"] and
+          "<img" not in docs["hostile"] and "<svg onload" not in docs["hostile"],
+          "hostile: the names in the report")
     if shutil.which("dot"):
         docs["one-plan"] = fx.plan("html", "--arch", "x86")
         docs["two-plans"] = fx.plan("html", "--window", "30")
