@@ -58,8 +58,8 @@ const char *ps_node_title(const ps_plan_node *n);
  * The reason of an install step in plain words, one line: what the package
  * is, then the packages it must follow with the kinds of the edges:
  * "SHA-2 code signing support; after KB4493730 (stack, rule)".  Values come
- * from the bundle: the caller escapes the text for its format.  At most two
- * packages are named ("and 3 more").
+ * from the bundle: the caller escapes the text for its format.  The two first
+ * packages in node order are named, the others counted ("and 3 more").
  */
 int ps_step_plain_reason(ps_buf *b, const ps_arch_plan *ap, const ps_plan_step *st);
 /* "stack, rule": the kinds of the edges from -> to, in kind order; 0 when

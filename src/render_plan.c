@@ -171,13 +171,10 @@ static const char *role_words(ps_role r)
     return "update";
 }
 
-/* Packages named in a plain reason; the others are counted. */
-#define PLAIN_AFTER_MAX 2
-
 int ps_step_plain_reason(ps_buf *b, const ps_arch_plan *ap, const ps_plan_step *st)
 {
     const ps_plan_node *n;
-    size_t listed = 0;
+    size_t named[2] = {PS_NO_NODE, PS_NO_NODE}, distinct = 0, listed = 0;
 
     if (st->action == PS_STEP_REBOOT)
         return ps_buf_puts(b, ap->n_steps && st == &ap->steps[ap->n_steps - 1]
@@ -187,36 +184,33 @@ int ps_step_plain_reason(ps_buf *b, const ps_arch_plan *ap, const ps_plan_step *
     ps_buf_puts(b, role_words(n->role));
     if (n->needed)
         ps_buf_puts(b, ", kept although superseded");
-    /* each package it must follow once, in node order */
-    for (size_t from = 0; from < ap->n_nodes; from++) {
-        size_t mark = b->len;
+    /* the packages it must follow, each once: the two first in node order
+     * are named, the others counted */
+    for (size_t i = 0; i < ap->n_edges; i++) {
+        const ps_plan_edge *e = &ap->edges[i];
+        int seen = 0;
 
-        if (from == st->node)
+        if (e->to != st->node)
             continue;
-        ps_buf_printf(b, "%s%s (", listed ? ", " : "; after ", ap->nodes[from].kb);
-        if (ps_edge_kinds(b, ap, from, st->node) == 0) {
-            b->len = mark; /* no edge from it: take back what was written */
-            if (b->data)
-                b->data[mark] = '\0';
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = ap->edges[j].to == st->node && ap->edges[j].from == e->from;
+        if (seen)
             continue;
+        distinct++;
+        if (e->from < named[0]) {
+            named[1] = named[0];
+            named[0] = e->from;
+        } else if (e->from < named[1]) {
+            named[1] = e->from;
         }
+    }
+    for (size_t i = 0; i < 2 && named[i] != PS_NO_NODE; i++, listed++) {
+        ps_buf_printf(b, "%s%s (", i ? ", " : "; after ", ap->nodes[named[i]].kb);
+        ps_edge_kinds(b, ap, named[i], st->node);
         ps_buf_puts(b, ")");
-        if (++listed == PLAIN_AFTER_MAX)
-            break;
     }
-    if (listed == PLAIN_AFTER_MAX) { /* the others, counted */
-        size_t more = 0;
-
-        for (size_t from = 0; from < ap->n_nodes; from++) {
-            int edge = 0;
-
-            for (size_t i = 0; i < ap->n_edges && !edge; i++)
-                edge = ap->edges[i].from == from && ap->edges[i].to == st->node;
-            more += edge;
-        }
-        if (more > listed)
-            ps_buf_printf(b, " and %zu more", more - listed);
-    }
+    if (distinct > listed)
+        ps_buf_printf(b, " and %zu more", distinct - listed);
     return b->data ? 0 : -1;
 }
 

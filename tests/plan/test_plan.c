@@ -584,6 +584,17 @@ static void test_render_and_explain(void **state)
                                 "/norestart` |\n| 4 | KB4517134 | not removable (a servicing stack "
                                 "update) |\n"));
     assert_non_null(strstr(doc, "### Warnings\n\n- duplicate (x64), b/Windows6.0-KB4474419-v1-x64.msu: "));
+    /* a KB the knowledge base has no title for */
+    assert_non_null(strstr(doc, "| 1 | install | KB4493730 | (no title in the knowledge base) | "));
+    free(doc);
+    doc = ps_plan_render("html", &plan, &f, NULL);
+    assert_non_null(doc);
+    assert_non_null(strstr(doc, "<td><span class=\"note\">no title in the knowledge base</span></td>"));
+    assert_non_null(strstr(doc, "<p class=\"note\">The graph is omitted: no rendering of it was "
+                                "given."));
+    assert_non_null(strstr(doc, "<svg class=\"timeline\""));
+    assert_non_null(strstr(doc, "<code>wusa /uninstall /kb:4520002 /quiet /norestart</code>"));
+    assert_non_null(strstr(doc, "</body>\n</html>\n"));
     free(doc);
     doc = ps_plan_render("text", &plan, &f, NULL);
     assert_non_null(doc);
