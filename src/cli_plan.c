@@ -10,11 +10,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -380,12 +382,14 @@ oom:
 }
 
 #define GRAPH_SVG_MAX_BYTES (32u * 1024u * 1024u)
+#define GRAPH_SECONDS 60 /* Graphviz gets this long, then it is stopped */
 
 /*
  * The graph of the html report: the dot document through Graphviz
  * (`dot -Tsvg`, or $PATCHSEQ_DOT; an empty $PATCHSEQ_DOT turns it off),
- * read from a temporary file, its SVG from a pipe.  Returns the SVG (the
- * caller frees it), or NULL with the reason in note.
+ * read from a temporary file, its SVG from a pipe, for at most
+ * GRAPH_SECONDS.  Returns the SVG (the caller frees it), or NULL with the
+ * reason in note.
  */
 static char *graph_svg(const ps_plan *plan, const ps_render_opts *ro, char *note, size_t notelen)
 {
@@ -395,7 +399,8 @@ static char *graph_svg(const ps_plan *plan, const ps_render_opts *ro, char *note
     size_t len = 0;
     ps_buf out = {0};
     posix_spawn_file_actions_t fa;
-    int fd = -1, pipefd[2] = {-1, -1}, status = 0, fa_init = 0, too_big = 0;
+    int fd = -1, pipefd[2] = {-1, -1}, status = 0, fa_init = 0, stopped = 0;
+    time_t deadline;
     pid_t pid = -1;
 
     if (prog && prog[0] == '\0') {
@@ -441,10 +446,22 @@ static char *graph_svg(const ps_plan *plan, const ps_render_opts *ro, char *note
     close(pipefd[1]);
     pipefd[1] = -1;
     out.max = GRAPH_SVG_MAX_BYTES;
+    deadline = time(NULL) + GRAPH_SECONDS;
     for (;;) {
         char chunk[8192];
-        ssize_t n = read(pipefd[0], chunk, sizeof chunk);
+        struct pollfd pfd = {pipefd[0], POLLIN, 0};
+        time_t left = deadline - time(NULL);
+        ssize_t n;
 
+        if (left <= 0 || poll(&pfd, 1, (int)left * 1000) == 0) {
+            kill(pid, SIGKILL);
+            snprintf(note, notelen, "Graphviz (%s) took longer than %d seconds", prog,
+                     GRAPH_SECONDS);
+            ps_buf_free(&out);
+            stopped = 1;
+            break;
+        }
+        n = read(pipefd[0], chunk, sizeof chunk);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
@@ -454,7 +471,7 @@ static char *graph_svg(const ps_plan *plan, const ps_render_opts *ro, char *note
             snprintf(note, notelen, "the SVG of Graphviz is larger than %u bytes",
                      GRAPH_SVG_MAX_BYTES);
             ps_buf_free(&out);
-            too_big = 1;
+            stopped = 1;
             break;
         }
     }
@@ -464,7 +481,7 @@ static char *graph_svg(const ps_plan *plan, const ps_render_opts *ro, char *note
     if (out.data && (!WIFEXITED(status) || WEXITSTATUS(status) != 0)) {
         snprintf(note, notelen, "Graphviz (%s) failed", prog);
         ps_buf_free(&out);
-    } else if (out.data == NULL && !too_big) {
+    } else if (out.data == NULL && !stopped) {
         snprintf(note, notelen, "Graphviz (%s) gave no SVG", prog);
     }
 out:

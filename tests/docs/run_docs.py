@@ -23,8 +23,8 @@ groups through tests/docs/fleet_doc) and checks the document:
            control page with a console.error and one with a script the
            report's Content-Security-Policy refuses must be caught by the
            same check), and a screenshot is written; with Graphviz the
-           graph is inline SVG, with PATCHSEQ_DOT="" it is omitted with a
-           note.
+           graph is inline SVG; with PATCHSEQ_DOT="" or naming no program
+           it is omitted with a note saying why.
   pictures writes the README's pictures (report.png, graph.png) into
            OUT_DIR (the build's `docs-pictures` target).
 
@@ -337,6 +337,9 @@ def test_report(fx, out, pictures=False):
           "the note of a report without its graph")
     check("<svg class=\"graph" not in nograph and nograph.count("<svg") == 1,
           "a report without Graphviz has only its timeline")
+    env["PATCHSEQ_DOT"] = os.path.join(tmp, "no-such-dot")
+    check("The graph is omitted: Graphviz (%s) is not installed here." % env["PATCHSEQ_DOT"]
+          in fx.plan("html", "--arch", "x86", env=env), "the note of a report without Graphviz")
     docs = {"no-graph": nograph, "fleet": fx.fleet("html"), "hostile": fx.plan_hostile("html")}
     check("&lt;img src=x onerror=alert(1)&gt;" in docs["hostile"] and
           "<img" not in docs["hostile"] and "<svg onload" not in docs["hostile"],
