@@ -403,6 +403,17 @@ def main():
     if len(sys.argv) != 3 or sys.argv[1] not in ("ticket", "graph", "report", "pictures"):
         print(__doc__)
         return 2
+    missing = {
+        "ticket": None if shutil.which("cmark") or shutil.which("pandoc")
+        else "neither cmark nor pandoc is installed",
+        "graph": None if shutil.which("dot") else "Graphviz (dot) is not installed",
+        "report": None if chromium() else "Chromium is not installed",
+        "pictures": None if chromium() and shutil.which("dot")
+        else "the pictures need Chromium and Graphviz",
+    }[sys.argv[1]]
+    if missing:
+        print("SKIP: " + missing)
+        return SKIP
     out = os.path.abspath(sys.argv[2])
     os.makedirs(out, exist_ok=True)
     env_tmp = tempfile.mkdtemp(prefix="ps-docs-")
