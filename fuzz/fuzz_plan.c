@@ -15,10 +15,13 @@
  *     file=Windows6.0-KB4474419-v4-x64.msu id=U1 prereq=U2,U3 supby=U4
  *     unreadable=1 hashed=1
  *
- * The plan is built, rendered as text, json, md and dot, and explained for
+ * The plan is built, rendered as text, json, md, dot and html (also as a
+ * fleet of two machine groups, and the text with --verbose), and explained for
  * the KB asked (or the first package's).  Checked: every step of a plan
  * is an install of a planned node or a reboot, step numbers are in order,
- * every edge joins nodes of that plan, and every renderer returns a
+ * every edge joins nodes of that plan, the html has no element a package
+ * wrote (no "<script", "<img", "<iframe") and the Markdown no unescaped '<',
+ * and every renderer returns a
  * document of the length it says.
  */
 #include "fuzz.h"
@@ -303,7 +306,7 @@ static void check_plan(const ps_plan *plan)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const char *const formats[] = {"text", "json", "md", "dot"};
+    static const char *const formats[] = {"text", "json", "md", "dot", "html"};
     const char *s = (const char *)data;
     ps_package items[MAX_PKGS];
     ps_bundle b = {items, 0, MAX_PKGS};
@@ -351,6 +354,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
         FUZZ_CHECK(doc != NULL && strlen(doc) == len);
         free(doc);
+    }
+    {
+        static const char *const names[] = {"host-a", "<b>host</b>"};
+        ps_render_group groups[2] = {{"fresh", names, 1, &plan}, {NULL, names + 1, 1, &plan}};
+        ps_render_opts ro = {0};
+
+        ro.groups = groups;
+        ro.n_groups = 2;
+        ro.verbose = 1;
+        ro.graph_note = "not drawn <here>";
+        for (size_t k = 0; k < PS_ARRAY_LEN(formats); k++) {
+            size_t len = 0;
+            char *doc = ps_plan_render_with(formats[k], &plan, &f, &ro, &len);
+
+            FUZZ_CHECK(doc != NULL && strlen(doc) == len);
+            if (strcmp(formats[k], "html") == 0)
+                FUZZ_CHECK(strstr(doc, "<script") == NULL && strstr(doc, "<img") == NULL &&
+                           strstr(doc, "<iframe") == NULL && strstr(doc, "<b>") == NULL);
+            if (strcmp(formats[k], "md") == 0)
+                for (const char *q = doc; (q = strchr(q, '<')) != NULL; q++)
+                    FUZZ_CHECK(q > doc && q[-1] == '\\');
+            free(doc);
+        }
     }
     {
         const char *which = o.explain ? o.explain : b.count ? b.items[0].kb : NULL;

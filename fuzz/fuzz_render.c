@@ -259,8 +259,12 @@ static size_t cells(const char *line, size_t n)
 
 static void check_md(const char *doc, size_t len)
 {
-    static const char *const heads[] = {"# Change request", "## Windows ", "### Maintenance windows",
-                                        "### Skipped", "## Findings"};
+    static const char *const heads[] = {"# Change request", "## Windows ", "## Group ", "## Scope",
+                                        "## Machine groups", "## Checks done before", "## Findings",
+                                        "## No package to plan", "### Steps", "### Restarts",
+                                        "### Estimated time", "### Prerequisites the bundle lacks",
+                                        "### Maintenance windows", "### Skipped", "### Backout",
+                                        "### Errors", "### Warnings", "### Notes"};
     size_t header = 0;
 
     check_lines(doc, len, 0);
@@ -309,8 +313,9 @@ static void check_dot(const char *doc, size_t len)
 
         if (in_str) {
             if (c == '\\') {
-                /* \\ and \" from the escaper, \n a line break of the template */
-                FUZZ_CHECK(i + 1 < len && (doc[i + 1] == '\\' || doc[i + 1] == '"' || doc[i + 1] == 'n'));
+                /* \\ and \" from the escaper, \n and \l line breaks of the template */
+                FUZZ_CHECK(i + 1 < len && (doc[i + 1] == '\\' || doc[i + 1] == '"' || doc[i + 1] == 'n' ||
+                                       doc[i + 1] == 'l'));
                 i++;
             } else if (c == '"') {
                 in_str = 0;

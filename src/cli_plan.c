@@ -9,9 +9,19 @@
 #include "kb.h"
 #include "plan.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
 
 static const char plan_usage[] =
     "usage: patchseq plan [OPTIONS] PATH...\n"
@@ -22,7 +32,12 @@ static const char plan_usage[] =
     "options:\n"
     "  --arch ARCH         x86, x64 or ia64; repeat or list (x86,x64) for several\n"
     "                      (default: all)\n"
-    "  --format FORMAT     text (default), json, md, dot, cmd, ps1\n"
+    "  --format FORMAT     text (default), json, md, dot, html, cmd, ps1\n"
+    "                      md is a change ticket, dot a Graphviz graph, html a\n"
+    "                      self-contained report (its graph drawn by Graphviz's\n"
+    "                      'dot' when it is installed; $PATCHSEQ_DOT names\n"
+    "                      another); md and html read every package whole for\n"
+    "                      its SHA-256\n"
     "                      cmd and ps1 write the install script of one plan (one\n"
     "                      OS and architecture: use --arch and --installed to pick\n"
     "                      it; several plans are refused, exit 2); they read every\n"
@@ -45,6 +60,7 @@ static const char plan_usage[] =
     "                      (estimated); a window ends only after a reboot step or at\n"
     "                      the end; the scripts stop at the end of each window\n"
     "  --time-model FILE   'name = minutes' lines overriding the estimate below\n"
+    "  -v, --verbose       text: each step's reasons with where each fact comes from\n"
     "  -o, --output FILE   write to FILE (atomically) instead of standard output\n"
     "  -h, --help          show this help\n"
     "\n"
@@ -88,6 +104,7 @@ typedef struct plan_ctx {
     const char *installed;   /* --installed FILE */
     const char *time_model;  /* --time-model FILE */
     int arch_given;          /* --arch was given */
+    int verbose;             /* --verbose */
     ps_time_model model;
     ps_inventory inv;
     ps_plan_opts opts;
@@ -146,6 +163,7 @@ static int parse_options(ps_cli *cli, plan_ctx *c, int argc, char **argv, const 
         {"output", required_argument, NULL, 'o'},
         {"cache", required_argument, NULL, 'C'},
         {"no-cache", no_argument, NULL, 'N'},
+        {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -155,7 +173,7 @@ static int parse_options(ps_cli *cli, plan_ctx *c, int argc, char **argv, const 
 
     optind = 0;
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, is_plan ? ":o:hv" : ":o:h", longopts, NULL)) != -1) {
         switch (ch) {
         case 'a':
             if (parse_arches(optarg, &c->opts.arch_mask) != 0) {
@@ -171,8 +189,8 @@ static int parse_options(ps_cli *cli, plan_ctx *c, int argc, char **argv, const 
                 goto bad;
             }
             if (!ps_plan_format_known(optarg)) {
-                fprintf(cli->err, "patchseq plan: unknown format '%s' (text, json, md, dot, cmd, "
-                        "ps1)\n", optarg);
+                fprintf(cli->err, "patchseq plan: unknown format '%s' (text, json, md, dot, html, "
+                        "cmd, ps1)\n", optarg);
                 return 2;
             }
             c->format = optarg;
@@ -218,6 +236,13 @@ static int parse_options(ps_cli *cli, plan_ctx *c, int argc, char **argv, const 
             break;
         case 'o':
             c->outpath = optarg;
+            break;
+        case 'v':
+            if (!is_plan) {
+                bad = "--verbose";
+                goto bad;
+            }
+            c->verbose = 1;
             break;
         case 'h':
             fputs(usage, cli->out);
@@ -347,8 +372,10 @@ static int build_plan(ps_cli *cli, plan_ctx *c, char **paths, int npaths)
     ps_read_opts_default(&ropts);
     ropts.cache_dir = c->cache_dir;
     ropts.no_cache = c->no_cache;
-    /* a script checks each file against its SHA-256: read them whole */
-    ropts.hash = c->format && ps_plan_format_is_script(c->format);
+    /* a script checks each file against its SHA-256, a ticket lists it:
+     * read them whole */
+    ropts.hash = c->format && (ps_plan_format_is_script(c->format) ||
+                               strcmp(c->format, "md") == 0 || strcmp(c->format, "html") == 0);
     if ((r = ps_cli_read_bundle(cli, &c->bundle, paths, npaths, &ropts, &c->f)) != 0)
         return r;
     if (ps_plan_build(&c->plan, &c->bundle, &c->kb, &c->opts, &c->f) != 0)
@@ -372,14 +399,135 @@ static int check_paths(ps_cli *cli, const plan_ctx *c, char **paths, int npaths)
                             npaths);
 }
 
+#define GRAPH_SVG_MAX_BYTES (32u * 1024u * 1024u)
+#define GRAPH_SECONDS 60 /* Graphviz gets this long, then it is stopped */
+
+/*
+ * The graph of the html report: the dot document through Graphviz
+ * (`dot -Tsvg`, or $PATCHSEQ_DOT; an empty $PATCHSEQ_DOT turns it off),
+ * read from a temporary file, its SVG from a pipe, for at most
+ * GRAPH_SECONDS.  Returns the SVG (the caller frees it), or NULL with the
+ * reason in note.
+ */
+static char *graph_svg(const ps_plan *plan, const ps_render_opts *ro, char *note, size_t notelen)
+{
+    const char *prog = getenv("PATCHSEQ_DOT");
+    const char *tmpdir = getenv("TMPDIR");
+    char *doc = NULL, *path = NULL, *argv[3];
+    size_t len = 0;
+    ps_buf out = {0};
+    posix_spawn_file_actions_t fa;
+    int fd = -1, pipefd[2] = {-1, -1}, status = 0, fa_init = 0, stopped = 0;
+    time_t deadline;
+    pid_t pid = -1;
+
+    if (prog && prog[0] == '\0') {
+        snprintf(note, notelen, "drawing it was turned off (PATCHSEQ_DOT is empty)");
+        return NULL;
+    }
+    if (prog == NULL)
+        prog = "dot";
+    snprintf(note, notelen, "out of memory");
+    doc = ps_plan_render_with("dot", plan, NULL, ro, &len);
+    path = ps_asprintf("%s/patchseq-graph-XXXXXX", tmpdir && tmpdir[0] ? tmpdir : "/tmp");
+    if (doc == NULL || path == NULL)
+        goto out;
+    fd = mkstemp(path);
+    if (fd < 0) {
+        snprintf(note, notelen, "no temporary file for Graphviz: %s", strerror(errno));
+        goto out;
+    }
+    if (write(fd, doc, len) != (ssize_t)len || lseek(fd, 0, SEEK_SET) != 0) {
+        snprintf(note, notelen, "cannot write the temporary file for Graphviz");
+        goto out;
+    }
+    if (pipe(pipefd) != 0 || posix_spawn_file_actions_init(&fa) != 0) {
+        snprintf(note, notelen, "cannot run Graphviz: %s", strerror(errno));
+        goto out;
+    }
+    fa_init = 1;
+    argv[0] = (char *)prog;
+    argv[1] = (char *)"-Tsvg";
+    argv[2] = NULL;
+    if (posix_spawn_file_actions_adddup2(&fa, fd, 0) != 0 ||
+        posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1) != 0 ||
+        posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0) != 0 ||
+        posix_spawn_file_actions_addclose(&fa, pipefd[0]) != 0)
+        goto out;
+    errno = posix_spawnp(&pid, prog, &fa, NULL, argv, environ);
+    if (errno != 0) {
+        pid = -1;
+        snprintf(note, notelen, errno == ENOENT ? "Graphviz (%s) is not installed here"
+                                                : "cannot run Graphviz (%s)", prog);
+        goto out;
+    }
+    close(pipefd[1]);
+    pipefd[1] = -1;
+    out.max = GRAPH_SVG_MAX_BYTES;
+    deadline = time(NULL) + GRAPH_SECONDS;
+    for (;;) {
+        char chunk[8192];
+        struct pollfd pfd = {pipefd[0], POLLIN, 0};
+        time_t left = deadline - time(NULL);
+        ssize_t n;
+
+        if (left <= 0 || poll(&pfd, 1, (int)left * 1000) == 0) {
+            kill(pid, SIGKILL);
+            snprintf(note, notelen, "Graphviz (%s) took longer than %d seconds", prog,
+                     GRAPH_SECONDS);
+            ps_buf_free(&out);
+            stopped = 1;
+            break;
+        }
+        n = read(pipefd[0], chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        if (ps_buf_append(&out, chunk, (size_t)n) != 0) {
+            kill(pid, SIGKILL);
+            snprintf(note, notelen, "the SVG of Graphviz is larger than %u bytes",
+                     GRAPH_SVG_MAX_BYTES);
+            ps_buf_free(&out);
+            stopped = 1;
+            break;
+        }
+    }
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    pid = -1;
+    if (out.data && (!WIFEXITED(status) || WEXITSTATUS(status) != 0)) {
+        snprintf(note, notelen, "Graphviz (%s) failed", prog);
+        ps_buf_free(&out);
+    } else if (out.data == NULL && !stopped) {
+        snprintf(note, notelen, "Graphviz (%s) gave no SVG", prog);
+    }
+out:
+    if (fa_init)
+        posix_spawn_file_actions_destroy(&fa);
+    if (pipefd[0] >= 0)
+        close(pipefd[0]);
+    if (pipefd[1] >= 0)
+        close(pipefd[1]);
+    if (fd >= 0) {
+        close(fd);
+        unlink(path);
+    }
+    free(path);
+    free(doc);
+    return out.data ? ps_buf_steal(&out, NULL) : NULL;
+}
+
 int ps_cmd_plan(ps_cli *cli, int argc, char **argv)
 {
     plan_ctx c;
-    char *doc = NULL;
+    ps_render_opts ro;
+    char *doc = NULL, *svg = NULL, note[256] = "";
     size_t len = 0;
     int rc;
 
     memset(&c, 0, sizeof c);
+    memset(&ro, 0, sizeof ro);
     c.cmd = "plan";
     c.format = "text";
     ps_plan_opts_default(&c.opts);
@@ -408,7 +556,13 @@ int ps_cmd_plan(ps_cli *cli, int argc, char **argv)
             goto out;
         }
     }
-    doc = ps_plan_render(c.format, &c.plan, &c.f, &len);
+    ro.verbose = c.verbose;
+    ro.time_model = c.opts.time_model;
+    ro.inventory = c.installed;
+    if (strcmp(c.format, "html") == 0)
+        ro.graph_svg = svg = graph_svg(&c.plan, &ro, note, sizeof note);
+    ro.graph_note = note;
+    doc = ps_plan_render_with(c.format, &c.plan, &c.f, &ro, &len);
     if (doc == NULL) {
         fprintf(cli->err, "patchseq plan: out of memory\n");
         rc = 2;
@@ -427,6 +581,7 @@ int ps_cmd_plan(ps_cli *cli, int argc, char **argv)
     if (rc == 0)
         rc = ps_cli_exit_code(&c.f, 0);
 out:
+    free(svg);
     free(doc);
     ctx_free(&c);
     return rc;

@@ -190,9 +190,38 @@ void ps_plan_free(ps_plan *plan);
 
 /* Renderers (render_plan.c).  Each returns a NUL-terminated document the
  * caller frees, or NULL on allocation failure.  `findings` are included in
- * the document (text, json, md). */
+ * the document (text, json, md, html). */
 char *ps_plan_render(const char *format, const ps_plan *plan, const ps_findings *findings,
                      size_t *len);
+
+/*
+ * A group of machines of a fleet that share one plan: the hook for fleet
+ * planning.  Given groups, the md, html, dot and text documents show each
+ * group's plan once, with its machines, and a fleet summary first; the
+ * `plan` argument of ps_plan_render_with is then not used.
+ */
+typedef struct ps_render_group {
+    const char *label;             /* e.g. "prepared", or NULL */
+    const char *const *machines;   /* machine names (borrowed) */
+    size_t n_machines;
+    const ps_plan *plan;           /* the group's plan (borrowed) */
+} ps_render_group;
+
+/* How a document is rendered; all zero (or NULL) gives the defaults. */
+typedef struct ps_render_opts {
+    int verbose;                   /* text: each step's reasons with their provenance */
+    const ps_time_model *time_model; /* estimates; NULL = the defaults */
+    const char *machine;           /* the one machine planned (inventory), or NULL */
+    const char *inventory;         /* the inventory file it came from, or NULL */
+    const char *graph_svg;         /* html: the graph as SVG (`dot -Tsvg` of the dot
+                                      document), or NULL: omitted with graph_note */
+    const char *graph_note;        /* html: why there is no graph, or NULL */
+    const ps_render_group *groups; /* a fleet; NULL = the single plan */
+    size_t n_groups;
+} ps_render_opts;
+
+char *ps_plan_render_with(const char *format, const ps_plan *plan, const ps_findings *findings,
+                          const ps_render_opts *opts, size_t *len);
 /* 1 when `format` names a renderer. */
 int ps_plan_format_known(const char *format);
 

@@ -1,53 +1,124 @@
 /*
- * render_plan.c - the plan model as text (for a change ticket), JSON (the
- * patchseq.plan/1 contract), Markdown (a change request) and Graphviz dot,
- * behind one table of renderers; and the answer of `patchseq explain`.
+ * render_plan.c - the plan model as text (for a terminal) and JSON (the
+ * patchseq.plan/1 contract), what the document renderers share (render.h),
+ * the one table of renderers, and the answer of `patchseq explain`.  The
+ * change ticket is render_md.c, the graph render_dot.c, the report
+ * render_html.c, the scripts render_script.c.
  *
  * Wording: a step's reasons are "phase P: ROLE (provenance)", then one
  * "after KB: reason [provenance]" per edge into it, then why a superseded
  * package was kept.  A reboot's reasons name the barrier crossed ("KB must
  * be active before SHA-2-only packages") or the packages that may need a
  * restart at the end.  A skipped package shows its state and the sentence
- * that says why.
+ * that says why.  The text plan shows the reasons without their provenance
+ * ("after KB: reason") unless --verbose.
  */
 #include "plan.h"
 
 #include "escape.h"
 
 #include "cli.h"
+#include "render.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* A renderer of the table: the older ones take no options. */
 typedef int (*render_fn)(ps_buf *b, const ps_plan *plan, const ps_findings *f);
+typedef int (*render_opts_fn)(ps_buf *b, const ps_plan *plan, const ps_findings *f,
+                              const ps_render_opts *o);
 
 /* ------------------------------------------------------------------ */
-/* Shared                                                              */
+/* Shared (render.h)                                                   */
 /* ------------------------------------------------------------------ */
 
 /* Each back-end prints its own template as is and every value through
  * the one escaper of its format (escape.h). */
 #define tx_printf(b, ...) ps_esc_printf((b), ps_esc_text, __VA_ARGS__)
-#define md_printf(b, ...) ps_esc_printf((b), ps_esc_md, __VA_ARGS__)
-#define dot_printf(b, ...) ps_esc_printf((b), ps_esc_dot, __VA_ARGS__)
 
-static const char *os_title(const ps_arch_plan *ap)
+const char *ps_plan_os_title(const ps_arch_plan *ap)
 {
     return ap->rules && ap->rules->name ? ap->rules->name : NULL;
 }
 
-static size_t n_installs(const ps_arch_plan *ap)
+const char *ps_node_title(const ps_plan_node *n)
 {
-    size_t n = 0;
+    return n->entry && n->entry->title && n->entry->title[0] ? n->entry->title : NULL;
+}
 
-    for (size_t i = 0; i < ap->n_steps; i++)
-        n += ap->steps[i].action == PS_STEP_INSTALL;
+size_t ps_doc_sections(const ps_plan *plan, const ps_render_opts *o, ps_doc_section **sec)
+{
+    size_t n = o && o->n_groups ? o->n_groups : 1;
+
+    *sec = calloc(n, sizeof **sec);
+    if (*sec == NULL)
+        return 0;
+    if (o == NULL || o->n_groups == 0) {
+        (*sec)[0].plan = plan;
+        if (o && o->machine) {
+            (*sec)[0].machines = &o->machine;
+            (*sec)[0].n_machines = 1;
+        }
+        return 1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        (*sec)[i].plan = o->groups[i].plan;
+        (*sec)[i].machines = o->groups[i].machines;
+        (*sec)[i].n_machines = o->groups[i].n_machines;
+        (*sec)[i].label = o->groups[i].label;
+    }
     return n;
 }
 
-/* "1-3" or "4" */
-static void step_range(ps_buf *b, const ps_plan_window *w)
+int ps_doc_seen_before(const ps_doc_section *sec, size_t g, size_t i)
+{
+    const ps_arch_plan *ap = &sec[g].plan->plans[i];
+
+    for (size_t h = 0; h <= g; h++)
+        for (size_t j = 0; j < (h == g ? i : sec[h].plan->count); j++) {
+            const ps_arch_plan *bp = &sec[h].plan->plans[j];
+
+            if (bp->arch == ap->arch && bp->os && ap->os && strcmp(bp->os, ap->os) == 0)
+                return 1;
+        }
+    return 0;
+}
+
+unsigned long ps_minutes(unsigned long seconds)
+{
+    return (seconds + 59) / 60;
+}
+
+unsigned long ps_step_seconds(const ps_arch_plan *ap, size_t i, const ps_render_opts *o)
+{
+    ps_time_model def;
+    const ps_time_model *m = o ? o->time_model : NULL;
+    const ps_plan_step *st = &ap->steps[i];
+
+    if (m == NULL) {
+        ps_time_model_default(&def);
+        m = &def;
+    }
+    if (st->action == PS_STEP_REBOOT)
+        return m->reboot;
+    return ps_time_model_install(m, ap->nodes[st->node].phase_name, ap->nodes[st->node].pkg->size);
+}
+
+void ps_plan_summarize(const ps_arch_plan *ap, const ps_render_opts *o, ps_plan_summary *s)
+{
+    memset(s, 0, sizeof *s);
+    for (size_t i = 0; i < ap->n_steps; i++) {
+        s->installs += ap->steps[i].action == PS_STEP_INSTALL;
+        s->seconds += ps_step_seconds(ap, i, o);
+    }
+    s->restarts = ap->reboots;
+    s->build_before = ap->start_build ? ap->start_build : "unknown";
+    s->build_after = ap->end_build ? ap->end_build : "unknown";
+}
+
+void ps_window_steps(ps_buf *b, const ps_plan_window *w)
 {
     if (w->first == w->last)
         ps_buf_printf(b, "%zu", w->first + 1);
@@ -55,19 +126,115 @@ static void step_range(ps_buf *b, const ps_plan_window *w)
         ps_buf_printf(b, "%zu-%zu", w->first + 1, w->last + 1);
 }
 
-static unsigned long window_minutes(const ps_plan_window *w)
+void ps_size_text(char *out, size_t outlen, uint64_t bytes)
 {
-    return (w->seconds + 59) / 60;
+    if (bytes >= 1024u * 1024u)
+        snprintf(out, outlen, "%.1f MiB", (double)bytes / (1024.0 * 1024.0));
+    else if (bytes >= 1024u)
+        snprintf(out, outlen, "%.0f KiB", (double)bytes / 1024.0);
+    else
+        snprintf(out, outlen, "%llu bytes", (unsigned long long)bytes);
 }
 
-static const char *by_kb(const ps_arch_plan *ap, const ps_plan_node *n)
+size_t ps_edge_kinds(ps_buf *b, const ps_arch_plan *ap, size_t from, size_t to)
 {
-    return n->by != PS_NO_NODE ? ap->nodes[n->by].kb : n->by_installed;
+    static const ps_edge_kind kinds[] = {PS_EDGE_STACK, PS_EDGE_SHA2, PS_EDGE_RULE, PS_EDGE_WSUS};
+    size_t n = 0;
+
+    for (size_t k = 0; k < PS_ARRAY_LEN(kinds); k++)
+        for (size_t i = 0; i < ap->n_edges; i++) {
+            const ps_plan_edge *e = &ap->edges[i];
+
+            if (e->from == from && e->to == to && e->kind == kinds[k]) {
+                ps_buf_printf(b, "%s%s", n++ ? ", " : "", ps_edge_kind_name(kinds[k]));
+                break;
+            }
+        }
+    return n;
+}
+
+/* What a package of that role is, in plain words. */
+static const char *role_words(ps_role r)
+{
+    switch (r) {
+    case PS_ROLE_SERVICING_STACK:
+        return "servicing stack update";
+    case PS_ROLE_SHA2_SUPPORT:
+        return "SHA-2 code signing support";
+    case PS_ROLE_LICENSING:
+        return "licensing preparation";
+    case PS_ROLE_ROLLUP:
+        return "monthly rollup";
+    case PS_ROLE_PREVIEW_ROLLUP:
+        return "preview of a monthly rollup";
+    case PS_ROLE_SECURITY_ONLY:
+        return "security-only update";
+    case PS_ROLE_OTHER:
+    case PS_ROLE_UNKNOWN:
+    case PS_ROLE__COUNT:
+        break;
+    }
+    return "update";
+}
+
+int ps_step_plain_reason(ps_buf *b, const ps_arch_plan *ap, const ps_plan_step *st)
+{
+    const ps_plan_node *n;
+    size_t named[2] = {PS_NO_NODE, PS_NO_NODE}, distinct = 0, listed = 0;
+
+    if (st->action == PS_STEP_REBOOT)
+        return ps_buf_puts(b, ap->n_steps && st == &ap->steps[ap->n_steps - 1]
+                                  ? "restart at the end: the updates installed ask for it"
+                                  : "restart before the next steps can be installed");
+    n = &ap->nodes[st->node];
+    ps_buf_puts(b, role_words(n->role));
+    if (n->needed)
+        ps_buf_puts(b, ", kept although superseded");
+    /* the packages it must follow, each once: the two first in node order
+     * are named, the others counted */
+    for (size_t i = 0; i < ap->n_edges; i++) {
+        const ps_plan_edge *e = &ap->edges[i];
+        int seen = 0;
+
+        if (e->to != st->node)
+            continue;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = ap->edges[j].to == st->node && ap->edges[j].from == e->from;
+        if (seen)
+            continue;
+        distinct++;
+        if (e->from < named[0]) {
+            named[1] = named[0];
+            named[0] = e->from;
+        } else if (e->from < named[1]) {
+            named[1] = e->from;
+        }
+    }
+    for (size_t i = 0; i < 2 && named[i] != PS_NO_NODE; i++, listed++) {
+        ps_buf_printf(b, "%s%s (", i ? ", " : "; after ", ap->nodes[named[i]].kb);
+        ps_edge_kinds(b, ap, named[i], st->node);
+        ps_buf_puts(b, ")");
+    }
+    if (distinct > listed)
+        ps_buf_printf(b, " and %zu more", distinct - listed);
+    return b->data ? 0 : -1;
+}
+
+int ps_node_not_removable(const ps_arch_plan *ap, const ps_plan_node *n)
+{
+    return n->role == PS_ROLE_SERVICING_STACK || n->role == PS_ROLE_SHA2_SUPPORT ||
+           (ap->rules && ap->rules->sha2_enabler && ps_streq_ci(n->kb, ap->rules->sha2_enabler));
 }
 
 /* ------------------------------------------------------------------ */
 /* Text                                                                */
 /* ------------------------------------------------------------------ */
+
+/* s, as terminal text. */
+static void text(ps_buf *b, const char *s)
+{
+    ps_esc_text(b, s ? s : "");
+}
 
 static void text_findings(ps_buf *b, const ps_findings *f)
 {
@@ -91,69 +258,164 @@ static void text_findings(ps_buf *b, const ps_findings *f)
     ps_buf_free(&tmp);
 }
 
-static int render_text(ps_buf *b, const ps_plan *plan, const ps_findings *f)
+/* The reasons of an install step: with their provenance when verbose (as
+ * the planner wrote them), else one "after KB: reason" per edge into it
+ * and why a superseded package was kept. */
+static void text_install_reasons(ps_buf *b, const ps_arch_plan *ap, const ps_plan_step *st,
+                                 int verbose)
 {
-    if (plan->count == 0)
-        ps_buf_puts(b, "no package to plan\n\n");
-    for (size_t i = 0; i < plan->count; i++) {
-        const ps_arch_plan *ap = &plan->plans[i];
-        size_t k = n_installs(ap);
+    const ps_plan_node *n = &ap->nodes[st->node];
 
-        tx_printf(b, "Windows %s", ap->os);
-        if (os_title(ap))
-            tx_printf(b, " (%s)", os_title(ap));
-        tx_printf(b, ", %s\n", ps_arch_name(ap->arch));
-        tx_printf(b, "  build %s -> %s; %zu install%s, %u reboot%s\n\n",
-                      ap->start_build ? ap->start_build : "unknown",
-                      ap->end_build ? ap->end_build : "unknown", k, k == 1 ? "" : "s",
-                      ap->reboots, ap->reboots == 1 ? "" : "s");
-        if (ap->n_steps == 0)
-            ps_buf_puts(b, "  nothing to install\n");
-        for (size_t s = 0; s < ap->n_steps; s++) {
-            const ps_plan_step *st = &ap->steps[s];
-
-            if (st->action == PS_STEP_REBOOT) {
-                tx_printf(b, "  %2zu. reboot\n", s + 1);
-            } else {
-                const ps_plan_node *n = &ap->nodes[st->node];
-
-                tx_printf(b, "  %2zu. install %s [%s] %s\n", s + 1, n->kb, n->phase_name,
-                              n->pkg->file);
-                tx_printf(b, "      restart: %s", n->pkg->restart ? n->pkg->restart : "not stated");
-                if (st->build_after)
-                    tx_printf(b, "; build after: %s", st->build_after);
-                ps_buf_puts(b, "\n");
-            }
-            for (size_t r = 0; r < st->n_reasons; r++)
-                tx_printf(b, "      - %s\n", st->reasons[r]);
+    if (verbose) {
+        for (size_t r = 0; r < st->n_reasons; r++) {
+            ps_buf_puts(b, "      - ");
+            text(b, st->reasons[r]);
+            ps_buf_puts(b, "\n");
         }
-        if (ap->n_windows) {
-            tx_printf(b, "\n  windows of %u minutes (estimated):\n", ap->window_minutes);
-            for (size_t w = 0; w < ap->n_windows; w++) {
-                tx_printf(b, "    %zu. steps ", w + 1);
-                step_range(b, &ap->windows[w]);
-                tx_printf(b, ", about %lu minutes%s\n", window_minutes(&ap->windows[w]),
-                              ap->windows[w].overrun ? " (longer than the window)" : "");
-            }
-        }
-        if (ap->n_skipped) {
-            ps_buf_puts(b, "\n  skipped:\n");
-            for (size_t s = 0; s < ap->n_skipped; s++) {
-                const ps_plan_node *n = &ap->nodes[ap->skipped[s]];
+        return;
+    }
+    for (size_t i = 0; i < ap->n_edges; i++) {
+        const ps_plan_edge *e = &ap->edges[i];
+        int seen = 0;
 
-                tx_printf(b, "    %s %s\n      %s: %s\n", n->kb, n->pkg->file,
-                              ps_node_state_name(n->state), n->why ? n->why : "left out");
-            }
-        }
+        if (e->to != st->node)
+            continue;
+        for (size_t j = 0; j < i && !seen; j++) /* the same sentence once */
+            seen = ap->edges[j].to == st->node && ap->edges[j].from == e->from &&
+                   strcmp(ap->edges[j].reason, e->reason) == 0;
+        if (seen)
+            continue;
+        ps_buf_puts(b, "      - after ");
+        text(b, ap->nodes[e->from].kb);
+        ps_buf_puts(b, ": ");
+        text(b, e->reason);
         ps_buf_puts(b, "\n");
     }
+    if (n->needed && n->needed_why) {
+        ps_buf_puts(b, "      - ");
+        text(b, n->needed_why);
+        ps_buf_puts(b, "\n");
+    }
+}
+
+static void text_plan(ps_buf *b, const ps_arch_plan *ap, const ps_render_opts *o)
+{
+    ps_plan_summary sum;
+
+    ps_plan_summarize(ap, o, &sum);
+    ps_buf_puts(b, "Windows ");
+    text(b, ap->os);
+    if (ps_plan_os_title(ap)) {
+        ps_buf_puts(b, " (");
+        text(b, ps_plan_os_title(ap));
+        ps_buf_puts(b, ")");
+    }
+    ps_buf_printf(b, ", %s\n", ps_arch_name(ap->arch));
+    ps_buf_printf(b, "  %zu install%s, %u restart%s, about %lu minutes; build ", sum.installs,
+                  sum.installs == 1 ? "" : "s", sum.restarts, sum.restarts == 1 ? "" : "s",
+                  ps_minutes(sum.seconds));
+    text(b, sum.build_before);
+    ps_buf_puts(b, " -> ");
+    text(b, sum.build_after);
+    ps_buf_puts(b, "\n\n");
+    if (ap->n_steps == 0)
+        ps_buf_puts(b, "  nothing to install\n");
+    for (size_t s = 0; s < ap->n_steps; s++) {
+        const ps_plan_step *st = &ap->steps[s];
+
+        if (st->action == PS_STEP_REBOOT) {
+            ps_buf_printf(b, "  %2zu. reboot\n", s + 1);
+            for (size_t r = 0; r < st->n_reasons; r++) {
+                ps_buf_puts(b, "      - ");
+                text(b, st->reasons[r]);
+                ps_buf_puts(b, "\n");
+            }
+            continue;
+        }
+        const ps_plan_node *n = &ap->nodes[st->node];
+
+        ps_buf_printf(b, "  %2zu. install ", s + 1);
+        text(b, n->kb);
+        ps_buf_puts(b, " [");
+        text(b, n->phase_name);
+        ps_buf_puts(b, "] ");
+        text(b, n->pkg->file);
+        ps_buf_puts(b, "\n      restart: ");
+        text(b, n->pkg->restart ? n->pkg->restart : "not stated");
+        if (st->build_after) {
+            ps_buf_puts(b, "; build after: ");
+            text(b, st->build_after);
+        }
+        ps_buf_puts(b, "\n");
+        text_install_reasons(b, ap, st, o && o->verbose);
+    }
+    if (ap->n_windows) {
+        ps_buf_printf(b, "\n  windows of %u minutes (estimated):\n", ap->window_minutes);
+        for (size_t w = 0; w < ap->n_windows; w++) {
+            ps_buf_printf(b, "    %zu. steps ", w + 1);
+            ps_window_steps(b, &ap->windows[w]);
+            ps_buf_printf(b, ", about %lu minutes%s\n", ps_minutes(ap->windows[w].seconds),
+                          ap->windows[w].overrun ? " (longer than the window)" : "");
+        }
+    }
+    if (ap->n_skipped) {
+        ps_buf_puts(b, "\n  skipped:\n");
+        for (size_t s = 0; s < ap->n_skipped; s++) {
+            const ps_plan_node *n = &ap->nodes[ap->skipped[s]];
+
+            ps_buf_puts(b, "    ");
+            text(b, n->kb);
+            ps_buf_puts(b, " ");
+            text(b, n->pkg->file);
+            ps_buf_printf(b, "\n      %s: ", ps_node_state_name(n->state));
+            text(b, n->why ? n->why : "left out");
+            ps_buf_puts(b, "\n");
+        }
+    }
+    ps_buf_puts(b, "\n");
+}
+
+int ps_render_text(ps_buf *b, const ps_plan *plan, const ps_findings *f, const ps_render_opts *o)
+{
+    ps_doc_section *sec;
+    size_t nsec = ps_doc_sections(plan, o, &sec);
+
+    if (nsec == 0)
+        return -1;
+    for (size_t g = 0; g < nsec; g++) {
+        if (o && o->n_groups) { /* a fleet: the machines of the group first */
+            ps_buf_printf(b, "== group %zu", g + 1);
+            if (sec[g].label) {
+                ps_buf_puts(b, " (");
+                text(b, sec[g].label);
+                ps_buf_puts(b, ")");
+            }
+            ps_buf_printf(b, ": %zu machine%s:", sec[g].n_machines,
+                          sec[g].n_machines == 1 ? "" : "s");
+            for (size_t m = 0; m < sec[g].n_machines; m++) {
+                ps_buf_puts(b, " ");
+                text(b, sec[g].machines[m]);
+            }
+            ps_buf_puts(b, "\n\n");
+        }
+        if (sec[g].plan->count == 0)
+            ps_buf_puts(b, "no package to plan\n\n");
+        for (size_t i = 0; i < sec[g].plan->count; i++)
+            text_plan(b, &sec[g].plan->plans[i], o);
+    }
+    free(sec);
     text_findings(b, f);
-    return 0;
+    return b->data ? 0 : -1;
 }
 
 /* ------------------------------------------------------------------ */
 /* JSON                                                                */
 /* ------------------------------------------------------------------ */
+
+static const char *by_kb(const ps_arch_plan *ap, const ps_plan_node *n)
+{
+    return n->by != PS_NO_NODE ? ap->nodes[n->by].kb : n->by_installed;
+}
 
 static json_t *jstr(const char *s)
 {
@@ -288,7 +550,7 @@ static json_t *arch_plan_json(const ps_arch_plan *ap)
                 wbad |= push(ws, json_integer((json_int_t)s + 1));
             wbad |= set(wo, "index", json_integer((json_int_t)i + 1));
             wbad |= set(wo, "steps", ws);
-            wbad |= set(wo, "minutes", json_integer((json_int_t)window_minutes(w)));
+            wbad |= set(wo, "minutes", json_integer((json_int_t)ps_minutes(w->seconds)));
             wbad |= set(wo, "overrun", json_boolean(w->overrun));
             if (wbad) {
                 json_decref(wo);
@@ -334,174 +596,21 @@ static int render_json(ps_buf *b, const ps_plan *plan, const ps_findings *f)
 }
 
 /* ------------------------------------------------------------------ */
-/* Markdown                                                            */
-/* ------------------------------------------------------------------ */
-
-/* A table cell: the Markdown escaper ('|', line breaks, markup). */
-static void md_cell(ps_buf *b, const char *s)
-{
-    ps_esc_md(b, s ? s : "");
-}
-
-/* A file name as code when it is plain (no backtick, no markup, no
- * line break can be in it), else as escaped text. */
-static void md_code(ps_buf *b, const char *s)
-{
-    if (s != NULL && s[0] && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                       "0123456789._()+-/ ") == strlen(s)) {
-        ps_buf_printf(b, "`%s`", s);
-        return;
-    }
-    md_cell(b, s);
-}
-
-static void md_reasons(ps_buf *b, char *const *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            ps_buf_puts(b, "<br>");
-        md_cell(b, v[i]);
-    }
-}
-
-static int render_md(ps_buf *b, const ps_plan *plan, const ps_findings *f)
-{
-    ps_buf_puts(b, "# Change request: Windows update installation\n\n");
-    if (plan->count == 0)
-        ps_buf_puts(b, "No package to plan.\n\n");
-    for (size_t i = 0; i < plan->count; i++) {
-        const ps_arch_plan *ap = &plan->plans[i];
-
-        md_printf(b, "## Windows %s", ap->os);
-        if (os_title(ap))
-            md_printf(b, " (%s)", os_title(ap));
-        md_printf(b, ", %s\n\n", ps_arch_name(ap->arch));
-        md_printf(b, "- Build before: %s\n- Build after: %s\n- Installs: %zu\n- Reboots: %u\n\n",
-                      ap->start_build ? ap->start_build : "unknown",
-                      ap->end_build ? ap->end_build : "unknown", n_installs(ap), ap->reboots);
-        if (ap->n_steps) {
-            ps_buf_puts(b, "| # | Action | KB | File | Phase | Restart | Build after | Why |\n"
-                           "|---|---|---|---|---|---|---|---|\n");
-            for (size_t s = 0; s < ap->n_steps; s++) {
-                const ps_plan_step *st = &ap->steps[s];
-
-                if (st->action == PS_STEP_REBOOT) {
-                    md_printf(b, "| %zu | **reboot** | | | | | | ", s + 1);
-                } else {
-                    const ps_plan_node *n = &ap->nodes[st->node];
-
-                    md_printf(b, "| %zu | install | %s | ", s + 1, n->kb);
-                    md_code(b, n->pkg->file);
-                    md_printf(b, " | %s | %s | %s | ", n->phase_name,
-                                  n->pkg->restart ? n->pkg->restart : "",
-                                  st->build_after ? st->build_after : "");
-                }
-                md_reasons(b, st->reasons, st->n_reasons);
-                ps_buf_puts(b, " |\n");
-            }
-            ps_buf_puts(b, "\n");
-        } else {
-            ps_buf_puts(b, "Nothing to install.\n\n");
-        }
-        if (ap->n_windows) {
-            md_printf(b, "### Maintenance windows (%u minutes, estimated)\n\n"
-                             "| Window | Steps | Minutes | Note |\n|---|---|---|---|\n",
-                          ap->window_minutes);
-            for (size_t w = 0; w < ap->n_windows; w++) {
-                md_printf(b, "| %zu | ", w + 1);
-                step_range(b, &ap->windows[w]);
-                md_printf(b, " | %lu | %s |\n", window_minutes(&ap->windows[w]),
-                              ap->windows[w].overrun ? "longer than the window" : "");
-            }
-            ps_buf_puts(b, "\n");
-        }
-        if (ap->n_skipped) {
-            ps_buf_puts(b, "### Skipped\n\n| KB | File | Why | Details |\n|---|---|---|---|\n");
-            for (size_t s = 0; s < ap->n_skipped; s++) {
-                const ps_plan_node *n = &ap->nodes[ap->skipped[s]];
-
-                md_printf(b, "| %s | ", n->kb);
-                md_code(b, n->pkg->file);
-                md_printf(b, " | %s | ", ps_node_state_name(n->state));
-                md_cell(b, n->why);
-                ps_buf_puts(b, " |\n");
-            }
-            ps_buf_puts(b, "\n");
-        }
-    }
-    ps_buf_puts(b, "## Findings\n\n");
-    if (f == NULL || f->count == 0)
-        ps_buf_puts(b, "None.\n");
-    for (size_t i = 0; f && i < f->count; i++) {
-        const ps_finding *fd = &f->items[i];
-
-        md_printf(b, "- **%s** `%s`", ps_severity_name(fd->severity),
-                      ps_finding_code_name(fd->code));
-        if (fd->arch != PS_ARCH_NONE)
-            md_printf(b, " [%s]", ps_arch_name(fd->arch));
-        if (fd->file) {
-            ps_buf_puts(b, " ");
-            md_code(b, fd->file);
-        }
-        md_printf(b, ": %s\n", fd->message);
-    }
-    return 0;
-}
-
-/* ------------------------------------------------------------------ */
-/* Graphviz                                                            */
-/* ------------------------------------------------------------------ */
-
-static int render_dot(ps_buf *b, const ps_plan *plan, const ps_findings *f)
-{
-    (void)f;
-    ps_buf_puts(b, "digraph patchseq {\n  rankdir=LR;\n  node [shape=box, fontname=\"sans-serif\"];\n"
-                   "  edge [fontname=\"sans-serif\", fontsize=10];\n");
-    for (size_t i = 0; i < plan->count; i++) {
-        const ps_arch_plan *ap = &plan->plans[i];
-
-        /* quoted IDs; "\\n" in a template is DOT's line break, a value
-         * never makes one */
-        ps_buf_printf(b, "  subgraph cluster_%zu {\n    label=", i);
-        dot_printf(b, "\"Windows %s %s: %u reboot%s\";\n", ap->os, ps_arch_name(ap->arch),
-                   ap->reboots, ap->reboots == 1 ? "" : "s");
-        for (size_t n = 0; n < ap->n_nodes; n++) {
-            const ps_plan_node *nd = &ap->nodes[n];
-
-            ps_buf_printf(b, "    p%zu_n%zu [label=", i, n);
-            if (nd->state == PS_NODE_PLANNED)
-                dot_printf(b, "\"%zu. %s\\n%s\"", nd->step, nd->kb, nd->phase_name);
-            else
-                dot_printf(b, "\"%s\\nskipped: %s\"", nd->kb, ps_node_state_name(nd->state));
-            ps_buf_puts(b, nd->state == PS_NODE_PLANNED ? "];\n" : ", style=dashed, color=gray];\n");
-        }
-        for (size_t e = 0; e < ap->n_edges; e++) {
-            const ps_plan_edge *ed = &ap->edges[e];
-
-            ps_buf_printf(b, "    p%zu_n%zu -> p%zu_n%zu [label=", i, ed->from, i, ed->to);
-            dot_printf(b, "\"%s: %s\"", ps_edge_kind_name(ed->kind), ed->reason);
-            ps_buf_puts(b, ed->barrier ? ", style=dashed];\n" : "];\n");
-        }
-        ps_buf_puts(b, "  }\n");
-    }
-    ps_buf_puts(b, "}\n");
-    return 0;
-}
-
-/* ------------------------------------------------------------------ */
 /* The table of renderers                                              */
 /* ------------------------------------------------------------------ */
 
 static const struct {
     const char *name;
-    render_fn fn;
+    render_fn fn;           /* one of the two */
+    render_opts_fn ofn;
 } renderers[] = {
-    {"text", render_text},
-    {"json", render_json},
-    {"md", render_md},
-    {"dot", render_dot},
-    {"cmd", ps_plan_render_cmd},
-    {"ps1", ps_plan_render_ps1},
+    {"text", NULL, ps_render_text},
+    {"json", render_json, NULL},
+    {"md", NULL, ps_render_md},
+    {"dot", NULL, ps_render_dot},
+    {"html", NULL, ps_render_html},
+    {"cmd", ps_plan_render_cmd, NULL},
+    {"ps1", ps_plan_render_ps1, NULL},
 };
 
 int ps_plan_format_known(const char *format)
@@ -512,21 +621,32 @@ int ps_plan_format_known(const char *format)
     return 0;
 }
 
-char *ps_plan_render(const char *format, const ps_plan *plan, const ps_findings *findings,
-                     size_t *len)
+char *ps_plan_render_with(const char *format, const ps_plan *plan, const ps_findings *findings,
+                          const ps_render_opts *opts, size_t *len)
 {
+    static const ps_render_opts defaults = {0};
     ps_buf b = {0};
 
     for (size_t i = 0; format && i < PS_ARRAY_LEN(renderers); i++) {
+        int rc;
+
         if (strcmp(renderers[i].name, format) != 0)
             continue;
-        if (renderers[i].fn(&b, plan, findings) != 0 || b.data == NULL) {
+        rc = renderers[i].fn ? renderers[i].fn(&b, plan, findings)
+                             : renderers[i].ofn(&b, plan, findings, opts ? opts : &defaults);
+        if (rc != 0 || b.data == NULL) {
             ps_buf_free(&b);
             return NULL;
         }
         return ps_buf_steal(&b, len);
     }
     return NULL;
+}
+
+char *ps_plan_render(const char *format, const ps_plan *plan, const ps_findings *findings,
+                     size_t *len)
+{
+    return ps_plan_render_with(format, plan, findings, NULL, len);
 }
 
 /* ------------------------------------------------------------------ */

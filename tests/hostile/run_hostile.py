@@ -62,8 +62,11 @@ def no_injected_line(name, text):
 
 
 def check_md(text):
-    heads = ("# Change request", "## Windows ", "### Maintenance windows", "### Skipped",
-             "## Findings")
+    heads = ("# Change request", "## Windows ", "## Group ", "## Scope", "## Machine groups",
+             "## Checks done before", "## Findings", "## No package to plan", "### Steps",
+             "### Restarts", "### Estimated time", "### Prerequisites the bundle lacks",
+             "### Maintenance windows", "### Skipped", "### Backout", "### Errors",
+             "### Warnings", "### Notes")
     header_cells = None
     for i, line in enumerate(text.split("\n"), 1):
         if line.startswith("#") and not line.startswith(heads):

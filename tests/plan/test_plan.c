@@ -559,19 +559,42 @@ static void test_render_and_explain(void **state)
     free(doc);
     doc = ps_plan_render("dot", &plan, &f, NULL);
     assert_non_null(doc);
-    assert_non_null(strstr(doc, "p0_n3 -> p0_n1 [label=\"sha2: KB4517134 is SHA-2-only: KB4474419 "
-                                "must be installed and the machine restarted first\", style=dashed];"));
+    /* one edge per ordered pair: the kinds as label, the reasons as tooltip */
+    assert_non_null(strstr(doc, "p0_0_n3 -> p0_0_n1 [label=\"sha2\", tooltip=\"sha2: KB4517134 is "
+                                "SHA-2-only: KB4474419 must be installed and the machine restarted "
+                                "first ["));
+    assert_non_null(strstr(doc, "subgraph cluster_p0_0_b2 {\n      label=\"boot 2: steps 4-5, then "
+                                "restart (step 6)\";"));
+    assert_non_null(strstr(doc, "  legend [shape=note"));
     free(doc);
     doc = ps_plan_render("md", &plan, &f, NULL);
     assert_non_null(doc);
-    assert_non_null(strstr(doc, "# Change request: Windows update installation\n\n"
-                                "## Windows 6.0 (Windows Vista SP2 / Windows Server 2008 SP2), x64\n\n"
-                                "- Build before: 6.0.6002.18005\n- Build after: 6.0.6003.20654\n"
-                                "- Installs: 4\n- Reboots: 2\n"));
-    assert_non_null(strstr(doc, "| 3 | **reboot** | | | | | | KB4474419 must be active before "
-                                "SHA-2-only packages<br>KB4474419 before KB4520002: a restart after "
-                                "the SHA-2 support update before any rollup |\n"));
-    assert_non_null(strstr(doc, "- **warning** `duplicate` [x64] `b/Windows6.0-KB4474419-v1-x64.msu`: "));
+    assert_non_null(strstr(doc, "# Change request: install Windows updates\n\n## Scope\n\n"
+                                "- Systems: Windows 6.0 (Windows Vista SP2 / Windows Server 2008 "
+                                "SP2), x64\n- Architectures: x64\n"));
+    assert_non_null(strstr(doc, "## Windows 6.0 (Windows Vista SP2 / Windows Server 2008 SP2), x64"
+                                "\n\n4 installs, 2 restarts, about 55 minutes; build "
+                                "6.0.6002.18005 -> 6.0.6003.20654.\n"));
+    assert_non_null(strstr(doc, "| 3 | **restart** | | | | | 10 | restart before the next steps "
+                                "can be installed [^1-1-3] |\n"));
+    assert_non_null(strstr(doc, "[^1-1-3]: Step 3: KB4474419 must be active before SHA-2-only "
+                                "packages; KB4474419 before KB4520002: a restart after the SHA-2 "
+                                "support update before any rollup.\n"));
+    assert_non_null(strstr(doc, "| 5 | KB4520002 | `wusa /uninstall /kb:4520002 /quiet "
+                                "/norestart` |\n| 4 | KB4517134 | not removable (a servicing stack "
+                                "update) |\n"));
+    assert_non_null(strstr(doc, "### Warnings\n\n- duplicate (x64), b/Windows6.0-KB4474419-v1-x64.msu: "));
+    /* a KB the knowledge base has no title for */
+    assert_non_null(strstr(doc, "| 1 | install | KB4493730 | (no title in the knowledge base) | "));
+    free(doc);
+    doc = ps_plan_render("html", &plan, &f, NULL);
+    assert_non_null(doc);
+    assert_non_null(strstr(doc, "<td><span class=\"note\">no title in the knowledge base</span></td>"));
+    assert_non_null(strstr(doc, "<p class=\"note\">The graph is omitted: no rendering of it was "
+                                "given."));
+    assert_non_null(strstr(doc, "<svg class=\"timeline\""));
+    assert_non_null(strstr(doc, "<code>wusa /uninstall /kb:4520002 /quiet /norestart</code>"));
+    assert_non_null(strstr(doc, "</body>\n</html>\n"));
     free(doc);
     doc = ps_plan_render("text", &plan, &f, NULL);
     assert_non_null(doc);
@@ -579,7 +602,26 @@ static void test_render_and_explain(void **state)
                                 "packages\n"));
     assert_non_null(strstr(doc, "   5. install KB4520002 [rollup] b/Windows6.0-KB4520002-x64.msu\n"
                                 "      restart: possible; build after: 6.0.6003.20654\n"));
+    /* the summary line first; the provenance only with --verbose */
+    assert_non_null(strstr(doc, ", x64\n  4 installs, 2 restarts, about 55 minutes; build "
+                                "6.0.6002.18005 -> 6.0.6003.20654\n\n"));
+    assert_null(strstr(doc, "- phase "));
+    assert_null(strstr(doc, "update.cat: no SHA-1 digest"));
+    assert_non_null(strstr(doc, "      - after KB4474419: KB4517134 is SHA-2-only: KB4474419 must be "
+                                "installed and the machine restarted first\n"));
     free(doc);
+    {
+        ps_render_opts ro = {0};
+
+        ro.verbose = 1;
+        doc = ps_plan_render_with("text", &plan, &f, &ro, NULL);
+        assert_non_null(doc);
+        assert_non_null(strstr(doc, "      - phase servicing-stack: role servicing-stack ("));
+        assert_non_null(strstr(doc, "      - after KB4474419: KB4517134 is SHA-2-only: KB4474419 "
+                                    "must be installed and the machine restarted first [KB4517134 "
+                                    "update.cat: no SHA-1 digest]\n"));
+        free(doc);
+    }
     /* scripts need each file's SHA-256: these packages were not hashed */
     assert_null(ps_plan_render("cmd", &plan, &f, NULL));
     assert_int_equal(ps_plan_format_known("dot"), 1);
@@ -1086,9 +1128,10 @@ static void test_windows(void **state)
                         "window 2 (steps 4-6) needs about 35 minutes, more than the 30-minute "
                         "window: the steps between two reboots cannot be split");
     doc = ps_plan_render("md", &plan, &f, NULL);
-    assert_non_null(strstr(doc, "### Maintenance windows (30 minutes, estimated)\n\n"
-                                "| Window | Steps | Minutes | Note |\n|---|---|---|---|\n"
-                                "| 1 | 1-3 | 20 |  |\n| 2 | 4-6 | 35 | longer than the window |\n"));
+    assert_non_null(strstr(doc, "### Estimated time\n\nWindows of at most 30 minutes:\n\n"
+                                "| Window | Steps | Minutes | Note |\n|---:|---|---:|---|\n"
+                                "| 1 | 1-3 | 20 |  |\n| 2 | 4-6 | 35 | longer than the window |\n"
+                                "\nIn total about 55 minutes.\n"));
     free(doc);
     doc = ps_plan_render("text", &plan, &f, NULL);
     assert_non_null(strstr(doc, "  windows of 30 minutes (estimated):\n    1. steps 1-3, about 20 "
@@ -1232,12 +1275,14 @@ static void test_cli_usage(void **state)
     const char *nokb[] = {"patchseq", "explain", "4474419"};
     const char *badkb[] = {"patchseq", "explain", "KBx", "."};
     const char *fmt[] = {"patchseq", "explain", "--format", "json", "KB4474419", "."};
+    const char *verb[] = {"patchseq", "explain", "--verbose", "KB4474419", "."};
 
     (void)state;
     ps_test_run_free(&r);
     r = ps_test_cli(5, cmd);
     assert_int_equal(r.rc, 2);
-    assert_string_equal(r.err, "patchseq plan: unknown format 'pdf' (text, json, md, dot, cmd, ps1)\n");
+    assert_string_equal(r.err, "patchseq plan: unknown format 'pdf' (text, json, md, dot, html, "
+                        "cmd, ps1)\n");
     assert_string_equal(r.out, "");
     ps_test_run_free(&r);
     r = ps_test_cli(7, ps1); /* a second run: the option parser starts afresh */
@@ -1279,6 +1324,10 @@ static void test_cli_usage(void **state)
     r = ps_test_cli(6, fmt);
     assert_int_equal(r.rc, 2);
     assert_int_equal(strncmp(r.err, "patchseq explain: bad option '--format'\n", 40), 0);
+    ps_test_run_free(&r);
+    r = ps_test_cli(5, verb); /* --verbose is for the text plan */
+    assert_int_equal(r.rc, 2);
+    assert_int_equal(strncmp(r.err, "patchseq explain: bad option '--verbose'\n", 41), 0);
     ps_test_run_free(&r);
 }
 

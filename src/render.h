@@ -1,0 +1,83 @@
+/*
+ * render.h - what the document renderers share (library-private): the
+ * sections a document is made of (one plan, or the machine groups of a
+ * fleet), the summary figures of an arch plan, the plain-words reason of a
+ * step, and the renderers themselves.
+ *
+ * Every renderer reads the plan model (plan.h) only, and escapes every
+ * value that came from a package, the knowledge base or an inventory with
+ * the escaper of its format (escape.h).
+ */
+#ifndef PS_RENDER_H
+#define PS_RENDER_H
+
+#include "escape.h"
+#include "plan.h"
+
+/*
+ * A document is a list of sections, each one plan shown once with the
+ * machines it is for.  A single plan is one section (its machine, when an
+ * inventory named one).  A fleet (ps_render_opts.groups) is one section per
+ * group of machines with an identical plan.
+ */
+typedef struct ps_doc_section {
+    const ps_plan *plan;
+    const char *const *machines; /* borrowed; may be NULL */
+    size_t n_machines;
+    const char *label;           /* the group's name, or NULL */
+} ps_doc_section;
+
+/* Fills *sec (one per group, or one for `plan`); returns how many, or 0
+ * when `sec` could not be allocated.  Free *sec with free(). */
+size_t ps_doc_sections(const ps_plan *plan, const ps_render_opts *o, ps_doc_section **sec);
+
+/* 1 when plan i of section g has the OS and architecture of a plan before it
+ * (another group of a fleet): the scope names each system once. */
+int ps_doc_seen_before(const ps_doc_section *sec, size_t g, size_t i);
+
+/* The figures of the summary line of a plan. */
+typedef struct ps_plan_summary {
+    size_t installs;
+    unsigned restarts;
+    unsigned long seconds;   /* estimate of the whole plan from the time model */
+    const char *build_before, *build_after; /* "unknown" when not known */
+} ps_plan_summary;
+
+void ps_plan_summarize(const ps_arch_plan *ap, const ps_render_opts *o, ps_plan_summary *s);
+/* Estimated seconds of step i. */
+unsigned long ps_step_seconds(const ps_arch_plan *ap, size_t i, const ps_render_opts *o);
+/* Minutes, rounded up. */
+unsigned long ps_minutes(unsigned long seconds);
+
+/* "Windows Vista SP2 / Windows Server 2008 SP2" (the rules' name), or NULL. */
+const char *ps_plan_os_title(const ps_arch_plan *ap);
+/* The knowledge base's title of a node, or NULL when it has none. */
+const char *ps_node_title(const ps_plan_node *n);
+
+/*
+ * The reason of an install step in plain words, one line: what the package
+ * is, then the packages it must follow with the kinds of the edges:
+ * "SHA-2 code signing support; after KB4493730 (stack, rule)".  Values come
+ * from the bundle: the caller escapes the text for its format.  The two first
+ * packages in node order are named, the others counted ("and 3 more").
+ */
+int ps_step_plain_reason(ps_buf *b, const ps_arch_plan *ap, const ps_plan_step *st);
+/* "stack, rule": the kinds of the edges from -> to, in kind order; 0 when
+ * there is none. */
+size_t ps_edge_kinds(ps_buf *b, const ps_arch_plan *ap, size_t from, size_t to);
+/* 1 when the update cannot be uninstalled (a servicing stack update, or the
+ * SHA-2 code signing support update). */
+int ps_node_not_removable(const ps_arch_plan *ap, const ps_plan_node *n);
+/* "1.2 MiB", "350 KiB", "12 bytes". */
+void ps_size_text(char *out, size_t outlen, uint64_t bytes);
+/* "1-3" or "4": the 1-based steps of a window. */
+void ps_window_steps(ps_buf *b, const ps_plan_window *w);
+
+/* The renderers of ps_plan_render (render_plan.c, render_md.c, render_dot.c,
+ * render_html.c). */
+int ps_render_text(ps_buf *b, const ps_plan *plan, const ps_findings *f, const ps_render_opts *o);
+int ps_render_md(ps_buf *b, const ps_plan *plan, const ps_findings *f, const ps_render_opts *o);
+int ps_render_dot(ps_buf *b, const ps_plan *plan, const ps_findings *f, const ps_render_opts *o);
+int ps_render_html(ps_buf *b, const ps_plan *plan, const ps_findings *f, const ps_render_opts *o);
+
+#endif /* PS_RENDER_H */

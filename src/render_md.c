@@ -1,0 +1,533 @@
+/*
+ * render_md.c - the change ticket (`plan --format md`): Markdown that reads
+ * well as text, with pandoc and on GitLab/GitHub.
+ *
+ * Layout: the scope (systems, architectures, machines, totals), then per
+ * plan its summary, a table of steps whose cells stay short (KB, title
+ * shortened, release date, phase, minutes, a one-line reason in plain
+ * words with the planner's full reasons and their provenance as a
+ * footnote), the files with size and SHA-256, the restarts, the estimated
+ * windows, the prerequisites the bundle lacks, what was skipped and why,
+ * the backout (wusa /uninstall per step, in reverse order; servicing stack
+ * updates and the SHA-2 support update are not removable); then the checks
+ * done before and the findings by severity.  Long text (titles, files,
+ * sentences) goes in lists, never in a table cell.  No raw HTML: every
+ * value from a package, the knowledge base or an inventory goes through
+ * ps_esc_md.  A fleet (ps_render_opts.groups) gets its machine groups first,
+ * then each group's plans once.
+ */
+#include "plan.h"
+#include "render.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Longest title in a table cell, in bytes; a longer one is cut at a space. */
+#define MD_TITLE_CELL 60
+
+static void md(ps_buf *b, const char *s)
+{
+    ps_esc_md(b, s ? s : "");
+}
+
+/* The title cut at the last space before MD_TITLE_CELL bytes, with "...". */
+static void md_short_title(ps_buf *b, const char *title)
+{
+    size_t n = strlen(title), cut;
+    char *tmp;
+
+    if (n <= MD_TITLE_CELL) {
+        md(b, title);
+        return;
+    }
+    for (cut = MD_TITLE_CELL; cut > 0 && title[cut] != ' '; cut--)
+        ;
+    if (cut == 0) /* one long word: cut before a UTF-8 continuation byte */
+        for (cut = MD_TITLE_CELL; cut > 0 && ((unsigned char)title[cut] & 0xc0) == 0x80; cut--)
+            ;
+    tmp = ps_strndup(title, cut);
+    if (tmp == NULL) {
+        ps_buf_free(b);
+        return;
+    }
+    md(b, tmp);
+    free(tmp);
+    ps_buf_puts(b, " ...");
+}
+
+/* The digits of "KB4520002", or NULL when it is not KB followed by digits. */
+static const char *kb_digits(const char *kb)
+{
+    const char *d;
+
+    if (kb == NULL || (kb[0] != 'K' && kb[0] != 'k') || (kb[1] != 'B' && kb[1] != 'b') || !kb[2])
+        return NULL;
+    for (d = kb + 2; *d; d++)
+        if (*d < '0' || *d > '9')
+            return NULL;
+    return kb + 2;
+}
+
+static void md_plan_title(ps_buf *b, const ps_arch_plan *ap)
+{
+    ps_buf_puts(b, "Windows ");
+    md(b, ap->os);
+    if (ps_plan_os_title(ap)) {
+        ps_buf_puts(b, " (");
+        md(b, ps_plan_os_title(ap));
+        ps_buf_puts(b, ")");
+    }
+    ps_buf_printf(b, ", %s", ps_arch_name(ap->arch));
+}
+
+/* "KB4493730 -> KB4474419 -> restart -> KB4520002" */
+static void md_sequence(ps_buf *b, const ps_arch_plan *ap)
+{
+    if (ap->n_steps == 0) {
+        ps_buf_puts(b, "nothing to install");
+        return;
+    }
+    for (size_t s = 0; s < ap->n_steps; s++) {
+        if (s)
+            ps_buf_puts(b, " -> ");
+        if (ap->steps[s].action == PS_STEP_REBOOT)
+            ps_buf_puts(b, "restart");
+        else
+            md(b, ap->nodes[ap->steps[s].node].kb);
+    }
+}
+
+static int same_plan(const ps_finding *fd, const ps_arch_plan *ap)
+{
+    return fd->arch == ap->arch && fd->os && ap->os && strcmp(fd->os, ap->os) == 0;
+}
+
+static void md_steps(ps_buf *b, const ps_arch_plan *ap, const ps_render_opts *o, const char *tag)
+{
+    ps_buf reason = {0};
+
+    ps_buf_puts(b, "| # | Action | KB | Title | Released | Phase | Minutes | Reason |\n"
+                   "|---:|---|---|---|---|---|---:|---|\n");
+    for (size_t s = 0; s < ap->n_steps; s++) {
+        const ps_plan_step *st = &ap->steps[s];
+
+        reason.len = 0;
+        if (reason.data)
+            reason.data[0] = '\0';
+        ps_step_plain_reason(&reason, ap, st);
+        if (st->action == PS_STEP_REBOOT) {
+            ps_buf_printf(b, "| %zu | **restart** | | | | | %lu | ", s + 1,
+                          ps_minutes(ps_step_seconds(ap, s, o)));
+        } else {
+            const ps_plan_node *n = &ap->nodes[st->node];
+
+            ps_buf_printf(b, "| %zu | install | ", s + 1);
+            md(b, n->kb);
+            ps_buf_puts(b, " | ");
+            if (ps_node_title(n))
+                md_short_title(b, ps_node_title(n));
+            else
+                ps_buf_puts(b, "(no title in the knowledge base)");
+            ps_buf_puts(b, " | ");
+            md(b, n->date ? n->date : "unknown");
+            ps_buf_puts(b, " | ");
+            md(b, n->phase_name);
+            ps_buf_printf(b, " | %lu | ", ps_minutes(ps_step_seconds(ap, s, o)));
+        }
+        md(b, reason.data);
+        if (st->n_reasons)
+            ps_buf_printf(b, " [^%s-%zu]", tag, s + 1);
+        ps_buf_puts(b, " |\n");
+    }
+    ps_buf_puts(b, "\n");
+    ps_buf_free(&reason);
+}
+
+static void md_files(ps_buf *b, const ps_arch_plan *ap)
+{
+    ps_buf_puts(b, "Files (size, SHA-256):\n\n");
+    for (size_t s = 0; s < ap->n_steps; s++) {
+        const ps_plan_node *n;
+        char size[32];
+
+        if (ap->steps[s].action != PS_STEP_INSTALL)
+            continue;
+        n = &ap->nodes[ap->steps[s].node];
+        ps_size_text(size, sizeof size, n->pkg->size);
+        ps_buf_printf(b, "- step %zu, ", s + 1);
+        md(b, n->kb);
+        ps_buf_puts(b, ": ");
+        md(b, n->pkg->file);
+        ps_buf_printf(b, ", %s, SHA-256 ", size);
+        if (n->pkg->hashed)
+            md(b, n->pkg->sha256);
+        else
+            ps_buf_puts(b, "not computed");
+        if (ps_node_title(n)) {
+            ps_buf_puts(b, "  \n  ");
+            md(b, ps_node_title(n));
+        }
+        ps_buf_puts(b, "\n");
+    }
+    ps_buf_puts(b, "\n");
+}
+
+static void md_restarts(ps_buf *b, const ps_arch_plan *ap)
+{
+    ps_buf_printf(b, "### Restarts\n\n");
+    if (ap->reboots == 0) {
+        ps_buf_puts(b, "None.\n\n");
+        return;
+    }
+    for (size_t s = 0; s < ap->n_steps; s++) {
+        const ps_plan_step *st = &ap->steps[s];
+
+        if (st->action != PS_STEP_REBOOT)
+            continue;
+        ps_buf_printf(b, "- step %zu: ", s + 1);
+        for (size_t r = 0; r < st->n_reasons; r++) {
+            if (r)
+                ps_buf_puts(b, "; ");
+            md(b, st->reasons[r]);
+        }
+        if (st->n_reasons == 0)
+            ps_buf_puts(b, "restart");
+        ps_buf_puts(b, "\n");
+    }
+    ps_buf_puts(b, "\n");
+}
+
+static void md_windows(ps_buf *b, const ps_arch_plan *ap, const ps_plan_summary *sum)
+{
+    ps_buf_puts(b, "### Estimated time\n\n");
+    if (ap->n_windows == 0) {
+        ps_buf_printf(b, "About %lu minutes in one window (no window length was given: "
+                         "`--window MINUTES` cuts the plan at its restarts).\n\n",
+                      ps_minutes(sum->seconds));
+        return;
+    }
+    ps_buf_printf(b, "Windows of at most %u minutes:\n\n| Window | Steps | Minutes | Note |\n"
+                     "|---:|---|---:|---|\n", ap->window_minutes);
+    for (size_t w = 0; w < ap->n_windows; w++) {
+        ps_buf_printf(b, "| %zu | ", w + 1);
+        ps_window_steps(b, &ap->windows[w]);
+        ps_buf_printf(b, " | %lu | %s |\n", ps_minutes(ap->windows[w].seconds),
+                      ap->windows[w].overrun ? "longer than the window" : "");
+    }
+    ps_buf_printf(b, "\nIn total about %lu minutes.\n\n", ps_minutes(sum->seconds));
+}
+
+static void md_missing(ps_buf *b, const ps_arch_plan *ap, const ps_findings *f)
+{
+    size_t n = 0;
+
+    ps_buf_puts(b, "### Prerequisites the bundle lacks\n\n");
+    for (size_t i = 0; f && i < f->count; i++) {
+        const ps_finding *fd = &f->items[i];
+
+        if (fd->code != PS_F_MISSING_PREREQUISITE || !same_plan(fd, ap))
+            continue;
+        ps_buf_puts(b, "- ");
+        md(b, fd->message);
+        ps_buf_puts(b, "\n");
+        n++;
+    }
+    ps_buf_puts(b, n ? "\n" : "None.\n\n");
+}
+
+static void md_skipped(ps_buf *b, const ps_arch_plan *ap)
+{
+    ps_buf_puts(b, "### Skipped\n\n");
+    if (ap->n_skipped == 0) {
+        ps_buf_puts(b, "Nothing.\n\n");
+        return;
+    }
+    for (size_t s = 0; s < ap->n_skipped; s++) {
+        const ps_plan_node *n = &ap->nodes[ap->skipped[s]];
+
+        ps_buf_puts(b, "- ");
+        md(b, n->kb);
+        ps_buf_puts(b, " (");
+        md(b, n->pkg->file);
+        ps_buf_printf(b, "), %s: ", ps_node_state_name(n->state));
+        md(b, n->why ? n->why : "left out");
+        ps_buf_puts(b, "\n");
+    }
+    ps_buf_puts(b, "\n");
+}
+
+static void md_backout(ps_buf *b, const ps_arch_plan *ap)
+{
+    size_t n = 0;
+
+    ps_buf_puts(b, "### Backout\n\n");
+    for (size_t s = ap->n_steps; s-- > 0;)
+        n += ap->steps[s].action == PS_STEP_INSTALL;
+    if (n == 0) {
+        ps_buf_puts(b, "Nothing was installed.\n\n");
+        return;
+    }
+    ps_buf_puts(b, "Uninstall in this order (the reverse of the install), then restart:\n\n"
+                   "| Step | KB | Backout |\n|---:|---|---|\n");
+    for (size_t s = ap->n_steps; s-- > 0;) {
+        const ps_plan_node *nd;
+        const char *digits;
+
+        if (ap->steps[s].action != PS_STEP_INSTALL)
+            continue;
+        nd = &ap->nodes[ap->steps[s].node];
+        digits = kb_digits(nd->kb);
+        ps_buf_printf(b, "| %zu | ", s + 1);
+        md(b, nd->kb);
+        if (ps_node_not_removable(ap, nd))
+            ps_buf_puts(b, nd->role == PS_ROLE_SERVICING_STACK
+                               ? " | not removable (a servicing stack update) |\n"
+                               : " | not removable (SHA-2 code signing support) |\n");
+        else if (digits)
+            ps_buf_printf(b, " | `wusa /uninstall /kb:%s /quiet /norestart` |\n", digits);
+        else
+            ps_buf_puts(b, " | no KB number: remove it by hand |\n");
+    }
+    ps_buf_puts(b, "\n");
+}
+
+static void md_footnotes(ps_buf *b, const ps_arch_plan *ap, const char *tag)
+{
+    for (size_t s = 0; s < ap->n_steps; s++) {
+        const ps_plan_step *st = &ap->steps[s];
+
+        if (st->n_reasons == 0)
+            continue;
+        ps_buf_printf(b, "[^%s-%zu]: Step %zu: ", tag, s + 1, s + 1);
+        for (size_t r = 0; r < st->n_reasons; r++) {
+            if (r)
+                ps_buf_puts(b, "; ");
+            md(b, st->reasons[r]);
+        }
+        ps_buf_puts(b, ".\n");
+    }
+    ps_buf_puts(b, "\n");
+}
+
+static void md_plan(ps_buf *b, const ps_arch_plan *ap, const ps_findings *f,
+                    const ps_render_opts *o, const char *tag, const char *heading_prefix)
+{
+    ps_plan_summary sum;
+
+    ps_plan_summarize(ap, o, &sum);
+    ps_buf_puts(b, "## ");
+    if (heading_prefix)
+        ps_buf_puts(b, heading_prefix);
+    md_plan_title(b, ap);
+    ps_buf_printf(b, "\n\n%zu install%s, %u restart%s, about %lu minutes; build ", sum.installs,
+                  sum.installs == 1 ? "" : "s", sum.restarts, sum.restarts == 1 ? "" : "s",
+                  ps_minutes(sum.seconds));
+    md(b, sum.build_before);
+    ps_buf_puts(b, " -> ");
+    md(b, sum.build_after);
+    ps_buf_puts(b, ".\n\n### Steps\n\n");
+    if (ap->n_steps) {
+        md_steps(b, ap, o, tag);
+        md_files(b, ap);
+    } else {
+        ps_buf_puts(b, "Nothing to install.\n\n");
+    }
+    md_restarts(b, ap);
+    md_windows(b, ap, &sum);
+    md_missing(b, ap, f);
+    md_skipped(b, ap);
+    md_backout(b, ap);
+    if (ap->n_steps)
+        md_footnotes(b, ap, tag);
+}
+
+static void md_scope(ps_buf *b, const ps_doc_section *sec, size_t nsec, const ps_render_opts *o)
+{
+    unsigned long seconds = 0;
+    size_t installs = 0, plans = 0, machines = 0;
+    unsigned restarts = 0, arches = 0;
+
+    ps_buf_puts(b, "## Scope\n\n- Systems:");
+    for (size_t g = 0; g < nsec; g++)
+        for (size_t i = 0; i < sec[g].plan->count; i++) {
+            const ps_arch_plan *ap = &sec[g].plan->plans[i];
+            ps_plan_summary sum;
+
+            ps_plan_summarize(ap, o, &sum);
+            seconds += sum.seconds;
+            installs += sum.installs;
+            restarts += sum.restarts;
+            arches |= PS_ARCH_BIT(ap->arch);
+            if (ps_doc_seen_before(sec, g, i))
+                continue;
+            ps_buf_puts(b, plans++ ? "; " : " ");
+            md_plan_title(b, ap);
+        }
+    if (plans == 0)
+        ps_buf_puts(b, " none (no package to plan)");
+    ps_buf_puts(b, "\n- Architectures:");
+    for (int a = PS_ARCH_X86, n = 0; a < PS_ARCH__COUNT; a++)
+        if (arches & PS_ARCH_BIT(a))
+            ps_buf_printf(b, "%s%s", n++ ? ", " : " ", ps_arch_name((ps_arch)a));
+    if (arches == 0)
+        ps_buf_puts(b, " none");
+    ps_buf_puts(b, "\n- Machines: ");
+    for (size_t g = 0; g < nsec; g++)
+        machines += sec[g].n_machines;
+    if (o->n_groups)
+        ps_buf_printf(b, "%zu in %zu group%s (below)", machines, nsec, nsec == 1 ? "" : "s");
+    else if (o->machine) {
+        md(b, o->machine);
+        if (o->inventory) {
+            ps_buf_puts(b, " (inventory ");
+            md(b, o->inventory);
+            ps_buf_puts(b, ")");
+        }
+    } else if (o->inventory) {
+        ps_buf_puts(b, "the machine of inventory ");
+        md(b, o->inventory);
+    } else {
+        ps_buf_puts(b, "every machine of these systems (no inventory was given: the plan "
+                       "starts from the base build)");
+    }
+    ps_buf_printf(b, "\n- In total: %zu install%s, %u restart%s, about %lu minutes (estimated)\n\n",
+                  installs, installs == 1 ? "" : "s", restarts, restarts == 1 ? "" : "s",
+                  ps_minutes(seconds));
+}
+
+static void md_groups(ps_buf *b, const ps_doc_section *sec, size_t nsec)
+{
+    ps_buf_puts(b, "## Machine groups\n\nMachines with the same plan are one group; "
+                   "each group's plan is shown once below.\n\n");
+    for (size_t g = 0; g < nsec; g++) {
+        ps_buf_printf(b, "- Group %zu", g + 1);
+        if (sec[g].label) {
+            ps_buf_puts(b, " (");
+            md(b, sec[g].label);
+            ps_buf_puts(b, ")");
+        }
+        ps_buf_printf(b, ", %zu machine%s: ", sec[g].n_machines, sec[g].n_machines == 1 ? "" : "s");
+        for (size_t m = 0; m < sec[g].n_machines; m++) {
+            if (m)
+                ps_buf_puts(b, ", ");
+            md(b, sec[g].machines[m]);
+        }
+        for (size_t i = 0; i < sec[g].plan->count; i++) {
+            ps_buf_puts(b, "  \n  ");
+            md_plan_title(b, &sec[g].plan->plans[i]);
+            ps_buf_puts(b, ": ");
+            md_sequence(b, &sec[g].plan->plans[i]);
+        }
+        ps_buf_puts(b, "\n");
+    }
+    ps_buf_puts(b, "\n");
+}
+
+static void md_checks(ps_buf *b, const ps_doc_section *sec, size_t nsec, const ps_findings *f)
+{
+    size_t files = 0, hashed = 0, sev[3] = {0, 0, 0};
+
+    for (size_t g = 0; g < nsec; g++)
+        for (size_t i = 0; i < sec[g].plan->count; i++) {
+            const ps_arch_plan *ap = &sec[g].plan->plans[i];
+
+            for (size_t s = 0; s < ap->n_steps; s++)
+                if (ap->steps[s].action == PS_STEP_INSTALL) {
+                    files++;
+                    hashed += ap->nodes[ap->steps[s].node].pkg->hashed != 0;
+                }
+        }
+    for (size_t i = 0; f && i < f->count; i++)
+        if ((unsigned)f->items[i].severity < 3)
+            sev[f->items[i].severity]++;
+    ps_buf_puts(b, "## Checks done before\n\n");
+    if (files && hashed == files)
+        ps_buf_printf(b, "- SHA-256 of each of the %zu files computed when the bundle was read "
+                         "(listed with the steps); the install scripts check each again before "
+                         "installing it.\n", files);
+    else
+        ps_buf_printf(b, "- SHA-256 computed for %zu of %zu files.\n", hashed, files);
+    ps_buf_printf(b, "- The planner's checks (those of `patchseq validate`): %zu error%s, "
+                     "%zu warning%s, %zu note%s, listed under Findings.\n"
+                     "- Before the window: `patchseq validate` on the same folder exits 0, and "
+                     "the install script runs once with `/dryrun` (cmd) or `-DryRun` (PowerShell).\n\n",
+                  sev[PS_SEV_ERROR], sev[PS_SEV_ERROR] == 1 ? "" : "s", sev[PS_SEV_WARNING],
+                  sev[PS_SEV_WARNING] == 1 ? "" : "s", sev[PS_SEV_INFO],
+                  sev[PS_SEV_INFO] == 1 ? "" : "s");
+}
+
+static void md_findings(ps_buf *b, const ps_findings *f)
+{
+    static const struct {
+        ps_severity sev;
+        const char *title;
+    } levels[] = {{PS_SEV_ERROR, "Errors"}, {PS_SEV_WARNING, "Warnings"}, {PS_SEV_INFO, "Notes"}};
+
+    ps_buf_puts(b, "## Findings\n\n");
+    if (f == NULL || f->count == 0) {
+        ps_buf_puts(b, "None.\n");
+        return;
+    }
+    for (size_t l = 0; l < PS_ARRAY_LEN(levels); l++) {
+        size_t n = 0;
+
+        for (size_t i = 0; i < f->count; i++) {
+            const ps_finding *fd = &f->items[i];
+
+            if (fd->severity != levels[l].sev)
+                continue;
+            if (n++ == 0)
+                ps_buf_printf(b, "### %s\n\n", levels[l].title);
+            ps_buf_printf(b, "- %s", ps_finding_code_name(fd->code));
+            if (fd->arch != PS_ARCH_NONE)
+                ps_buf_printf(b, " (%s)", ps_arch_name(fd->arch));
+            if (fd->file) {
+                ps_buf_puts(b, ", ");
+                md(b, fd->file);
+            }
+            if (fd->member) {
+                ps_buf_puts(b, ", ");
+                md(b, fd->member);
+                if (fd->line)
+                    ps_buf_printf(b, " line %u", fd->line);
+            }
+            ps_buf_puts(b, ": ");
+            md(b, fd->message);
+            ps_buf_puts(b, "\n");
+        }
+        if (n)
+            ps_buf_puts(b, "\n");
+    }
+}
+
+int ps_render_md(ps_buf *b, const ps_plan *plan, const ps_findings *f, const ps_render_opts *o)
+{
+    ps_doc_section *sec;
+    size_t nsec = ps_doc_sections(plan, o, &sec);
+
+    if (nsec == 0)
+        return -1;
+    ps_buf_puts(b, "# Change request: install Windows updates\n\n");
+    md_scope(b, sec, nsec, o);
+    if (o->n_groups)
+        md_groups(b, sec, nsec);
+    for (size_t g = 0; g < nsec; g++) {
+        char prefix[32] = "";
+
+        if (o->n_groups)
+            snprintf(prefix, sizeof prefix, "Group %zu: ", g + 1);
+        if (sec[g].plan->count == 0)
+            ps_buf_printf(b, "## %sNo package to plan\n\n", prefix);
+        for (size_t i = 0; i < sec[g].plan->count; i++) {
+            char tag[48];
+
+            snprintf(tag, sizeof tag, "%zu-%zu", g + 1, i + 1);
+            md_plan(b, &sec[g].plan->plans[i], f, o, tag, prefix[0] ? prefix : NULL);
+        }
+    }
+    md_checks(b, sec, nsec, f);
+    md_findings(b, f);
+    free(sec);
+    return b->data ? 0 : -1;
+}
