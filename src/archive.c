@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #define FD_BUF_SIZE ((size_t)64 * 1024)
-#define NESTED_BUF_SIZE ((size_t)32 * 1024)
+#define NESTED_BUF_SIZE ((size_t)16 * 1024)
 /* The ratio limit applies once this much was decoded on one handle, so
  * that a small, very compressible member (a run of zeros, an XML file) is
  * never mistaken for a bomb. */
