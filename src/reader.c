@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -518,8 +519,48 @@ static int take_table(struct rd *r, ps_ar *ar)
     return cab_done(r);
 }
 
+/*
+ * Members read into memory and parsed as a whole (XML into a tree) cost
+ * some ten times their size at their peak.  Real ones are small (update.mum
+ * 2-100 KiB); a large one (a hostile update.mum naming thousands of
+ * sub-packages, up to max_xml_bytes) is read and parsed by one reading
+ * thread at a time, so that peak memory does not multiply by the thread
+ * count.
+ */
+#define BIG_MEMBER ((int64_t)256 * 1024)
+
+static pthread_mutex_t big_member_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int big_enter(const ps_ar *ar)
+{
+    int64_t size = ps_ar_member_size(ar);
+
+    if (size >= 0 && size <= BIG_MEMBER)
+        return 0;
+    pthread_mutex_lock(&big_member_lock);
+    return 1;
+}
+
+static void big_leave(int held)
+{
+    if (held)
+        pthread_mutex_unlock(&big_member_lock);
+}
+
+static void update_cab_member_read(struct rd *r, ps_ar *ar, enum kind k, const char *name);
+
 /* Handles one member of an update cab (payload members are not read). */
 static void update_cab_member(struct rd *r, ps_ar *ar, enum kind k, const char *name)
+{
+    int held = 0;
+
+    if (k == K_UPDATE_MUM || k == K_UPDATE_CAT || k == K_MUM)
+        held = big_enter(ar);
+    update_cab_member_read(r, ar, k, name);
+    big_leave(held);
+}
+
+static void update_cab_member_read(struct rd *r, ps_ar *ar, enum kind k, const char *name)
 {
     switch (k) {
     case K_UPDATE_MUM:
@@ -642,6 +683,7 @@ static void read_wsus(struct rd *r, ps_ar *outer)
     if (rc > 0) {
         char *data = NULL;
         size_t len = 0;
+        int held = big_enter(pc);
 
         if (read_member(r, pc, 1, &data, &len) == 0) {
             ps_wsus_info_free(&r->p->wsus);
@@ -653,6 +695,7 @@ static void read_wsus(struct rd *r, ps_ar *outer)
             }
         }
         free(data);
+        big_leave(held);
     }
 out:
     ps_ar_close(pc);
@@ -749,11 +792,21 @@ static void read_outer(struct rd *r, ps_ar *ar)
             break;
         case K_PROPS:
             r->mode = MODE_MSU;
-            read_props(r, ar);
+            {
+                int held = big_enter(ar);
+
+                read_props(r, ar);
+                big_leave(held);
+            }
             break;
         case K_UNATTEND:
             r->mode = MODE_MSU;
-            read_unattend(r, ar);
+            {
+                int held = big_enter(ar);
+
+                read_unattend(r, ar);
+                big_leave(held);
+            }
             break;
         case K_OTHER:
             break;
