@@ -34,7 +34,10 @@ run and the peak RSS of the largest run.  Results are printed as a table,
 then the targets as ratios with PASS or MISS; the exit status is 1 when a
 target is missed.  Reading ratios compare the reading cost: the time past
 the fixed cost of an empty run (patchseq on an empty folder, the baseline
-on no file).
+on no file).  The targets are judged on CPU time (user + sys, all threads:
+for patchseq, which reads on a thread per processor, more than its wall
+time on an idle machine), which the other tenants of a loaded machine do
+not inflate; the wall-time ratios are printed beside them.
 
 usage: bench/bench.py [--patchseq build/patchseq] [--repeat 5] [--work DIR]
                       [--jobs N] [--quick]
@@ -341,39 +344,44 @@ def main():
             results.append(ok)
             print("%-4s %-66s %s" % ("PASS" if ok else "MISS", text, value))
 
-        def reading(m):
-            return max(m.wall - m_empty.wall, 1e-4)
+        def reading(m, wall=False):
+            return max((m.wall - m_empty.wall) if wall else (m.cpu - m_empty.cpu), 1e-4)
 
-        def bare(m):
-            return max(m.wall - m_base0.wall, 1e-4)
+        def bare(m, wall=False):
+            return max((m.wall - m_base0.wall) if wall else (m.cpu - m_base0.cpu), 1e-4)
 
         big_bytes = sum(os.path.getsize(f) for f in files_of(big_dir))
         target("payload: cold 8 x %d MiB within 1.3x of 8 x 1 MiB (real order)" % mb,
-               "%.2fx" % (m_big.wall / m_small.wall), m_big.wall <= 1.3 * m_small.wall)
+               "%.2fx cpu (%.2fx wall)" % (m_big.cpu / m_small.cpu, m_big.wall / m_small.wall),
+               m_big.cpu <= 1.3 * m_small.cpu)
         for name, m, b_ in [("8 x %d MiB" % mb, m_big, m_base_big)] + \
                 [("%d packages" % n, c_, b_) for n, c_, b_ in zip(counts, m_counts, m_bases)
                  if n >= 100]:
             r = reading(m) / bare(b_)
             target("baseline: cold reading of %s within 2x of the bare libarchive read" % name,
-                   "%.2fx (%.1f ms / %.1f ms past the fixed costs)" % (r, reading(m) * 1000,
-                                                                       bare(b_) * 1000), r <= 2)
+                   "%.2fx cpu, %.1f / %.1f ms past the fixed costs (%.2fx wall)"
+                   % (r, reading(m) * 1000, bare(b_) * 1000,
+                      reading(m, True) / bare(b_, True)), r <= 2)
         target("extract: at least 50x faster than bsdtar extract-then-parse",
-               "%.0fx" % (m_ext.wall / m_big.wall), m_ext.wall >= 50 * m_big.wall)
+               "%.0fx cpu (%.0fx wall)" % (m_ext.cpu / m_big.cpu, m_ext.wall / m_big.wall),
+               m_ext.cpu >= 50 * m_big.cpu)
         rss = max(m.rss for m in measures if m.cmd[0] == ps)
         target("peak RSS of patchseq at most 64 MiB (every bundle, hostile on 6 threads)",
                "%.1f MiB (hostile %.1f MiB)" % (rss, m_hostile.rss), rss <= 64)
         per = [(n, max(m.wall - m_empty.wall, 1e-9) / n) for n, m in zip(counts, m_counts)]
         print("info per-package cold cost past the fixed cost: " +
               ", ".join("%d: %.2f ms" % (n, p * 1000) for n, p in per))
-        target("warm cache, %d packages, text, at most 50 ms" % n_last, "%.3f s (cpu %.3f s)"
-               % (m_warm.wall, m_warm.cpu), m_warm.wall <= 0.05)
+        target("warm cache, %d packages, text, at most 50 ms" % n_last, "cpu %.3f s (wall %.3f s)"
+               % (m_warm.cpu, m_warm.wall), m_warm.cpu <= 0.05)
         target("warm cache, %d packages, --format json, at most 100 ms" % n_last,
-               "%.3f s (cpu %.3f s)" % (m_warm_json.wall, m_warm_json.cpu), m_warm_json.wall <= 0.1)
+               "cpu %.3f s (wall %.3f s)" % (m_warm_json.cpu, m_warm_json.wall),
+               m_warm_json.cpu <= 0.1)
         both = 1 / (1 / sha256 + 1 / sha1)
-        got = big_bytes / MIB / max(m_hash.wall - m_empty.wall, 1e-4)
+        got = big_bytes / MIB / max(m_hash.cpu - m_empty.cpu, 1e-4)
         target("hashing within 1.5x of openssl speed (SHA-256 + SHA-1 in one pass)",
-               "%.0f MiB/s vs %.0f MiB/s per core (openssl speed: sha256 %.0f, sha1 %.0f MiB/s)"
-               % (got, both, sha256, sha1), both <= 1.5 * got)
+               "%.0f MiB/s per cpu second vs %.0f MiB/s (openssl speed, one core: sha256 %.0f, "
+               "sha1 %.0f MiB/s); %.0f MiB/s wall"
+               % (got, both, sha256, sha1, big_bytes / MIB / m_hash.wall), both <= 1.5 * got)
         return 0 if all(results) else 1
     finally:
         if not a.work:
