@@ -1091,6 +1091,46 @@ static void test_time_limit_package(void **state)
     got_free(&g);
 }
 
+/* Hashing obeys the time limit: a 100 GiB sparse file (a package at its
+ * front) is given up after max_seconds, here 16 looks at the fast clock,
+ * one per MiB hashed; without the check it would hash 100 GiB. */
+static void test_time_limit_hash(void **state)
+{
+    void (*saved)(struct timespec *) = ps_ar_now;
+    char path[] = FX "/sparse-XXXXXX";
+    size_t len;
+    char *data;
+    struct got g;
+    ps_read_opts o;
+    int fd;
+
+    (void)state;
+    data = ps_test_read_file(FX "/good/Windows6.0-KB4474419-v4-x64.msu", &len);
+    assert_non_null(data);
+    fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, data, len), (ssize_t)len);
+    assert_int_equal(ftruncate(fd, (off_t)100 << 30), 0);
+    close(fd);
+    free(data);
+    ps_read_opts_default(&o);
+    o.hash = 1;
+    o.limits.max_seconds = 16;
+    ps_ar_now = fast_clock;
+    read_opts(&g, path, "huge.msu", &o);
+    ps_ar_now = saved;
+    unlink(path);
+    assert_int_equal(g.rc, 0);
+    assert_int_equal(g.p.hashed, 0);
+    assert_int_equal(g.p.readable, 0);
+    assert_int_equal(g.f.count, 1);
+    assert_int_equal(g.f.items[0].code, PS_F_UNSAFE_INPUT);
+    assert_string_equal(g.f.items[0].message,
+                        "reading the package took more than 16 seconds (limit max_seconds)");
+    assert_int_equal(g.st.file_bytes, 0); /* stopped before the reading began */
+    got_free(&g);
+}
+
 /* ------------------------------------------------------------------ */
 /* Bundles                                                             */
 /* ------------------------------------------------------------------ */
@@ -1255,6 +1295,7 @@ int main(void)
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_time_limit),
         cmocka_unit_test(test_time_limit_package),
+        cmocka_unit_test(test_time_limit_hash),
         cmocka_unit_test(test_bundle_tree),
         cmocka_unit_test(test_bundle_files),
         cmocka_unit_test(test_bundle_missing),
