@@ -13,8 +13,13 @@ one child process:
   sanitized build, whose shadow memory counts too);
 - CPU time (user + sys) at most 20 s: the quadratic matching took 131 s
   for one package;
-- the JSON output: every good copy read with deep_reads 0, every bomb
-  refused with the ratio limit, and no other finding.
+- the JSON output (one line, as stdout is a pipe): every good copy read
+  with deep_reads 0, every bomb refused with the ratio limit, and no other
+  finding.
+
+Then `inspect --verbose` says how far reading went: "deep read: none" on
+the real-order packages, one deep read on the cab whose table names no
+component manifest (FIXTURES/cix), and its JSON has deep_reads 1.
 """
 import json
 import os
@@ -68,6 +73,23 @@ def main():
     if len(fs) != 6 or not all("KB4300003" in f["file"] and "limit max_ratio" in f["message"]
                                for f in fs):
         fails.append("findings: %s" % json.dumps(fs)[:800])
+    if out.count(b"\n") != 1:
+        fails.append("JSON to a pipe is %d lines, not one" % out.count(b"\n"))
+
+    env = dict(os.environ, PATCHSEQ_NO_CACHE="1")
+    deep = os.path.join(fixtures, "cix", "Windows6.0-KB4000009-nocix-x64.cab")
+    for path, want in ((os.path.join(fixtures, "real", "1m"), "  deep read:     none: every fact came"),
+                       (deep, "  deep read:     1 member decoded past the front: the cab names no "
+                              "component manifest")):
+        r = subprocess.run([os.environ["PATCHSEQ"], "inspect", "--verbose", path], env=env,
+                           capture_output=True, text=True)
+        if r.returncode != 0 or want not in r.stdout:
+            fails.append("inspect --verbose %s: exit %d, no %r in %r" % (path, r.returncode, want,
+                                                                        r.stdout[-600:]))
+    r = subprocess.run([os.environ["PATCHSEQ"], "inspect", "--format", "json", deep], env=env,
+                       capture_output=True, text=True)
+    if r.returncode != 0 or json.loads(r.stdout)["packages"][0]["deep_reads"] != 1:
+        fails.append("inspect --format json %s: %r" % (deep, r.stdout[:400]))
     for f in fails:
         print("FAIL:", f)
     shutil.rmtree(work, ignore_errors=True)
