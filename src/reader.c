@@ -15,6 +15,7 @@
  * So the cost of reading a package does not grow with its payload.
  */
 #include "ps_archive.h"
+#include "cix.h"
 #include "parse.h"
 
 #include <ctype.h>
@@ -500,6 +501,51 @@ static void on_cab_file(void *user, const ps_cab_file *f)
     }
 }
 
+/* One member name of the cix (the fallback table of contents). */
+static void on_cix_name(void *user, const char *name)
+{
+    struct rd *r = user;
+
+    if (r->oom || strchr(name, '\\') != NULL || strchr(name, '/') != NULL)
+        return; /* payload paths ("x86_...\\file.dll") are not members */
+    if (ps_has_suffix_ci(name, ".manifest")) {
+        r->n_manifests++;
+        note_manifest_name(r, name);
+    } else if (ps_has_suffix_ci(name, ".mum") || ps_has_suffix_ci(name, ".cat")) {
+        if (nameset_add(&r->names, name) < 0)
+            r->oom = 1;
+    }
+}
+
+static long cix_pull(void *user, void *buf, size_t n, ps_err *err)
+{
+    return ps_ar_read(user, buf, n, err);
+}
+
+/* A cab whose header could not be parsed: its cix, when it has one, is
+ * the table of contents, streamed (never held whole, never a tree). */
+static void read_cix(struct rd *r, ps_ar *ar)
+{
+    ps_err e;
+    int read_failed = 0;
+    long n;
+
+    r->ctx.stats.members_read++;
+    nameset_free(&r->names);
+    r->n_manifests = 0;
+    n = ps_cix_stream(cix_pull, ar, xml_cap(r), r->ctx.limits.max_members, on_cix_name, r, &e,
+                      &read_failed);
+    if (n < 0 && (read_failed || r->ctx.limit_hit)) {
+        fatal(r, &e, ps_ar_member_path(ar));
+    } else if (n < 0) {
+        err_finding(r, &e, ps_ar_member_path(ar));
+        nameset_free(&r->names);
+        r->n_manifests = 0;
+    } else {
+        r->table = 1;
+    }
+}
+
 /* Starts collecting the table of contents of the cab opened next. */
 static void arm_table(struct rd *r)
 {
@@ -570,7 +616,9 @@ static void update_cab_member_read(struct rd *r, ps_ar *ar, enum kind k, const c
         read_catalog(r, ar);
         break;
     case K_CIX:
-        /* its names are the header's (the table is read instead) */
+        /* its names are the header's: read only when the header was not */
+        if (r->table != 1)
+            read_cix(r, ar);
         break;
     case K_MUM:
         read_child_mum(r, ar, name);

@@ -326,6 +326,12 @@ def main():
                               ("Windows6.0-KB4000009-nocix-x64.cab", ["update.mum", "update.cat", "0", child])):
             subprocess.run(["gcab", "-c", "-z", "-n", os.path.join(os.path.abspath(cix), name)] + members,
                            cwd=tmp, check=True, stdout=subprocess.DEVNULL)
+        # the same cab with a cbCabinet too small for its CFFILE table:
+        # libarchive reads it, the header parser refuses it, so the cix is
+        # the table of contents (streamed)
+        b = bytearray(read(os.path.join(cix, "Windows6.0-KB4000009-x64.cab")))
+        struct.pack_into("<I", b, 8, 40)
+        write(os.path.join(cix, "Windows6.0-KB4000009-badhdr-x64.cab"), bytes(b))
 
     os.makedirs(os.path.join(tree, "b", "sub"))
     os.makedirs(os.path.join(tree, "a"))

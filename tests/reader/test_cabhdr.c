@@ -2,7 +2,8 @@
  * test_cabhdr.c - the streaming cabinet header parser (src/cabhdr.h):
  * real cabinets made by gcab (the same names libarchive lists), fed whole,
  * byte by byte and in uneven pieces; headers with reserve fields and
- * prev/next cabinet names; and every malformed field it refuses.
+ * prev/next cabinet names; and every malformed field it refuses.  Also
+ * the streaming `_manifest_.cix.xml` reader (src/cix.h), its fallback.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include <cmocka.h>
 
 #include "cabhdr.h"
+#include "cix.h"
 #include "ps_archive.h"
 
 #include <stdio.h>
@@ -357,12 +359,103 @@ static void test_malformed(void **state)
     assert_int_equal(got.n, 1);
 }
 
+struct text {
+    const char *s;
+    size_t pos, step;
+    int fail_at; /* fail the read at this offset (-1: never) */
+};
+
+static long pull(void *user, void *buf, size_t n, ps_err *err)
+{
+    struct text *t = user;
+    size_t len = strlen(t->s), k = t->step < n ? t->step : n;
+
+    if (t->fail_at >= 0 && t->pos >= (size_t)t->fail_at) {
+        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "read failed here");
+        return -1;
+    }
+    if (k > len - t->pos)
+        k = len - t->pos;
+    memcpy(buf, t->s + t->pos, k);
+    t->pos += k;
+    return (long)k;
+}
+
+static void cix_name(void *user, const char *name)
+{
+    struct names *n = user;
+
+    if (n->n < 64)
+        snprintf(n->v[n->n], sizeof n->v[0], "%s", name);
+    n->n++;
+}
+
+static long cix(const char *doc, size_t step, size_t max_bytes, size_t max_names,
+                struct names *got, ps_err *e, int *failed)
+{
+    struct text t = {doc, 0, step, -1};
+
+    memset(got, 0, sizeof *got);
+    return ps_cix_stream(pull, &t, max_bytes, max_names, cix_name, got, e, failed);
+}
+
+static void test_cix_stream(void **state)
+{
+    static const char doc[] =
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<Container name=\"x.cab\" "
+        "xmlns=\"urn:ContainerIndex\"><Description/><Files>"
+        "<File id=\"0\" name=\"update.mum\" length=\"1\"/>"
+        "<File id=\"1\" name=\"a_b_31bf3856ad364e35_6.0.1.0_none_0.manifest\"/>"
+        "<File id=\"2\" name=\"x86_c\\f.dll\"/><File id=\"3\"/></Files></Container>\r\n";
+    struct names got;
+    ps_err e;
+    int failed;
+    struct text t = {doc, 0, 5, 40};
+
+    (void)state;
+    for (size_t step = 1; step < sizeof doc; step += 17) {
+        assert_int_equal(cix(doc, step, 0, 0, &got, &e, &failed), 3);
+        assert_int_equal(got.n, 3);
+        assert_string_equal(got.v[0], "update.mum");
+        assert_string_equal(got.v[2], "x86_c\\f.dll");
+        assert_int_equal(failed, 0);
+    }
+    /* at most max_names */
+    assert_int_equal(cix(doc, 64, 0, 2, &got, &e, &failed), 2);
+    assert_int_equal(got.n, 2);
+    /* over the size limit: reading stops */
+    assert_int_equal(cix(doc, 64, 100, 0, &got, &e, &failed), -1);
+    assert_int_equal(e.code, PS_F_UNSAFE_INPUT);
+    assert_non_null(strstr(e.msg, "over the limit of 100 bytes"));
+    assert_int_equal(failed, 1);
+    /* a DOCTYPE is refused, its entity never expanded */
+    assert_int_equal(cix("<?xml version=\"1.0\"?>\n<!DOCTYPE C [ <!ENTITY a \"aa\"> ]>\n"
+                         "<C><File name=\"&a;.mum\"/></C>\n", 7, 0, 0, &got, &e, &failed), -1);
+    assert_int_equal(e.code, PS_F_UNSAFE_INPUT);
+    assert_non_null(strstr(e.msg, "DOCTYPE"));
+    assert_int_equal(got.n, 0);
+    assert_int_equal(failed, 0);
+    /* not well-formed: the line */
+    assert_int_equal(cix("<?xml version=\"1.0\"?>\n<C>\n<File name=\"u.mum\"\n</C>\n", 3, 0, 0, &got,
+                         &e, &failed), -1);
+    assert_int_equal(e.code, PS_F_UNREADABLE_PACKAGE);
+    assert_non_null(strstr(e.msg, "not well-formed XML: "));
+    assert_true(e.line >= 3);
+    assert_null(strchr(e.msg, '\n'));
+    /* the read function's own error comes back as it is */
+    memset(&got, 0, sizeof got);
+    assert_int_equal(ps_cix_stream(pull, &t, 0, 0, cix_name, &got, &e, &failed), -1);
+    assert_int_equal(failed, 1);
+    assert_string_equal(e.msg, "read failed here");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_real_cabs),
         cmocka_unit_test(test_reserve_and_chain),
         cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_cix_stream),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

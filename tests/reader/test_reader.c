@@ -467,6 +467,21 @@ static void test_cix(void **state)
     assert_int_equal(g.st.deep_reads, 1);
     assert_true(g.st.decoded_bytes > 4u * 1024 * 1024);
     got_free(&g);
+
+    /* A header the parser refuses (cbCabinet too small for the table;
+     * libarchive reads on): the cix, streamed, is the table of contents.
+     * It lists a servicing stack manifest and not the child .mum, so the
+     * child is known absent and the read stops before the payload. */
+    read_pkg(&g, FX "/cix/Windows6.0-KB4000009-badhdr-x64.cab");
+    assert_int_equal(g.f.count, 0);
+    assert_str(g.p.kb, "KB4000009");
+    assert_int_equal(g.st.tables, 0);
+    assert_str(g.p.provides_stack, "6.0.6003.20511");
+    assert_str(g.p.kernel_version, NULL);
+    assert_int_equal(g.st.deep_reads, 0);
+    assert_int_equal(g.st.members_read, 3); /* the cix, update.mum, update.cat */
+    assert_true(g.st.decoded_bytes < 64 * 1024);
+    got_free(&g);
 }
 
 /* Real member order (mkpkg.py --layout real, as LISTING.txt shows): the
