@@ -202,6 +202,7 @@ typedef struct ps_package {
     int hashed;              /* 1 when sha256/sha1 below are set */
     char sha256[65];
     char sha1[41];
+    unsigned deep_reads;     /* members decoded past the front because no other source had their fact */
 } ps_package;
 
 PS_API void ps_package_free(ps_package *p);

@@ -14,11 +14,14 @@
 #include <unistd.h>
 
 #define FD_BUF_SIZE ((size_t)64 * 1024)
-#define NESTED_BUF_SIZE ((size_t)32 * 1024)
+#define NESTED_BUF_SIZE ((size_t)16 * 1024)
 /* The ratio limit applies once this much was decoded on one handle, so
  * that a small, very compressible member (a run of zeros, an XML file) is
  * never mistaken for a bomb. */
 #define RATIO_FLOOR ((uint64_t)1024 * 1024)
+/* A member rest up to this size is left to libarchive's own skip; a
+ * larger one is decoded here, in blocks, with the limits checked. */
+#define SKIP_NATIVE ((uint64_t)1024 * 1024)
 
 struct ps_ar {
     struct archive *a;
@@ -40,7 +43,19 @@ struct ps_ar {
     uint64_t produced;   /* bytes decoded by libarchive (read or skipped) */
     int cb_failed;       /* the read callback failed; cb_err says why */
     ps_err cb_err;
+    int tee;             /* the bytes handed to libarchive go to hdr too */
+    ps_cabhdr hdr;       /* the cabinet's table of contents, as it streams by */
+    unsigned char *skipbuf; /* for passing over the rest of a partly read member */
+    int skip_failed;     /* the last ps_ar_next failed passing over the member */
 };
+
+/* The first bytes of the cabinet, as libarchive gets them, go to the
+ * header parser until its table is complete (then this costs nothing). */
+static void tee(ps_ar *ar, const void *data, size_t n)
+{
+    if (ar->tee && ar->hdr.result == 0 && n > 0)
+        (void)ps_cabhdr_feed(&ar->hdr, data, n);
+}
 
 static void clock_now(struct timespec *now)
 {
@@ -160,6 +175,7 @@ static la_ssize_t fd_read_cb(struct archive *a, void *cd, const void **out)
     }
     ar->consumed += (uint64_t)n;
     ar->ctx->stats.file_bytes += (uint64_t)n;
+    tee(ar, ar->buf, (size_t)n);
     *out = ar->buf;
     return n;
 }
@@ -178,6 +194,7 @@ static la_ssize_t mem_read_cb(struct archive *a, void *cd, const void **out)
     if (n > ar->bufsize)
         n = ar->bufsize;
     *out = ar->mem + ar->mem_pos;
+    tee(ar, ar->mem + ar->mem_pos, n);
     ar->mem_pos += n;
     ar->consumed += (uint64_t)n;
     ar->ctx->stats.file_bytes += (uint64_t)n;
@@ -196,6 +213,7 @@ static la_ssize_t nested_read_cb(struct archive *a, void *cd, const void **out)
         return -1;
     }
     ar->consumed += (uint64_t)n;
+    tee(ar, ar->buf, (size_t)n);
     *out = ar->buf;
     return (la_ssize_t)n;
 }
@@ -217,6 +235,12 @@ static ps_ar *ar_new(ps_ar_ctx *ctx, size_t bufsize, const char *label, ps_err *
         goto oom;
     if (archive_read_support_format_cab(ar->a) != ARCHIVE_OK)
         goto oom;
+    if (ctx->on_file != NULL) {
+        ps_cabhdr_init(&ar->hdr, ctx->limits.max_members, ctx->on_file, ctx->on_file_user);
+        ar->tee = 1;
+        ctx->on_file = NULL; /* one shot: for this handle only */
+        ctx->on_file_user = NULL;
+    }
     return ar;
 oom:
     ps_ar_close(ar);
@@ -345,15 +369,93 @@ int ps_ar_display_name(ps_buf *b, const char *name)
     return 0;
 }
 
-static void count_skipped(ps_ar *ar)
+/*
+ * Passes over the rest of the current member by decoding it here, in
+ * blocks, with the ratio and time limits checked after every block: a
+ * bomb among the skipped members stops after a few MiB, not after it was
+ * decoded in full inside libarchive's own skip.  0, or -1 with err.
+ */
+static int skip_rest(ps_ar *ar, ps_err *err)
 {
-    if (ar->entry_open && ar->entry_size >= 0 && (uint64_t)ar->entry_size > ar->entry_read) {
+    if (!ar->entry_open)
+        return 0;
+    ar->entry_open = 0;
+    ar->skip_failed = 1; /* until it returns 0 */
+    if (ar->entry_size >= 0 && (uint64_t)ar->entry_size >= ar->entry_read &&
+        (uint64_t)ar->entry_size - ar->entry_read <= SKIP_NATIVE) {
+        /* a small rest: libarchive passes over it at the next header
+         * (whole stored blocks without decoding); counted as decoded, and
+         * the ratio checked now, so a bomb of many small members stops
+         * within SKIP_NATIVE of the limit too */
         uint64_t rest = (uint64_t)ar->entry_size - ar->entry_read;
 
         ar->produced += rest;
         ar->ctx->stats.decoded_bytes += rest;
+        ar->ctx->stats.skipped_bytes += rest;
+        if (check_ratio(ar) < 0) {
+            *err = ar->ctx->limit_err;
+            return -1;
+        }
+        ar->skip_failed = 0;
+        return 0;
     }
-    ar->entry_open = 0;
+    for (;;) {
+        const void *blk;
+        size_t len = 0;
+        la_int64_t off;
+        la_ssize_t r;
+
+        if (ps_ar_check_time(ar->ctx)) {
+            *err = ar->ctx->limit_err;
+            return -1;
+        }
+        if (ar->entry_read == 0) {
+            /* nothing read yet: libarchive's blocks, without a copy */
+            r = archive_read_data_block(ar->a, &blk, &len, &off);
+            if (r == ARCHIVE_EOF) {
+                ar->skip_failed = 0;
+                return 0;
+            }
+            if (r < ARCHIVE_WARN) {
+                ar_fail(ar, err, ps_ar_member_path(ar));
+                return -1;
+            }
+            r = (la_ssize_t)len;
+        } else {
+            if (ar->skipbuf == NULL && (ar->skipbuf = malloc(NESTED_BUF_SIZE)) == NULL) {
+                ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "out of memory");
+                return -1;
+            }
+            r = archive_read_data(ar->a, ar->skipbuf, NESTED_BUF_SIZE);
+            if (r == 0) {
+                ar->skip_failed = 0;
+                return 0;
+            }
+            if (r < 0) {
+                ar_fail(ar, err, ps_ar_member_path(ar));
+                return -1;
+            }
+        }
+        ar->produced += (uint64_t)r;
+        ar->ctx->stats.decoded_bytes += (uint64_t)r;
+        ar->ctx->stats.skipped_bytes += (uint64_t)r;
+        if (check_ratio(ar) < 0) {
+            *err = ar->ctx->limit_err;
+            return -1;
+        }
+    }
+}
+
+const char *ps_ar_error_member(const ps_ar *ar)
+{
+    return ar->skip_failed ? ps_ar_member_path(ar) : NULL;
+}
+
+int ps_ar_table_state(const ps_ar *ar, const char **why)
+{
+    if (why != NULL)
+        *why = ar->hdr.result < 0 ? ar->hdr.err : NULL;
+    return ar->tee ? ar->hdr.result : 0;
 }
 
 int ps_ar_next(ps_ar *ar, const char **name, ps_err *err)
@@ -363,11 +465,13 @@ int ps_ar_next(ps_ar *ar, const char **name, ps_err *err)
     int r;
 
     *name = NULL;
+    ar->skip_failed = 0;
     if (ps_ar_check_time(ar->ctx)) {
         *err = ar->ctx->limit_err;
         return -1;
     }
-    count_skipped(ar);
+    if (skip_rest(ar, err) < 0)
+        return -1;
     r = archive_read_next_header(ar->a, &e);
     if (r == ARCHIVE_EOF)
         return 0;
@@ -375,8 +479,8 @@ int ps_ar_next(ps_ar *ar, const char **name, ps_err *err)
         ar_fail(ar, err, ar_label(ar));
         return -1;
     }
-    /* No ratio check here: libarchive skips lazily, and decodes the
-     * skipped bytes at the next read, where the check is made. */
+    if (ar->tee && ar->hdr.result == 1 && ar->members == 0)
+        ar->ctx->stats.tables++;
     ar->members++;
     ar->ctx->stats.members++;
     if (ar->ctx->limits.max_members && ar->members > ar->ctx->limits.max_members) {
@@ -465,6 +569,7 @@ int ps_ar_read_member_limit(ps_ar *ar, size_t cap, const char *limit, char **dat
         goto out;
     }
     b.max = cap;
+    ar->ctx->stats.members_read++;
     for (;;) {
         long n = ps_ar_read(ar, chunk, sizeof chunk, err);
         int r;
@@ -503,6 +608,7 @@ void ps_ar_close(ps_ar *ar)
     if (ar->a != NULL)
         archive_read_free(ar->a);
     ps_buf_free(&ar->path);
+    free(ar->skipbuf);
     free(ar->buf);
     free(ar->label);
     free(ar);

@@ -256,12 +256,12 @@ static const char *const kb_sources[] = {"update.mum", "pkgProperties", "file na
  *              release_type, restart, build_date, installer_version,
  *              provides_stack, kernel_version, catalog_digests, sha2_only,
  *              has_wsus, [update_id, classification, [superseded_by...],
- *              [prerequisites...]], size, hashed, sha256, sha1]
+ *              [prerequisites...]], size, hashed, sha256, sha1, deep_reads]
  *   finding:  [code name, arch, os, kb, file, member, line, message]
  *
  * Text fields are strings or null; the rest are integers.
  */
-#define PACKAGE_FIELDS 24
+#define PACKAGE_FIELDS 25
 #define FINDING_FIELDS 8
 
 /* Builders: each sets *ok to 0 on failure (a NULL from jansson: out of
@@ -345,6 +345,7 @@ static json_t *package_json(const ps_package *p)
     add(a, json_integer(p->hashed), &ok);
     add(a, json_string(p->hashed ? p->sha256 : ""), &ok);
     add(a, json_string(p->hashed ? p->sha1 : ""), &ok);
+    add(a, json_integer(p->deep_reads), &ok);
     json_decref(id);
     json_decref(w);
     return ok_or_null(a, ok);
@@ -731,6 +732,7 @@ static int package_from_json(ps_package *p, const json_t *a, const struct stat *
         next(&c);
         next(&c);
     }
+    p->deep_reads = (unsigned)rd_int(&c, 0, UINT_MAX);
     if (c.bad || id.bad || w.bad || p->size != (uint64_t)st->st_size || !facts_ok(p))
         return -1;
     if (hash && !hashed)

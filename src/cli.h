@@ -74,5 +74,6 @@ json_t *ps_findings_to_json(const ps_findings *f);
 /* Serialises with 2-space indent and sorted-as-inserted keys, newline-terminated;
  * steals the reference to root. NULL on OOM. */
 char *ps_json_dump(json_t *root, size_t *len);
+char *ps_json_dump_compact(json_t *root, size_t *len); /* the same, on one line */
 
 #endif /* PS_CLI_H */

@@ -9,9 +9,10 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char inspect_usage[] =
-    "usage: patchseq inspect [--format text|json] [--hash] [--rules DIR] [-o FILE] PATH...\n"
+    "usage: patchseq inspect [--format text|json] [--hash] [--verbose] [--rules DIR] [-o FILE] PATH...\n"
     "\n"
     "Reads each package (.msu, .cab) under PATH (files, or folders read\n"
     "recursively) and shows what its own metadata says: KB, identity,\n"
@@ -21,6 +22,7 @@ static const char inspect_usage[] =
     "\n"
     "  --format text|json   output format (default text)\n"
     "  --hash               also compute SHA-256 (reads every byte)\n"
+    "  -v, --verbose        also say how far into each package reading went\n"
     "  --rules DIR          knowledge dir (default: the installed one)\n"
     "  --cache DIR          metadata cache (default $XDG_CACHE_HOME/patchseq,\n"
     "                       else ~/.cache/patchseq; or $PATCHSEQ_CACHE_DIR)\n"
@@ -59,7 +61,7 @@ static void digests_text(ps_buf *b, unsigned d)
 }
 
 static void render_text(ps_buf *b, const ps_bundle *bundle, const ps_kb *kb, int hash,
-                        const ps_findings *f)
+                        int verbose, const ps_findings *f)
 {
     for (size_t i = 0; i < bundle->count; i++) {
         const ps_package *p = &bundle->items[i];
@@ -103,6 +105,13 @@ static void render_text(ps_buf *b, const ps_bundle *bundle, const ps_kb *kb, int
         ps_esc_printf(b, ps_esc_text, "  size:          %llu bytes\n", (unsigned long long)p->size);
         if (hash && p->hashed)
             ps_esc_printf(b, ps_esc_text, "  sha256:        %s\n", p->sha256);
+        if (verbose && p->deep_reads)
+            ps_buf_printf(b, "  deep read:     %u member%s decoded past the front: the cab names no "
+                          "component manifest, so only its sub-package .mum gave the component "
+                          "versions\n", p->deep_reads, p->deep_reads == 1 ? "" : "s");
+        else if (verbose)
+            ps_buf_puts(b, "  deep read:     none: every fact came from the front members and the "
+                           "cab's table of contents\n");
         ps_buf_puts(b, "\n");
     }
     if (f->count) {
@@ -133,6 +142,8 @@ static json_t *render_json(const ps_bundle *bundle, const ps_kb *kb, int hash, c
             json_object_set_new(o, "role", json_string(ps_role_name(role)));
             json_object_set_new(o, "role_source", json_string(why));
         }
+        if (o != NULL)
+            json_object_set_new(o, "deep_reads", json_integer(p->deep_reads));
         if (json_array_append_new(pk, o) != 0)
             goto fail;
     }
@@ -155,13 +166,14 @@ int ps_cmd_inspect(ps_cli *cli, int argc, char **argv)
         {"format", required_argument, NULL, 'f'}, {"hash", no_argument, NULL, 'H'},
         {"rules", required_argument, NULL, 'r'},  {"output", required_argument, NULL, 'o'},
         {"cache", required_argument, NULL, 'C'},  {"no-cache", no_argument, NULL, 'N'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+        {"verbose", no_argument, NULL, 'v'},      {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     ps_read_opts opts;
     ps_bundle bundle = {0};
     ps_findings f = {0};
     ps_kb kb;
-    int have_kb = 0, fmt = FMT_TEXT, rc = 2, c;
+    int have_kb = 0, fmt = FMT_TEXT, rc = 2, c, verbose = 0;
     const char *rules = NULL, *outpath = NULL;
     ps_buf b = {0};
     char *doc = NULL, msg[512];
@@ -171,7 +183,7 @@ int ps_cmd_inspect(ps_cli *cli, int argc, char **argv)
     ps_read_opts_default(&opts);
     optind = 0;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+f:o:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+f:o:vh", longopts, NULL)) != -1) {
         switch (c) {
         case 'f':
             if (strcmp(optarg, "text") == 0)
@@ -185,6 +197,9 @@ int ps_cmd_inspect(ps_cli *cli, int argc, char **argv)
             break;
         case 'H':
             opts.hash = 1;
+            break;
+        case 'v':
+            verbose = 1;
             break;
         case 'C':
             opts.cache_dir = optarg;
@@ -238,9 +253,13 @@ int ps_cmd_inspect(ps_cli *cli, int argc, char **argv)
         goto out;
     ps_findings_sort(&f);
     if (fmt == FMT_JSON) {
-        doc = ps_json_dump(render_json(&bundle, have_kb ? &kb : NULL, opts.hash, &f), &len);
+        json_t *root = render_json(&bundle, have_kb ? &kb : NULL, opts.hash, &f);
+        /* indented for a person at a terminal, one line for a pipe or file */
+        int tty = outpath == NULL && isatty(fileno(cli->out));
+
+        doc = tty ? ps_json_dump(root, &len) : ps_json_dump_compact(root, &len);
     } else {
-        render_text(&b, &bundle, have_kb ? &kb : NULL, opts.hash, &f);
+        render_text(&b, &bundle, have_kb ? &kb : NULL, opts.hash, verbose, &f);
         doc = ps_buf_steal(&b, &len);
     }
     if (doc == NULL) {

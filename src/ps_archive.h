@@ -16,6 +16,7 @@
 #ifndef PS_ARCHIVE_H
 #define PS_ARCHIVE_H
 
+#include "cabhdr.h"
 #include "util.h"
 
 #include <stdint.h>
@@ -27,6 +28,10 @@ typedef struct ps_ar_stats {
     uint64_t decoded_bytes;  /* bytes decompressed, all levels (read or skipped) */
     unsigned max_depth;      /* deepest nesting opened: 1 = the file itself */
     size_t members;          /* member headers seen, all levels */
+    size_t members_read;     /* members whose bytes were asked for (read into memory) */
+    size_t deep_reads;       /* members decoded only because no other source had their fact */
+    uint64_t skipped_bytes;  /* bytes decoded only to pass over members (part of decoded_bytes) */
+    size_t tables;           /* cabinet tables of contents (CFFILE) parsed from the header bytes */
 } ps_ar_stats;
 
 typedef struct ps_ar_ctx {
@@ -35,6 +40,11 @@ typedef struct ps_ar_ctx {
     ps_ar_stats stats;
     int limit_hit;           /* 1 once a limit stopped the read; err says which */
     ps_err limit_err;
+    /* Armed for the next handle opened (one shot): every CFFILE record of
+     * that cabinet's header is handed to on_file as the header streams by,
+     * before any member is decoded (cabhdr.h). */
+    ps_cab_file_cb *on_file;
+    void *on_file_user;
 } ps_ar_ctx;
 
 typedef struct ps_ar ps_ar;
@@ -66,6 +76,10 @@ int ps_ar_open_nested(ps_ar **out, ps_ar *outer, ps_err *err);
  */
 int ps_ar_next(ps_ar *ar, const char **name, ps_err *err);
 
+/* After ps_ar_next() failed while passing over the current member (a
+ * limit met in its bytes): that member's full name; else NULL. */
+const char *ps_ar_error_member(const ps_ar *ar);
+
 /* The current member's full name, with the prefixes of the outer levels. */
 const char *ps_ar_member_path(const ps_ar *ar);
 /* The declared size of the current member, -1 when unknown. */
@@ -88,6 +102,14 @@ int ps_ar_read_member(ps_ar *ar, size_t cap, char **data, size_t *len, ps_err *e
 /* The same, naming `limit` ("max_xml_bytes") in the message. */
 int ps_ar_read_member_limit(ps_ar *ar, size_t cap, const char *limit, char **data, size_t *len,
                             ps_err *err);
+
+/*
+ * State of the table of contents of the handle's cabinet (when on_file was
+ * armed for it): 1 when every CFFILE record was handed over, 0 when not
+ * (yet), -1 when the header could not be parsed (why: *why, may be NULL).
+ * Complete by the time ps_ar_next() returned the first member.
+ */
+int ps_ar_table_state(const ps_ar *ar, const char **why);
 
 /* Closes a handle (NULL is fine); an outer handle outlives its nested ones. */
 void ps_ar_close(ps_ar *ar);

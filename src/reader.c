@@ -15,6 +15,7 @@
  * So the cost of reading a package does not grow with its payload.
  */
 #include "ps_archive.h"
+#include "cix.h"
 #include "parse.h"
 #include "escape.h"
 #include "facts.h"
@@ -22,8 +23,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libxml/tree.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -91,6 +92,81 @@ enum kind {
     K_UNATTEND
 };
 
+/* A set of member names, compared without case (ASCII), open addressing:
+ * lookups cost O(1), so matching N names against M members is linear. */
+struct nameset {
+    char **slot;
+    size_t cap, count;
+};
+
+static uint64_t name_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+
+    for (; *s; s++)
+        h = (h ^ (unsigned char)tolower((unsigned char)*s)) * 1099511628211ull;
+    return h;
+}
+
+static char **nameset_find(const struct nameset *n, const char *s)
+{
+    size_t i;
+
+    if (n->cap == 0)
+        return NULL;
+    i = (size_t)name_hash(s) & (n->cap - 1);
+    while (n->slot[i] != NULL) {
+        if (ps_streq_ci(n->slot[i], s))
+            return &n->slot[i];
+        i = (i + 1) & (n->cap - 1);
+    }
+    return &n->slot[i];
+}
+
+static int nameset_has(const struct nameset *n, const char *s)
+{
+    char **at = nameset_find(n, s);
+
+    return at != NULL && *at != NULL;
+}
+
+/* 1 when added, 0 when already there, -1 on allocation failure. */
+static int nameset_add(struct nameset *n, const char *s)
+{
+    char **at;
+
+    if (2 * (n->count + 1) > n->cap) {
+        size_t cap = n->cap ? 2 * n->cap : 16;
+        char **slot = calloc(cap, sizeof *slot);
+        struct nameset grown = {slot, cap, 0};
+
+        if (slot == NULL)
+            return -1;
+        for (size_t i = 0; i < n->cap; i++)
+            if (n->slot[i] != NULL) {
+                *nameset_find(&grown, n->slot[i]) = n->slot[i];
+                grown.count++;
+            }
+        free(n->slot);
+        *n = grown;
+    }
+    at = nameset_find(n, s);
+    if (*at != NULL)
+        return 0;
+    if ((*at = ps_strdup(s)) == NULL)
+        return -1;
+    n->count++;
+    return 1;
+}
+
+static void nameset_free(struct nameset *n)
+{
+    for (size_t i = 0; i < n->cap; i++)
+        free(n->slot[i]);
+    free(n->slot);
+    memset(n, 0, sizeof *n);
+}
+
 struct rd {
     ps_package *p;
     const ps_read_opts *o;
@@ -103,17 +179,20 @@ struct rd {
     int fatal;                /* an error ended the read: the data may be partial */
     int oom;
     int hostile;              /* a member name is unsafe: the package is refused */
+    int cab_end;              /* a bare update cab: everything needed is read */
 
     /* the update cab being read (nested, or the file itself) */
     int have_mum, mum_failed, have_cat, cat_seen;
     ps_mum mum;
-    char **want;              /* child .mum names named so far */
-    size_t nwant;
-    char **got;               /* .mum members read */
-    size_t ngot;
-    char **cix;               /* every member name listed by the cix */
-    size_t ncix;
-    int have_cix;
+    struct nameset want;      /* child .mum names named so far */
+    struct nameset got;       /* .mum members read */
+    size_t pending;           /* wanted, may exist, not read yet */
+    /* The update cab's table of contents (CFFILE, from the header bytes):
+     * table 1 when complete; names holds its .mum and .cat names, and
+     * every component manifest name was noted as it streamed by. */
+    int table;
+    struct nameset names;
+    size_t n_manifests;
     unsigned digests;
     char *stack;              /* highest ServicingStack version delivered */
     char *kernel;             /* highest OS-Kernel version delivered */
@@ -229,30 +308,55 @@ static enum kind classify(struct rd *r, const char *name, int nested_cab)
     return K_OTHER;
 }
 
-static int in_list_ci(char *const *v, size_t n, const char *s)
-{
-    for (size_t i = 0; i < n; i++)
-        if (ps_streq_ci(v[i], s))
-            return 1;
-    return 0;
-}
-
-/* A member the cix lists; without a cix every member may exist. */
+/* A member the cab's table of contents lists; without a table every
+ * member may exist. */
 static int may_exist(const struct rd *r, const char *name)
 {
-    return !r->have_cix || in_list_ci(r->cix, r->ncix, name);
+    return r->table != 1 || nameset_has(&r->names, name);
+}
+
+/* The component manifests of a complete table name every component the
+ * cab delivers, so no sub-package .mum need be decoded for them. */
+static int names_suffice(const struct rd *r)
+{
+    return r->table == 1 && r->n_manifests > 0;
+}
+
+/* update.mum is read, failed, or known absent from the table. */
+static int mum_settled(const struct rd *r)
+{
+    return r->have_mum || r->mum_failed || (r->table == 1 && !nameset_has(&r->names, "update.mum"));
 }
 
 static int cab_done(const struct rd *r)
 {
-    if (!r->have_mum)
+    if (!mum_settled(r))
         return 0;
     if (!r->cat_seen && may_exist(r, "update.cat"))
         return 0;
-    for (size_t i = 0; i < r->nwant; i++)
-        if (!in_list_ci(r->got, r->ngot, r->want[i]) && may_exist(r, r->want[i]))
-            return 0;
-    return 1;
+    if (!r->have_mum)
+        return 1;
+    return names_suffice(r) || r->pending == 0;
+}
+
+static void want_child(struct rd *r, const char *name)
+{
+    int added = nameset_add(&r->want, name);
+
+    if (added < 0)
+        r->oom = 1;
+    else if (added > 0 && !nameset_has(&r->got, name) && may_exist(r, name))
+        r->pending++;
+}
+
+static void got_child(struct rd *r, const char *name)
+{
+    int added = nameset_add(&r->got, name);
+
+    if (added < 0)
+        r->oom = 1;
+    else if (added > 0 && nameset_has(&r->want, name) && may_exist(r, name) && r->pending > 0)
+        r->pending--;
 }
 
 static size_t xml_cap(const struct rd *r)
@@ -302,10 +406,8 @@ static void note_components(struct rd *r, const ps_mum *m)
 
     if (track_version(&r->stack, stack) < 0 || track_version(&r->kernel, kernel) < 0)
         r->oom = 1;
-    for (size_t i = 0; i < m->n_children; i++)
-        if (!in_list_ci(r->want, r->nwant, m->children[i]) &&
-            ps_strv_push(&r->want, &r->nwant, m->children[i]) < 0)
-            r->oom = 1;
+    for (size_t i = 0; i < m->n_children && !r->oom; i++)
+        want_child(r, m->children[i]);
 }
 
 static void note_manifest_name(struct rd *r, const char *member)
@@ -363,12 +465,13 @@ static void read_child_mum(struct rd *r, ps_ar *ar, const char *name)
     ps_err e;
 
     memset(&m, 0, sizeof m);
-    if (in_list_ci(r->got, r->ngot, name))
+    if (nameset_has(&r->got, name) || names_suffice(r))
         return;
+    /* a fact of this .mum (a component version) has no other source */
+    r->ctx.stats.deep_reads++;
     if (read_member(r, ar, 1, &data, &len) < 0)
         return;
-    if (ps_strv_push(&r->got, &r->ngot, name) < 0)
-        r->oom = 1;
+    got_child(r, name);
     if (ps_mum_parse(data, len, xml_cap(r), &m, &e) < 0)
         err_finding(r, &e, ps_ar_member_path(ar));
     else
@@ -395,63 +498,128 @@ static void read_catalog(struct rd *r, ps_ar *ar)
     free(data);
 }
 
-static void collect_cix_names(struct rd *r, const xmlNode *n, int depth)
+/* One CFFILE record of the update cab's header (cabhdr.h). */
+static void on_cab_file(void *user, const ps_cab_file *f)
 {
-    for (; n != NULL && !r->oom; n = n->next) {
-        if (n->type != XML_ELEMENT_NODE)
-            continue;
-        if (strcmp((const char *)n->name, "File") == 0) {
-            xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)"name");
+    struct rd *r = user;
 
-            if (v != NULL) {
-                const char *s = (const char *)v;
-
-                /* Payload paths ("x86_...\\file.dll") are not members. */
-                if (strchr(s, '\\') == NULL && strchr(s, '/') == NULL) {
-                    if (r->ctx.limits.max_members && r->ncix >= r->ctx.limits.max_members) {
-                        xmlFree(v);
-                        return;
-                    }
-                    if (ps_strv_push(&r->cix, &r->ncix, s) < 0)
-                        r->oom = 1;
-                    if (ps_has_suffix_ci(s, ".manifest"))
-                        note_manifest_name(r, s);
-                }
-                xmlFree(v);
-            }
-        } else if (depth < 4) {
-            collect_cix_names(r, n->children, depth + 1);
-        }
+    if (r->oom || strchr(f->name, '/') != NULL)
+        return; /* payload paths ("x86_.../file.dll") are not top members */
+    if (ps_has_suffix_ci(f->name, ".manifest")) {
+        r->n_manifests++;
+        note_manifest_name(r, f->name);
+    } else if (ps_has_suffix_ci(f->name, ".mum") || ps_has_suffix_ci(f->name, ".cat")) {
+        if (nameset_add(&r->names, f->name) < 0)
+            r->oom = 1;
     }
 }
 
+/* One member name of the cix (the fallback table of contents). */
+static void on_cix_name(void *user, const char *name)
+{
+    struct rd *r = user;
+
+    if (r->oom || strchr(name, '\\') != NULL || strchr(name, '/') != NULL)
+        return; /* payload paths ("x86_...\\file.dll") are not members */
+    if (ps_has_suffix_ci(name, ".manifest")) {
+        r->n_manifests++;
+        note_manifest_name(r, name);
+    } else if (ps_has_suffix_ci(name, ".mum") || ps_has_suffix_ci(name, ".cat")) {
+        if (nameset_add(&r->names, name) < 0)
+            r->oom = 1;
+    }
+}
+
+static long cix_pull(void *user, void *buf, size_t n, ps_err *err)
+{
+    return ps_ar_read(user, buf, n, err);
+}
+
+/* A cab whose header could not be parsed: its cix, when it has one, is
+ * the table of contents, streamed (never held whole, never a tree). */
 static void read_cix(struct rd *r, ps_ar *ar)
 {
-    char *data = NULL;
-    size_t len = 0;
-    void *doc;
     ps_err e;
+    int read_failed = 0;
+    long n;
 
-    if (r->have_cix)
-        return;
-    if (read_member(r, ar, 1, &data, &len) < 0)
-        return;
-    doc = ps_xml_parse(data, len, xml_cap(r), &e);
-    if (doc == NULL) {
+    r->ctx.stats.members_read++;
+    nameset_free(&r->names);
+    r->n_manifests = 0;
+    n = ps_cix_stream(cix_pull, ar, xml_cap(r), r->ctx.limits.max_members, on_cix_name, r, &e,
+                      &read_failed);
+    if (n < 0 && (read_failed || r->ctx.limit_hit)) {
+        fatal(r, &e, ps_ar_member_path(ar));
+    } else if (n < 0) {
         err_finding(r, &e, ps_ar_member_path(ar));
+        nameset_free(&r->names);
+        r->n_manifests = 0;
     } else {
-        xmlNode *root = xmlDocGetRootElement(doc);
-
-        if (root != NULL)
-            collect_cix_names(r, root->children, 0);
-        r->have_cix = 1;
-        ps_xml_free(doc);
+        r->table = 1;
     }
-    free(data);
 }
+
+/* Starts collecting the table of contents of the cab opened next. */
+static void arm_table(struct rd *r)
+{
+    nameset_free(&r->names);
+    r->n_manifests = 0;
+    r->table = 0;
+    r->ctx.on_file = on_cab_file;
+    r->ctx.on_file_user = r;
+}
+
+/* After the first member header of the cab: its table is in hand.
+ * Returns 1 when the table shows there is nothing to read in the cab. */
+static int take_table(struct rd *r, ps_ar *ar)
+{
+    if (r->table == 0)
+        r->table = ps_ar_table_state(ar, NULL) == 1 ? 1 : -1;
+    return cab_done(r);
+}
+
+/*
+ * Members read into memory and parsed as a whole (XML into a tree) cost
+ * some ten times their size at their peak.  Real ones are small (update.mum
+ * 2-100 KiB); a large one (a hostile update.mum naming thousands of
+ * sub-packages, up to max_xml_bytes) is read and parsed by one reading
+ * thread at a time, so that peak memory does not multiply by the thread
+ * count.
+ */
+#define BIG_MEMBER ((int64_t)256 * 1024)
+
+static pthread_mutex_t big_member_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int big_enter(const ps_ar *ar)
+{
+    int64_t size = ps_ar_member_size(ar);
+
+    if (size >= 0 && size <= BIG_MEMBER)
+        return 0;
+    pthread_mutex_lock(&big_member_lock);
+    return 1;
+}
+
+static void big_leave(int held)
+{
+    if (held)
+        pthread_mutex_unlock(&big_member_lock);
+}
+
+static void update_cab_member_read(struct rd *r, ps_ar *ar, enum kind k, const char *name);
 
 /* Handles one member of an update cab (payload members are not read). */
 static void update_cab_member(struct rd *r, ps_ar *ar, enum kind k, const char *name)
+{
+    int held = 0;
+
+    if (k == K_UPDATE_MUM || k == K_UPDATE_CAT || k == K_MUM)
+        held = big_enter(ar);
+    update_cab_member_read(r, ar, k, name);
+    big_leave(held);
+}
+
+static void update_cab_member_read(struct rd *r, ps_ar *ar, enum kind k, const char *name)
 {
     switch (k) {
     case K_UPDATE_MUM:
@@ -461,7 +629,9 @@ static void update_cab_member(struct rd *r, ps_ar *ar, enum kind k, const char *
         read_catalog(r, ar);
         break;
     case K_CIX:
-        read_cix(r, ar);
+        /* its names are the header's: read only when the header was not */
+        if (r->table != 1)
+            read_cix(r, ar);
         break;
     case K_MUM:
         read_child_mum(r, ar, name);
@@ -505,7 +675,9 @@ static void read_nested_update_cab(struct rd *r, ps_ar *outer)
     ps_err e;
     char *label = NULL;
 
+    arm_table(r);
     if (ps_ar_open_nested(&ar, outer, &e) < 0) {
+        r->ctx.on_file = NULL;
         fatal(r, &e, ps_ar_member_path(outer));
         return;
     }
@@ -522,9 +694,11 @@ static void read_nested_update_cab(struct rd *r, ps_ar *outer)
         if (rc == 0)
             break;
         if (rc < 0) {
-            fatal(r, &e, label);
+            fatal(r, &e, ps_ar_error_member(ar) ? ps_ar_error_member(ar) : label);
             break;
         }
+        if (take_table(r, ar))
+            break;
         if (ps_ar_name_unsafe(name)) {
             report_unsafe_name(r, ar);
             continue;
@@ -578,6 +752,7 @@ static void read_wsus(struct rd *r, ps_ar *outer)
     if (rc > 0) {
         char *data = NULL;
         size_t len = 0;
+        int held = big_enter(pc);
 
         if (read_member(r, pc, 1, &data, &len) == 0) {
             ps_wsus_info_free(&r->p->wsus);
@@ -589,6 +764,7 @@ static void read_wsus(struct rd *r, ps_ar *outer)
             }
         }
         free(data);
+        big_leave(held);
     }
 out:
     ps_ar_close(pc);
@@ -641,7 +817,7 @@ static int mum_complete(const struct rd *r)
 
 static void read_outer(struct rd *r, ps_ar *ar)
 {
-    while (!r->stop && !r->oom) {
+    while (!r->stop && !r->cab_end && !r->oom) {
         const char *name;
         ps_err e;
         enum kind k;
@@ -650,9 +826,11 @@ static void read_outer(struct rd *r, ps_ar *ar)
         if (rc == 0)
             break;
         if (rc < 0) {
-            fatal(r, &e, NULL);
+            fatal(r, &e, ps_ar_error_member(ar));
             break;
         }
+        if (take_table(r, ar) && r->mode == MODE_CAB)
+            break; /* a bare cab whose table lists nothing to read */
         if (ps_ar_name_unsafe(name)) {
             report_unsafe_name(r, ar);
             continue;
@@ -667,7 +845,7 @@ static void read_outer(struct rd *r, ps_ar *ar)
             r->mode = MODE_CAB;
             update_cab_member(r, ar, k, name);
             if (cab_done(r))
-                r->stop = 1;
+                r->cab_end = 1;
             break;
         case K_WSUS:
             r->mode = MODE_MSU;
@@ -683,11 +861,21 @@ static void read_outer(struct rd *r, ps_ar *ar)
             break;
         case K_PROPS:
             r->mode = MODE_MSU;
-            read_props(r, ar);
+            {
+                int held = big_enter(ar);
+
+                read_props(r, ar);
+                big_leave(held);
+            }
             break;
         case K_UNATTEND:
             r->mode = MODE_MSU;
-            read_unattend(r, ar);
+            {
+                int held = big_enter(ar);
+
+                read_unattend(r, ar);
+                big_leave(held);
+            }
             break;
         case K_OTHER:
             break;
@@ -903,10 +1091,14 @@ struct src {
     size_t len;
 };
 
-static int hash_src(ps_package *p, const struct src *s, ps_err *err)
+#define HASH_BUF ((size_t)1024 * 1024)
+
+/* Hashes the package with both digests in one pass over the bytes, in
+ * 1 MiB pieces, with the per-package time limit checked after each. */
+static int hash_src(ps_package *p, const struct src *s, ps_ar_ctx *ctx, ps_err *err)
 {
     EVP_MD_CTX *c256 = EVP_MD_CTX_new(), *c1 = EVP_MD_CTX_new();
-    unsigned char buf[65536], md[EVP_MAX_MD_SIZE];
+    unsigned char *buf = NULL, md[EVP_MAX_MD_SIZE];
     unsigned mdlen = 0;
     off_t off = 0;
     int rc = -1;
@@ -916,12 +1108,33 @@ static int hash_src(ps_package *p, const struct src *s, ps_err *err)
         ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "cannot start hashing");
         goto out;
     }
-    if (s->fd < 0) {
-        if (!EVP_DigestUpdate(c256, s->mem, s->len) || !EVP_DigestUpdate(c1, s->mem, s->len))
+    for (size_t at = 0; s->fd < 0 && at < s->len;) {
+        size_t n = s->len - at < HASH_BUF ? s->len - at : HASH_BUF;
+
+        if (!EVP_DigestUpdate(c256, s->mem + at, n) || !EVP_DigestUpdate(c1, s->mem + at, n))
             goto fail;
+        at += n;
+        if (ps_ar_check_time(ctx)) {
+            *err = ctx->limit_err;
+            goto out;
+        }
     }
+    if (s->fd >= 0 && (buf = malloc(HASH_BUF)) == NULL) {
+        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "out of memory");
+        goto out;
+    }
+#ifdef POSIX_FADV_SEQUENTIAL
+    if (s->fd >= 0)
+        (void)posix_fadvise(s->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
     while (s->fd >= 0) {
-        ssize_t n = pread(s->fd, buf, sizeof buf, off);
+        ssize_t n;
+
+        if (ps_ar_check_time(ctx)) {
+            *err = ctx->limit_err;
+            goto out;
+        }
+        n = pread(s->fd, buf, HASH_BUF, off);
 
         if (n < 0 && errno == EINTR)
             continue;
@@ -948,6 +1161,7 @@ static int hash_src(ps_package *p, const struct src *s, ps_err *err)
 fail:
     ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "hashing failed");
 out:
+    free(buf);
     EVP_MD_CTX_free(c256);
     EVP_MD_CTX_free(c1);
     return rc;
@@ -956,9 +1170,9 @@ out:
 static void rd_free(struct rd *r)
 {
     ps_mum_free(&r->mum);
-    ps_strv_free(&r->want, &r->nwant);
-    ps_strv_free(&r->got, &r->ngot);
-    ps_strv_free(&r->cix, &r->ncix);
+    nameset_free(&r->want);
+    nameset_free(&r->got);
+    nameset_free(&r->names);
     free(r->stack);
     free(r->kernel);
     ps_props_free(&r->props);
@@ -1038,12 +1252,19 @@ static int rd_read(struct rd *r, const struct src *s, uint64_t size)
         finding(r, PS_F_FOREIGN_FILE, NULL, 0, "not an update package (%s)", why);
         return 1;
     }
-    if (r->o->hash && hash_src(r->p, s, &e) < 0) {
-        err_finding(r, &e, NULL);
+    if (r->o->hash && hash_src(r->p, s, &r->ctx, &e) < 0) {
+        if (r->ctx.limit_hit)
+            fatal(r, &e, NULL);
+        else
+            err_finding(r, &e, NULL);
         return 0;
     }
+    /* a bare update cab: its own table of contents */
+    if (r->mode != MODE_MSU)
+        arm_table(r);
     if ((s->fd >= 0 ? ps_ar_open_fd(&ar, &r->ctx, s->fd, &e)
                     : ps_ar_open_mem(&ar, &r->ctx, s->mem, s->len, &e)) < 0) {
+        r->ctx.on_file = NULL;
         fatal(r, &e, NULL);
         return 0;
     }
@@ -1074,6 +1295,7 @@ static int rd_finish(struct rd *r, int rc, ps_ar_stats *stats)
         r->oom = 1;
     if (r->oom)
         rc = -1;
+    r->p->deep_reads = r->ctx.stats.deep_reads;
     if (stats != NULL)
         *stats = r->ctx.stats;
     rd_free(r);

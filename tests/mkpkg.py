@@ -15,9 +15,16 @@ which is what patchseq reads from a catalog (SignedData.digestAlgorithms).
 With --samples DIR the real Microsoft catalogs of the samples folder are used
 instead (SHA-1: KB2999226, 2015; SHA-256 only: KB4538483, 2020).
 
+With "layout": "real" (or --layout real for every package) the update cab
+has the member order of Microsoft's packages (../shared/samples/*/LISTING.txt):
+_manifest_.cix.xml first (6.1 and later; a 6.0 cab has none), the component
+manifests, update.mum, update.cat, then the payload in pieces "0", "1", "2"
+with the sub-package .cat and .mum spread through and after it, so that
+they lie behind most of the decompressed bytes.
+
 Usage:
-  mkpkg.py [--samples DIR] --out DIR SPEC.json     build every package of a bundle spec
-  mkpkg.py [--samples DIR] --out DIR --one 'JSON'  build one package
+  mkpkg.py [--samples DIR] [--layout real] --out DIR SPEC.json     build every package of a bundle spec
+  mkpkg.py [--samples DIR] [--layout real] --out DIR --one 'JSON'  build one package
 
 A bundle spec is a JSON list of package objects; keys (all but kb optional):
   kb            "KB4474419"
@@ -45,6 +52,9 @@ A bundle spec is a JSON list of package objects; keys (all but kb optional):
   extra_mum     raw text appended inside <package> of update.mum (for bad-input tests)
   raw_mum       complete replacement text for update.mum
   no_mum        true to leave update.mum out
+  layout        "plain" (default: update.mum first, as above) or "real"
+  cix_names     real layout: this many more <File> names in the cix (hostile tests)
+  children      update.mum names this many more sub-packages (absent from the cab)
 """
 import argparse
 import hashlib
@@ -134,7 +144,19 @@ def update_mum(q):
             "parent": PARENT.get(q["os"], q["os"] + ".0.0"), "arch": esc(q["mum_arch"]),
             "tok": TOKEN, "inst": esc(q["installer"]),
             "child": identity_xml(child, q["version"], q["mum_arch"]),
-            "extra": q.get("extra_mum", "")})
+            "extra": q.get("extra_mum", "") + more_children(q)})
+
+
+def more_children(q):
+    return "".join(
+        '    <update name="%s-%d_neutral_PACKAGE">\n'
+        '      <package integrate="hidden">\n'
+        '        %s\n'
+        '      </package>\n'
+        '    </update>\n' % (esc(q["kb"][2:]), i + 2,
+                            identity_xml("Package_%d_for_%s" % (i + 2, q["kb"]), q["version"],
+                                         q["mum_arch"]))
+        for i in range(int(q.get("children", 0))))
 
 
 def components(q):
@@ -178,6 +200,40 @@ def manifest_names(q):
         h = hashlib.sha1((n + v + q["arch"]).encode()).hexdigest()[:16]
         names.append("%s_%s_%s_%s_none_%s.manifest" % (q["mum_arch"], n.lower(), TOKEN, v, h))
     return names
+
+
+def component_manifest_name(q):
+    """The manifest of an ordinary component: real packages always carry some."""
+    v = q["version"] if q["version"].count(".") == 3 else q["os"] + ".6003.1"
+    h = hashlib.sha1((q["kb"] + q["arch"]).encode()).hexdigest()[:16]
+    return "%s_microsoft-windows-%s-component_%s_%s_none_%s.manifest" % (
+        q["mum_arch"], q["kb"].lower(), TOKEN, v, h)
+
+
+def cix_xml(q, members, sizes):
+    files = "".join('<File id="%d" name="%s" length="%d" time="0" attr="32"/>' % (i, esc(n), sizes[n])
+                    for i, n in enumerate(members))
+    files += "".join('<File id="%d" name="x86_padding_%s_%d\\f%d.dll" length="1" time="0" attr="32"/>'
+                     % (len(members) + i, TOKEN, i, i) for i in range(int(q.get("cix_names", 0))))
+    return ('<?xml version="1.0" encoding="utf-8"?>\r\n<Container name="%s.cab" type="CAB" length="1" '
+            'version="1" xmlns="urn:ContainerIndex"><Description/><Files>%s</Files></Container>\r\n'
+            % (esc(q["base"].lower()), files)).encode()
+
+
+def real_members(q, inner, rnd):
+    """Writes the update cab members in the real order; returns their names."""
+    members = []
+    mani = [component_manifest_name(q)] + manifest_names(q)
+    for m in mani:
+        write(os.path.join(inner, m), crlf('<?xml version="1.0" encoding="utf-8"?>\n'
+                                           '<assembly manifestVersion="1.0" />\n'))
+    members += mani
+    if not q.get("no_mum"):
+        write(os.path.join(inner, "update.mum"), update_mum(q))
+        members.append("update.mum")
+    content = os.path.join(inner, "..", "catalog-content")
+    write(content, "catalog of %s %s\n" % (q["kb"], q["arch"]))
+    return members, content
 
 
 def props_text(q):
@@ -275,6 +331,51 @@ class Signer:
             shutil.rmtree(self.dir, ignore_errors=True)
 
 
+def plain_update_cab(q, inner, tmp, rnd, signer):
+    """update.mum first, then update.cat, the sub-package .mum, manifests, payload."""
+    members = []
+    if not q.get("no_mum"):
+        write(os.path.join(inner, "update.mum"), update_mum(q))
+        members.append("update.mum")
+    content = os.path.join(tmp, "catalog-content")
+    write(content, "catalog of %s %s\n" % (q["kb"], q["arch"]))
+    signer.catalog(q["sha2"], content, os.path.join(inner, "update.cat"))
+    members.append("update.cat")
+    write(os.path.join(inner, child_mum_name(q)), child_mum(q))
+    members.append(child_mum_name(q))
+    for m in manifest_names(q):
+        write(os.path.join(inner, m), crlf('<?xml version="1.0" encoding="utf-8"?>\n'
+                                           '<assembly manifestVersion="1.0" />\n'))
+        members.append(m)
+    write(os.path.join(inner, "0"), rnd.randbytes(int(q["payload"])))
+    members.append("0")
+    return members
+
+
+def real_update_cab(q, inner, rnd, signer):
+    """The member order of LISTING.txt: cix (6.1+), manifests, update.mum,
+    update.cat, payload "0" (60 %), the sub-package .cat, "1" (30 %), the
+    sub-package .mum, "2" (10 %)."""
+    members, content = real_members(q, inner, rnd)
+    signer.catalog(q["sha2"], content, os.path.join(inner, "update.cat"))
+    members.append("update.cat")
+    total = int(q["payload"])
+    parts = [total * 6 // 10, total * 3 // 10]
+    parts.append(total - sum(parts))
+    child = child_mum_name(q)
+    child_cat = child[:-4] + ".cat"
+    signer.catalog(q["sha2"], content, os.path.join(inner, child_cat))
+    write(os.path.join(inner, child), child_mum(q))
+    for i, n in enumerate(parts):
+        write(os.path.join(inner, str(i)), rnd.randbytes(n))
+    members += ["0", child_cat, "1", child, "2"]
+    if q["os"] != "6.0":
+        sizes = {m: os.path.getsize(os.path.join(inner, m)) for m in members}
+        write(os.path.join(inner, "_manifest_.cix.xml"), cix_xml(q, members, sizes))
+        members.insert(0, "_manifest_.cix.xml")
+    return members
+
+
 def build(p, signer, outdir):
     q = defaults(p)
     rnd = random.Random(q["kb"] + q["arch"] + str(q.get("rev", 0)))
@@ -283,22 +384,10 @@ def build(p, signer, outdir):
         outer = os.path.join(tmp, "outer")
         os.makedirs(inner)
         os.makedirs(outer)
-        members = []
-        if not q.get("no_mum"):
-            write(os.path.join(inner, "update.mum"), update_mum(q))
-            members.append("update.mum")
-        content = os.path.join(tmp, "catalog-content")
-        write(content, "catalog of %s %s\n" % (q["kb"], q["arch"]))
-        signer.catalog(q["sha2"], content, os.path.join(inner, "update.cat"))
-        members.append("update.cat")
-        write(os.path.join(inner, child_mum_name(q)), child_mum(q))
-        members.append(child_mum_name(q))
-        for m in manifest_names(q):
-            write(os.path.join(inner, m), crlf('<?xml version="1.0" encoding="utf-8"?>\n'
-                                               '<assembly manifestVersion="1.0" />\n'))
-            members.append(m)
-        write(os.path.join(inner, "0"), rnd.randbytes(int(q["payload"])))
-        members.append("0")
+        if q.get("layout", "plain") == "real":
+            members = real_update_cab(q, inner, rnd, signer)
+        else:
+            members = plain_update_cab(q, inner, tmp, rnd, signer)
         if q["container"] == "cab":
             gcab(os.path.join(os.path.abspath(outdir), q["file"]), members, inner)
             return q["file"]
@@ -332,6 +421,8 @@ def main():
     ap.add_argument("--out", required=True, help="output folder (created)")
     ap.add_argument("--one", help="a single package as JSON")
     ap.add_argument("--stamp", help="touch this file when done (for build systems)")
+    ap.add_argument("--layout", choices=["plain", "real"],
+                    help="member order of every package that does not set its own")
     ap.add_argument("spec", nargs="?", help="bundle spec (JSON list)")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
@@ -345,6 +436,8 @@ def main():
     signer = Signer(a.samples)
     try:
         for p in specs:
+            if a.layout and "layout" not in p:
+                p = dict(p, layout=a.layout)
             name = build(p, signer, a.out)
             sub = p.get("dir")
             if sub:

@@ -17,12 +17,18 @@ bomb/   a cab whose first member is 64 MiB of zeros (MSZIP), then update.mum;
         a cab whose update.mum is 24 MiB of blanks
 cix/    update cabs with and without _manifest_.cix.xml, the child .mum that
         update.mum names placed behind a 4 MiB payload
+real/   packages in the real member order (mkpkg.py --layout real), 6.0 and
+        6.1, each with a 1 MiB and a 16 MiB payload
+hostile/ a 29.6 MiB cix, 4,096 sub-packages named with a cix of 65,535 names,
+        and an MSZIP bomb (.msu of a few KB whose update cab's first member
+        is 1 GiB of zeros, before update.mum)
 tree/   a folder for ps_bundle_read: subfolders, a foreign file, symbolic
         links inside and out of the tree
 good/SUMS  "sha256 sha1 name" of every package in good/, from hashlib
 """
 import argparse
 import hashlib
+import json
 import os
 import random
 import shutil
@@ -30,6 +36,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import zlib
 
 
 def run_mkpkg(mkpkg, samples, out, spec=None, one=None):
@@ -91,6 +98,67 @@ def rename_member(data, old, new):
     raise SystemExit("no member %r" % old)
 
 
+def real_order(a, out):
+    """The same packages with a 1 MiB and a 16 MiB payload, real member order."""
+    for size, tag in ((1 << 20, "1m"), (16 << 20, "16m")):
+        for spec in ({"kb": "KB4520002", "os": "6.0", "kernel": "6.0.6003.20654",
+                      "provides_stack": "6.0.6003.20489", "sha2": True},
+                     {"kb": "KB4538483", "os": "6.1", "version": "6.1.1.2",
+                      "kernel": "6.1.7601.24545", "sha2": True},
+                     {"kb": "KB4000012", "os": "6.1", "container": "cab", "wsus": False}):
+            q = dict(spec, payload=size, layout="real", dir=tag)
+            run_mkpkg(a.mkpkg, a.samples, out, one=json.dumps(q))
+            src = os.path.join(out, tag)
+            del src
+
+
+def mszip_blocks(data):
+    """CFDATA blocks (no checksum) of data, 32 KiB each, MSZIP."""
+    out = []
+    for i in range(0, len(data), 32768):
+        chunk = data[i:i + 32768]
+        c = zlib.compressobj(9, zlib.DEFLATED, -15)
+        comp = b"CK" + c.compress(chunk) + c.flush()
+        out.append(struct.pack("<IHH", 0, len(comp), len(chunk)) + comp)
+    return out
+
+
+def bomb_cab(mum, cat):
+    """A one-folder MSZIP cab: "0" (1 GiB of zeros, the same compressed
+    block 32,768 times), then update.mum and update.cat."""
+    zero = mszip_blocks(bytes(32768))[0]
+    tail = mszip_blocks(mum + cat)
+    files = [(b"0", 1 << 30, 0), (b"update.mum", len(mum), 1 << 30), (b"update.cat", len(cat), (1 << 30) + len(mum))]
+    cffiles = b"".join(struct.pack("<IIHHHH", size, off, 0, 0x5021, 0, 0x20) + name + b"\0"
+                       for name, size, off in files)
+    nblocks = 32768 + len(tail)
+    coff_files = 36 + 8
+    coff_data = coff_files + len(cffiles)
+    total = coff_data + 32768 * len(zero) + sum(len(t) for t in tail)
+    head = struct.pack("<4sIIIIIBBHHHHH", b"MSCF", 0, total, 0, coff_files, 0, 3, 1, 1, len(files), 0, 0, 0)
+    folder = struct.pack("<IHH", coff_data, nblocks, 1)
+    return b"".join([head, folder, cffiles, zero * 32768] + tail)
+
+
+def hostile_packages(a, out):
+    with tempfile.TemporaryDirectory(prefix="fx.") as tmp:
+        # a cix of 29.6 MiB (under the 32 MiB XML limit) in front of update.mum
+        q = {"kb": "KB4300001", "os": "6.1", "layout": "real", "payload": 4096,
+             "cix_names": 310000, "wsus": False}
+        run_mkpkg(a.mkpkg, a.samples, out, one=json.dumps(q))
+        # 4,096 sub-packages named, a cix of 65,535 names
+        q = {"kb": "KB4300002", "os": "6.1", "layout": "real", "payload": 4096,
+             "cix_names": 65535 - 9, "children": 4095, "wsus": False}
+        run_mkpkg(a.mkpkg, a.samples, out, one=json.dumps(q))
+        # the MSZIP bomb: an update cab of 1 GiB of zeros inside an .msu
+        run_mkpkg(a.mkpkg, a.samples, tmp, one='{"kb": "KB4300003", "container": "cab", "file": "x.cab"}')
+        subprocess.run(["bsdtar", "-xf", os.path.join(tmp, "x.cab"), "-C", tmp], check=True)
+        cab = bomb_cab(read(os.path.join(tmp, "update.mum")), read(os.path.join(tmp, "update.cat")))
+        write(os.path.join(tmp, "Windows6.0-KB4300003-x64.cab"), cab)
+        subprocess.run(["gcab", "-c", "-z", "-n", os.path.join(os.path.abspath(out), "Windows6.0-KB4300003-x64.msu"),
+                        "Windows6.0-KB4300003-x64.cab"], cwd=tmp, check=True, stdout=subprocess.DEVNULL)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--mkpkg", required=True)
@@ -106,7 +174,9 @@ def main():
     bomb = os.path.join(a.out, "bomb")
     tree = os.path.join(a.out, "tree")
     cix = os.path.join(a.out, "cix")
-    for d in (good, bad, wsus3, bomb, tree, cix):
+    real_dir = os.path.join(a.out, "real")
+    hostile = os.path.join(a.out, "hostile")
+    for d in (good, bad, wsus3, bomb, tree, cix, real_dir, hostile):
         shutil.rmtree(d, ignore_errors=True)
         os.makedirs(d)
     run_mkpkg(a.mkpkg, a.samples, good, spec=a.spec)
@@ -256,6 +326,12 @@ def main():
                               ("Windows6.0-KB4000009-nocix-x64.cab", ["update.mum", "update.cat", "0", child])):
             subprocess.run(["gcab", "-c", "-z", "-n", os.path.join(os.path.abspath(cix), name)] + members,
                            cwd=tmp, check=True, stdout=subprocess.DEVNULL)
+        # the same cab with a cbCabinet too small for its CFFILE table:
+        # libarchive reads it, the header parser refuses it, so the cix is
+        # the table of contents (streamed)
+        b = bytearray(read(os.path.join(cix, "Windows6.0-KB4000009-x64.cab")))
+        struct.pack_into("<I", b, 8, 40)
+        write(os.path.join(cix, "Windows6.0-KB4000009-badhdr-x64.cab"), bytes(b))
 
     os.makedirs(os.path.join(tree, "b", "sub"))
     os.makedirs(os.path.join(tree, "a"))
@@ -267,6 +343,9 @@ def main():
     os.symlink(os.path.join("..", "good", "Windows6.0-KB4520002-x64.msu"), os.path.join(tree, "link-out.msu"))
     os.symlink("missing.msu", os.path.join(tree, "dangling.msu"))
     os.symlink("b", os.path.join(tree, "dirlink"))
+
+    real_order(a, real_dir)
+    hostile_packages(a, hostile)
 
     with open(a.stamp, "w") as fh:
         fh.write("ok\n")

@@ -438,9 +438,12 @@ static void test_early_stop(void **state)
     got_free(&b);
 }
 
-/* The cix lists every member up front: a child .mum it does not list is
- * known absent, so the read stops before the 4 MiB payload.  Without a cix
- * the reader must look for the child, behind the payload. */
+/* The cab's own header lists every member up front, so a child .mum is
+ * known present or absent before any data block is decoded.  The cix is
+ * not parsed (its names are the header's): a manifest it names that is
+ * not in the cab gives nothing.  With no component manifest in the cab,
+ * the child .mum is the only source of the kernel version: it is read,
+ * behind the 4 MiB payload, and counted as a deep read. */
 static void test_cix(void **state)
 {
     struct got g;
@@ -449,17 +452,130 @@ static void test_cix(void **state)
     read_pkg(&g, FX "/cix/Windows6.0-KB4000009-x64.cab");
     assert_int_equal(g.f.count, 0);
     assert_str(g.p.kb, "KB4000009");
-    /* from a manifest name the cix lists (the manifest is not in the cab) */
-    assert_str(g.p.provides_stack, "6.0.6003.20511");
-    assert_str(g.p.kernel_version, NULL); /* in the child .mum, never read */
-    assert_true(g.st.decoded_bytes < 64 * 1024);
+    assert_str(g.p.provides_stack, NULL);
+    assert_str(g.p.kernel_version, "6.0.6003.20500");
+    assert_int_equal(g.st.tables, 1);
+    assert_int_equal(g.st.deep_reads, 1);
+    assert_int_equal(g.p.deep_reads, 1);
+    assert_true(g.st.decoded_bytes > 4u * 1024 * 1024);
     got_free(&g);
 
     read_pkg(&g, FX "/cix/Windows6.0-KB4000009-nocix-x64.cab");
     assert_int_equal(g.f.count, 0);
     assert_str(g.p.provides_stack, NULL);
     assert_str(g.p.kernel_version, "6.0.6003.20500");
+    assert_int_equal(g.st.deep_reads, 1);
     assert_true(g.st.decoded_bytes > 4u * 1024 * 1024);
+    got_free(&g);
+
+    /* A header the parser refuses (cbCabinet too small for the table;
+     * libarchive reads on): the cix, streamed, is the table of contents.
+     * It lists a servicing stack manifest and not the child .mum, so the
+     * child is known absent and the read stops before the payload. */
+    read_pkg(&g, FX "/cix/Windows6.0-KB4000009-badhdr-x64.cab");
+    assert_int_equal(g.f.count, 0);
+    assert_str(g.p.kb, "KB4000009");
+    assert_int_equal(g.st.tables, 0);
+    assert_str(g.p.provides_stack, "6.0.6003.20511");
+    assert_str(g.p.kernel_version, NULL);
+    assert_int_equal(g.st.deep_reads, 0);
+    assert_int_equal(g.st.members_read, 3); /* the cix, update.mum, update.cat */
+    assert_true(g.st.decoded_bytes < 64 * 1024);
+    got_free(&g);
+}
+
+/* Real member order (mkpkg.py --layout real, as LISTING.txt shows): the
+ * sub-package .mum lies behind 90 % of the payload.  The facts come from
+ * the front (update.mum, update.cat, WSUSSCAN.cab) and the names of the
+ * header; the bytes decoded and read do not grow with the payload. */
+static void test_real_order(void **state)
+{
+    static const struct {
+        const char *file;
+        const char *stack, *kernel;
+        unsigned digests;
+    } pk[] = {
+        {"Windows6.0-KB4520002-x64.msu", "6.0.6003.20489", "6.0.6003.20654", PS_DIGEST_SHA256},
+        {"Windows6.1-KB4538483-x64.msu", NULL, "6.1.7601.24545", PS_DIGEST_SHA256},
+        {"Windows6.1-KB4000012-x64.cab", NULL, NULL, PS_DIGEST_SHA1},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < PS_ARRAY_LEN(pk); i++) {
+        struct got a, b;
+
+        read_pkg(&a, pathf(FX "/real/1m/%s", pk[i].file));
+        read_pkg(&b, pathf(FX "/real/16m/%s", pk[i].file));
+        print_message("%s: 1 MiB payload: %llu read, %llu decoded; 16 MiB payload: %llu read of "
+                      "%llu, %llu decoded; %zu members read, %zu deep\n",
+                      pk[i].file, (unsigned long long)a.st.file_bytes,
+                      (unsigned long long)a.st.decoded_bytes, (unsigned long long)b.st.file_bytes,
+                      (unsigned long long)b.p.size, (unsigned long long)b.st.decoded_bytes,
+                      b.st.members_read, b.st.deep_reads);
+        for (int k = 0; k < 2; k++) {
+            const struct got *g = k ? &b : &a;
+
+            assert_int_equal(g->f.count, 0);
+            assert_int_equal(g->p.readable, 1);
+            assert_str(g->p.provides_stack, pk[i].stack);
+            assert_str(g->p.kernel_version, pk[i].kernel);
+            assert_int_equal(g->p.catalog_digests, pk[i].digests);
+            assert_int_equal(g->st.deep_reads, 0);
+            assert_int_equal(g->p.deep_reads, 0);
+            assert_true(g->st.tables >= 1);
+        }
+        assert_true(b.p.size > 16u * 1024 * 1024);
+        /* the proof: the same bytes decoded and read, whatever the payload
+         * (but for the cix, which writes the payload lengths in decimal) */
+        assert_true(b.st.decoded_bytes >= a.st.decoded_bytes);
+        assert_true(b.st.decoded_bytes - a.st.decoded_bytes <= 16);
+        assert_int_equal(a.st.file_bytes, b.st.file_bytes);
+        assert_int_equal(a.st.members_read, b.st.members_read);
+        /* update.mum, update.cat (and package.xml of WSUSSCAN.cab) */
+        assert_true(b.st.members_read <= 3);
+        assert_true(b.st.decoded_bytes < 512 * 1024);
+        assert_true(b.st.file_bytes < 512 * 1024);
+        got_free(&a);
+        got_free(&b);
+    }
+}
+
+/* Hostile packages: limits that hold whatever the content. */
+static void test_hostile(void **state)
+{
+    struct got g;
+
+    (void)state;
+    /* a 30 MiB cix in front of update.mum: passed over, never parsed or
+     * held (the streaming of it costs its bytes, not its size in memory) */
+    read_pkg(&g, FX "/hostile/Windows6.1-KB4300001-x64.msu");
+    assert_int_equal(g.f.count, 0);
+    assert_str(g.p.kb, "KB4300001");
+    assert_int_equal(g.st.members_read, 2);
+    assert_int_equal(g.st.deep_reads, 0);
+    assert_true(g.st.skipped_bytes > 29u * 1024 * 1024);
+    got_free(&g);
+
+    /* 4,096 sub-packages named by update.mum, a cix of 65,535 names:
+     * matched against the header's table in linear time, none read */
+    read_pkg(&g, FX "/hostile/Windows6.1-KB4300002-x64.msu");
+    assert_int_equal(g.f.count, 0);
+    assert_str(g.p.kb, "KB4300002");
+    assert_int_equal(g.st.members_read, 2);
+    assert_int_equal(g.st.deep_reads, 0);
+    got_free(&g);
+
+    /* the MSZIP bomb: 1 GiB of zeros before update.mum, in an .msu of a
+     * few KB; stopped while it is passed over, after a few MiB */
+    read_pkg(&g, FX "/hostile/Windows6.0-KB4300003-x64.msu");
+    assert_int_equal(g.f.count, 1);
+    assert_int_equal(g.f.items[0].code, PS_F_UNSAFE_INPUT);
+    assert_str(g.f.items[0].member, "Windows6.0-KB4300003-x64.cab/0");
+    assert_non_null(strstr(g.f.items[0].message, "decompresses at more than 256:1 ("));
+    assert_int_equal(g.p.readable, 0);
+    assert_true(g.p.size < 16 * 1024);
+    print_message("bomb: %llu bytes decoded\n", (unsigned long long)g.st.decoded_bytes);
+    assert_true(g.st.decoded_bytes < 8u * 1024 * 1024);
     got_free(&g);
 }
 
@@ -896,7 +1012,10 @@ static void test_limits(void **state)
     read_opts(&g, FX "/bomb/Windows6.0-KB4000008-x64.cab", "bomb.cab", &o);
     assert_int_equal(g.f.count, 1);
     assert_int_equal(g.f.items[0].code, PS_F_UNSAFE_INPUT);
-    assert_str(g.f.items[0].member, "update.mum");
+    /* stopped while the 64 MiB of zeros were passed over (the file is
+     * read 64 KiB at a time: the ratio is met at 256 x 64 KiB) */
+    assert_str(g.f.items[0].member, "0");
+    assert_true(g.st.decoded_bytes < 20u * 1024 * 1024);
     assert_non_null(strstr(g.f.items[0].message, "the cabinet decompresses at more than 256:1 ("));
     assert_non_null(strstr(g.f.items[0].message, "; limit max_ratio)"));
     assert_int_equal(g.p.readable, 0);
@@ -984,6 +1103,46 @@ static void test_time_limit_package(void **state)
     assert_string_equal(g.f.items[0].file, "slow.msu");
     assert_string_equal(g.f.items[0].message,
                         "reading the package took more than 4 seconds (limit max_seconds)");
+    got_free(&g);
+}
+
+/* Hashing obeys the time limit: a 100 GiB sparse file (a package at its
+ * front) is given up after max_seconds, here 16 looks at the fast clock,
+ * one per MiB hashed; without the check it would hash 100 GiB. */
+static void test_time_limit_hash(void **state)
+{
+    void (*saved)(struct timespec *) = ps_ar_now;
+    char path[] = FX "/sparse-XXXXXX";
+    size_t len;
+    char *data;
+    struct got g;
+    ps_read_opts o;
+    int fd;
+
+    (void)state;
+    data = ps_test_read_file(FX "/good/Windows6.0-KB4474419-v4-x64.msu", &len);
+    assert_non_null(data);
+    fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, data, len), (ssize_t)len);
+    assert_int_equal(ftruncate(fd, (off_t)100 << 30), 0);
+    close(fd);
+    free(data);
+    ps_read_opts_default(&o);
+    o.hash = 1;
+    o.limits.max_seconds = 16;
+    ps_ar_now = fast_clock;
+    read_opts(&g, path, "huge.msu", &o);
+    ps_ar_now = saved;
+    unlink(path);
+    assert_int_equal(g.rc, 0);
+    assert_int_equal(g.p.hashed, 0);
+    assert_int_equal(g.p.readable, 0);
+    assert_int_equal(g.f.count, 1);
+    assert_int_equal(g.f.items[0].code, PS_F_UNSAFE_INPUT);
+    assert_string_equal(g.f.items[0].message,
+                        "reading the package took more than 16 seconds (limit max_seconds)");
+    assert_int_equal(g.st.file_bytes, 0); /* stopped before the reading began */
     got_free(&g);
 }
 
@@ -1133,6 +1292,8 @@ int main(void)
         cmocka_unit_test(test_wsus_off),
         cmocka_unit_test(test_early_stop),
         cmocka_unit_test(test_cix),
+        cmocka_unit_test(test_real_order),
+        cmocka_unit_test(test_hostile),
         cmocka_unit_test(test_bad_catalog),
         cmocka_unit_test(test_hash),
         cmocka_unit_test(test_real_wsusscan_in_msu),
@@ -1149,6 +1310,7 @@ int main(void)
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_time_limit),
         cmocka_unit_test(test_time_limit_package),
+        cmocka_unit_test(test_time_limit_hash),
         cmocka_unit_test(test_bundle_tree),
         cmocka_unit_test(test_bundle_files),
         cmocka_unit_test(test_bundle_missing),
