@@ -1,0 +1,392 @@
+/*
+ * escape.c - one escaper per output format (see escape.h).
+ */
+#include "escape.h"
+
+#include <string.h>
+
+size_t ps_utf8_decode(const unsigned char *s, size_t n, unsigned long *cp)
+{
+    unsigned long c;
+    size_t len, i;
+
+    if (n == 0) {
+        *cp = 0;
+        return 0;
+    }
+    c = s[0];
+    *cp = c;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF) {
+        len = 2;
+        c &= 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        c &= 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        c &= 0x07;
+    } else {
+        return 0;
+    }
+    if (n < len)
+        return 0;
+    for (i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        c = c << 6 | (s[i] & 0x3F);
+    }
+    if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
+        (c >= 0xD800 && c <= 0xDFFF))
+        return 0;
+    *cp = c;
+    return len;
+}
+
+static int put(ps_buf *b, const char *s, size_t n)
+{
+    return ps_buf_append(b, s, n) < 0 ? -1 : 0;
+}
+
+static int puts_(ps_buf *b, const char *s)
+{
+    return put(b, s, strlen(s));
+}
+
+/* prefix, then v as upper-case hex of at least `digits` digits */
+static int put_hex(ps_buf *b, const char *prefix, unsigned long v, int digits)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char tmp[16];
+    int n = 0;
+
+    v &= 0x1FFFFF;
+    while (n < digits || (v >> (4 * n)) != 0)
+        n++;
+    for (int i = 0; i < n; i++)
+        tmp[i] = hex[(v >> (4 * (n - 1 - i))) & 0xF];
+    if (puts_(b, prefix) < 0)
+        return -1;
+    return put(b, tmp, (size_t)n);
+}
+
+/* Characters that terminal text shows as an escape (beyond C0 and DEL). */
+static int invisible_or_break(unsigned long cp)
+{
+    return (cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029 ||
+           (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
+           cp == 0x200E || cp == 0x200F || cp == 0x061C || cp == 0xFEFF || cp == 0xFFFE ||
+           cp == 0xFFFF;
+}
+
+/* The visible escape of a control / invisible character or invalid byte,
+ * with the backslash written as `bs`. */
+static int visible(ps_buf *b, const char *bs, unsigned long cp, int invalid_byte)
+{
+    if (puts_(b, bs) < 0)
+        return -1;
+    if (invalid_byte || cp < 0x80) {
+        switch (cp) {
+        case '\n':
+            if (!invalid_byte)
+                return puts_(b, "n");
+            break;
+        case '\r':
+            if (!invalid_byte)
+                return puts_(b, "r");
+            break;
+        case '\t':
+            if (!invalid_byte)
+                return puts_(b, "t");
+            break;
+        default:
+            break;
+        }
+        return put_hex(b, "x", cp, 2);
+    }
+    return put_hex(b, "u", cp, 4);
+}
+
+int ps_esc_text(ps_buf *b, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = s ? strlen(s) : 0, i = 0;
+
+    while (i < n) {
+        unsigned long cp;
+        size_t l = ps_utf8_decode(p + i, n - i, &cp);
+
+        if (l == 0) {
+            if (visible(b, "\\", p[i], 1) < 0)
+                return -1;
+            i++;
+            continue;
+        }
+        if (cp < 0x20 || cp == 0x7F || invisible_or_break(cp)) {
+            if (visible(b, "\\", cp, 0) < 0)
+                return -1;
+        } else if (put(b, s + i, l) < 0) {
+            return -1;
+        }
+        i += l;
+    }
+    return 0;
+}
+
+int ps_esc_md(ps_buf *b, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = s ? strlen(s) : 0, i = 0, digits = 0;
+
+    /* A value may begin a line: a list marker, a quote or a heading at its
+     * start is escaped. */
+    while (digits < n && p[digits] >= '0' && p[digits] <= '9')
+        digits++;
+    while (i < n) {
+        unsigned long cp;
+        size_t l = ps_utf8_decode(p + i, n - i, &cp);
+
+        if (l == 0) {
+            if (visible(b, "\\\\", p[i], 1) < 0)
+                return -1;
+            i++;
+            continue;
+        }
+        if (cp < 0x20 || cp == 0x7F || invisible_or_break(cp)) {
+            if (visible(b, "\\\\", cp, 0) < 0)
+                return -1;
+        } else if (cp < 0x80 && strchr("\\`*_{}[]<>#|~&!", (int)cp) != NULL) {
+            char e[2] = {'\\', (char)cp};
+
+            if (put(b, e, 2) < 0)
+                return -1;
+        } else if (((cp == '-' || cp == '+' || cp == '=') && i == 0) ||
+                   ((cp == '.' || cp == ')') && digits > 0 && i == digits &&
+                    (i + 1 == n || p[i + 1] == ' ' || p[i + 1] == '\t'))) {
+            char e[2] = {'\\', (char)cp};
+
+            if (put(b, e, 2) < 0)
+                return -1;
+        } else if (cp == ' ' && i == 0) {
+            /* leading spaces could make a code block: keep one visible */
+            if (puts_(b, "&#32;") < 0)
+                return -1;
+        } else if (put(b, s + i, l) < 0) {
+            return -1;
+        }
+        i += l;
+    }
+    return 0;
+}
+
+int ps_esc_dot(ps_buf *b, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = s ? strlen(s) : 0, i = 0;
+
+    while (i < n) {
+        unsigned long cp;
+        size_t l = ps_utf8_decode(p + i, n - i, &cp);
+
+        if (l == 0) {
+            if (visible(b, "\\\\", p[i], 1) < 0)
+                return -1;
+            i++;
+            continue;
+        }
+        if (cp < 0x20 || cp == 0x7F || invisible_or_break(cp)) {
+            if (visible(b, "\\\\", cp, 0) < 0)
+                return -1;
+        } else if (cp == '"' || cp == '\\') {
+            char e[2] = {'\\', (char)cp};
+
+            if (put(b, e, 2) < 0)
+                return -1;
+        } else if (put(b, s + i, l) < 0) {
+            return -1;
+        }
+        i += l;
+    }
+    return 0;
+}
+
+static int xml_allowed(unsigned long cp)
+{
+    return cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
+           (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
+}
+
+static int markup(ps_buf *b, const char *s, int html)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = s ? strlen(s) : 0, i = 0;
+
+    while (i < n) {
+        unsigned long cp;
+        size_t l = ps_utf8_decode(p + i, n - i, &cp);
+        const char *rep = NULL;
+
+        if (l == 0) {
+            rep = "\xEF\xBF\xBD";
+            l = 1;
+        } else if (!xml_allowed(cp) || (html && (cp == 0x7F || (cp >= 0x80 && cp <= 0x9F)))) {
+            rep = "\xEF\xBF\xBD";
+        } else {
+            switch (cp) {
+            case '&': rep = "&amp;"; break;
+            case '<': rep = "&lt;"; break;
+            case '>': rep = "&gt;"; break;
+            case '"': rep = "&quot;"; break;
+            case '\'': rep = "&#39;"; break;
+            case '\t': rep = "&#9;"; break;
+            case '\n': rep = "&#10;"; break;
+            case '\r': rep = "&#13;"; break;
+            default: break;
+            }
+        }
+        if (rep ? puts_(b, rep) < 0 : put(b, s + i, l) < 0)
+            return -1;
+        i += l;
+    }
+    return 0;
+}
+
+int ps_esc_xml(ps_buf *b, const char *s)
+{
+    return markup(b, s, 0);
+}
+
+int ps_esc_html(ps_buf *b, const char *s)
+{
+    return markup(b, s, 1);
+}
+
+int ps_esc_yaml(ps_buf *b, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = s ? strlen(s) : 0, i = 0;
+
+    while (i < n) {
+        unsigned long cp;
+        size_t l = ps_utf8_decode(p + i, n - i, &cp);
+        int r;
+
+        if (l == 0) {
+            r = puts_(b, "\\uFFFD");
+            l = 1;
+        } else if (cp == '"' || cp == '\\') {
+            char e[2] = {'\\', (char)cp};
+
+            r = put(b, e, 2);
+        } else if (cp == '\n') {
+            r = puts_(b, "\\n");
+        } else if (cp == '\t') {
+            r = puts_(b, "\\t");
+        } else if (cp == '\r') {
+            r = puts_(b, "\\r");
+        } else if (cp < 0x20 || cp == 0x7F) {
+            r = put_hex(b, "\\x", cp, 2);
+        } else if ((cp >= 0x80 && cp <= 0x9F) || cp == 0xFEFF || !xml_allowed(cp) ||
+                   invisible_or_break(cp)) {
+            r = put_hex(b, "\\u", cp, 4);
+        } else {
+            r = put(b, s + i, l);
+        }
+        if (r < 0)
+            return -1;
+        i += l;
+    }
+    return 0;
+}
+
+static int cmd_check(const char *s, const char *refused)
+{
+    size_t n;
+
+    if (s == NULL || (n = strlen(s)) == 0 || n > PS_CMD_LINE_MAX / 2)
+        return PS_ESC_REFUSED;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p >= 0x7F || strchr(refused, *p) != NULL)
+            return PS_ESC_REFUSED;
+    return 0;
+}
+
+int ps_esc_cmd_word(ps_buf *b, const char *s)
+{
+    if (s == NULL || *s == '\0' || strlen(s) > PS_CMD_LINE_MAX / 2)
+        return PS_ESC_REFUSED;
+    for (const char *p = s; *p; p++)
+        if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+              *p == '.' || *p == '_' || *p == '+' || *p == '-'))
+            return PS_ESC_REFUSED;
+    return puts_(b, s);
+}
+
+int ps_esc_cmd_quoted(ps_buf *b, const char *s)
+{
+    int r = cmd_check(s, "\"%!^");
+
+    if (r < 0)
+        return r;
+    return puts_(b, s);
+}
+
+bool ps_cmd_lines_ok(const char *text, size_t len)
+{
+    size_t col = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+
+        if (c == '\n') {
+            col = 0;
+        } else if (c == '\r') {
+            if (i + 1 >= len || text[i + 1] != '\n')
+                return false;
+        } else if (c == '\0') {
+            return false;
+        } else if (++col > PS_CMD_LINE_MAX) {
+            return false;
+        }
+    }
+    return true;
+}
+
+int ps_esc_ps1_sq(ps_buf *b, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = s ? strlen(s) : 0, i = 0, start;
+
+    if (n == 0 || n > PS_CMD_LINE_MAX / 2 || strstr(s, "$(") != NULL)
+        return PS_ESC_REFUSED;
+    /* check first, so that a refused value appends nothing */
+    while (i < n) {
+        unsigned long cp;
+        size_t l = ps_utf8_decode(p + i, n - i, &cp);
+
+        if (l == 0 || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 ||
+            cp == 0x2029 || invisible_or_break(cp))
+            return PS_ESC_REFUSED;
+        i += l;
+    }
+    start = b->len;
+    for (i = 0; i < n;) {
+        unsigned long cp;
+        size_t l = ps_utf8_decode(p + i, n - i, &cp);
+        int r;
+
+        if (cp == '\'' || (cp >= 0x2018 && cp <= 0x201B))
+            r = puts_(b, "''");
+        else
+            r = put(b, s + i, l);
+        if (r < 0) {
+            b->len = start;
+            if (b->data)
+                b->data[start] = '\0';
+            return -1;
+        }
+        i += l;
+    }
+    return 0;
+}
