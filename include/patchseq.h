@@ -301,6 +301,8 @@ PS_API int ps_version_cmp(const char *a, const char *b);
  * to `err`.  Returns the process exit code (0, 1, 2).
  */
 PS_API int ps_cli_run(int argc, char **argv, FILE *out, FILE *err);
+/* The same, with the stream the paths of "-" are read from (stdin for ps_cli_run). */
+PS_API int ps_cli_run_io(int argc, char **argv, FILE *in, FILE *out, FILE *err);
 
 #ifdef __cplusplus
 }

@@ -1254,7 +1254,7 @@ static void test_cli_usage(void **state)
     ps_test_run_free(&r);
     r = ps_test_cli(5, arch);
     assert_int_equal(r.rc, 2);
-    assert_string_equal(r.err, "patchseq plan: unknown architecture 'arm64' (x86, x64, ia64)\n");
+    assert_string_equal(r.err, "patchseq plan: unknown architecture 'arm64' (x86, x64 or amd64, ia64)\n");
     ps_test_run_free(&r);
     r = ps_test_cli(5, window);
     assert_int_equal(r.rc, 2);
@@ -1266,7 +1266,7 @@ static void test_cli_usage(void **state)
     ps_test_run_free(&r);
     r = ps_test_cli(6, ewin);
     assert_int_equal(r.rc, 2);
-    assert_int_equal(strncmp(r.err, "patchseq explain: bad option '--window'\n", 40), 0);
+    assert_string_equal(r.err, "patchseq explain: bad option '--window' (see 'patchseq explain --help')\n");
     ps_test_run_free(&r);
     r = ps_test_cli(3, nokb);
     assert_int_equal(r.rc, 2);
@@ -1278,7 +1278,7 @@ static void test_cli_usage(void **state)
     ps_test_run_free(&r);
     r = ps_test_cli(6, fmt);
     assert_int_equal(r.rc, 2);
-    assert_int_equal(strncmp(r.err, "patchseq explain: bad option '--format'\n", 40), 0);
+    assert_string_equal(r.err, "patchseq explain: bad option '--format' (see 'patchseq explain --help')\n");
     ps_test_run_free(&r);
 }
 
