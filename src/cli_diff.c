@@ -114,6 +114,7 @@ static int load_json_side(ps_cli *cli, side *s)
     json_t *root = json_load_file(s->arg, JSON_REJECT_DUPLICATES, &je);
     const char *schema;
     char msg[1024];
+    int is_lock;
 
     if (root == NULL) {
         fprintf(cli->err, "patchseq diff: %s:%d: not JSON: %s\n", s->arg, je.line, je.text);
@@ -130,8 +131,9 @@ static int load_json_side(ps_cli *cli, side *s)
         s->plan = root;
         return 0;
     }
+    is_lock = schema && strcmp(schema, PS_LOCK_SCHEMA) == 0;
     json_decref(root);
-    if (schema && strcmp(schema, PS_LOCK_SCHEMA) == 0) {
+    if (is_lock) {
         if (ps_lock_load(&s->lock, s->arg, msg, sizeof msg) != 0) {
             fprintf(cli->err, "patchseq diff: %s\n", msg);
             return 2;
@@ -381,10 +383,27 @@ static json_t *diff_plans(json_t *a, json_t *b, const char *old, const char *new
     return root;
 }
 
-static const ps_lock_file *lock_lookup(const ps_lock *l, const char *path)
+/* The length of the first path part shared by every file of a lock
+ * ("old/" of old/a.msu, old/b.msu), 0 when none: two versions of a bundle
+ * kept under two folder names are compared inside them. */
+static size_t common_root(const ps_lock *l)
+{
+    const char *slash;
+    size_t n;
+
+    if (l->count == 0 || (slash = strchr(l->files[0].path, '/')) == NULL)
+        return 0;
+    n = (size_t)(slash - l->files[0].path) + 1;
+    for (size_t i = 1; i < l->count; i++)
+        if (strncmp(l->files[i].path, l->files[0].path, n) != 0)
+            return 0;
+    return n;
+}
+
+static const ps_lock_file *lock_lookup(const ps_lock *l, size_t cut, const char *path)
 {
     for (size_t i = 0; i < l->count; i++)
-        if (strcmp(l->files[i].path, path) == 0)
+        if (strcmp(l->files[i].path + cut, path) == 0)
             return &l->files[i];
     return NULL;
 }
@@ -396,17 +415,19 @@ static json_t *diff_locks(const ps_lock *a, const ps_lock *b, const char *old, c
     int plan_changed = a->plan_digest[0] && b->plan_digest[0] &&
                        strcmp(a->plan_digest, b->plan_digest) != 0;
 
+    size_t ca = common_root(a), cb = common_root(b);
+
     for (size_t i = 0; i < b->count; i++) {
-        const ps_lock_file *o = lock_lookup(a, b->files[i].path);
+        const ps_lock_file *o = lock_lookup(a, ca, b->files[i].path + cb);
 
         if (o == NULL)
-            json_array_append_new(add, json_string(b->files[i].path));
+            json_array_append_new(add, json_string(b->files[i].path + cb));
         else if (strcmp(o->sha256, b->files[i].sha256) != 0 || o->size != b->files[i].size)
-            json_array_append_new(chg, json_string(b->files[i].path));
+            json_array_append_new(chg, json_string(b->files[i].path + cb));
     }
     for (size_t i = 0; i < a->count; i++)
-        if (lock_lookup(b, a->files[i].path) == NULL)
-            json_array_append_new(rem, json_string(a->files[i].path));
+        if (lock_lookup(b, cb, a->files[i].path + ca) == NULL)
+            json_array_append_new(rem, json_string(a->files[i].path + ca));
     json_object_set_new(root, "schema", json_string("patchseq.diff/1"));
     json_object_set_new(root, "mode", json_string("files"));
     json_object_set_new(root, "old", json_string(old));

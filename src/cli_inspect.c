@@ -23,8 +23,14 @@ static const char inspect_usage[] =
     "  --cache DIR          metadata cache (default $XDG_CACHE_HOME/patchseq,\n"
     "                       else ~/.cache/patchseq; or $PATCHSEQ_CACHE_DIR)\n"
     "  --no-cache           neither read nor write the metadata cache\n"
-    "  -o, --output FILE    write to FILE atomically instead of stdout\n"
-    "  -h, --help           this text\n";
+    "  -o, --output FILE    write to FILE atomically instead of stdout ('-': stdout)\n"
+    "  -q, --quiet          only the findings\n"
+    "  -v, --verbose        also what was read, from where, how long\n"
+    "  --no-progress        no progress bar\n"
+    "  --files-from FILE    the PATHs, one a line ('-' as a PATH: from stdin)\n"
+    "  -h, --help           this text\n"
+    "\n"
+    "A PATH may be an archive (.zip, .tar, .tar.gz, .7z, .iso), read as a folder.\n";
 
 enum { FMT_TEXT, FMT_JSON };
 
@@ -230,6 +236,9 @@ int ps_cmd_inspect(ps_cli *cli, int argc, char **argv)
     ps_findings_sort(&f);
     if (fmt == FMT_JSON) {
         doc = ps_json_dump(render_json(&bundle, have_kb ? &kb : NULL, opts.hash, &f), &len);
+    } else if (cli->quiet) {
+        ps_findings_render_text(&b, &f);
+        doc = ps_buf_steal(&b, &len);
     } else {
         render_text(&b, &bundle, have_kb ? &kb : NULL, opts.hash, &f);
         doc = ps_buf_steal(&b, &len);

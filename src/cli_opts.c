@@ -63,7 +63,7 @@ static const optdef options[] = {
     {"quiet", 'q', 0, C_READS, NULL, COMMON_QUIET},
     {"verbose", 'v', 0, C_READS, NULL, COMMON_VERBOSE},
     {"no-progress", 0, 0, C_READS, NULL, COMMON_NO_PROGRESS},
-    {"files-from", 0, 1, C_READS, "@file", COMMON_FILES_FROM},
+    {"files-from", 0, 1, C_READS & ~C_DIFF, "@file", COMMON_FILES_FROM},
 };
 
 static const struct {
