@@ -42,6 +42,7 @@
  * not opened at all.  The options may name a progress callback, told of
  * each file as it is finished.
  */
+#include "bundle.h"
 #include "cache.h"
 #include "parse.h"
 #include "ps_archive.h"
@@ -454,9 +455,9 @@ static int cmp_pkg_file(const void *a, const void *b)
 
 static int bundle_push(ps_bundle *b, ps_package *p);
 
-/* Reads every member of the archive it->path as a package.  0, or -1 on
- * allocation failure. */
-static int read_archive(struct item *it, const ps_read_opts *opts)
+/* Reads every member of the archive it->path (or of the `memlen` bytes at
+ * mem) as a package.  0, or -1 on allocation failure. */
+static int read_archive(struct item *it, const ps_read_opts *opts, const void *mem, size_t memlen)
 {
     struct archive *a = archive_read_new();
     struct archive_entry *e;
@@ -468,13 +469,16 @@ static int read_archive(struct item *it, const ps_read_opts *opts)
         return -1;
     archive_read_support_filter_all(a);
     archive_read_support_format_all(a);
-    fd = open(it->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    if (fd < 0) {
-        rc = arch_note(it, PS_F_UNREADABLE_PACKAGE, NULL, "cannot open the archive: %s",
-                       strerror(errno));
-        goto out;
+    if (mem == NULL) {
+        fd = open(it->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        if (fd < 0) {
+            rc = arch_note(it, PS_F_UNREADABLE_PACKAGE, NULL, "cannot open the archive: %s",
+                           strerror(errno));
+            goto out;
+        }
     }
-    if (archive_read_open_fd(a, fd, 65536) != ARCHIVE_OK) {
+    if ((mem ? archive_read_open_memory(a, mem, memlen) : archive_read_open_fd(a, fd, 65536)) !=
+        ARCHIVE_OK) {
         rc = arch_note(it, PS_F_UNREADABLE_PACKAGE, NULL, "cannot read the archive: %s",
                        archive_error_string(a));
         goto out;
@@ -647,7 +651,7 @@ struct pool {
 static int read_item(struct item *it, const ps_read_opts *opts, ps_cache *cache)
 {
     if (it->kind == K_ARCHIVE) {
-        it->rc = read_archive(it, opts) < 0 ? -1 : 1;
+        it->rc = read_archive(it, opts, NULL, 0) < 0 ? -1 : 1;
         return 0;
     }
     if (it->note_msg != NULL) {
@@ -943,6 +947,26 @@ out:
     free(cache_dir);
     list_free(&l);
     ws_free(&ws);
+    return rc;
+}
+
+int ps_bundle_read_archive_mem(ps_bundle *b, const void *data, size_t len, const char *display,
+                               const ps_read_opts *opts, ps_findings *f)
+{
+    struct item it;
+    int rc = -1;
+
+    memset(&it, 0, sizeof it);
+    it.kind = K_ARCHIVE;
+    it.display = ps_strdup(display);
+    if (it.display != NULL && read_archive(&it, opts, data, len) == 0 &&
+        move_findings(f, &it.found) == 0) {
+        rc = 0;
+        for (size_t k = 0; k < it.sub.count; k++)
+            if (bundle_push(b, &it.sub.items[k]) < 0)
+                rc = -1;
+    }
+    item_free(&it);
     return rc;
 }
 

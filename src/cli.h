@@ -87,6 +87,12 @@ int ps_cli_load_inventory(ps_cli *cli, const char *cmd, const char *path, ps_inv
 int ps_cli_read_bundle(ps_cli *cli, ps_bundle *b, char **paths, int npaths,
                        const ps_read_opts *opts, ps_findings *f);
 
+/* diff (cli_diff.c): the patchseq.diff/1 document of two plan documents
+ * (any JSON: what is not the documented shape counts as absent), and its
+ * rendering as text, json or md.  NULL on OOM. */
+json_t *ps_diff_plans(json_t *a, json_t *b, const char *old, const char *new_);
+char *ps_diff_render(const char *format, json_t *d, size_t *len);
+
 /* JSON (json.c) */
 json_t *ps_package_to_json(const ps_package *p, int with_hash);
 json_t *ps_finding_to_json(const ps_finding *fd);

@@ -295,7 +295,7 @@ static json_t *superseded_in(json_t *plan, const char *kb)
 }
 
 /* The diff document of two plan documents (patchseq.diff/1). */
-static json_t *diff_plans(json_t *a, json_t *b, const char *old, const char *new_)
+json_t *ps_diff_plans(json_t *a, json_t *b, const char *old, const char *new_)
 {
     json_t *root = json_object(), *ka = all_kbs(a), *kb = all_kbs(b), *plans = json_array();
     json_t *sup = json_array(), *p;
@@ -588,6 +588,19 @@ static void render_md(ps_buf *b, json_t *d)
         ps_buf_puts(b, "\nNo change to the plans.\n");
 }
 
+char *ps_diff_render(const char *format, json_t *d, size_t *len)
+{
+    ps_buf b = {0};
+
+    if (strcmp(format, "json") == 0)
+        return ps_json_dump(json_incref(d), len);
+    if (strcmp(format, "md") == 0)
+        render_md(&b, d);
+    else
+        render_text(&b, d);
+    return ps_buf_steal(&b, len);
+}
+
 /* ---- the command -------------------------------------------------- */
 
 int ps_cmd_diff(ps_cli *cli, int argc, char **argv)
@@ -669,18 +682,10 @@ int ps_cmd_diff(ps_cli *cli, int argc, char **argv)
             goto out;
     }
     d = want_lock ? diff_locks(&c.s[0].lock, &c.s[1].lock, c.s[0].arg, c.s[1].arg)
-                  : diff_plans(c.s[0].plan, c.s[1].plan, c.s[0].arg, c.s[1].arg);
+                  : ps_diff_plans(c.s[0].plan, c.s[1].plan, c.s[0].arg, c.s[1].arg);
     if (d == NULL)
         goto oom;
-    if (strcmp(c.format, "json") == 0) {
-        doc = ps_json_dump(json_incref(d), &len);
-    } else {
-        if (strcmp(c.format, "md") == 0)
-            render_md(&b, d);
-        else
-            render_text(&b, d);
-        doc = ps_buf_steal(&b, &len);
-    }
+    doc = ps_diff_render(c.format, d, &len);
     if (doc == NULL)
         goto oom;
     rc = ps_cli_emit(cli, c.outpath, doc, len);

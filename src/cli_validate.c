@@ -24,6 +24,7 @@
 #include "kb.h"
 #include "lock.h"
 #include "plan.h"
+#include "waivers.h"
 
 #include <ctype.h>
 #include <getopt.h>
@@ -101,18 +102,6 @@ static const char lock_usage[] =
     "exit status: 0 locked, no error finding; 1 locked, with error findings;\n"
     "2 usage error or a path that cannot be used.\n";
 
-/* One waiver: --waive CODE[:KB], or a line of --waivers FILE. */
-typedef struct waiver {
-    ps_finding_code code;
-    char *kb;               /* NULL: every finding of the code */
-    char *reason;           /* NULL for --waive */
-    char expires[11];       /* "YYYY-MM-DD", or "" */
-    char *text;             /* as written: "superseded:KB4512476" */
-    const char *file;       /* the waivers file, or NULL for --waive */
-    unsigned line;
-    size_t used;
-} waiver;
-
 typedef struct vctx {
     const char *cmd;        /* "validate" or "lock" */
     const char *format;
@@ -137,18 +126,12 @@ typedef struct vctx {
     const char **waive;     /* --waive values */
     size_t n_waive;
     const char *waivers;    /* --waivers FILE */
-    waiver *w;
-    size_t n_w;
+    ps_waivers w;
 } vctx;
 
 static void ctx_free(vctx *c)
 {
-    for (size_t i = 0; i < c->n_w; i++) {
-        free(c->w[i].kb);
-        free(c->w[i].reason);
-        free(c->w[i].text);
-    }
-    free(c->w);
+    ps_waivers_free(&c->w);
     free(c->waive);
     ps_plan_free(&c->plan);
     ps_plan_free(&c->lock_plan);
@@ -427,91 +410,20 @@ static int check_names(vctx *c)
 
 #define WAIVERS_MAX_BYTES (1u << 20)
 
-static int valid_date(const char *s)
-{
-    int y, m, d;
-    char tail;
-
-    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
-        sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
-        return 0;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
-            return 0;
-    return y >= 1970 && m >= 1 && m <= 12 && d >= 1 && d <= 31;
-}
-
-/* Parses "CODE[:KB]" into w.  0, or 2 after a message naming `where`. */
-static int parse_spec(ps_cli *cli, const char *spec, const char *where, waiver *w)
-{
-    const char *colon = strchr(spec, ':');
-    size_t n = colon ? (size_t)(colon - spec) : strlen(spec);
-    const char *names[PS_F__COUNT];
-    char code[64];
-
-    snprintf(code, sizeof code, "%.*s", (int)(n < 63 ? n : 63), spec);
-    for (int i = 0; i < PS_F__COUNT; i++) {
-        names[i] = ps_finding_code_name((ps_finding_code)i);
-        if (strcmp(names[i], code) == 0) {
-            w->code = (ps_finding_code)i;
-            break;
-        }
-        if (i == PS_F__COUNT - 1) {
-            const char *hint = ps_cli_did_you_mean(code, names, PS_F__COUNT);
-
-            if (hint)
-                fprintf(cli->err, "patchseq validate: %s: unknown finding code '%s'; did you "
-                        "mean '%s'?\n", where, code, hint);
-            else
-                fprintf(cli->err, "patchseq validate: %s: unknown finding code '%s'\n", where,
-                        code);
-            return 2;
-        }
-    }
-    if (colon) {
-        w->kb = ps_kb_normalize(colon + 1);
-        if (w->kb == NULL) {
-            fprintf(cli->err, "patchseq validate: %s: '%s' is not a KB number\n", where,
-                    colon + 1);
-            return 2;
-        }
-    }
-    w->text = ps_strdup(spec);
-    if (w->text == NULL) {
-        fprintf(cli->err, "patchseq validate: out of memory\n");
-        return 2;
-    }
-    return 0;
-}
-
-static waiver *new_waiver(vctx *c)
-{
-    waiver *n = realloc(c->w, (c->n_w + 1) * sizeof *n);
-
-    if (n == NULL)
-        return NULL;
-    c->w = n;
-    memset(&c->w[c->n_w], 0, sizeof *c->w);
-    return &c->w[c->n_w++];
-}
-
 /* --waive values and the lines of --waivers.  0, or 2 after a message. */
 static int load_waivers(ps_cli *cli, vctx *c)
 {
     ps_buf b = {0};
-    char chunk[4096], where[512];
-    unsigned line = 0;
+    char chunk[4096], msg[512];
     FILE *fp;
     size_t got;
     int rc = 2;
 
-    for (size_t i = 0; i < c->n_waive; i++) {
-        waiver *w = new_waiver(c);
-
-        snprintf(where, sizeof where, "--waive %s", c->waive[i]);
-        if (w == NULL || parse_spec(cli, c->waive[i], where, w) != 0)
+    for (size_t i = 0; i < c->n_waive; i++)
+        if (ps_waivers_add_spec(&c->w, c->waive[i], msg, sizeof msg) != 0) {
+            fprintf(cli->err, "patchseq validate: --waive %s: %s\n", c->waive[i], msg);
             return 2;
-    }
+        }
     if (c->waivers == NULL)
         return 0;
     fp = fopen(c->waivers, "rb");
@@ -525,66 +437,13 @@ static int load_waivers(ps_cli *cli, vctx *c)
             fprintf(cli->err, "patchseq validate: %s: larger than 1 MiB\n", c->waivers);
             goto out;
         }
-    if (ferror(fp) || (b.data && strlen(b.data) != b.len)) {
-        fprintf(cli->err, "patchseq validate: %s: %s\n", c->waivers,
-                ferror(fp) ? "read error" : "not a text file (a NUL byte)");
+    if (ferror(fp)) {
+        fprintf(cli->err, "patchseq validate: %s: read error\n", c->waivers);
         goto out;
     }
-    for (char *s = b.data; s && *s;) {
-        char *e = strchr(s, '\n'), *hash, *spec, *rest;
-        waiver *w;
-
-        if (e)
-            *e = '\0';
-        line++;
-        if ((hash = strchr(s, '#')) != NULL)
-            *hash = '\0';
-        for (char *t = s + strlen(s); t > s && isspace((unsigned char)t[-1]); t--)
-            t[-1] = '\0';
-        spec = s + strspn(s, " \t\r");
-        s = e ? e + 1 : spec + strlen(spec);
-        if (*spec == '\0')
-            continue;
-        rest = spec + strcspn(spec, " \t");
-        if (*rest)
-            *rest++ = '\0';
-        rest += strspn(rest, " \t");
-        snprintf(where, sizeof where, "%s:%u", c->waivers, line);
-        w = new_waiver(c);
-        if (w == NULL) {
-            fprintf(cli->err, "patchseq validate: out of memory\n");
-            goto out;
-        }
-        w->file = c->waivers;
-        w->line = line;
-        if (parse_spec(cli, spec, where, w) != 0)
-            goto out;
-        if (strncmp(rest, "expires=", 8) == 0) {
-            char *date = rest + 8;
-
-            rest = date + strcspn(date, " \t");
-            if (*rest)
-                *rest++ = '\0';
-            rest += strspn(rest, " \t");
-            if (!valid_date(date)) {
-                fprintf(cli->err, "patchseq validate: %s: expires=%s is not a date "
-                        "(YYYY-MM-DD)\n", where, date);
-                goto out;
-            }
-            memcpy(w->expires, date, 11);
-        }
-        if (*rest == '\0') {
-            fprintf(cli->err, "patchseq validate: %s: a waiver needs a reason (CODE[:KB] "
-                    "[expires=YYYY-MM-DD] REASON)\n", where);
-            goto out;
-        }
-        for (char *t = rest; *t; t++)
-            if ((unsigned char)*t < 0x20 || *t == 0x7f)
-                *t = ' ';
-        if ((w->reason = ps_strdup(rest)) == NULL) {
-            fprintf(cli->err, "patchseq validate: out of memory\n");
-            goto out;
-        }
+    if (ps_waivers_parse(&c->w, b.data ? b.data : "", b.len, c->waivers, msg, sizeof msg) != 0) {
+        fprintf(cli->err, "patchseq validate: %s:%s\n", c->waivers, msg);
+        goto out;
     }
     rc = 0;
 out:
@@ -599,39 +458,12 @@ static int apply_waivers(vctx *c)
     char today[16];
     time_t now = time(NULL);
     struct tm tm;
-    size_t nf = c->f.count;
 
-    if (c->n_w == 0)
+    if (c->w.count == 0)
         return 0;
     if (localtime_r(&now, &tm) == NULL || strftime(today, sizeof today, "%Y-%m-%d", &tm) == 0)
         snprintf(today, sizeof today, "9999-12-31");
-    for (size_t k = 0; k < c->n_w; k++) {
-        waiver *w = &c->w[k];
-        ps_where where = {w->file, NULL, w->line, PS_ARCH_NONE, NULL, w->kb};
-        const char *spec = w->text;
-
-        if (w->expires[0] && strcmp(w->expires, today) < 0) {
-            if (ps_findings_add(&c->f, PS_F_EXPIRED_WAIVER, &where,
-                                "waiver '%s' expired on %s (%s): it waives nothing now; "
-                                "renew it or fix what it waived", spec, w->expires,
-                                w->reason ? w->reason : "no reason given") != 0)
-                return -1;
-            continue;
-        }
-        for (size_t i = 0; i < nf; i++) {
-            ps_finding *it = &c->f.items[i];
-
-            if (it->code != w->code || (w->kb && (it->kb == NULL || !ps_streq_ci(it->kb, w->kb))))
-                continue;
-            it->waived = 1;
-            w->used++;
-        }
-        if (w->used == 0 &&
-            ps_findings_add(&c->f, PS_F_UNUSED_WAIVER, &where,
-                            "waiver '%s' matches no finding: remove it", spec) != 0)
-            return -1;
-    }
-    return 0;
+    return ps_waivers_apply(&c->w, &c->f, today);
 }
 
 /* ------------------------------------------------------------------ */
