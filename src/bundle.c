@@ -797,12 +797,24 @@ static void ws_free(struct walk_state *ws)
     free(ws->ino);
 }
 
-/* The empty-bundle finding when no package could be read: what was found
- * instead.  0, or -1 on allocation failure. */
-static int check_empty(const struct list *l, const ps_bundle *b, size_t first, ps_findings *f,
-                       size_t nfound)
+/* Counts a finding of the walk (a note, or an archive's own finding)
+ * into what was found instead of packages. */
+static void count_note(ps_finding_code c, const char *msg, size_t *foreign, size_t *unreadable,
+                       size_t *links)
 {
-    size_t foreign = 0, unreadable = 0, links = 0, files = 0;
+    if (c == PS_F_LINK_NOT_FOLLOWED || c == PS_F_DANGLING_LINK)
+        (*links)++;
+    else if (c == PS_F_UNPLANNED_INSTALLER || c == PS_F_FOREIGN_FILE)
+        (*foreign)++;
+    else if ((c == PS_F_UNREADABLE_PACKAGE || c == PS_F_UNSAFE_INPUT) && msg != NULL)
+        (*unreadable)++;
+}
+
+/* The empty-bundle finding when no package could be read: what was found
+ * instead, counted per file.  0, or -1 on allocation failure. */
+static int check_empty(const struct list *l, const ps_bundle *b, size_t first, ps_findings *f)
+{
+    size_t foreign = 0, unreadable = b->count - first, links = 0, files = b->count - first;
     ps_where w = {NULL, NULL, 0, PS_ARCH_NONE, NULL, NULL};
 
     for (size_t i = first; i < b->count; i++)
@@ -811,23 +823,25 @@ static int check_empty(const struct list *l, const ps_bundle *b, size_t first, p
     for (size_t i = 0; i < l->count; i++) {
         const struct item *it = &l->items[i];
 
-        files += it->kind == K_ARCHIVE ? it->sub.count + it->n_foreign : 1;
-        if (it->kind == K_ARCHIVE)
+        if (it->kind == K_NOTE) {
+            files++;
+            count_note(it->note, it->note_msg, &foreign, &unreadable, &links);
+        } else if (it->kind == K_FILE && it->rc == 1) {
+            files++;
+            foreign++;
+        } else if (it->kind == K_ARCHIVE) {
+            files += it->n_foreign + it->found.count;
             foreign += it->n_foreign;
-        else if (it->rc == 1 && it->kind == K_FILE)
-            foreign++;
-    }
-    for (size_t i = nfound; i < f->count; i++) {
-        ps_finding_code c = f->items[i].code;
+            /* the archive's own findings: links, installers, an unreadable archive */
+            for (size_t k = 0; k < it->found.count; k++) {
+                const ps_finding *x = &it->found.items[k];
 
-        if (c == PS_F_LINK_NOT_FOLLOWED || c == PS_F_DANGLING_LINK)
-            links++;
-        else if (c == PS_F_UNREADABLE_PACKAGE || c == PS_F_UNSAFE_INPUT)
-            unreadable++;
-        else if (c == PS_F_UNPLANNED_INSTALLER ||
-                 (c == PS_F_FOREIGN_FILE && f->items[i].member == NULL &&
-                  strcmp(f->items[i].message, "not a regular file") == 0))
-            foreign++;
+                if ((x->code == PS_F_UNREADABLE_PACKAGE && strcmp(x->file, it->display) != 0) ||
+                    (x->code == PS_F_FOREIGN_FILE && strcmp(x->message, "not a regular file") != 0))
+                    continue; /* a member read: counted with the packages or n_foreign */
+                count_note(x->code, x->message, &foreign, &unreadable, &links);
+            }
+        }
     }
     if (files == 0)
         return ps_findings_add(f, PS_F_EMPTY_BUNDLE, &w,
@@ -848,7 +862,7 @@ int ps_bundle_read(ps_bundle *b, const char *const *paths, size_t npaths,
     struct ext x;
     ps_cache *cache = NULL;
     char *cache_dir = NULL;
-    size_t first = b->count, nfound = f->count;
+    size_t first = b->count;
     int rc = -1, oom = 0;
 
     memset(&ws, 0, sizeof ws);
@@ -936,7 +950,7 @@ int ps_bundle_read(ps_bundle *b, const char *const *paths, size_t npaths,
             if (bundle_push(b, &it->sub.items[k]) < 0)
                 goto oom;
     }
-    if (check_empty(&l, b, first, f, nfound) < 0)
+    if (check_empty(&l, b, first, f) < 0)
         goto oom;
     rc = 0;
     goto out;

@@ -203,6 +203,22 @@ def test_archive(t):
                    run(["plan", "--format", fmt, "--arch", "x64", name], t), 2, "",
                    "patchseq plan: --format %s: %s is an archive: the script needs the package "
                    "files on disk; extract it and plan the folder\n" % (fmt, name))
+    # an archive with nothing in it, or only notes, is an empty bundle too
+    zipfile.ZipFile(os.path.join(t, "empty.zip"), "w").close()
+    expect("an empty archive", run(["validate", "empty.zip"], t), 1,
+           "error: empty-bundle: no update package was read: the bundle holds no files\n"
+           "validate: FAILED: 0 packages, 0 plans; 1 error, 0 warnings, 0 info\n", "")
+    with zipfile.ZipFile(os.path.join(t, "notes.zip"), "w") as z:
+        z.writestr("notes.txt", "not a package\n")
+        z.writestr("setup.exe", "MZ")
+    expect("an archive of no package", run(["validate", "notes.zip"], t), 1,
+           "error: empty-bundle: no update package was read: found 2 foreign files, 0 "
+           "unreadable, 0 symbolic links not followed\n"
+           "notes.zip/notes.txt" + FOREIGN +
+           "notes.zip/setup.exe: warning: unplanned-installer: a Windows installer, not an "
+           "update package: patchseq cannot order it; install it by hand or leave it out of the "
+           "bundle\n"
+           "validate: FAILED: 0 packages, 0 plans; 1 error, 1 warning, 1 info\n", "")
     with open(os.path.join(t, "bad.zip"), "wb") as f:
         f.write(b"PK\x03\x04 not really a zip")
     r = run(["validate", "bad.zip"], t)
