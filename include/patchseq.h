@@ -81,7 +81,14 @@ typedef enum ps_severity {
     X(WRONG_OS, "wrong-os", PS_SEV_WARNING)                          \
     X(WINDOW_OVERRUN, "window-overrun", PS_SEV_WARNING)              \
     X(FOREIGN_FILE, "foreign-file", PS_SEV_INFO)                     \
-    X(ALREADY_INSTALLED, "already-installed", PS_SEV_INFO)
+    X(ALREADY_INSTALLED, "already-installed", PS_SEV_INFO)          \
+    X(EMPTY_BUNDLE, "empty-bundle", PS_SEV_ERROR)                    \
+    X(DANGLING_LINK, "dangling-link", PS_SEV_ERROR)                  \
+    X(LINK_NOT_FOLLOWED, "link-not-followed", PS_SEV_WARNING)        \
+    X(UNPLANNED_INSTALLER, "unplanned-installer", PS_SEV_WARNING)    \
+    X(NAME_MISMATCH, "name-mismatch", PS_SEV_WARNING)                \
+    X(EXPIRED_WAIVER, "expired-waiver", PS_SEV_WARNING)              \
+    X(UNUSED_WAIVER, "unused-waiver", PS_SEV_INFO)
 
 typedef enum ps_finding_code {
 #define PS_X_ENUM(e, s, v) PS_F_##e,
@@ -104,6 +111,7 @@ typedef struct ps_finding {
     char *member;    /* where inside the package: "X.cab/update.mum"; or NULL */
     unsigned line;   /* 1-based line in member (or rule file); 0 = unknown */
     char *message;   /* complete sentence, no trailing newline */
+    int waived;      /* 1 when a waiver (validate --waive) covers it: shown, never failing */
 } ps_finding;
 
 typedef struct ps_findings {
@@ -278,6 +286,9 @@ typedef struct ps_bundle {
 PS_API int ps_bundle_read(ps_bundle *b, const char *const *paths, size_t npaths,
                           const ps_read_opts *opts, ps_findings *f, char *err, size_t errlen);
 PS_API void ps_bundle_free(ps_bundle *b);
+/* 1 when a PATH names an archive read as a bundle folder (.zip, .tar,
+ * .tar.gz, .tgz, .tar.bz2, .tar.xz, .tar.zst, .7z, .iso), by its name. */
+PS_API int ps_bundle_is_archive(const char *path);
 
 /* Compares dotted numeric versions ("6.0.6003.20484"); missing parts are 0. */
 PS_API int ps_version_cmp(const char *a, const char *b);
@@ -291,6 +302,8 @@ PS_API int ps_version_cmp(const char *a, const char *b);
  * to `err`.  Returns the process exit code (0, 1, 2).
  */
 PS_API int ps_cli_run(int argc, char **argv, FILE *out, FILE *err);
+/* The same, with the stream the paths of "-" are read from (stdin for ps_cli_run). */
+PS_API int ps_cli_run_io(int argc, char **argv, FILE *in, FILE *out, FILE *err);
 
 #ifdef __cplusplus
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 static const char usage_text[] =
     "usage: patchseq COMMAND [OPTIONS] ...\n"
@@ -26,52 +27,113 @@ static const char usage_text[] =
     "            [--window MINUTES] [-o FILE] PATH...\n"
     "            the install order, per OS and architecture, with reboots\n"
     "  validate  [--format text|json] [--junit FILE] [--installed FILE] [--strict]\n"
-    "            [--rules DIR] [--lock FILE] [-o FILE] PATH...\n"
+    "            [--rules DIR] [--lock FILE] [--waive CODE[:KB]] [--waivers FILE]\n"
+    "            [-o FILE] PATH...\n"
     "            check a bundle for CI\n"
     "  lock      [--rules DIR] [-o FILE] PATH...\n"
     "            record the files and plan of an approved bundle\n"
     "  explain   KB PATH...\n"
     "            why a KB is where it is in the plan, or why it was skipped\n"
+    "  diff      [--format text|json|md] [--rules DIR] [-o FILE] OLD NEW\n"
+    "            what a bundle change does to the plans (bundles, locks or\n"
+    "            plan --format json outputs)\n"
     "  rules check [DIR]\n"
     "            validate and cross-check the knowledge base\n"
     "\n"
-    "  patchseq --help | --version;  patchseq COMMAND --help\n"
+    "  patchseq --help | --version;  patchseq COMMAND --help (or help COMMAND)\n"
+    "\n"
+    "every command that reads a bundle also takes:\n"
+    "  -q, --quiet         only the findings (no summary, no progress bar)\n"
+    "  -v, --verbose       also what was read, from where, and how long it took\n"
+    "  --no-progress       no progress bar (there is one only on a terminal whose\n"
+    "                      TERM is not dumb)\n"
+    "  --files-from FILE   read the PATHs from FILE, one a line ('-': stdin);\n"
+    "                      a PATH '-' reads them from standard input\n"
+    "  -o -                standard output (the default)\n"
+    "colour only on a terminal, never with NO_COLOR set.\n"
     "\n"
     "exit status: 0 done, no error finding; 1 done, with error findings;\n"
     "2 usage error or a path that cannot be used.\n";
 
-int ps_cli_run(int argc, char **argv, FILE *out, FILE *err)
+static int dispatch(ps_cli *cli, int argc, char **argv)
 {
-    ps_cli cli = {out, err};
+    const char *cmd = argv[1];
+
+    if (strcmp(cmd, "inspect") == 0)
+        return ps_cmd_inspect(cli, argc - 1, argv + 1);
+    if (strcmp(cmd, "plan") == 0)
+        return ps_cmd_plan(cli, argc - 1, argv + 1);
+    if (strcmp(cmd, "explain") == 0)
+        return ps_cmd_explain(cli, argc - 1, argv + 1);
+    if (strcmp(cmd, "validate") == 0)
+        return ps_cmd_validate(cli, argc - 1, argv + 1);
+    if (strcmp(cmd, "lock") == 0)
+        return ps_cmd_lock(cli, argc - 1, argv + 1);
+    if (strcmp(cmd, "diff") == 0)
+        return ps_cmd_diff(cli, argc - 1, argv + 1);
+    if (strcmp(cmd, "rules") == 0)
+        return ps_cmd_rules(cli, argc - 1, argv + 1);
+    return ps_cli_unknown_command(cli, cmd);
+}
+
+int ps_cli_run_io(int argc, char **argv, FILE *in, FILE *out, FILE *err)
+{
+    ps_cli cli = {out, err, in, 0, 0, 0};
+    ps_argv a;
     const char *cmd;
+    int rc;
 
     if (argc < 2) {
         fputs(usage_text, err);
         return 2;
     }
     cmd = argv[1];
-    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
+        (strcmp(cmd, "help") == 0 && argc == 2)) {
         fputs(usage_text, out);
         return 0;
+    }
+    if (strcmp(cmd, "help") == 0) {
+        /* help CMD is CMD --help */
+        char *hv[4] = {argv[0], argv[2], (char *)"--help", NULL};
+
+        if (argc > 3) {
+            fprintf(err, "patchseq help: give one command\n");
+            return 2;
+        }
+        return dispatch(&cli, 3, hv);
     }
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
         fprintf(out, "patchseq %s\n", PS_VERSION);
         return 0;
     }
-    if (strcmp(cmd, "inspect") == 0)
-        return ps_cmd_inspect(&cli, argc - 1, argv + 1);
-    if (strcmp(cmd, "plan") == 0)
-        return ps_cmd_plan(&cli, argc - 1, argv + 1);
-    if (strcmp(cmd, "explain") == 0)
-        return ps_cmd_explain(&cli, argc - 1, argv + 1);
-    if (strcmp(cmd, "validate") == 0)
-        return ps_cmd_validate(&cli, argc - 1, argv + 1);
-    if (strcmp(cmd, "lock") == 0)
-        return ps_cmd_lock(&cli, argc - 1, argv + 1);
-    if (strcmp(cmd, "rules") == 0)
-        return ps_cmd_rules(&cli, argc - 1, argv + 1);
-    fprintf(err, "patchseq: unknown command '%s' (see 'patchseq --help')\n", cmd);
-    return 2;
+    if (strcmp(cmd, "completion") == 0) {
+        size_t len = 0;
+        char *doc;
+
+        if (argc != 3 || strcmp(argv[2], "bash") != 0) {
+            fprintf(err, "usage: patchseq completion bash\n");
+            return 2;
+        }
+        doc = ps_cli_completion_bash(&len);
+        if (doc == NULL) {
+            fprintf(err, "patchseq: out of memory\n");
+            return 2;
+        }
+        rc = ps_cli_emit(&cli, NULL, doc, len);
+        free(doc);
+        return rc;
+    }
+    if ((rc = ps_cli_prepare(&cli, argc, argv, &a)) != 0)
+        return rc;
+    rc = dispatch(&cli, a.argc, a.argv);
+    ps_argv_free(&a, argv);
+    return rc;
+}
+
+int ps_cli_run(int argc, char **argv, FILE *out, FILE *err)
+{
+    return ps_cli_run_io(argc, argv, stdin, out, err);
 }
 
 int ps_cli_emit(ps_cli *cli, const char *path, const char *data, size_t len)
@@ -238,8 +300,12 @@ int ps_cli_check_run(ps_cli *cli, const char *cmd, const ps_cli_io *outs, size_t
 
 int ps_cli_exit_code(const ps_findings *f, int strict)
 {
-    int max = ps_findings_max_severity(f);
+    int max = -1;
 
+    /* a waived finding is shown, never failing */
+    for (size_t i = 0; i < f->count; i++)
+        if (!f->items[i].waived && (int)f->items[i].severity > max)
+            max = (int)f->items[i].severity;
     if (max >= (int)PS_SEV_ERROR || (strict && max >= (int)PS_SEV_WARNING))
         return 1;
     return 0;
@@ -247,6 +313,13 @@ int ps_cli_exit_code(const ps_findings *f, int strict)
 
 void ps_findings_render_text(ps_buf *b, const ps_findings *f)
 {
+    ps_findings_render_text_color(b, f, 0);
+}
+
+void ps_findings_render_text_color(ps_buf *b, const ps_findings *f, int color)
+{
+    static const char *const sev_color[] = {"\033[36m", "\033[33m", "\033[1;31m"};
+
     for (size_t i = 0; i < f->count; i++) {
         const ps_finding *it = &f->items[i];
 
@@ -258,9 +331,20 @@ void ps_findings_render_text(ps_buf *b, const ps_findings *f)
             ps_esc_printf(b, ps_esc_text, "%s: ", it->member);
         else if (it->line)
             ps_esc_printf(b, ps_esc_text, "line %u: ", it->line);
-        ps_esc_printf(b, ps_esc_text, "%s: %s", ps_severity_name(it->severity), ps_finding_code_name(it->code));
+        if (color && (unsigned)it->severity <= PS_SEV_ERROR)
+        {
+            /* the colour is the template's; the names go through the escaper */
+            ps_buf_puts(b, sev_color[it->severity]);
+            ps_esc_printf(b, ps_esc_text, "%s", ps_severity_name(it->severity));
+            ps_buf_puts(b, "\033[0m");
+            ps_esc_printf(b, ps_esc_text, ": %s", ps_finding_code_name(it->code));
+        } else
+            ps_esc_printf(b, ps_esc_text, "%s: %s", ps_severity_name(it->severity),
+                          ps_finding_code_name(it->code));
         if (it->arch != PS_ARCH_NONE)
             ps_esc_printf(b, ps_esc_text, " [%s]", ps_arch_name(it->arch));
+        if (it->waived)
+            ps_buf_puts(b, " (waived)");
         ps_esc_printf(b, ps_esc_text, ": %s\n", it->message);
     }
 }
@@ -273,16 +357,39 @@ int ps_cli_read_bundle(ps_cli *cli, ps_bundle *b, char **paths, int npaths,
     ps_progress_bar bar;
     int r;
 
+    struct timespec t0, t1;
+    size_t first = b->count;
+
     if (npaths <= 0) {
         fprintf(cli->err, "patchseq: no PATH given\n");
         return 2;
     }
-    ps_progress_attach(&bar, cli->err, &o); /* a bar only when stderr is a terminal */
+    memset(&bar, 0, sizeof bar);
+    if (ps_cli_progress_wanted(cli))
+        ps_progress_attach(&bar, cli->err, &o); /* a bar only when stderr is a terminal */
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     r = ps_bundle_read(b, (const char *const *)paths, (size_t)npaths, &o, f, msg, sizeof msg);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
     ps_progress_finish(&bar);
     if (r != 0) {
         fprintf(cli->err, "patchseq: %s\n", msg[0] ? msg : "cannot read the bundle");
         return 2;
+    }
+    if (cli->verbose) {
+        /* file names are in their display form (\\xHH), KBs and OS normalised */
+        for (size_t i = first; i < b->count; i++) {
+            const ps_package *p = &b->items[i];
+
+            fprintf(cli->err, "patchseq: read %s: %s (from %s), %s, Windows %s%s\n", p->file,
+                    p->kb ? p->kb : "no KB", p->kb_source ? p->kb_source : "-",
+                    p->arch != PS_ARCH_NONE ? ps_arch_name(p->arch) : "no arch",
+                    p->os ? p->os : "unknown", p->path ? "" : " (inside an archive)");
+        }
+        fprintf(cli->err, "patchseq: read %zu package%s from %d path%s in %.2f s%s\n",
+                b->count - first, b->count - first == 1 ? "" : "s", npaths,
+                npaths == 1 ? "" : "s",
+                (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+                o.hash ? ", every byte hashed" : "");
     }
     return 0;
 }

@@ -14,7 +14,46 @@
 typedef struct ps_cli {
     FILE *out;          /* normal output (stdout) */
     FILE *err;          /* messages (stderr) */
+    FILE *in;           /* the paths of "-" and --files-from - (stdin) */
+    int quiet;          /* --quiet: findings only, no progress */
+    int verbose;        /* --verbose: what was read, from where, how long */
+    int no_progress;    /* --no-progress */
 } ps_cli;
+
+/* A command line rewritten by ps_cli_prepare (cli_opts.c): the shared
+ * options taken out, "-" and --files-from replaced by the paths read. */
+typedef struct ps_argv {
+    int argc;
+    char **argv;
+    char **own_opts, **own_ops, **own_listed;
+    size_t n_opts, n_ops, n_listed;
+} ps_argv;
+
+/* Takes the shared options (--quiet, --verbose, --no-progress,
+ * --files-from) out of argv into cli, reads the paths of "-" and
+ * --files-from, and refuses an unknown option with "did you mean".
+ * Returns 0, or the exit code (2) after a message. */
+int ps_cli_prepare(ps_cli *cli, int argc, char **argv, ps_argv *out);
+void ps_argv_free(ps_argv *a, char **orig);
+/* The candidate nearest to word (case-blind edit distance), or NULL when
+ * none is near enough. */
+const char *ps_cli_did_you_mean(const char *word, const char *const *cands, size_t n);
+/* Parses an --arch value (x86, x64, amd64, ia64; any case); 0, or 2 after
+ * "unknown architecture ...; did you mean ...". */
+int ps_cli_parse_arch(ps_cli *cli, const char *cmd, const char *name, ps_arch *out);
+int ps_cli_unknown_command(ps_cli *cli, const char *cmd);
+/* The message for a bad --arch list (its first bad name); returns 2. */
+int ps_cli_arch_error(ps_cli *cli, const char *cmd, const char *list);
+/* 2 after a message when a PATH is an archive: a script needs files on disk. */
+int ps_cli_refuse_archives(ps_cli *cli, const char *format, char **paths, int npaths);
+/* 1 when output to f may be coloured: a terminal, TERM is not dumb, NO_COLOR unset. */
+int ps_cli_color(const ps_cli *cli, FILE *f);
+/* 0 when --no-progress, --quiet or TERM=dumb forbid the progress bar. */
+int ps_cli_progress_wanted(const ps_cli *cli);
+/* The bash completion script, generated from the option table. */
+char *ps_cli_completion_bash(size_t *len);
+/* Appends "--name" of every option the table gives cmd (for the tests). */
+int ps_cli_options_of(const char *cmd, char ***names, size_t *n);
 
 /* Each command: argv[0] is the command name; returns the exit code. */
 int ps_cmd_inspect(ps_cli *cli, int argc, char **argv);
@@ -23,6 +62,7 @@ int ps_cmd_explain(ps_cli *cli, int argc, char **argv);
 int ps_cmd_validate(ps_cli *cli, int argc, char **argv);
 int ps_cmd_lock(ps_cli *cli, int argc, char **argv);
 int ps_cmd_rules(ps_cli *cli, int argc, char **argv);
+int ps_cmd_diff(ps_cli *cli, int argc, char **argv);
 
 /* Shared helpers for the commands. */
 
@@ -56,6 +96,8 @@ int ps_cli_check_run(ps_cli *cli, const char *cmd, const ps_cli_io *outs, size_t
 int ps_cli_exit_code(const ps_findings *f, int strict);
 /* "file: member:line: severity: code: message" lines, one per finding. */
 void ps_findings_render_text(ps_buf *b, const ps_findings *f);
+/* The same; with color, the severity in ANSI colours (see ps_cli_color). */
+void ps_findings_render_text_color(ps_buf *b, const ps_findings *f, int color);
 /* Loads the knowledge base from `rules` (NULL: ps_kb_default_dir()), its
  * rule errors added to f.  Returns 0, or 2 after printing why it cannot be
  * used at all. */
@@ -66,6 +108,12 @@ int ps_cli_load_inventory(ps_cli *cli, const char *cmd, const char *path, ps_inv
 /* Reads packages, printing the fatal error (exit 2) itself. Returns 0 or 2. */
 int ps_cli_read_bundle(ps_cli *cli, ps_bundle *b, char **paths, int npaths,
                        const ps_read_opts *opts, ps_findings *f);
+
+/* diff (cli_diff.c): the patchseq.diff/1 document of two plan documents
+ * (any JSON: what is not the documented shape counts as absent), and its
+ * rendering as text, json or md.  NULL on OOM. */
+json_t *ps_diff_plans(json_t *a, json_t *b, const char *old, const char *new_);
+char *ps_diff_render(const char *format, json_t *d, size_t *len);
 
 /* JSON (json.c) */
 json_t *ps_package_to_json(const ps_package *p, int with_hash);

@@ -22,13 +22,19 @@ static const char inspect_usage[] =
     "\n"
     "  --format text|json   output format (default text)\n"
     "  --hash               also compute SHA-256 (reads every byte)\n"
-    "  -v, --verbose        also say how far into each package reading went\n"
     "  --rules DIR          knowledge dir (default: the installed one)\n"
     "  --cache DIR          metadata cache (default $XDG_CACHE_HOME/patchseq,\n"
     "                       else ~/.cache/patchseq; or $PATCHSEQ_CACHE_DIR)\n"
     "  --no-cache           neither read nor write the metadata cache\n"
-    "  -o, --output FILE    write to FILE atomically instead of stdout\n"
-    "  -h, --help           this text\n";
+    "  -o, --output FILE    write to FILE atomically instead of stdout ('-': stdout)\n"
+    "  -q, --quiet          only the findings\n"
+    "  -v, --verbose        also what was read, from where, how long, and how far\n"
+    "                       into each package reading went\n"
+    "  --no-progress        no progress bar\n"
+    "  --files-from FILE    the PATHs, one a line ('-' as a PATH: from stdin)\n"
+    "  -h, --help           this text\n"
+    "\n"
+    "A PATH may be an archive (.zip, .tar, .tar.gz, .7z, .iso), read as a folder.\n";
 
 enum { FMT_TEXT, FMT_JSON };
 
@@ -166,14 +172,14 @@ int ps_cmd_inspect(ps_cli *cli, int argc, char **argv)
         {"format", required_argument, NULL, 'f'}, {"hash", no_argument, NULL, 'H'},
         {"rules", required_argument, NULL, 'r'},  {"output", required_argument, NULL, 'o'},
         {"cache", required_argument, NULL, 'C'},  {"no-cache", no_argument, NULL, 'N'},
-        {"verbose", no_argument, NULL, 'v'},      {"help", no_argument, NULL, 'h'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     ps_read_opts opts;
     ps_bundle bundle = {0};
     ps_findings f = {0};
     ps_kb kb;
-    int have_kb = 0, fmt = FMT_TEXT, rc = 2, c, verbose = 0;
+    int have_kb = 0, fmt = FMT_TEXT, rc = 2, c, verbose = cli->verbose;
     const char *rules = NULL, *outpath = NULL;
     ps_buf b = {0};
     char *doc = NULL, msg[512];
@@ -183,7 +189,7 @@ int ps_cmd_inspect(ps_cli *cli, int argc, char **argv)
     ps_read_opts_default(&opts);
     optind = 0;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+f:o:vh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+f:o:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'f':
             if (strcmp(optarg, "text") == 0)
@@ -197,9 +203,6 @@ int ps_cmd_inspect(ps_cli *cli, int argc, char **argv)
             break;
         case 'H':
             opts.hash = 1;
-            break;
-        case 'v':
-            verbose = 1;
             break;
         case 'C':
             opts.cache_dir = optarg;
@@ -258,6 +261,9 @@ int ps_cmd_inspect(ps_cli *cli, int argc, char **argv)
         int tty = outpath == NULL && isatty(fileno(cli->out));
 
         doc = tty ? ps_json_dump(root, &len) : ps_json_dump_compact(root, &len);
+    } else if (cli->quiet) {
+        ps_findings_render_text(&b, &f);
+        doc = ps_buf_steal(&b, &len);
     } else {
         render_text(&b, &bundle, have_kb ? &kb : NULL, opts.hash, verbose, &f);
         doc = ps_buf_steal(&b, &len);

@@ -30,8 +30,8 @@ static const char plan_usage[] =
     "folders), per OS and architecture, with the reboots it needs and why.\n"
     "\n"
     "options:\n"
-    "  --arch ARCH         x86, x64 or ia64; repeat or list (x86,x64) for several\n"
-    "                      (default: all)\n"
+    "  --arch ARCH         x86, x64 (or amd64) or ia64; repeat or list (x86,x64)\n"
+    "                      for several (default: all)\n"
     "  --format FORMAT     text (default), json, md, dot, html, cmd, ps1\n"
     "                      md is a change ticket, dot a Graphviz graph, html a\n"
     "                      self-contained report (its graph drawn by Graphviz's\n"
@@ -60,9 +60,17 @@ static const char plan_usage[] =
     "                      (estimated); a window ends only after a reboot step or at\n"
     "                      the end; the scripts stop at the end of each window\n"
     "  --time-model FILE   'name = minutes' lines overriding the estimate below\n"
-    "  -v, --verbose       text: each step's reasons with where each fact comes from\n"
     "  -o, --output FILE   write to FILE (atomically) instead of standard output\n"
+    "                      ('-': standard output)\n"
+    "  -q, --quiet         no progress bar\n"
+    "  -v, --verbose       also what was read, from where, how long; the text plan\n"
+    "                      gives each step's reasons with where each fact comes from\n"
+    "  --no-progress       no progress bar\n"
+    "  --files-from FILE   the PATHs, one a line ('-' as a PATH: from stdin)\n"
     "  -h, --help          show this help\n"
+    "\n"
+    "A PATH may be an archive (.zip, .tar, .tar.gz, .7z, .iso), read as a\n"
+    "folder; cmd and ps1 refuse it (the script needs the files on disk).\n"
     "\n"
     "time model (minutes): an install takes the time of its phase plus its size:\n"
     "  servicing-stack = 5, sha2-support = 5, licensing = 3, rollup = 20,\n"
@@ -81,8 +89,8 @@ static const char explain_usage[] =
     "the fact comes from, and its supersedence decision.\n"
     "\n"
     "options:\n"
-    "  --arch ARCH         x86, x64 or ia64; repeat or list (x86,x64) for several\n"
-    "                      (default: all)\n"
+    "  --arch ARCH         x86, x64 (or amd64) or ia64; repeat or list (x86,x64)\n"
+    "                      for several (default: all)\n"
     "  --installed FILE    what the machine already has (as for plan)\n"
     "  --rules DIR         the knowledge dir (rules/ and manifests/)\n"
     "  --keep-superseded   keep superseded packages in the plan\n"
@@ -90,6 +98,10 @@ static const char explain_usage[] =
     "                      ~/.cache/patchseq; or $PATCHSEQ_CACHE_DIR)\n"
     "  --no-cache          neither read nor write the metadata cache\n"
     "  -o, --output FILE   write to FILE (atomically) instead of standard output\n"
+    "  -q, --quiet         no progress bar\n"
+    "  -v, --verbose       also what was read, from where, how long\n"
+    "  --no-progress       no progress bar\n"
+    "  --files-from FILE   the PATHs, one a line ('-' as a PATH: from stdin)\n"
     "  -h, --help          show this help\n"
     "\n"
     "exit status: 0 explained; 1 KB is not in the bundle; 2 usage error.\n";
@@ -104,7 +116,6 @@ typedef struct plan_ctx {
     const char *installed;   /* --installed FILE */
     const char *time_model;  /* --time-model FILE */
     int arch_given;          /* --arch was given */
-    int verbose;             /* --verbose */
     ps_time_model model;
     ps_inventory inv;
     ps_plan_opts opts;
@@ -138,7 +149,7 @@ static int parse_arches(const char *s, unsigned *mask)
         memcpy(name, s, n);
         name[n] = '\0';
         a = ps_arch_parse(name);
-        if (a == PS_ARCH_NONE || strcmp(name, "amd64") == 0)
+        if (a == PS_ARCH_NONE)
             return -1;
         *mask |= PS_ARCH_BIT(a);
         s += n;
@@ -163,7 +174,6 @@ static int parse_options(ps_cli *cli, plan_ctx *c, int argc, char **argv, const 
         {"output", required_argument, NULL, 'o'},
         {"cache", required_argument, NULL, 'C'},
         {"no-cache", no_argument, NULL, 'N'},
-        {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -173,14 +183,11 @@ static int parse_options(ps_cli *cli, plan_ctx *c, int argc, char **argv, const 
 
     optind = 0;
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, is_plan ? ":o:hv" : ":o:h", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
         switch (ch) {
         case 'a':
-            if (parse_arches(optarg, &c->opts.arch_mask) != 0) {
-                fprintf(cli->err, "patchseq %s: unknown architecture '%s' (x86, x64, ia64)\n",
-                        c->cmd, optarg);
-                return 2;
-            }
+            if (parse_arches(optarg, &c->opts.arch_mask) != 0)
+                return ps_cli_arch_error(cli, c->cmd, optarg);
             c->arch_given = 1;
             break;
         case 'f':
@@ -236,13 +243,6 @@ static int parse_options(ps_cli *cli, plan_ctx *c, int argc, char **argv, const 
             break;
         case 'o':
             c->outpath = optarg;
-            break;
-        case 'v':
-            if (!is_plan) {
-                bad = "--verbose";
-                goto bad;
-            }
-            c->verbose = 1;
             break;
         case 'h':
             fputs(usage, cli->out);
@@ -540,6 +540,9 @@ int ps_cmd_plan(ps_cli *cli, int argc, char **argv)
     }
     if ((rc = check_paths(cli, &c, argv + c.first_arg, argc - c.first_arg)) != 0)
         goto out;
+    if (ps_plan_format_is_script(c.format) &&
+        (rc = ps_cli_refuse_archives(cli, c.format, argv + c.first_arg, argc - c.first_arg)) != 0)
+        goto out;
     if ((rc = build_plan(cli, &c, argv + c.first_arg, argc - c.first_arg)) != 0)
         goto out;
     if (ps_plan_format_is_script(c.format)) {
@@ -556,7 +559,7 @@ int ps_cmd_plan(ps_cli *cli, int argc, char **argv)
             goto out;
         }
     }
-    ro.verbose = c.verbose;
+    ro.verbose = cli->verbose;
     ro.time_model = c.opts.time_model;
     ro.inventory = c.installed;
     if (strcmp(c.format, "html") == 0)

@@ -10,7 +10,13 @@
  *   - duplicate: the same bytes under two names;
  *   - unknown-update: a package whose KB the knowledge base does not know,
  *     so that it is planned from its own metadata only;
- *   - lock-mismatch (with --lock): files added or missing, another plan.
+ *   - lock-mismatch (with --lock): files added or missing, another plan;
+ *   - name-mismatch: a file name that names another KB than update.mum.
+ *
+ * Waivers (--waive CODE[:KB], --waivers FILE) mark the findings they match
+ * as waived: still shown, never failing.  A waiver past its expiry date is
+ * an expired-waiver warning and waives nothing; a waiver that matches no
+ * finding is an unused-waiver information, so that stale waivers are seen.
  */
 #include "cli.h"
 #include "escape.h"
@@ -19,10 +25,13 @@
 #include "kb.h"
 #include "lock.h"
 #include "plan.h"
+#include "waivers.h"
 
+#include <ctype.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char validate_usage[] =
     "usage: patchseq validate [OPTIONS] PATH...\n"
@@ -40,7 +49,8 @@ static const char validate_usage[] =
     "  --junit FILE        also write a JUnit XML report to FILE (atomically):\n"
     "                      one testcase per package and per OS and architecture\n"
     "                      plan, each error finding (with --strict, each\n"
-    "                      warning too) a failure\n"
+    "                      warning too) a failure; '-' writes only the XML to\n"
+    "                      standard output (the report goes to standard error)\n"
     "  --installed FILE    validate against what a machine already has\n"
     "                      (systeminfo /fo csv, wmic qfe or Get-HotFix CSV, or a\n"
     "                      list of KBs); only its architecture is checked when the\n"
@@ -49,9 +59,23 @@ static const char validate_usage[] =
     "  --rules DIR         the knowledge dir (rules/ and manifests/)\n"
     "  --lock FILE         check the bundle against a lock made by `patchseq lock`\n"
     "                      with the same PATH arguments\n"
+    "  --waive CODE[:KB]   waive the findings of CODE (of KB only, with :KB): they\n"
+    "                      are shown, marked waived, and do not fail; repeatable\n"
+    "  --waivers FILE      waivers, one a line: CODE[:KB] [expires=YYYY-MM-DD]\n"
+    "                      REASON ('#' starts a comment); an expired waiver\n"
+    "                      waives nothing and is a warning (expired-waiver), a\n"
+    "                      waiver that matches nothing is information\n"
+    "                      (unused-waiver)\n"
     "  -o, --output FILE   write the report to FILE (atomically) instead of\n"
-    "                      standard output\n"
+    "                      standard output ('-': standard output)\n"
+    "  -q, --quiet         only the findings, no summary line\n"
+    "  -v, --verbose       also what was read, from where, how long\n"
+    "  --no-progress       no progress bar\n"
+    "  --files-from FILE   the PATHs, one a line ('-' as a PATH: from stdin)\n"
     "  -h, --help          show this help\n"
+    "\n"
+    "A PATH may be an archive (.zip, .tar, .tar.gz, .7z, .iso): it is read as\n"
+    "a folder, streamed.  No package read at all is an error (empty-bundle).\n"
     "\n"
     "exit status: 0 no error finding (with --strict: no warning either);\n"
     "1 error findings (with --strict: or warnings); 2 usage error, or a path,\n"
@@ -69,7 +93,11 @@ static const char lock_usage[] =
     "options:\n"
     "  --rules DIR         the knowledge dir (rules/ and manifests/)\n"
     "  -o, --output FILE   write the lock to FILE (atomically) instead of\n"
-    "                      standard output\n"
+    "                      standard output ('-': standard output)\n"
+    "  -q, --quiet         no progress bar\n"
+    "  -v, --verbose       also what was read, from where, how long\n"
+    "  --no-progress       no progress bar\n"
+    "  --files-from FILE   the PATHs, one a line ('-' as a PATH: from stdin)\n"
     "  -h, --help          show this help\n"
     "\n"
     "exit status: 0 locked, no error finding; 1 locked, with error findings;\n"
@@ -84,6 +112,8 @@ typedef struct vctx {
     const char *lockpath;
     const char *outpath;
     int strict;
+    int quiet;              /* --quiet: findings only */
+    int color;              /* the report goes to a terminal that takes colour */
     int first_arg;
     ps_kb kb;
     ps_inventory inv;
@@ -94,10 +124,16 @@ typedef struct vctx {
     ps_plan lock_plan;      /* every architecture, nothing installed (when plan is not) */
     ps_lock locked;
     ps_lock now;
+    const char **waive;     /* --waive values */
+    size_t n_waive;
+    const char *waivers;    /* --waivers FILE */
+    ps_waivers w;
 } vctx;
 
 static void ctx_free(vctx *c)
 {
+    ps_waivers_free(&c->w);
+    free(c->waive);
     ps_plan_free(&c->plan);
     ps_plan_free(&c->lock_plan);
     ps_lock_free(&c->locked);
@@ -119,6 +155,8 @@ static int parse_options(ps_cli *cli, vctx *c, int argc, char **argv, const char
         {"rules", required_argument, NULL, 'r'},
         {"lock", required_argument, NULL, 'l'},
         {"output", required_argument, NULL, 'o'},
+        {"waive", required_argument, NULL, 'W'},
+        {"waivers", required_argument, NULL, 'F'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -158,6 +196,20 @@ static int parse_options(ps_cli *cli, vctx *c, int argc, char **argv, const char
             break;
         case 'o':
             c->outpath = optarg;
+            break;
+        case 'W': {
+            const char **n = realloc(c->waive, (c->n_waive + 1) * sizeof *n);
+
+            if (n == NULL) {
+                fprintf(cli->err, "patchseq %s: out of memory\n", c->cmd);
+                return 2;
+            }
+            c->waive = n;
+            c->waive[c->n_waive++] = optarg;
+            break;
+        }
+        case 'F':
+            c->waivers = optarg;
             break;
         case 'h':
             fputs(usage, cli->out);
@@ -245,7 +297,7 @@ static int check_catalog_names(vctx *c)
             continue;
         if (p->hashed)
             memcpy(got, p->sha1, sizeof got);
-        else if (ps_file_digests(p->path, NULL, got, NULL, msg, sizeof msg) != 0)
+        else if (p->path == NULL || ps_file_digests(p->path, NULL, got, NULL, msg, sizeof msg) != 0)
             continue; /* the reader has said why it cannot be read */
         if (strcmp(want, got) == 0)
             continue;
@@ -323,6 +375,108 @@ static int check_unknown(vctx *c)
     return 0;
 }
 
+/* The KB a file name names ("...-kb4474419-..."), or "" when none. */
+static void kb_of_name(const char *base, char out[24])
+{
+    out[0] = '\0';
+    for (const char *s = base; *s; s++) {
+        size_t n = 0;
+
+        if (!((s[0] == 'k' || s[0] == 'K') && (s[1] == 'b' || s[1] == 'B')) ||
+            (s > base && isalnum((unsigned char)s[-1])))
+            continue;
+        while (n < 12 && isdigit((unsigned char)s[2 + n]))
+            n++;
+        if (n == 0 || isdigit((unsigned char)s[2 + n]))
+            continue;
+        snprintf(out, 24, "KB%.*s", (int)n, s + 2);
+        return;
+    }
+}
+
+/* A file name that names another KB than the package's own metadata. */
+static int check_names(vctx *c)
+{
+    for (size_t i = 0; i < c->bundle.count; i++) {
+        const ps_package *p = &c->bundle.items[i];
+        ps_where w = {p->file, NULL, 0, p->arch, p->os, p->kb};
+        char named[24];
+
+        if (!p->readable || p->kb == NULL || p->kb_source == NULL ||
+            strcmp(p->kb_source, "file name") == 0)
+            continue;
+        kb_of_name(ps_basename(p->file), named);
+        if (named[0] == '\0' || ps_streq_ci(named, p->kb))
+            continue;
+        if (ps_findings_add(&c->f, PS_F_NAME_MISMATCH, &w,
+                            "the file name says %s but %s says %s: renamed, or the wrong file "
+                            "under this name; planned as %s", named, p->kb_source, p->kb,
+                            p->kb) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* ---- waivers ------------------------------------------------------ */
+
+#define WAIVERS_MAX_BYTES (1u << 20)
+
+/* --waive values and the lines of --waivers.  0, or 2 after a message. */
+static int load_waivers(ps_cli *cli, vctx *c)
+{
+    ps_buf b = {0};
+    char chunk[4096], msg[512];
+    FILE *fp;
+    size_t got;
+    int rc = 2;
+
+    for (size_t i = 0; i < c->n_waive; i++)
+        if (ps_waivers_add_spec(&c->w, c->waive[i], msg, sizeof msg) != 0) {
+            fprintf(cli->err, "patchseq validate: --waive %s: %s\n", c->waive[i], msg);
+            return 2;
+        }
+    if (c->waivers == NULL)
+        return 0;
+    fp = fopen(c->waivers, "rb");
+    if (fp == NULL) {
+        fprintf(cli->err, "patchseq validate: %s: cannot open the waivers\n", c->waivers);
+        return 2;
+    }
+    b.max = WAIVERS_MAX_BYTES;
+    while ((got = fread(chunk, 1, sizeof chunk, fp)) > 0)
+        if (ps_buf_append(&b, chunk, got) != 0) {
+            fprintf(cli->err, "patchseq validate: %s: larger than 1 MiB\n", c->waivers);
+            goto out;
+        }
+    if (ferror(fp)) {
+        fprintf(cli->err, "patchseq validate: %s: read error\n", c->waivers);
+        goto out;
+    }
+    if (ps_waivers_parse(&c->w, b.data ? b.data : "", b.len, c->waivers, msg, sizeof msg) != 0) {
+        fprintf(cli->err, "patchseq validate: %s:%s\n", c->waivers, msg);
+        goto out;
+    }
+    rc = 0;
+out:
+    fclose(fp);
+    ps_buf_free(&b);
+    return rc;
+}
+
+/* Marks the findings the waivers match; then the waiver findings. */
+static int apply_waivers(vctx *c)
+{
+    char today[16];
+    time_t now = time(NULL);
+    struct tm tm;
+
+    if (c->w.count == 0)
+        return 0;
+    if (localtime_r(&now, &tm) == NULL || strftime(today, sizeof today, "%Y-%m-%d", &tm) == 0)
+        snprintf(today, sizeof today, "9999-12-31");
+    return ps_waivers_apply(&c->w, &c->f, today);
+}
+
 /* ------------------------------------------------------------------ */
 /* Knowledge, inventory, bundle, plan                                  */
 /* ------------------------------------------------------------------ */
@@ -381,7 +535,7 @@ static const ps_plan *plan_for_lock(vctx *c)
 
 static bool fails(const vctx *c, const ps_finding *it)
 {
-    return it->severity == PS_SEV_ERROR || (c->strict && it->severity == PS_SEV_WARNING);
+    return !it->waived && (it->severity == PS_SEV_ERROR || (c->strict && it->severity == PS_SEV_WARNING));
 }
 
 static bool about_plan(const ps_finding *it, const ps_arch_plan *ap)
@@ -408,11 +562,24 @@ static int add_finding(const vctx *c, ps_junit_case *jc, const ps_finding *it)
 {
     ps_finding copy = *it;
 
+    char *msg = NULL;
+    int r;
+
     if (jc == NULL)
         return -1;
     if (fails(c, it))
         copy.severity = PS_SEV_ERROR;
-    return ps_junit_add_finding(jc, &copy);
+    else if (it->waived) {
+        /* a note, never a failure */
+        copy.severity = it->severity == PS_SEV_ERROR ? PS_SEV_WARNING : it->severity;
+        msg = ps_asprintf("(waived) %s", it->message);
+        if (msg == NULL)
+            return -1;
+        copy.message = msg;
+    }
+    r = ps_junit_add_finding(jc, &copy);
+    free(msg);
+    return r;
 }
 
 /* One testcase per package and per plan; a finding goes to its package's
@@ -512,6 +679,15 @@ static void count_severities(const ps_findings *f, size_t n[3])
         n[f->items[i].severity <= PS_SEV_ERROR ? f->items[i].severity : PS_SEV_ERROR]++;
 }
 
+static size_t waived_count(const ps_findings *f)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < f->count; i++)
+        n += f->items[i].waived != 0;
+    return n;
+}
+
 static const char *plural(size_t n)
 {
     return n == 1 ? "" : "s";
@@ -523,15 +699,20 @@ static char *render_text(const vctx *c, int ok, size_t *len)
     size_t n[3];
 
     count_severities(&c->f, n);
-    ps_findings_render_text(&b, &c->f);
+    ps_findings_render_text_color(&b, &c->f, c->color);
+    if (c->quiet)
+        return ps_buf_steal(&b, len);
     ps_buf_printf(&b, "validate%s: %s: %zu package%s, %zu plan%s", c->strict ? " --strict" : "",
                   ok ? "passed" : "FAILED", c->bundle.count, plural(c->bundle.count),
                   c->plan.count, plural(c->plan.count));
     if (c->lockpath)
         ps_esc_printf(&b, ps_esc_text, ", checked against %s", c->lockpath);
-    if (ps_buf_printf(&b, "; %zu error%s, %zu warning%s, %zu info\n", n[PS_SEV_ERROR],
-                      plural(n[PS_SEV_ERROR]), n[PS_SEV_WARNING], plural(n[PS_SEV_WARNING]),
-                      n[PS_SEV_INFO]) != 0) {
+    ps_buf_printf(&b, "; %zu error%s, %zu warning%s, %zu info", n[PS_SEV_ERROR],
+                  plural(n[PS_SEV_ERROR]), n[PS_SEV_WARNING], plural(n[PS_SEV_WARNING]),
+                  n[PS_SEV_INFO]);
+    if (waived_count(&c->f))
+        ps_buf_printf(&b, "; %zu waived", waived_count(&c->f));
+    if (ps_buf_puts(&b, "\n") != 0) {
         ps_buf_free(&b);
         return NULL;
     }
@@ -606,9 +787,10 @@ static char *render_json(const vctx *c, int ok, size_t *len)
     bad |= json_object_set_new(root, "schema", json_string("patchseq.validate/1"));
     bad |= json_object_set_new(root, "ok", json_boolean(ok));
     bad |= json_object_set_new(root, "strict", json_boolean(c->strict));
-    v = json_pack("{s:I, s:I, s:I, s:I, s:I}", "packages", (json_int_t)c->bundle.count, "plans",
-                  (json_int_t)c->plan.count, "errors", (json_int_t)n[PS_SEV_ERROR], "warnings",
-                  (json_int_t)n[PS_SEV_WARNING], "info", (json_int_t)n[PS_SEV_INFO]);
+    v = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "packages", (json_int_t)c->bundle.count,
+                  "plans", (json_int_t)c->plan.count, "errors", (json_int_t)n[PS_SEV_ERROR],
+                  "warnings", (json_int_t)n[PS_SEV_WARNING], "info", (json_int_t)n[PS_SEV_INFO],
+                  "waived", (json_int_t)waived_count(&c->f));
     bad |= v ? json_object_set_new(root, "summary", v) : -1;
     v = packages_json(c);
     bad |= v ? json_object_set_new(root, "packages", v) : -1;
@@ -645,9 +827,13 @@ int ps_cmd_validate(ps_cli *cli, int argc, char **argv)
     ps_plan_opts_default(&c.popts);
     if ((rc = parse_options(cli, &c, argc, argv, validate_usage)) >= 0)
         goto out;
+    if ((rc = load_waivers(cli, &c)) != 0)
+        goto out;
+    c.quiet = cli->quiet;
     if ((rc = load_all(cli, &c, argv + c.first_arg, argc - c.first_arg)) != 0)
         goto out;
-    if (check_catalog_names(&c) != 0 || check_same_bytes(&c) != 0 || check_unknown(&c) != 0)
+    if (check_catalog_names(&c) != 0 || check_same_bytes(&c) != 0 || check_unknown(&c) != 0 ||
+        check_names(&c) != 0)
         goto oom;
     if (c.lockpath) {
         const ps_plan *lp = plan_for_lock(&c);
@@ -671,14 +857,34 @@ int ps_cmd_validate(ps_cli *cli, int argc, char **argv)
         if (r != 0 || ps_lock_compare(&c.locked, &c.now, c.lockpath, &c.f) < 0)
             goto oom;
     }
+    if (apply_waivers(&c) != 0)
+        goto oom;
     ps_findings_sort(&c.f);
     ok = ps_cli_exit_code(&c.f, c.strict) == 0;
     if (c.junit && (rc = write_junit(cli, &c)) != 0)
         goto out;
-    doc = strcmp(c.format, "json") == 0 ? render_json(&c, ok, &len) : render_text(&c, ok, &len);
-    if (doc == NULL)
-        goto oom;
-    rc = ps_cli_emit(cli, c.outpath, doc, len);
+    {
+        /* --junit -: standard output holds the XML only; the report goes
+         * to standard error unless -o names a file */
+        int to_err = c.junit && strcmp(c.junit, "-") == 0 &&
+                     (c.outpath == NULL || strcmp(c.outpath, "-") == 0);
+        FILE *dest = to_err ? cli->err
+                     : (c.outpath == NULL || strcmp(c.outpath, "-") == 0) ? cli->out : NULL;
+
+        c.color = strcmp(c.format, "text") == 0 && ps_cli_color(cli, dest);
+        doc = strcmp(c.format, "json") == 0 ? render_json(&c, ok, &len)
+                                             : render_text(&c, ok, &len);
+        if (doc == NULL)
+            goto oom;
+        if (to_err) {
+            ps_cli ecli = *cli;
+
+            ecli.out = cli->err;
+            rc = ps_cli_emit(&ecli, NULL, doc, len);
+        } else {
+            rc = ps_cli_emit(cli, c.outpath, doc, len);
+        }
+    }
     if (rc == 0)
         rc = ok ? 0 : 1;
     goto out;

@@ -132,6 +132,8 @@ json_t *ps_finding_to_json(const ps_finding *fd)
     if (fd->line)
         bad |= set(o, "line", json_integer(fd->line));
     bad |= set(o, "message", json_string(fd->message));
+    if (fd->waived)
+        bad |= set(o, "waived", json_true());
     if (bad) {
         json_decref(o);
         return NULL;

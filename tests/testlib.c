@@ -12,6 +12,8 @@
 #include <libxml/xpath.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "patchseq.h"
 
@@ -50,6 +52,27 @@ char *ps_test_read_file(const char *path, size_t *len)
     return s;
 }
 
+/* A JSON document patchseq wrote ("schema" in its first lines) is kept in
+ * $PS_TEST_JSON_DIR, for the schema test to validate (tests/schema). */
+static void keep_json(const char *out)
+{
+    static unsigned n;
+    const char *dir = getenv("PS_TEST_JSON_DIR");
+    char path[4096];
+    FILE *f;
+
+    if (dir == NULL || out == NULL || out[0] != '{' || strncmp(out, "{\n  \"schema\": ", 14) != 0)
+        return;
+    mkdir(dir, 0777);
+    snprintf(path, sizeof path, "%s/%ld-%u.json", dir, (long)getpid(), n++);
+    f = fopen(path, "wb");
+    if (f == NULL)
+        fail_msg("cannot write %s", path);
+    fputs(out, f);
+    if (fclose(f) != 0)
+        fail_msg("cannot write %s", path);
+}
+
 ps_test_run ps_test_cli(int argc, const char *const *argv)
 {
     ps_test_run r;
@@ -62,6 +85,7 @@ ps_test_run ps_test_cli(int argc, const char *const *argv)
     r.err = ps_test_read_stream(err, NULL);
     fclose(out);
     fclose(err);
+    keep_json(r.out);
     return r;
 }
 

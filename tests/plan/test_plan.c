@@ -1299,7 +1299,7 @@ static void test_cli_usage(void **state)
     ps_test_run_free(&r);
     r = ps_test_cli(5, arch);
     assert_int_equal(r.rc, 2);
-    assert_string_equal(r.err, "patchseq plan: unknown architecture 'arm64' (x86, x64, ia64)\n");
+    assert_string_equal(r.err, "patchseq plan: unknown architecture 'arm64' (x86, x64 or amd64, ia64)\n");
     ps_test_run_free(&r);
     r = ps_test_cli(5, window);
     assert_int_equal(r.rc, 2);
@@ -1311,7 +1311,7 @@ static void test_cli_usage(void **state)
     ps_test_run_free(&r);
     r = ps_test_cli(6, ewin);
     assert_int_equal(r.rc, 2);
-    assert_int_equal(strncmp(r.err, "patchseq explain: bad option '--window'\n", 40), 0);
+    assert_string_equal(r.err, "patchseq explain: bad option '--window' (see 'patchseq explain --help')\n");
     ps_test_run_free(&r);
     r = ps_test_cli(3, nokb);
     assert_int_equal(r.rc, 2);
@@ -1323,11 +1323,10 @@ static void test_cli_usage(void **state)
     ps_test_run_free(&r);
     r = ps_test_cli(6, fmt);
     assert_int_equal(r.rc, 2);
-    assert_int_equal(strncmp(r.err, "patchseq explain: bad option '--format'\n", 40), 0);
+    assert_string_equal(r.err, "patchseq explain: bad option '--format' (see 'patchseq explain --help')\n");
     ps_test_run_free(&r);
-    r = ps_test_cli(5, verb); /* --verbose is for the text plan */
-    assert_int_equal(r.rc, 2);
-    assert_int_equal(strncmp(r.err, "patchseq explain: bad option '--verbose'\n", 41), 0);
+    r = ps_test_cli(5, verb); /* --verbose is a shared option of every reading command */
+    assert_null(strstr(r.err, "bad option"));
     ps_test_run_free(&r);
 }
 

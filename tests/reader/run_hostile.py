@@ -40,7 +40,8 @@ def main():
     for i in range(6):
         os.makedirs(os.path.join(bundle, "c%d" % i))
         for n in sorted(os.listdir(src)):
-            os.link(os.path.join(src, n), os.path.join(bundle, "c%d" % i, n))
+            # copies, not links: the same file (device and inode) is read once
+            shutil.copyfile(os.path.join(src, n), os.path.join(bundle, "c%d" % i, n))
     env = dict(os.environ, PATCHSEQ_NO_CACHE="1", PATCHSEQ_THREADS="6")
     p = subprocess.Popen([os.environ["PATCHSEQ"], "inspect", "--format", "json", bundle],
                          env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)

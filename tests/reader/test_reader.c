@@ -1156,13 +1156,13 @@ static void test_bundle_tree(void **state)
         "Windows6.0-KB4000002-x86.cab",
         "b/Windows6.0-KB4474419-v4-x64.msu",
         "b/sub/Windows6.0-KB4493730-x64.msu",
-        "link-in.msu",
     };
+    /* link-in.msu names b/...KB4474419 and dirlink names b: both reach
+     * what was read already, so they are not read again */
     static const char *const want_findings[] = {
         "a/notes.txt|foreign-file|not an update package (no MSCF signature)",
-        "dangling.msu|foreign-file|symbolic link not followed (it does not name a file inside the folder)",
-        "dirlink|foreign-file|symbolic link not followed (it does not name a file inside the folder)",
-        "link-out.msu|foreign-file|symbolic link not followed (it does not name a file inside the folder)",
+        "dangling.msu|dangling-link|dangling symbolic link: its target cannot be reached (No such file or directory)",
+        "link-out.msu|link-not-followed|symbolic link not followed: its target is outside the folders given (give the folder that holds the targets too)",
     };
     const char *const given[] = {FX "/tree/"};
     ps_bundle b = {NULL, 0, 0};
@@ -1178,15 +1178,7 @@ static void test_bundle_tree(void **state)
         assert_string_equal(b.items[i].file, pathf(FX "/tree/%s", want_pkgs[i]));
         assert_int_equal(b.items[i].readable, 1);
     }
-    assert_str(b.items[3].kb, "KB4474419");
-    {
-        /* a link inside the tree is opened at its resolved path */
-        char *real = realpath(FX "/tree/b/Windows6.0-KB4474419-v4-x64.msu", NULL);
-
-        assert_non_null(real);
-        assert_string_equal(b.items[3].path, real);
-        free(real);
-    }
+    assert_str(b.items[1].kb, "KB4474419");
     assert_int_equal(f.count, PS_ARRAY_LEN(want_findings));
     for (size_t i = 0; i < f.count; i++) {
         char line[512];

@@ -233,7 +233,7 @@ static void test_usage(void **state)
 
     r = run_in(NULL, "lock", "--strict", ".", NULL);
     assert_int_equal(r.rc, 2);
-    assert_non_null(strstr(r.err, "patchseq lock: bad option '--strict'\n"));
+    assert_string_equal(r.err, "patchseq lock: bad option '--strict' (see 'patchseq lock --help')\n");
     ps_test_run_free(&r);
 }
 
