@@ -75,6 +75,7 @@ typedef enum ps_severity {
     X(HASH_MISMATCH, "hash-mismatch", PS_SEV_ERROR)                  \
     X(RULE_ERROR, "rule-error", PS_SEV_ERROR)                        \
     X(LOCK_MISMATCH, "lock-mismatch", PS_SEV_ERROR)                  \
+    X(WRONG_MACHINE, "wrong-machine", PS_SEV_ERROR)                  \
     X(SUPERSEDED, "superseded", PS_SEV_WARNING)                      \
     X(DUPLICATE, "duplicate", PS_SEV_WARNING)                        \
     X(UNKNOWN_UPDATE, "unknown-update", PS_SEV_WARNING)              \

@@ -78,12 +78,15 @@ typedef enum ps_node_state {
     PS_NODE_SUPERSEDED,    /* superseded and not needed */
     PS_NODE_MISSING,       /* a requirement is not met: missing-prerequisite */
     PS_NODE_CYCLE,         /* member of a dependency cycle */
-    PS_NODE_UNSAFE         /* its file name has a character outside [A-Za-z0-9._()+-]:
+    PS_NODE_UNSAFE,        /* its file name has a character outside [A-Za-z0-9._()+-]:
                               no script may name it (unsafe-file-name) */
+    PS_NODE_INSTALLED,     /* already on the machine (the inventory): no step; it
+                              satisfies requirements and supersedes */
+    PS_NODE_WRONG_MACHINE  /* not for the machine of the inventory (wrong-machine) */
 } ps_node_state;
 
 /* "planned", "duplicate", "superseded", "missing-prerequisite",
- * "dependency-cycle", "unsafe-file-name" */
+ * "dependency-cycle", "unsafe-file-name", "installed", "wrong-machine" */
 const char *ps_node_state_name(ps_node_state s);
 
 #define PS_NO_NODE ((size_t)-1)
@@ -105,6 +108,11 @@ typedef struct ps_plan_node {
     size_t by;               /* superseder / newer revision; PS_NO_NODE */
     const char *by_installed;/* an installed KB that supersedes it (borrowed), or NULL */
     char *why;               /* why skipped (a sentence), or NULL */
+    char **gaps;             /* missing-prerequisite: one sentence per unmet requirement */
+    size_t n_gaps;
+    const char *stack_src;   /* where `stack` comes from: "its components", "the knowledge
+                              base", or "at least what KBn delivers" (inferred) */
+    char *stack_why;         /* owned text when the stack is inferred, else NULL */
     int needed;              /* superseded, yet kept because the plan needs it */
     char *needed_why;        /* explanation when needed */
     unsigned depth;          /* reboot level: barrier edges on the longest path to it */
@@ -148,6 +156,34 @@ typedef struct ps_plan_window {
     int overrun;             /* a single segment longer than the window */
 } ps_plan_window;
 
+/* One KB the machine already has, and what it provides. */
+typedef struct ps_machine_kb {
+    const char *kb;          /* borrowed from the inventory */
+    size_t node;             /* its package in this plan (state installed), or PS_NO_NODE */
+    ps_role role;            /* from its package, else the knowledge base; unknown */
+    char *provides;          /* "servicing stack 6.0.6003.20484 (its package in the
+                                bundle)", "kernel 6.0.6003.20654", or NULL */
+} ps_machine_kb;
+
+/*
+ * What a machine already is, per (OS, architecture), computed once from the
+ * inventory, the bundle's packages (an installed KB whose package is in the
+ * bundle provides what that package delivers) and the knowledge base; with
+ * no inventory, the base of the OS family.
+ */
+typedef struct ps_machine {
+    int from_inventory;      /* 1 when an inventory was given */
+    const char *os_name;     /* the inventory's OS Name, or NULL (borrowed) */
+    const char *edition;     /* "server", "client" or NULL when unknown (static) */
+    const char *build;       /* borrowed: the inventory's build, else the base build */
+    const char *stack;       /* servicing stack level (borrowed) */
+    char *stack_src;         /* where the level comes from (a sentence) */
+    int sha2_active;         /* the SHA-2 support update is installed */
+    int esu_licensing;       /* an ESU licensing package is installed */
+    ps_machine_kb *kbs;      /* the installed KBs, in the inventory's order */
+    size_t n_kbs;
+} ps_machine;
+
 typedef struct ps_arch_plan {
     char *os;                /* "6.0" */
     ps_arch arch;
@@ -169,6 +205,7 @@ typedef struct ps_arch_plan {
     ps_plan_window *windows; /* with opts->window_minutes, else NULL */
     size_t n_windows;
     unsigned window_minutes; /* the length asked for, or 0 */
+    ps_machine machine;      /* the machine the plan starts from */
 } ps_arch_plan;
 
 typedef struct ps_plan {
