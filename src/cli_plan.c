@@ -74,7 +74,8 @@ static const char explain_usage[] =
     "  -o, --output FILE   write to FILE (atomically) instead of standard output\n"
     "  -h, --help          show this help\n"
     "\n"
-    "exit status: 0 explained; 1 KB is not in the bundle; 2 usage error.\n";
+    "exit status: 0 explained; 1 KB is not in the bundle, or explained and it\n"
+    "has an error finding (missing-prerequisite, dependency-cycle, ...); 2 usage error.\n";
 
 typedef struct plan_ctx {
     const char *cmd;         /* "plan" or "explain" */
@@ -462,7 +463,8 @@ int ps_cmd_explain(ps_cli *cli, int argc, char **argv)
         const ps_finding *it = &c.f.items[i];
         ps_findings one = {(ps_finding *)it, 1, 1};
 
-        if (it->kb == NULL || !ps_streq_ci(it->kb, kb))
+        /* its own, and a machine that can use nothing of the bundle */
+        if (!(it->kb && ps_streq_ci(it->kb, kb)) && !(it->kb == NULL && it->code == PS_F_WRONG_MACHINE))
             continue;
         ps_buf_puts(&b, n++ ? "  " : "\nfindings:\n  ");
         ps_findings_render_text(&b, &one);
@@ -472,6 +474,16 @@ int ps_cmd_explain(ps_cli *cli, int argc, char **argv)
     if (doc == NULL)
         goto oom;
     rc = ps_cli_emit(cli, c.outpath, doc, len);
+    if (rc == 0) {
+        /* an error about the KB: its own finding, or a state that leaves it out */
+        for (size_t i = 0; i < c.f.count; i++)
+            if (c.f.items[i].severity == PS_SEV_ERROR &&
+                ((c.f.items[i].kb && ps_streq_ci(c.f.items[i].kb, kb)) ||
+                 (c.f.items[i].kb == NULL && c.f.items[i].code == PS_F_WRONG_MACHINE)))
+                rc = 1;
+        if (ps_plan_kb_has_error(&c.plan, kb))
+            rc = 1;
+    }
     goto out;
 oom:
     fprintf(cli->err, "patchseq explain: out of memory\n");

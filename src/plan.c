@@ -451,6 +451,63 @@ static const char *credited_stack(const ps_arch_plan *ap, const ps_kb *kb, const
     return best;
 }
 
+static bool installer_met(const ps_plan_node *s, const char *stack)
+{
+    return s->pkg->installer_version == NULL || stack == NULL ||
+           ps_version_cmp(s->pkg->installer_version, stack) <= 0;
+}
+
+/*
+ * The SSU chain order, for an installed SSU whose stack is not known at all:
+ * it meets the stack requirement of b when it is the newest SSU the
+ * knowledge base knows released before b, or a later one (b was built for
+ * the servicing stack of its month).
+ */
+static bool machine_chain_meets(const planner *pl, const ps_plan_node *b)
+{
+    const ps_arch_plan *ap = pl->ap;
+    const char *newest = NULL;
+
+    if (b->date == NULL)
+        return false;
+    for (size_t i = 0; i < pl->kb->n_entries; i++) {
+        const ps_kb_entry *e = &pl->kb->entries[i];
+
+        if (strcmp(e->os, ap->os) == 0 && e->role == PS_ROLE_SERVICING_STACK && e->date &&
+            strcmp(e->date, b->date) < 0 && (newest == NULL || strcmp(e->date, newest) > 0))
+            newest = e->date;
+    }
+    for (size_t i = 0; i < ap->machine.n_kbs; i++) {
+        const ps_machine_kb *k = &ap->machine.kbs[i];
+        bool newer_known = false;
+
+        if (k->role != PS_ROLE_SERVICING_STACK || k->stack != NULL || k->date == NULL ||
+            !((newest && strcmp(k->date, newest) >= 0) || strcmp(k->date, b->date) >= 0))
+            continue;
+        /* an SSU of the bundle released after it is known to deliver what b needs:
+         * that one is what b was built for */
+        for (size_t j = 0; j < ap->n_nodes && !newer_known; j++) {
+            const ps_plan_node *y = &ap->nodes[j];
+
+            newer_known = y != b && is_ssu(y) && y->state != PS_NODE_INSTALLED && y->stack &&
+                          b->pkg->installer_version && y->date &&
+                          ps_version_cmp(y->stack, b->pkg->installer_version) >= 0 &&
+                          strcmp(y->date, k->date) > 0 && strcmp(y->date, b->date) <= 0;
+        }
+        if (!newer_known)
+            return true;
+    }
+    return false;
+}
+
+/* Is the minimum stack of s met by `stack`, or by the chain order? */
+static bool ssu_installable(const planner *pl, const ps_plan_node *s, const char *stack)
+{
+    return installer_met(s, stack) || machine_chain_meets(pl, s);
+}
+
+
+
 /* Is the enabler a package this plan can install? */
 static bool enabler_plannable(const planner *pl)
 {
@@ -475,11 +532,6 @@ static bool sha2_ok_before(const planner *pl, const ps_plan_node *s, const ps_pl
     return enabler_plannable(pl);
 }
 
-static bool installer_met(const ps_plan_node *s, const char *stack)
-{
-    return s->pkg->installer_version == NULL || stack == NULL ||
-           ps_version_cmp(s->pkg->installer_version, stack) <= 0;
-}
 
 /*
  * The stack reachable before node b: from the machine's stack, every SSU
@@ -499,7 +551,7 @@ static const char *reach_before(const planner *pl, size_t b)
             const ps_plan_node *s = &ap->nodes[i];
 
             if (i == b || !is_ssu(s) || s->stack == NULL || node_excluded(s) ||
-                !installer_met(s, reach) || !sha2_ok_before(pl, s, &ap->nodes[b]) ||
+                !ssu_installable(pl, s, reach) || !sha2_ok_before(pl, s, &ap->nodes[b]) ||
                 (reach && ps_version_cmp(s->stack, reach) <= 0))
                 continue;
             reach = s->stack;
@@ -518,8 +570,11 @@ static bool entry_sha2(const ps_kb_entry *e)
 }
 
 /* The oldest SSU the knowledge base knows for this OS and architecture
- * that delivers `need` or later (a SHA-1-signed one when sha1), or NULL. */
-static const ps_kb_entry *suggest_ssu(const planner *pl, const char *need, bool sha1)
+ * that delivers `need` or later (a SHA-1-signed one when sha1); when it
+ * knows no stack that does, by the chain order: the newest SSU released on
+ * or before `date` (the SSU of the dependant's month).  NULL when none. */
+static const ps_kb_entry *suggest_ssu(const planner *pl, const char *need, bool sha1,
+                                      const char *date)
 {
     const ps_arch_plan *ap = pl->ap;
     const ps_kb_entry *best = NULL;
@@ -531,12 +586,28 @@ static const ps_kb_entry *suggest_ssu(const planner *pl, const char *need, bool 
         if (strcmp(e->os, ap->os) != 0 || e->role != PS_ROLE_SERVICING_STACK ||
             !(e->arches & PS_ARCH_BIT(ap->arch)) || (sha1 && entry_sha2(e)))
             continue;
-        st = e->provides_stack ? e->provides_stack
-                               : credited_stack(ap, pl->kb, e->kb, e->date, &from);
+        st = known_stack(ap, pl->kb, e->kb);
+        if (st == NULL)
+            st = credited_stack(ap, pl->kb, e->kb, e->date, &from);
         if (st == NULL || ps_version_cmp(st, need) < 0)
             continue;
         if (best == NULL || cmp_opt_str(e->date, best->date) < 0)
             best = e;
+    }
+    if (best == NULL && date) {
+        const ps_kb_entry *c = NULL;
+
+        for (size_t j = 0; j < pl->kb->n_entries; j++) {
+            const ps_kb_entry *x = &pl->kb->entries[j];
+
+            if (strcmp(x->os, ap->os) != 0 || x->role != PS_ROLE_SERVICING_STACK ||
+                !(x->arches & PS_ARCH_BIT(ap->arch)) || (sha1 && entry_sha2(x)) ||
+                x->date == NULL || strcmp(x->date, date) > 0)
+                continue;
+            if (c == NULL || strcmp(x->date, c->date) > 0)
+                c = x;
+        }
+        best = c;
     }
     return best;
 }
@@ -647,7 +718,7 @@ static char *missing_message(const planner *pl, const req *rq, const size_t *gon
             bool sha1 = !ap->machine.sha2_active &&
                         ((enabler_of(pl) && ps_streq_ci(B->kb, enabler_of(pl))) ||
                          !enabler_plannable(pl));
-            const ps_kb_entry *add = suggest_ssu(pl, B->pkg->installer_version, sha1);
+            const ps_kb_entry *add = suggest_ssu(pl, B->pkg->installer_version, sha1, B->date);
             ps_buf r = {0};
 
             /* the SSUs of the bundle that deliver it, and why none can be used */
@@ -660,7 +731,7 @@ static char *missing_message(const planner *pl, const req *rq, const size_t *gon
                 if (!sha2_ok_before(pl, s, B))
                     ps_buf_printf(&r, "; %s delivers %s but is SHA-2-only, and SHA-2 support "
                                   "cannot be active before %s", s->kb, s->stack, B->kb);
-                else if (!installer_met(s, pl->reach))
+                else if (!ssu_installable(pl, s, pl->reach))
                     ps_buf_printf(&r, "; %s delivers %s but needs servicing stack %s itself, "
                                   "which %s", s->kb, s->stack, s->pkg->installer_version,
                                   is_ssu(B) ? "nothing before it delivers (SSUs cannot satisfy "
@@ -669,9 +740,10 @@ static char *missing_message(const planner *pl, const req *rq, const size_t *gon
             }
             if (add)
                 msg = ps_asprintf("%s needs a %sservicing stack update delivering %s or later "
-                                  "for %s: add %s (%.7s) or a later one%s", B->kb,
+                                  "for %s: add %s (%.7s)%s%s", B->kb,
                                   sha1 ? "SHA-1-signed " : "", B->pkg->installer_version, arch,
                                   add->kb, add->date ? add->date : "undated",
+                                  sha1 ? "" : " or a later one",
                                   r.data ? r.data : "");
             else
                 msg = ps_asprintf("%s needs a %sservicing stack update delivering %s or later "
@@ -757,7 +829,7 @@ static bool cand_stack(const planner *pl, const req *rq, const ps_plan_node *n)
 
     return is_ssu(n) && n->stack != NULL &&
            ps_version_cmp(n->stack, B->pkg->installer_version) >= 0 &&
-           installer_met(n, pl->reach) && sha2_ok_before(pl, n, B);
+           ssu_installable(pl, n, pl->reach) && sha2_ok_before(pl, n, B);
 }
 
 static bool cand_sha2(const planner *pl, const req *rq, const ps_plan_node *n)
@@ -875,7 +947,8 @@ static int resolve_node(planner *pl, size_t n)
     int rc, gaps = 0;
 
     /* 1. servicing stack: the machine's, else the fewest usable SSUs */
-    if (B->pkg->installer_version && have && ps_version_cmp(B->pkg->installer_version, have) > 0) {
+    if (B->pkg->installer_version && have && ps_version_cmp(B->pkg->installer_version, have) > 0 &&
+        !machine_chain_meets(pl, B)) {
         pl->reach = reach_before(pl, n);
         if ((rc = requirement(pl, rq, cand_stack)) < 0)
             return -1;
@@ -1011,16 +1084,28 @@ static int choose(planner *pl, const req *rq)
     /* what left the plan in this round is settled in the next one */
     if (node_excluded(&pl->ap->nodes[rq->node]))
         return 0;
-    for (size_t i = 0; i < rq->n_cand; i++) {
+    /* a candidate the plan already installs first: a superseded SSU is never
+     * chained in when one the plan has anyway meets the need */
+    for (size_t i = 0; i < rq->n_cand && pick == PS_NO_NODE; i++)
+        if (pl->inplan[rq->cand[i]] && !node_excluded(&pl->ap->nodes[rq->cand[i]]) &&
+            !would_cycle(pl, rq->node, rq->cand[i]))
+            pick = rq->cand[i];
+    /* then, for a servicing stack, the newest SSU the machine can take as it
+     * is (no chain of SSUs before it) */
+    for (size_t i = 0; rq->kind == PS_EDGE_STACK && i < rq->n_cand && pick == PS_NO_NODE; i++)
+        if (!node_excluded(&pl->ap->nodes[rq->cand[i]]) &&
+            ssu_installable(pl, &pl->ap->nodes[rq->cand[i]], pl->ap->machine.stack) &&
+            !would_cycle(pl, rq->node, rq->cand[i]))
+            pick = rq->cand[i];
+    for (size_t i = 0; i < rq->n_cand && pick == PS_NO_NODE; i++) {
         if (node_excluded(&pl->ap->nodes[rq->cand[i]]))
             continue;
-        if (pick == PS_NO_NODE)
+        if (!would_cycle(pl, rq->node, rq->cand[i]))
             pick = rq->cand[i];
-        if (!would_cycle(pl, rq->node, rq->cand[i])) {
-            pick = rq->cand[i];
-            break;
-        }
     }
+    for (size_t i = 0; i < rq->n_cand && pick == PS_NO_NODE; i++)
+        if (!node_excluded(&pl->ap->nodes[rq->cand[i]]))
+            pick = rq->cand[i];
     if (pick == PS_NO_NODE)
         return 0;
     if (edge_for(pl, rq, pick) != 0)
@@ -1869,6 +1954,7 @@ static int machine_state(planner *pl)
                 k->node = j;
             }
         k->role = n ? n->role : e ? e->role : PS_ROLE_UNKNOWN;
+        k->date = n && n->date ? n->date : e ? e->date : NULL;
         if (enabler_of(pl) && ps_streq_ci(k->kb, enabler_of(pl)))
             m->sha2_active = 1;
         if (k->role == PS_ROLE_LICENSING)
@@ -1889,6 +1975,7 @@ static int machine_state(planner *pl)
                 src = srcbuf;
             }
             if (st) {
+                k->stack = st;
                 k->provides = ps_asprintf("servicing stack %s (%s)", st, src);
                 if (k->provides == NULL) {
                     free(srcbuf);
@@ -1903,8 +1990,17 @@ static int machine_state(planner *pl)
                         return -1;
                     }
                 }
-            } else if ((k->provides = ps_strdup("a servicing stack of unknown version")) == NULL) {
-                return -1;
+            } else {
+                char *t;
+
+                if ((k->provides = ps_strdup("a servicing stack of unknown version, counted by "
+                                             "the SSU chain order")) == NULL)
+                    return -1;
+                t = ps_asprintf("%s; %s installed, of unknown stack", m->stack_src, k->kb);
+                if (t == NULL)
+                    return -1;
+                free(m->stack_src);
+                m->stack_src = t;
             }
             free(srcbuf);
             continue;
@@ -2575,4 +2671,18 @@ out:
     if (rc != 0)
         ps_plan_free(plan);
     return rc;
+}
+
+int ps_plan_kb_has_error(const ps_plan *plan, const char *kb)
+{
+    for (size_t i = 0; i < plan->count; i++)
+        for (size_t n = 0; n < plan->plans[i].n_nodes; n++) {
+            const ps_plan_node *nd = &plan->plans[i].nodes[n];
+
+            if (ps_streq_ci(nd->kb, kb) &&
+                (nd->state == PS_NODE_MISSING || nd->state == PS_NODE_CYCLE ||
+                 nd->state == PS_NODE_UNSAFE || nd->state == PS_NODE_WRONG_MACHINE))
+                return 1;
+        }
+    return 0;
 }

@@ -161,6 +161,8 @@ typedef struct ps_machine_kb {
     const char *kb;          /* borrowed from the inventory */
     size_t node;             /* its package in this plan (state installed), or PS_NO_NODE */
     ps_role role;            /* from its package, else the knowledge base; unknown */
+    const char *stack;       /* an SSU: the stack credited to it, or NULL when unknown */
+    const char *date;        /* its release date when known (package, else knowledge base) */
     char *provides;          /* "servicing stack 6.0.6003.20484 (its package in the
                                 bundle)", "kernel 6.0.6003.20654", or NULL */
 } ps_machine_kb;
@@ -253,5 +255,9 @@ int ps_file_name_safe(const char *path);
  * supersedence decision.  NULL on allocation failure; *found is set to the
  * number of packages of that KB found across the plans (0: not in the bundle). */
 char *ps_plan_explain(const ps_plan *plan, const char *kb, size_t *len, size_t *found);
+
+/* 1 when a package of `kb` is left out of a plan for an error (missing
+ * prerequisite, dependency cycle, unsafe file name, wrong machine), else 0. */
+int ps_plan_kb_has_error(const ps_plan *plan, const char *kb);
 
 #endif /* PS_PLAN_H */
