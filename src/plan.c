@@ -1946,13 +1946,27 @@ static int machine_state(planner *pl)
 
         k->kb = inv->kbs[i];
         k->node = PS_NO_NODE;
-        for (size_t j = 0; j < ap->n_nodes; j++)
-            if (ap->nodes[j].state == PS_NODE_INSTALLED && ps_streq_ci(ap->nodes[j].kb, k->kb) &&
-                (n == NULL || ps_version_cmp(ap->nodes[j].pkg->identity.version,
-                                             n->pkg->identity.version) > 0)) {
-                n = &ap->nodes[j];
+        /* of several installed revisions: the one delivering the newest stack,
+         * else the newest */
+        for (size_t j = 0; j < ap->n_nodes; j++) {
+            const ps_plan_node *c = &ap->nodes[j];
+            int better;
+
+            if (c->state != PS_NODE_INSTALLED || !ps_streq_ci(c->kb, k->kb))
+                continue;
+            if (n == NULL)
+                better = 1;
+            else if ((is_ssu(c) && c->stack) != (is_ssu(n) && n->stack))
+                better = is_ssu(c) && c->stack;
+            else if (is_ssu(c) && c->stack && ps_version_cmp(c->stack, n->stack) != 0)
+                better = ps_version_cmp(c->stack, n->stack) > 0;
+            else
+                better = ps_version_cmp(c->pkg->identity.version, n->pkg->identity.version) > 0;
+            if (better) {
+                n = c;
                 k->node = j;
             }
+        }
         k->role = n ? n->role : e ? e->role : PS_ROLE_UNKNOWN;
         k->date = n && n->date ? n->date : e ? e->date : NULL;
         if (enabler_of(pl) && ps_streq_ci(k->kb, enabler_of(pl)))

@@ -785,8 +785,73 @@ static unsigned rnd_next(unsigned *st)
     return (*st >> 16) & 0x7fffu;
 }
 
+/* The machine-state properties: no installed KB has a step; every stack a
+ * planned package needs is the machine's or delivered by an earlier step
+ * (or left to the chain order of an installed SSU of unknown stack); a
+ * SHA-2-only package has SHA-2 support active or the enabler before it; no
+ * superseded SSU is planned when a newer one the machine can take as it is,
+ * and that can serve, is planned. */
+static void check_machine(const ps_arch_plan *ap, const ps_inventory *inv)
+{
+    bool unknown_ssu = false;
+
+    for (size_t i = 0; i < ap->machine.n_kbs; i++)
+        unknown_ssu |= ap->machine.kbs[i].role == PS_ROLE_SERVICING_STACK &&
+                       ap->machine.kbs[i].stack == NULL;
+    for (size_t i = 0; i < ap->n_steps; i++) {
+        const ps_plan_node *n;
+        bool met;
+
+        if (ap->steps[i].action != PS_STEP_INSTALL)
+            continue;
+        n = &ap->nodes[ap->steps[i].node];
+        assert_false(inv && ps_inventory_has(inv, n->kb));
+        met = n->pkg->installer_version == NULL ||
+              ps_version_cmp(n->pkg->installer_version, ap->machine.stack) <= 0 || unknown_ssu;
+        for (size_t j = 0; j < i && !met; j++)
+            met = ap->steps[j].action == PS_STEP_INSTALL &&
+                  ap->nodes[ap->steps[j].node].stack &&
+                  ap->nodes[ap->steps[j].node].role == PS_ROLE_SERVICING_STACK &&
+                  ps_version_cmp(ap->nodes[ap->steps[j].node].stack, n->pkg->installer_version) >= 0;
+        assert_true(met);
+        if (n->sha2_only && strcmp(n->kb, "KB4474419") != 0) {
+            bool sha2 = ap->machine.sha2_active;
+
+            for (size_t j = 0; j < i && !sha2; j++)
+                sha2 = ap->steps[j].action == PS_STEP_INSTALL &&
+                       strcmp(ap->nodes[ap->steps[j].node].kb, "KB4474419") == 0;
+            assert_true(sha2);
+        }
+        /* a superseded SSU kept for a stack only: no newer planned SSU that the
+         * machine takes as it is (and that may come first: not SHA-2-only on
+         * a machine without SHA-2 support) could have served instead */
+        if (n->role == PS_ROLE_SERVICING_STACK && n->needed && n->stack && !unknown_ssu) {
+            bool stack_only = true;
+
+            for (size_t e = 0; e < ap->n_edges; e++)
+                if (ap->edges[e].from == ap->steps[i].node && ap->edges[e].kind != PS_EDGE_STACK)
+                    stack_only = false;
+            for (size_t j = 0; stack_only && j < ap->n_steps; j++) {
+                const ps_plan_node *y;
+
+                if (ap->steps[j].action != PS_STEP_INSTALL)
+                    continue;
+                y = &ap->nodes[ap->steps[j].node];
+                if (y == n || y->role != PS_ROLE_SERVICING_STACK || !y->stack ||
+                    ps_version_cmp(y->stack, n->stack) <= 0)
+                    continue;
+                assert_true(ps_version_cmp(y->pkg->installer_version, ap->machine.stack) > 0 ||
+                            (y->sha2_only && !ap->machine.sha2_active));
+            }
+        }
+    }
+    for (size_t i = 0; i < ap->n_nodes; i++)
+        if (inv && ps_inventory_has(inv, ap->nodes[i].kb))
+            assert_int_equal(ap->nodes[i].state, PS_NODE_INSTALLED);
+}
+
 /* Checks what every plan must satisfy. */
-static void check_invariants(const ps_plan *plan, const ps_findings *f)
+static void check_invariants(const ps_plan *plan, const ps_findings *f, const ps_inventory *inv)
 {
     for (size_t p = 0; p < plan->count; p++) {
         const ps_arch_plan *ap = &plan->plans[p];
@@ -805,6 +870,7 @@ static void check_invariants(const ps_plan *plan, const ps_findings *f)
                 continue;
             }
             assert_int_equal(ap->nodes[st->node].state, PS_NODE_PLANNED);
+            assert_null(ap->nodes[st->node].by_installed);
             assert_int_equal(pos[st->node], 0);
             pos[st->node] = i + 1;
             assert_int_equal(ap->nodes[st->node].step, i + 1);
@@ -833,7 +899,8 @@ static void check_invariants(const ps_plan *plan, const ps_findings *f)
             const ps_plan_node *nd = &ap->nodes[n];
             bool has_sha2 = false;
 
-            if (nd->state != PS_NODE_PLANNED || !nd->sha2_only || strcmp(nd->kb, "KB4474419") == 0)
+            if (nd->state != PS_NODE_PLANNED || !nd->sha2_only || strcmp(nd->kb, "KB4474419") == 0 ||
+                ap->machine.sha2_active)
                 continue;
             for (size_t i = 0; i < ap->n_edges; i++)
                 has_sha2 |= ap->edges[i].to == n && ap->edges[i].kind == PS_EDGE_SHA2;
@@ -854,12 +921,14 @@ static void check_invariants(const ps_plan *plan, const ps_findings *f)
                               strstr(f->items[i].message, needle) != NULL);
                 assert_true(found);
             }
+        check_machine(ap, inv);
         free(pos);
     }
 }
 
 /* 500 random bundles (1 to 14 packages of 10 KBs: revisions, rollup family,
- * stacks, SHA-2) with random rules: the invariants hold, and the bundle in
+ * stacks, SHA-2) with random rules and, for two in three, a random machine
+ * (installed KBs, a build or none): the invariants hold, and the bundle in
  * reverse order gives the same document. */
 static void test_random_properties(void **state)
 {
@@ -880,6 +949,11 @@ static void test_random_properties(void **state)
         char *j1, *j2;
         static char vers[16][16], dates[16][16];
         spec specs[16];
+        /* a random machine: some of the KBs installed, a build or none */
+        char *inst[10];
+        ps_inventory inv = {.kbs = inst, .format = "kb-list"};
+        ps_plan_opts o;
+        bool have = seed % 3 != 0;
 
         kb_init(&fx);
         for (size_t i = 0; i < 3; i++) {
@@ -910,12 +984,19 @@ static void test_random_properties(void **state)
                               dates[i], installers[rnd_next(&st) % 4],
                               stacks[rnd_next(&st) % 4], NULL, (int)(rnd_next(&st) % 2), NULL};
         }
+        for (size_t i = 0; i < 10; i++) /* sorted by number, as the inventory keeps them */
+            if (rnd_next(&st) % 4 == 0)
+                inst[inv.n_kbs++] = (char *)kbs[i];
+        if (rnd_next(&st) % 2)
+            inv.os_build = "6.0.6003";
+        ps_plan_opts_default(&o);
+        o.inventory = have ? &inv : NULL;
         bundle_add(&b, specs, n, seed % 2 ? "x86" : "ia64", NULL);
         for (size_t i = 0; i < n; i++) /* the same bundle in reverse order */
             bundle_add(&r, &specs[n - 1 - i], 1, seed % 2 ? "x86" : "ia64", NULL);
-        assert_int_equal(ps_plan_build(&plan, &b, &fx.kb, NULL, &f), 0);
-        assert_int_equal(ps_plan_build(&plan2, &r, &fx.kb, NULL, &f2), 0);
-        check_invariants(&plan, &f);
+        assert_int_equal(ps_plan_build(&plan, &b, &fx.kb, &o, &f), 0);
+        assert_int_equal(ps_plan_build(&plan2, &r, &fx.kb, &o, &f2), 0);
+        check_invariants(&plan, &f, have ? &inv : NULL);
         ps_findings_sort(&f);
         ps_findings_sort(&f2);
         j1 = ps_plan_render("json", &plan, &f, NULL);
