@@ -36,6 +36,9 @@ static const char plan_usage[] =
     "                      --arch without it is an error: exit 2)\n"
     "  --rules DIR         the knowledge dir (rules/ and manifests/)\n"
     "  --keep-superseded   keep superseded packages in the plan\n"
+    "  --track TRACK       rollup (default: monthly rollups; the security-only\n"
+    "                      updates they contain are skipped) or security-only\n"
+    "                      (security-only updates in release order; rollups skipped)\n"
     "  --cache DIR         metadata cache (default $XDG_CACHE_HOME/patchseq, else\n"
     "                      ~/.cache/patchseq; or $PATCHSEQ_CACHE_DIR)\n"
     "  --no-cache          neither read nor write the metadata cache\n"
@@ -68,6 +71,9 @@ static const char explain_usage[] =
     "  --installed FILE    what the machine already has (as for plan)\n"
     "  --rules DIR         the knowledge dir (rules/ and manifests/)\n"
     "  --keep-superseded   keep superseded packages in the plan\n"
+    "  --track TRACK       rollup (default: monthly rollups; the security-only\n"
+    "                      updates they contain are skipped) or security-only\n"
+    "                      (security-only updates in release order; rollups skipped)\n"
     "  --cache DIR         metadata cache (default $XDG_CACHE_HOME/patchseq, else\n"
     "                      ~/.cache/patchseq; or $PATCHSEQ_CACHE_DIR)\n"
     "  --no-cache          neither read nor write the metadata cache\n"
@@ -140,6 +146,7 @@ static int parse_options(ps_cli *cli, plan_ctx *c, int argc, char **argv, const 
         {"installed", required_argument, NULL, 'i'},
         {"rules", required_argument, NULL, 'r'},
         {"keep-superseded", no_argument, NULL, 'k'},
+        {"track", required_argument, NULL, 'T'},
         {"window", required_argument, NULL, 'w'},
         {"time-model", required_argument, NULL, 't'},
         {"output", required_argument, NULL, 'o'},
@@ -208,6 +215,17 @@ static int parse_options(ps_cli *cli, plan_ctx *c, int argc, char **argv, const 
             break;
         case 'k':
             c->opts.keep_superseded = 1;
+            break;
+        case 'T':
+            if (strcmp(optarg, "rollup") == 0) {
+                c->opts.track = PS_TRACK_ROLLUP;
+            } else if (strcmp(optarg, "security-only") == 0) {
+                c->opts.track = PS_TRACK_SECURITY_ONLY;
+            } else {
+                fprintf(cli->err, "patchseq %s: unknown track '%s' (rollup, security-only)\n",
+                        c->cmd, optarg);
+                return 2;
+            }
             break;
         case 'C':
             c->cache_dir = optarg;

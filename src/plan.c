@@ -73,6 +73,10 @@ const char *ps_node_state_name(ps_node_state s)
         return "installed";
     case PS_NODE_WRONG_MACHINE:
         return "wrong-machine";
+    case PS_NODE_INCLUDED:
+        return "included-in-rollup";
+    case PS_NODE_OTHER_TRACK:
+        return "other-track";
     }
     return "planned";
 }
@@ -148,6 +152,7 @@ static bool node_excluded(const ps_plan_node *n)
     return n->state == PS_NODE_DUPLICATE || n->state == PS_NODE_MISSING ||
            n->state == PS_NODE_CYCLE || n->state == PS_NODE_UNSAFE ||
            n->state == PS_NODE_INSTALLED || n->state == PS_NODE_WRONG_MACHINE ||
+           n->state == PS_NODE_INCLUDED || n->state == PS_NODE_OTHER_TRACK ||
            n->by_installed != NULL;
 }
 
@@ -1777,6 +1782,12 @@ static int plan_findings(const ps_arch_plan *ap, ps_findings *f)
         case PS_NODE_WRONG_MACHINE:
             code = PS_F_WRONG_MACHINE;
             break;
+        case PS_NODE_INCLUDED:
+            code = PS_F_INCLUDED_IN_ROLLUP;
+            break;
+        case PS_NODE_OTHER_TRACK:
+            code = PS_F_OTHER_TRACK;
+            break;
         case PS_NODE_INSTALLED:
             continue; /* already-installed, when the bundle was read */
         case PS_NODE_CYCLE:
@@ -2128,6 +2139,87 @@ static int superseded_by_machine(planner *pl)
     return 0;
 }
 
+/* Do two release dates fall in months a <= b ("YYYY-MM" compared)? */
+static bool month_le(const char *a, const char *b)
+{
+    return a && b && strncmp(a, b, 7) <= 0;
+}
+
+/*
+ * The release track.  Rollup track: a monthly rollup of month M (in the
+ * bundle or installed) contains the security-only updates of months <= M:
+ * they are included-in-rollup, naming the newest such rollup.  Security-only
+ * track: the monthly rollups of the bundle are other-track, and a
+ * security-only update older than an installed rollup is still
+ * included-in-rollup.
+ */
+static int apply_track(planner *pl)
+{
+    ps_arch_plan *ap = pl->ap;
+    const ps_machine *m = &ap->machine;
+    bool so_track = pl->opts->track == PS_TRACK_SECURITY_ONLY;
+
+    for (size_t a = 0; a < ap->n_nodes; a++) {
+        ps_plan_node *A = &ap->nodes[a];
+
+        if (so_track && A->role == PS_ROLE_ROLLUP && !node_excluded(A)) {
+            free(A->why);
+            A->state = PS_NODE_OTHER_TRACK;
+            A->why = ps_asprintf("a monthly rollup: the plan follows the security-only track "
+                                 "(--track security-only)");
+            if (A->why == NULL)
+                return -1;
+        }
+    }
+    for (size_t a = 0; a < ap->n_nodes; a++) {
+        ps_plan_node *A = &ap->nodes[a];
+        size_t best = PS_NO_NODE;
+        const char *inst = NULL, *inst_date = NULL;
+
+        if (A->role != PS_ROLE_SECURITY_ONLY || node_excluded(A) || A->date == NULL)
+            continue;
+        /* an installed rollup of its month or later, on either track */
+        for (size_t i = 0; i < m->n_kbs; i++)
+            if (m->kbs[i].role == PS_ROLE_ROLLUP && month_le(A->date, m->kbs[i].date) &&
+                (inst_date == NULL || strcmp(m->kbs[i].date, inst_date) > 0)) {
+                inst = m->kbs[i].kb;
+                inst_date = m->kbs[i].date;
+            }
+        if (inst) {
+            free(A->why);
+            A->state = PS_NODE_INCLUDED;
+            A->by_installed = inst;
+            A->why = ps_asprintf("included in the monthly rollup %s (%.7s), which is installed: a "
+                                 "monthly rollup contains the security-only updates of its month "
+                                 "and before", inst, inst_date);
+            if (A->why == NULL)
+                return -1;
+            continue;
+        }
+        if (so_track)
+            continue;
+        for (size_t r = 0; r < ap->n_nodes; r++) {
+            const ps_plan_node *R = &ap->nodes[r];
+
+            if (R->role != PS_ROLE_ROLLUP || node_excluded(R) || !month_le(A->date, R->date))
+                continue;
+            if (best == PS_NO_NODE || newer(R, &ap->nodes[best]))
+                best = r;
+        }
+        if (best == PS_NO_NODE)
+            continue;
+        free(A->why);
+        A->state = PS_NODE_INCLUDED;
+        A->by = best;
+        A->why = ps_asprintf("included in the monthly rollup %s (%.7s): a monthly rollup contains "
+                             "the security-only updates of its month and before",
+                             ap->nodes[best].kb, ap->nodes[best].date);
+        if (A->why == NULL)
+            return -1;
+    }
+    return 0;
+}
+
 static int duplicate_texts(ps_arch_plan *ap)
 {
     for (size_t i = 0; i < ap->n_nodes; i++) {
@@ -2472,7 +2564,8 @@ static int plan_one(ps_arch_plan *ap, const ps_kb *kb, const ps_plan_opts *opts,
     if (mark_unsafe_names(ap) != 0)
         goto out;
     choose_revisions(ap);
-    if (duplicate_texts(ap) != 0 || machine_state(&pl) != 0 || superseded_by_machine(&pl) != 0)
+    if (duplicate_texts(ap) != 0 || machine_state(&pl) != 0 || superseded_by_machine(&pl) != 0 ||
+        apply_track(&pl) != 0)
         goto out;
     /* each round either leaves a node out or ends: at most n_nodes + 1 rounds */
     for (size_t round = 0; round <= ap->n_nodes; round++) {

@@ -48,6 +48,12 @@ int ps_time_model_parse(ps_time_model *m, const char *text, size_t len, char *er
  * `size` bytes. */
 unsigned long ps_time_model_install(const ps_time_model *m, const char *phase, uint64_t size);
 
+/* The release track a plan follows (--track). */
+typedef enum ps_track {
+    PS_TRACK_ROLLUP = 0,     /* monthly rollups; security-only updates they contain are skipped */
+    PS_TRACK_SECURITY_ONLY   /* security-only updates in release order; rollups are skipped */
+} ps_track;
+
 typedef struct ps_plan_opts {
     unsigned arch_mask;              /* PS_ARCH_BIT() set; 0 = every architecture */
     int keep_superseded;             /* keep superseded packages in the plan */
@@ -58,6 +64,7 @@ typedef struct ps_plan_opts {
                                         are wrong-os */
     unsigned window_minutes;         /* > 0: cut each plan into windows of at most this */
     const ps_time_model *time_model; /* borrowed; NULL = the defaults */
+    ps_track track;                  /* the release track (default: rollup) */
 } ps_plan_opts;
 
 void ps_plan_opts_default(ps_plan_opts *o);
@@ -82,11 +89,15 @@ typedef enum ps_node_state {
                               no script may name it (unsafe-file-name) */
     PS_NODE_INSTALLED,     /* already on the machine (the inventory): no step; it
                               satisfies requirements and supersedes */
-    PS_NODE_WRONG_MACHINE  /* not for the machine of the inventory (wrong-machine) */
+    PS_NODE_WRONG_MACHINE, /* not for the machine of the inventory (wrong-machine) */
+    PS_NODE_INCLUDED,      /* a security-only update a monthly rollup of its month or
+                              later contains (included-in-rollup) */
+    PS_NODE_OTHER_TRACK    /* of the release track not followed (other-track) */
 } ps_node_state;
 
 /* "planned", "duplicate", "superseded", "missing-prerequisite",
- * "dependency-cycle", "unsafe-file-name", "installed", "wrong-machine" */
+ * "dependency-cycle", "unsafe-file-name", "installed", "wrong-machine",
+ * "included-in-rollup", "other-track" */
 const char *ps_node_state_name(ps_node_state s);
 
 #define PS_NO_NODE ((size_t)-1)

@@ -674,6 +674,10 @@ static void explain_node(ps_buf *b, const ps_arch_plan *ap, size_t idx)
         ps_buf_puts(b, "  installed: the inventory lists it; it satisfies requirements and "
                        "supersedes, with no step\n");
         break;
+    case PS_NODE_INCLUDED:
+    case PS_NODE_OTHER_TRACK:
+        ps_buf_printf(b, "  track: %s\n", n->why);
+        break;
     }
     if (n->state != PS_NODE_PLANNED) {
         ps_buf_puts(b, "  edges: none, it is not in the plan\n");
