@@ -307,7 +307,8 @@ static bool selector_matches(const ps_selector *s, const ps_plan_node *n)
             return false;
         any = true;
     }
-    if (s->since && (n->date == NULL || strcmp(n->date, s->since) < 0))
+    /* release months: a package of February 2020 is "since 2020-02-11" */
+    if (s->since && (n->date == NULL || strncmp(n->date, s->since, 7) < 0))
         return false;
     return any;
 }
@@ -1816,6 +1817,45 @@ static int plan_findings(const ps_arch_plan *ap, ps_findings *f)
 /* Nodes                                                               */
 /* ------------------------------------------------------------------ */
 
+/* Day of the week of a date, 0 = Sunday (Sakamoto's method). */
+static int weekday(int y, int m, int d)
+{
+    static const int t[] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
+
+    if (m < 3)
+        y -= 1;
+    return (y + y / 4 - y / 100 + y / 400 + t[m - 1] + d) % 7;
+}
+
+/*
+ * The release date of a package the knowledge base does not date: the
+ * Patch Tuesday (second Tuesday; a preview: the third) on or after its
+ * build date, as a new "YYYY-MM-DD" string in *out.  0; 1 when `date` is
+ * not a date (*out NULL); -1 on OOM.
+ */
+static int release_date(const char *date, int nth, char **out)
+{
+    int y, m, d;
+
+    if (date == NULL || strlen(date) != 10 || sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3 ||
+        y < 1990 || y > 2100 || m < 1 || m > 12 || d < 1 || d > 31)
+        return 1;
+    for (int k = 0; k < 2; k++) {
+        int tue = 1 + (2 - weekday(y, m, 1) + 7) % 7 + 7 * (nth - 1);
+
+        if (d <= tue) {
+            *out = ps_asprintf("%04d-%02d-%02d", y, m, tue);
+            return *out ? 0 : -1;
+        }
+        d = 1;
+        if (++m > 12) {
+            m = 1;
+            y++;
+        }
+    }
+    return 1;
+}
+
 static int node_init(ps_plan_node *n, const ps_package *p, const ps_kb *kb, const ps_os_rules *r)
 {
     char why[512] = "";
@@ -1831,7 +1871,29 @@ static int node_init(ps_plan_node *n, const ps_package *p, const ps_kb *kb, cons
     if (n->role_why == NULL)
         return -1;
     n->phase = phase_rank(r, n->role, &n->phase_name);
-    n->date = e && e->date ? e->date : p->build_date;
+    /* a security update delivering a kernel, not of the rollup family and
+     * unknown to the knowledge base, is a security-only update */
+    if (e == NULL && n->role == PS_ROLE_OTHER && p->kernel_version && p->release_type &&
+        ps_streq_ci(p->release_type, "Security Update") &&
+        !(p->identity.name && ps_streq_ci(p->identity.name, "Package_for_RollupFix"))) {
+        n->role = PS_ROLE_SECURITY_ONLY;
+        free(n->role_why);
+        n->role_why = ps_strdup("a Security Update delivering Microsoft-Windows-OS-Kernel, not of "
+                                "the Package_for_RollupFix family");
+        if (n->role_why == NULL)
+            return -1;
+        n->phase = phase_rank(r, n->role, &n->phase_name);
+    }
+    if (e && e->date) {
+        n->date = e->date;
+    } else {
+        int rc = release_date(p->build_date, n->role == PS_ROLE_PREVIEW_ROLLUP ? 3 : 2,
+                              &n->date_own);
+
+        if (rc < 0)
+            return -1;
+        n->date = rc == 0 ? n->date_own : p->build_date;
+    }
     n->stack = p->provides_stack ? p->provides_stack : e ? e->provides_stack : NULL;
     n->kernel = p->kernel_version ? p->kernel_version : e ? e->kernel_build : NULL;
     if (p->sha2_only >= 0) {
@@ -2266,6 +2328,7 @@ static void arch_plan_free(ps_arch_plan *ap)
         free(ap->nodes[i].why);
         free(ap->nodes[i].needed_why);
         free(ap->nodes[i].stack_why);
+        free(ap->nodes[i].date_own);
         ps_strv_free(&ap->nodes[i].gaps, &ap->nodes[i].n_gaps);
     }
     free(ap->nodes);

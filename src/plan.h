@@ -110,7 +110,9 @@ typedef struct ps_plan_node {
     char *role_why;          /* provenance of the role */
     unsigned phase;          /* rank of the phase (lower goes first) */
     const char *phase_name;  /* borrowed from the rules */
-    const char *date;        /* release date: package, else knowledge base; may be NULL */
+    const char *date;        /* release date: the knowledge base's, else the package's build
+                                date moved to the Patch Tuesday on or after it; may be NULL */
+    char *date_own;          /* owned storage of a date computed from the build date */
     const char *stack;       /* servicing stack it delivers, or NULL */
     const char *kernel;      /* kernel version it delivers, or NULL */
     int sha2_only;           /* 1 / 0 (unknown counts as 0) */

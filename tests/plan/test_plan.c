@@ -663,7 +663,7 @@ static void test_inventory(void **state)
         assert_string_equal(plan.plans[0].nodes[plan.plans[0].skipped[3]].by_installed, "KB4512477");
         assert_string_equal(plan.plans[0].nodes[plan.plans[0].skipped[3]].why,
                             "superseded by KB4512477, which is installed: a newer rollup "
-                            "(released 2019-08-20, after 2019-03-19)");
+                            "(released 2019-08-20, after 2019-04-09)");
         assert_string_equal(plan.plans[0].nodes[plan.plans[0].skipped[4]].by_installed, "KB4512477");
         assert_string_equal(plan.plans[0].nodes[plan.plans[0].skipped[4]].why,
                             "superseded by KB4512477, which is installed (manifests/6.0.xml:99)");
@@ -681,6 +681,60 @@ static void test_inventory(void **state)
     assert_int_equal(finding(&f, PS_F_WRONG_MACHINE, 0)->severity, PS_SEV_ERROR);
     assert_string_equal(f.items[0].message,
                         "the machine of the inventory runs Windows 6.1.7601; not planned");
+    ps_plan_free(&plan);
+    ps_findings_free(&f);
+    ps_bundle_free(&b);
+}
+
+/* A package the knowledge base does not date is dated by release: its build
+ * date moved to the Patch Tuesday on or after it; a security update with a
+ * kernel, outside the rollup family, is a security-only update; a rule's
+ * "since" compares release months. */
+static void test_release_month(void **state)
+{
+    fixture fx;
+    ps_bundle b = {0};
+    ps_findings f = {0};
+    ps_plan plan;
+    static const spec s[] = {
+        /* built 2020-02-04, released on Patch Tuesday 2020-02-11 */
+        {"KB4700001", NULL, 0, NULL, "6.0.1.0", "2020-02-04", "6.0.6002.18005", NULL, "6.0.6003.20700", 0, NULL},
+        /* built on a Patch Tuesday: that day; built the day after: next month's */
+        {"KB4700002", NULL, 0, NULL, "6.0.1.0", "2019-10-08", "6.0.6002.18005", NULL, NULL, 0, NULL},
+        {"KB4700003", NULL, 0, NULL, "6.0.1.0", "2019-12-11", "6.0.6002.18005", NULL, NULL, 0, NULL},
+        {"KB4700004", NULL, 0, NULL, "6.0.1.0", "2020-01-29", "6.0.6002.18005", NULL, NULL, 0, NULL},
+    };
+    const ps_arch_plan *ap;
+
+    (void)state;
+    kb_init(&fx);
+    /* ESU-era packages (February 2020 on) after KB4700004, with a restart */
+    fx.rules[2] = (ps_rule){.kind = PS_RULE_ORDER, .subject = {.role = PS_ROLE_SECURITY_ONLY,
+                                                               .since = "2020-02-11"},
+                            .kb = "KB4700004", .barrier = 1, .reason = "licensing first",
+                            .where = {"rules/6.0.xml", 80}};
+    fx.os.n_rules = 3;
+    bundle_add(&b, s, PS_ARRAY_LEN(s), "x64", NULL);
+    free(b.items[0].release_type);
+    b.items[0].release_type = strdup("Security Update");
+    assert_int_equal(ps_plan_build(&plan, &b, &fx.kb, NULL, &f), 0);
+    ap = &plan.plans[0];
+    for (size_t i = 0; i < ap->n_nodes; i++) {
+        const ps_plan_node *n = &ap->nodes[i];
+
+        if (strcmp(n->kb, "KB4700001") == 0) {
+            assert_string_equal(n->date, "2020-02-11");
+            assert_int_equal(n->role, PS_ROLE_SECURITY_ONLY);
+        } else if (strcmp(n->kb, "KB4700002") == 0) {
+            assert_string_equal(n->date, "2019-10-08");
+        } else if (strcmp(n->kb, "KB4700003") == 0) {
+            assert_string_equal(n->date, "2020-01-14");
+        } else {
+            assert_string_equal(n->date, "2020-02-11");
+        }
+    }
+    /* the since rule matched by month: a restart between KB4700004 and KB4700001 */
+    check_str(steps_of(ap), "KB4700002 KB4700003 KB4700004 reboot KB4700001 reboot");
     ps_plan_free(&plan);
     ps_findings_free(&f);
     ps_bundle_free(&b);
@@ -1402,6 +1456,7 @@ int main(void)
         cmocka_unit_test(test_wrong_os),
         cmocka_unit_test(test_render_and_explain),
         cmocka_unit_test(test_inventory),
+        cmocka_unit_test(test_release_month),
         cmocka_unit_test(test_wsus_prerequisite),
         cmocka_unit_test(test_large_bundle),
         cmocka_unit_test(test_random_properties),
