@@ -84,7 +84,9 @@ typedef enum ps_severity {
     X(FOREIGN_FILE, "foreign-file", PS_SEV_INFO)                     \
     X(ALREADY_INSTALLED, "already-installed", PS_SEV_INFO)          \
     X(INCLUDED_IN_ROLLUP, "included-in-rollup", PS_SEV_INFO)        \
-    X(OTHER_TRACK, "other-track", PS_SEV_INFO)
+    X(OTHER_TRACK, "other-track", PS_SEV_INFO)                      \
+    X(OPTIONAL, "optional", PS_SEV_INFO)                            \
+    X(EXCLUDED, "excluded", PS_SEV_INFO)
 
 typedef enum ps_finding_code {
 #define PS_X_ENUM(e, s, v) PS_F_##e,

@@ -39,6 +39,8 @@ static const char plan_usage[] =
     "  --track TRACK       rollup (default: monthly rollups; the security-only\n"
     "                      updates they contain are skipped) or security-only\n"
     "                      (security-only updates in release order; rollups skipped)\n"
+    "  --include-previews  plan preview rollups too (default: skipped, optional)\n"
+    "  --exclude KB        leave KB out of the plan (repeatable)\n"
     "  --cache DIR         metadata cache (default $XDG_CACHE_HOME/patchseq, else\n"
     "                      ~/.cache/patchseq; or $PATCHSEQ_CACHE_DIR)\n"
     "  --no-cache          neither read nor write the metadata cache\n"
@@ -74,6 +76,8 @@ static const char explain_usage[] =
     "  --track TRACK       rollup (default: monthly rollups; the security-only\n"
     "                      updates they contain are skipped) or security-only\n"
     "                      (security-only updates in release order; rollups skipped)\n"
+    "  --include-previews  plan preview rollups too (default: skipped, optional)\n"
+    "  --exclude KB        leave KB out of the plan (repeatable)\n"
     "  --cache DIR         metadata cache (default $XDG_CACHE_HOME/patchseq, else\n"
     "                      ~/.cache/patchseq; or $PATCHSEQ_CACHE_DIR)\n"
     "  --no-cache          neither read nor write the metadata cache\n"
@@ -101,10 +105,13 @@ typedef struct plan_ctx {
     ps_kb kb;
     ps_plan plan;
     int first_arg;           /* argv index of the first operand */
+    char **exclude;          /* --exclude KB, normalised (opts.exclude points here) */
+    size_t n_exclude;
 } plan_ctx;
 
 static void ctx_free(plan_ctx *c)
 {
+    ps_strv_free(&c->exclude, &c->n_exclude);
     ps_plan_free(&c->plan);
     ps_inventory_free(&c->inv);
     ps_kb_free(&c->kb);
@@ -147,6 +154,8 @@ static int parse_options(ps_cli *cli, plan_ctx *c, int argc, char **argv, const 
         {"rules", required_argument, NULL, 'r'},
         {"keep-superseded", no_argument, NULL, 'k'},
         {"track", required_argument, NULL, 'T'},
+        {"include-previews", no_argument, NULL, 'P'},
+        {"exclude", required_argument, NULL, 'X'},
         {"window", required_argument, NULL, 'w'},
         {"time-model", required_argument, NULL, 't'},
         {"output", required_argument, NULL, 'o'},
@@ -216,6 +225,28 @@ static int parse_options(ps_cli *cli, plan_ctx *c, int argc, char **argv, const 
         case 'k':
             c->opts.keep_superseded = 1;
             break;
+        case 'P':
+            c->opts.include_previews = 1;
+            break;
+        case 'X': {
+            char *k = ps_kb_normalize(optarg);
+
+            if (k == NULL) {
+                fprintf(cli->err, "patchseq %s: --exclude takes a KB number, not '%s'\n", c->cmd,
+                        optarg);
+                return 2;
+            }
+            if (!ps_strv_contains(c->exclude, c->n_exclude, k) &&
+                ps_strv_push(&c->exclude, &c->n_exclude, k) != 0) {
+                free(k);
+                fprintf(cli->err, "patchseq %s: out of memory\n", c->cmd);
+                return 2;
+            }
+            free(k);
+            c->opts.exclude = c->exclude;
+            c->opts.n_exclude = c->n_exclude;
+            break;
+        }
         case 'T':
             if (strcmp(optarg, "rollup") == 0) {
                 c->opts.track = PS_TRACK_ROLLUP;

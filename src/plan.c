@@ -77,6 +77,10 @@ const char *ps_node_state_name(ps_node_state s)
         return "included-in-rollup";
     case PS_NODE_OTHER_TRACK:
         return "other-track";
+    case PS_NODE_OPTIONAL:
+        return "optional";
+    case PS_NODE_EXCLUDED:
+        return "excluded";
     }
     return "planned";
 }
@@ -153,6 +157,7 @@ static bool node_excluded(const ps_plan_node *n)
            n->state == PS_NODE_CYCLE || n->state == PS_NODE_UNSAFE ||
            n->state == PS_NODE_INSTALLED || n->state == PS_NODE_WRONG_MACHINE ||
            n->state == PS_NODE_INCLUDED || n->state == PS_NODE_OTHER_TRACK ||
+           n->state == PS_NODE_OPTIONAL || n->state == PS_NODE_EXCLUDED ||
            n->by_installed != NULL;
 }
 
@@ -1789,6 +1794,12 @@ static int plan_findings(const ps_arch_plan *ap, ps_findings *f)
         case PS_NODE_OTHER_TRACK:
             code = PS_F_OTHER_TRACK;
             break;
+        case PS_NODE_OPTIONAL:
+            code = PS_F_OPTIONAL;
+            break;
+        case PS_NODE_EXCLUDED:
+            code = PS_F_EXCLUDED;
+            break;
         case PS_NODE_INSTALLED:
             continue; /* already-installed, when the bundle was read */
         case PS_NODE_CYCLE:
@@ -2223,6 +2234,27 @@ static int apply_track(planner *pl)
 
     for (size_t a = 0; a < ap->n_nodes; a++) {
         ps_plan_node *A = &ap->nodes[a];
+
+        if (node_excluded(A))
+            continue;
+        if (ps_strv_contains(pl->opts->exclude, pl->opts->n_exclude, A->kb)) {
+            free(A->why);
+            A->state = PS_NODE_EXCLUDED;
+            A->why = ps_asprintf("left out by --exclude %s", A->kb);
+            if (A->why == NULL)
+                return -1;
+            continue;
+        }
+        /* a preview never replaces the month's security rollup unless asked for */
+        if (A->role == PS_ROLE_PREVIEW_ROLLUP && !pl->opts->include_previews) {
+            free(A->why);
+            A->state = PS_NODE_OPTIONAL;
+            A->why = ps_asprintf("a preview rollup (non-security fixes ahead of the next month): "
+                                 "optional, planned only with --include-previews");
+            if (A->why == NULL)
+                return -1;
+            continue;
+        }
 
         if (so_track && A->role == PS_ROLE_ROLLUP && !node_excluded(A)) {
             free(A->why);

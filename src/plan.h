@@ -65,6 +65,9 @@ typedef struct ps_plan_opts {
     unsigned window_minutes;         /* > 0: cut each plan into windows of at most this */
     const ps_time_model *time_model; /* borrowed; NULL = the defaults */
     ps_track track;                  /* the release track (default: rollup) */
+    int include_previews;            /* plan preview rollups (else: optional, skipped) */
+    char **exclude;                  /* borrowed: KBs left out (--exclude), normalised */
+    size_t n_exclude;
 } ps_plan_opts;
 
 void ps_plan_opts_default(ps_plan_opts *o);
@@ -92,12 +95,14 @@ typedef enum ps_node_state {
     PS_NODE_WRONG_MACHINE, /* not for the machine of the inventory (wrong-machine) */
     PS_NODE_INCLUDED,      /* a security-only update a monthly rollup of its month or
                               later contains (included-in-rollup) */
-    PS_NODE_OTHER_TRACK    /* of the release track not followed (other-track) */
+    PS_NODE_OTHER_TRACK,   /* of the release track not followed (other-track) */
+    PS_NODE_OPTIONAL,      /* a preview rollup, without --include-previews (optional) */
+    PS_NODE_EXCLUDED       /* named by --exclude (excluded) */
 } ps_node_state;
 
 /* "planned", "duplicate", "superseded", "missing-prerequisite",
  * "dependency-cycle", "unsafe-file-name", "installed", "wrong-machine",
- * "included-in-rollup", "other-track" */
+ * "included-in-rollup", "other-track", "optional", "excluded" */
 const char *ps_node_state_name(ps_node_state s);
 
 #define PS_NO_NODE ((size_t)-1)

@@ -676,6 +676,8 @@ static void explain_node(ps_buf *b, const ps_arch_plan *ap, size_t idx)
         break;
     case PS_NODE_INCLUDED:
     case PS_NODE_OTHER_TRACK:
+    case PS_NODE_OPTIONAL:
+    case PS_NODE_EXCLUDED:
         ps_buf_printf(b, "  track: %s\n", n->why);
         break;
     }

@@ -267,10 +267,12 @@ static void test_ia64_junit(void **state)
     r = run_in("ia64", "validate", "--junit", xml, ".", NULL);
     assert_int_equal(r.rc, 1);
     assert_string_equal(r.out,
+        "./Windows6.0-KB4489887-ia64.msu: info: optional [ia64]: a preview rollup (non-security "
+        "fixes ahead of the next month): optional, planned only with --include-previews\n"
         "./Windows6.0-KB4512476-ia64.msu: error: missing-prerequisite [ia64]: KB4512476 is "
         "SHA-2-only and no SHA-2 support update (KB4474419) for ia64 is in the bundle or the "
         "inventory: add KB4474419 (the same gap leaves out KB4520002)\n"
-        "validate: FAILED: 7 packages, 2 plans; 1 error, 0 warnings, 0 info\n");
+        "validate: FAILED: 7 packages, 2 plans; 1 error, 0 warnings, 1 info\n");
     assert_string_equal(r.err, "");
     ps_test_run_free(&r);
     /* written atomically: the report and nothing else in the folder */
@@ -331,11 +333,11 @@ static void test_installed(void **state)
     assert_string_equal(r.out,
         "./Windows6.0-KB4474419-v4-x64.msu: info: already-installed [x64]: KB4474419 is "
         "already installed\n"
-        "./Windows6.0-KB4489887-ia64.msu: warning: superseded [ia64]: superseded by KB4520002: "
-        "a newer version of Package_for_RollupFix (6.0.1.22 > 6.0.1.10)\n"
+        "./Windows6.0-KB4489887-ia64.msu: info: optional [ia64]: a preview rollup (non-security "
+        "fixes ahead of the next month): optional, planned only with --include-previews\n"
         "./Windows6.0-KB4512476-ia64.msu: warning: superseded [ia64]: superseded by KB4520002: "
         "a newer version of Package_for_RollupFix (6.0.1.22 > 6.0.1.20)\n"
-        "validate: passed: 7 packages, 2 plans; 0 errors, 2 warnings, 1 info\n");
+        "validate: passed: 7 packages, 2 plans; 0 errors, 1 warning, 2 info\n");
     ps_test_run_free(&r);
 
     r = run_in("ia64", "validate", "--installed", "../no-such-inventory.txt", ".", NULL);
