@@ -81,6 +81,7 @@ typedef enum ps_severity {
     X(UNKNOWN_UPDATE, "unknown-update", PS_SEV_WARNING)              \
     X(WRONG_OS, "wrong-os", PS_SEV_WARNING)                          \
     X(WINDOW_OVERRUN, "window-overrun", PS_SEV_WARNING)              \
+    X(ESU_LICENSING, "esu-licensing", PS_SEV_WARNING)              \
     X(FOREIGN_FILE, "foreign-file", PS_SEV_INFO)                     \
     X(ALREADY_INSTALLED, "already-installed", PS_SEV_INFO)          \
     X(INCLUDED_IN_ROLLUP, "included-in-rollup", PS_SEV_INFO)        \

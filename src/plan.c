@@ -1761,6 +1761,58 @@ static int gap_findings(const ps_arch_plan *ap, ps_findings *f)
     return 0;
 }
 
+/*
+ * An ESU-era update (a rollup, preview or security-only update of February
+ * 2020 on, on 6.0 or 6.1) planned with no ESU licensing package in the
+ * bundle or on the machine: one esu-licensing warning per plan, on the
+ * first of them, naming the licensing packages the knowledge base knows.
+ */
+static int esu_finding(const ps_arch_plan *ap, const ps_kb *kb, ps_findings *f)
+{
+    const ps_plan_node *first = NULL;
+    ps_buf lpp = {0};
+    size_t k = 0;
+    int rc;
+
+    if ((strcmp(ap->os, "6.0") != 0 && strcmp(ap->os, "6.1") != 0) || ap->machine.esu_licensing)
+        return 0;
+    for (size_t i = 0; i < ap->n_nodes; i++) {
+        const ps_plan_node *n = &ap->nodes[i];
+
+        if (n->role == PS_ROLE_LICENSING && n->state != PS_NODE_EXCLUDED &&
+            n->state != PS_NODE_DUPLICATE)
+            return 0;
+    }
+    for (size_t i = 0; i < ap->n_steps && first == NULL; i++) {
+        const ps_plan_node *n;
+
+        if (ap->steps[i].action != PS_STEP_INSTALL)
+            continue;
+        n = &ap->nodes[ap->steps[i].node];
+        if ((n->role == PS_ROLE_ROLLUP || n->role == PS_ROLE_SECURITY_ONLY ||
+             n->role == PS_ROLE_PREVIEW_ROLLUP) && n->date && strncmp(n->date, "2020-02", 7) >= 0)
+            first = n;
+    }
+    if (first == NULL)
+        return 0;
+    for (size_t i = 0; i < kb->n_entries; i++)
+        if (strcmp(kb->entries[i].os, ap->os) == 0 && kb->entries[i].role == PS_ROLE_LICENSING &&
+            (kb->entries[i].arches & PS_ARCH_BIT(ap->arch)))
+            ps_buf_printf(&lpp, "%s%s", k++ ? ", " : "", kb->entries[i].kb);
+    {
+        ps_where w = {first->pkg->file, NULL, 0, ap->arch, ap->os, first->kb};
+
+        rc = ps_findings_add(f, PS_F_ESU_LICENSING, &w,
+                             "%s is an Extended Security Update (released %.7s) and no ESU "
+                             "licensing package is in the bundle or the inventory: add %s, then "
+                             "restart and activate the ESU key before the ESU updates (machines "
+                             "licensed through Azure do not need it)", first->kb, first->date,
+                             lpp.data ? lpp.data : "the ESU Licensing Preparation Package");
+    }
+    ps_buf_free(&lpp);
+    return rc;
+}
+
 static int plan_findings(const ps_arch_plan *ap, ps_findings *f)
 {
     if (gap_findings(ap, f) != 0)
@@ -1935,6 +1987,10 @@ static void choose_revisions(ps_arch_plan *ap)
                 !ps_streq_ci(a->kb, b->kb))
                 continue;
             c = ps_version_cmp(b->pkg->identity.version, a->pkg->identity.version);
+            /* on equal identity, an .msu (installed by wusa, with its applicability
+             * check) wins over a bare .cab */
+            if (c == 0 && a->pkg->container != b->pkg->container)
+                c = b->pkg->container == PS_CONTAINER_MSU ? 1 : -1;
             if (c == 0)
                 c = (b->pkg->revision > a->pkg->revision) - (b->pkg->revision < a->pkg->revision);
             if (c == 0)
@@ -2673,7 +2729,7 @@ static int plan_one(ps_arch_plan *ap, const ps_kb *kb, const ps_plan_opts *opts,
         if (!pl.excluded)
             break;
     }
-    if (make_steps(&pl) != 0 || plan_findings(ap, f) != 0)
+    if (make_steps(&pl) != 0 || plan_findings(ap, f) != 0 || esu_finding(ap, kb, f) != 0)
         goto out;
     if (opts->window_minutes && make_windows(ap, opts, f) != 0)
         goto out;
