@@ -87,7 +87,8 @@ typedef enum ps_severity {
     X(INCLUDED_IN_ROLLUP, "included-in-rollup", PS_SEV_INFO)        \
     X(OTHER_TRACK, "other-track", PS_SEV_INFO)                      \
     X(OPTIONAL, "optional", PS_SEV_INFO)                            \
-    X(EXCLUDED, "excluded", PS_SEV_INFO)
+    X(EXCLUDED, "excluded", PS_SEV_INFO)                            \
+    X(AFTER_TARGET, "after-target", PS_SEV_INFO)
 
 typedef enum ps_finding_code {
 #define PS_X_ENUM(e, s, v) PS_F_##e,

@@ -41,6 +41,8 @@ static const char plan_usage[] =
     "                      (security-only updates in release order; rollups skipped)\n"
     "  --include-previews  plan preview rollups too (default: skipped, optional)\n"
     "  --exclude KB        leave KB out of the plan (repeatable)\n"
+    "  --os OS             plan only OS 6.0 or 6.1 (for a mixed share)\n"
+    "  --until YYYY-MM|KB  plan up to that release month (later: after-target)\n"
     "  --cache DIR         metadata cache (default $XDG_CACHE_HOME/patchseq, else\n"
     "                      ~/.cache/patchseq; or $PATCHSEQ_CACHE_DIR)\n"
     "  --no-cache          neither read nor write the metadata cache\n"
@@ -78,6 +80,8 @@ static const char explain_usage[] =
     "                      (security-only updates in release order; rollups skipped)\n"
     "  --include-previews  plan preview rollups too (default: skipped, optional)\n"
     "  --exclude KB        leave KB out of the plan (repeatable)\n"
+    "  --os OS             plan only OS 6.0 or 6.1 (for a mixed share)\n"
+    "  --until YYYY-MM|KB  plan up to that release month (later: after-target)\n"
     "  --cache DIR         metadata cache (default $XDG_CACHE_HOME/patchseq, else\n"
     "                      ~/.cache/patchseq; or $PATCHSEQ_CACHE_DIR)\n"
     "  --no-cache          neither read nor write the metadata cache\n"
@@ -106,12 +110,14 @@ typedef struct plan_ctx {
     ps_plan plan;
     int first_arg;           /* argv index of the first operand */
     char **exclude;          /* --exclude KB, normalised (opts.exclude points here) */
+    char *until;             /* --until, normalised (opts.until points here) */
     size_t n_exclude;
 } plan_ctx;
 
 static void ctx_free(plan_ctx *c)
 {
     ps_strv_free(&c->exclude, &c->n_exclude);
+    free(c->until);
     ps_plan_free(&c->plan);
     ps_inventory_free(&c->inv);
     ps_kb_free(&c->kb);
@@ -156,6 +162,8 @@ static int parse_options(ps_cli *cli, plan_ctx *c, int argc, char **argv, const 
         {"track", required_argument, NULL, 'T'},
         {"include-previews", no_argument, NULL, 'P'},
         {"exclude", required_argument, NULL, 'X'},
+        {"os", required_argument, NULL, 'O'},
+        {"until", required_argument, NULL, 'U'},
         {"window", required_argument, NULL, 'w'},
         {"time-model", required_argument, NULL, 't'},
         {"output", required_argument, NULL, 'o'},
@@ -224,6 +232,36 @@ static int parse_options(ps_cli *cli, plan_ctx *c, int argc, char **argv, const 
             break;
         case 'k':
             c->opts.keep_superseded = 1;
+            break;
+        case 'U': {
+            char *k = ps_kb_normalize(optarg);
+            bool month = strlen(optarg) == 7 && optarg[4] == '-' &&
+                         strspn(optarg, "0123456789") == 4 && strspn(optarg + 5, "0123456789") == 2 &&
+                         optarg[5] <= '1' && !(optarg[5] == '1' && optarg[6] > '2') &&
+                         !(optarg[5] == '0' && optarg[6] == '0');
+
+            if (!month && k == NULL) {
+                fprintf(cli->err, "patchseq %s: --until takes YYYY-MM or a KB number, not '%s'\n",
+                        c->cmd, optarg);
+                return 2;
+            }
+            free(c->until);
+            c->until = month ? ps_strdup(optarg) : k;
+            if (month)
+                free(k);
+            if (c->until == NULL) {
+                fprintf(cli->err, "patchseq %s: out of memory\n", c->cmd);
+                return 2;
+            }
+            c->opts.until = c->until;
+            break;
+        }
+        case 'O':
+            if (strcmp(optarg, "6.0") != 0 && strcmp(optarg, "6.1") != 0) {
+                fprintf(cli->err, "patchseq %s: unknown OS '%s' (6.0, 6.1)\n", c->cmd, optarg);
+                return 2;
+            }
+            c->opts.os = optarg;
             break;
         case 'P':
             c->opts.include_previews = 1;

@@ -81,6 +81,8 @@ const char *ps_node_state_name(ps_node_state s)
         return "optional";
     case PS_NODE_EXCLUDED:
         return "excluded";
+    case PS_NODE_AFTER_TARGET:
+        return "after-target";
     }
     return "planned";
 }
@@ -158,6 +160,7 @@ static bool node_excluded(const ps_plan_node *n)
            n->state == PS_NODE_INSTALLED || n->state == PS_NODE_WRONG_MACHINE ||
            n->state == PS_NODE_INCLUDED || n->state == PS_NODE_OTHER_TRACK ||
            n->state == PS_NODE_OPTIONAL || n->state == PS_NODE_EXCLUDED ||
+           n->state == PS_NODE_AFTER_TARGET ||
            n->by_installed != NULL;
 }
 
@@ -1852,6 +1855,9 @@ static int plan_findings(const ps_arch_plan *ap, ps_findings *f)
         case PS_NODE_EXCLUDED:
             code = PS_F_EXCLUDED;
             break;
+        case PS_NODE_AFTER_TARGET:
+            code = PS_F_AFTER_TARGET;
+            break;
         case PS_NODE_INSTALLED:
             continue; /* already-installed, when the bundle was read */
         case PS_NODE_CYCLE:
@@ -2287,12 +2293,31 @@ static int apply_track(planner *pl)
     ps_arch_plan *ap = pl->ap;
     const ps_machine *m = &ap->machine;
     bool so_track = pl->opts->track == PS_TRACK_SECURITY_ONLY;
+    const char *until = pl->opts->until;
 
+    /* --until KB: the release month of that KB (knowledge base, else its package) */
+    if (until && (until[0] == 'K' || until[0] == 'k')) {
+        const ps_kb_entry *e = ps_kb_find(pl->kb, ap->os, until);
+
+        until = e ? e->date : NULL;
+        for (size_t i = 0; until == NULL && i < ap->n_nodes; i++)
+            if (ps_streq_ci(ap->nodes[i].kb, pl->opts->until))
+                until = ap->nodes[i].date;
+    }
     for (size_t a = 0; a < ap->n_nodes; a++) {
         ps_plan_node *A = &ap->nodes[a];
 
         if (node_excluded(A))
             continue;
+        if (until && A->date && strncmp(A->date, until, 7) > 0) {
+            free(A->why);
+            A->state = PS_NODE_AFTER_TARGET;
+            A->why = ps_asprintf("released %.7s, after the target %.7s (--until %s)", A->date,
+                                 until, pl->opts->until);
+            if (A->why == NULL)
+                return -1;
+            continue;
+        }
         if (ps_strv_contains(pl->opts->exclude, pl->opts->n_exclude, A->kb)) {
             free(A->why);
             A->state = PS_NODE_EXCLUDED;
@@ -2785,6 +2810,8 @@ static int package_check(const ps_package *p, const ps_kb *kb, const ps_plan_opt
     }
     if (opts->arch_mask && !(opts->arch_mask & PS_ARCH_BIT(p->arch)))
         return 0;
+    if (opts->os && (p->os == NULL || strcmp(p->os, opts->os) != 0))
+        return 0; /* --os: another OS family of a mixed share */
     if (p->os == NULL || ps_kb_rules_for(kb, p->os) == NULL) {
         if (finding_present(f, PS_F_WRONG_OS, p->file))
             return 0;

@@ -66,6 +66,9 @@ typedef struct ps_plan_opts {
     const ps_time_model *time_model; /* borrowed; NULL = the defaults */
     ps_track track;                  /* the release track (default: rollup) */
     int include_previews;            /* plan preview rollups (else: optional, skipped) */
+    const char *os;                  /* borrowed: plan only this OS family ("6.0"), or NULL */
+    const char *until;               /* borrowed: "YYYY-MM" or a KB: plan up to that release
+                                        month; later packages are after-target.  NULL: all */
     char **exclude;                  /* borrowed: KBs left out (--exclude), normalised */
     size_t n_exclude;
 } ps_plan_opts;
@@ -97,12 +100,13 @@ typedef enum ps_node_state {
                               later contains (included-in-rollup) */
     PS_NODE_OTHER_TRACK,   /* of the release track not followed (other-track) */
     PS_NODE_OPTIONAL,      /* a preview rollup, without --include-previews (optional) */
-    PS_NODE_EXCLUDED       /* named by --exclude (excluded) */
+    PS_NODE_EXCLUDED,      /* named by --exclude (excluded) */
+    PS_NODE_AFTER_TARGET   /* released after the --until target (after-target) */
 } ps_node_state;
 
 /* "planned", "duplicate", "superseded", "missing-prerequisite",
  * "dependency-cycle", "unsafe-file-name", "installed", "wrong-machine",
- * "included-in-rollup", "other-track", "optional", "excluded" */
+ * "included-in-rollup", "other-track", "optional", "excluded", "after-target" */
 const char *ps_node_state_name(ps_node_state s);
 
 #define PS_NO_NODE ((size_t)-1)

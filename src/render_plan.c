@@ -678,6 +678,7 @@ static void explain_node(ps_buf *b, const ps_arch_plan *ap, size_t idx)
     case PS_NODE_OTHER_TRACK:
     case PS_NODE_OPTIONAL:
     case PS_NODE_EXCLUDED:
+    case PS_NODE_AFTER_TARGET:
         ps_buf_printf(b, "  track: %s\n", n->why);
         break;
     }
