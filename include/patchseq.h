@@ -75,11 +75,13 @@ typedef enum ps_severity {
     X(HASH_MISMATCH, "hash-mismatch", PS_SEV_ERROR)                  \
     X(RULE_ERROR, "rule-error", PS_SEV_ERROR)                        \
     X(LOCK_MISMATCH, "lock-mismatch", PS_SEV_ERROR)                  \
+    X(WRONG_MACHINE, "wrong-machine", PS_SEV_ERROR)                  \
     X(SUPERSEDED, "superseded", PS_SEV_WARNING)                      \
     X(DUPLICATE, "duplicate", PS_SEV_WARNING)                        \
     X(UNKNOWN_UPDATE, "unknown-update", PS_SEV_WARNING)              \
     X(WRONG_OS, "wrong-os", PS_SEV_WARNING)                          \
     X(WINDOW_OVERRUN, "window-overrun", PS_SEV_WARNING)              \
+    X(ESU_LICENSING, "esu-licensing", PS_SEV_WARNING)              \
     X(FOREIGN_FILE, "foreign-file", PS_SEV_INFO)                     \
     X(ALREADY_INSTALLED, "already-installed", PS_SEV_INFO)          \
     X(EMPTY_BUNDLE, "empty-bundle", PS_SEV_ERROR)                    \
@@ -88,7 +90,12 @@ typedef enum ps_severity {
     X(UNPLANNED_INSTALLER, "unplanned-installer", PS_SEV_WARNING)    \
     X(NAME_MISMATCH, "name-mismatch", PS_SEV_WARNING)                \
     X(EXPIRED_WAIVER, "expired-waiver", PS_SEV_WARNING)              \
-    X(UNUSED_WAIVER, "unused-waiver", PS_SEV_INFO)
+    X(UNUSED_WAIVER, "unused-waiver", PS_SEV_INFO)                   \
+    X(INCLUDED_IN_ROLLUP, "included-in-rollup", PS_SEV_INFO)        \
+    X(OTHER_TRACK, "other-track", PS_SEV_INFO)                      \
+    X(OPTIONAL, "optional", PS_SEV_INFO)                            \
+    X(EXCLUDED, "excluded", PS_SEV_INFO)                            \
+    X(AFTER_TARGET, "after-target", PS_SEV_INFO)
 
 typedef enum ps_finding_code {
 #define PS_X_ENUM(e, s, v) PS_F_##e,

@@ -53,6 +53,13 @@ static const char plan_usage[] =
     "                      --arch without it is an error: exit 2)\n"
     "  --rules DIR         the knowledge dir (rules/ and manifests/)\n"
     "  --keep-superseded   keep superseded packages in the plan\n"
+    "  --track TRACK       rollup (default: monthly rollups; the security-only\n"
+    "                      updates they contain are skipped) or security-only\n"
+    "                      (security-only updates in release order; rollups skipped)\n"
+    "  --include-previews  plan preview rollups too (default: skipped, optional)\n"
+    "  --exclude KB        leave KB out of the plan (repeatable)\n"
+    "  --os OS             plan only OS 6.0 or 6.1 (for a mixed share)\n"
+    "  --until YYYY-MM|KB  plan up to that release month (later: after-target)\n"
     "  --cache DIR         metadata cache (default $XDG_CACHE_HOME/patchseq, else\n"
     "                      ~/.cache/patchseq; or $PATCHSEQ_CACHE_DIR)\n"
     "  --no-cache          neither read nor write the metadata cache\n"
@@ -94,6 +101,13 @@ static const char explain_usage[] =
     "  --installed FILE    what the machine already has (as for plan)\n"
     "  --rules DIR         the knowledge dir (rules/ and manifests/)\n"
     "  --keep-superseded   keep superseded packages in the plan\n"
+    "  --track TRACK       rollup (default: monthly rollups; the security-only\n"
+    "                      updates they contain are skipped) or security-only\n"
+    "                      (security-only updates in release order; rollups skipped)\n"
+    "  --include-previews  plan preview rollups too (default: skipped, optional)\n"
+    "  --exclude KB        leave KB out of the plan (repeatable)\n"
+    "  --os OS             plan only OS 6.0 or 6.1 (for a mixed share)\n"
+    "  --until YYYY-MM|KB  plan up to that release month (later: after-target)\n"
     "  --cache DIR         metadata cache (default $XDG_CACHE_HOME/patchseq, else\n"
     "                      ~/.cache/patchseq; or $PATCHSEQ_CACHE_DIR)\n"
     "  --no-cache          neither read nor write the metadata cache\n"
@@ -104,7 +118,8 @@ static const char explain_usage[] =
     "  --files-from FILE   the PATHs, one a line ('-' as a PATH: from stdin)\n"
     "  -h, --help          show this help\n"
     "\n"
-    "exit status: 0 explained; 1 KB is not in the bundle; 2 usage error.\n";
+    "exit status: 0 explained; 1 KB is not in the bundle, or explained and it\n"
+    "has an error finding (missing-prerequisite, dependency-cycle, ...); 2 usage error.\n";
 
 typedef struct plan_ctx {
     const char *cmd;         /* "plan" or "explain" */
@@ -124,10 +139,15 @@ typedef struct plan_ctx {
     ps_kb kb;
     ps_plan plan;
     int first_arg;           /* argv index of the first operand */
+    char **exclude;          /* --exclude KB, normalised (opts.exclude points here) */
+    char *until;             /* --until, normalised (opts.until points here) */
+    size_t n_exclude;
 } plan_ctx;
 
 static void ctx_free(plan_ctx *c)
 {
+    ps_strv_free(&c->exclude, &c->n_exclude);
+    free(c->until);
     ps_plan_free(&c->plan);
     ps_inventory_free(&c->inv);
     ps_kb_free(&c->kb);
@@ -169,6 +189,11 @@ static int parse_options(ps_cli *cli, plan_ctx *c, int argc, char **argv, const 
         {"installed", required_argument, NULL, 'i'},
         {"rules", required_argument, NULL, 'r'},
         {"keep-superseded", no_argument, NULL, 'k'},
+        {"track", required_argument, NULL, 'T'},
+        {"include-previews", no_argument, NULL, 'P'},
+        {"exclude", required_argument, NULL, 'X'},
+        {"os", required_argument, NULL, 'O'},
+        {"until", required_argument, NULL, 'U'},
         {"window", required_argument, NULL, 'w'},
         {"time-model", required_argument, NULL, 't'},
         {"output", required_argument, NULL, 'o'},
@@ -234,6 +259,69 @@ static int parse_options(ps_cli *cli, plan_ctx *c, int argc, char **argv, const 
             break;
         case 'k':
             c->opts.keep_superseded = 1;
+            break;
+        case 'U': {
+            char *k = ps_kb_normalize(optarg);
+            bool month = strlen(optarg) == 7 && optarg[4] == '-' &&
+                         strspn(optarg, "0123456789") == 4 && strspn(optarg + 5, "0123456789") == 2 &&
+                         optarg[5] <= '1' && !(optarg[5] == '1' && optarg[6] > '2') &&
+                         !(optarg[5] == '0' && optarg[6] == '0');
+
+            if (!month && k == NULL) {
+                fprintf(cli->err, "patchseq %s: --until takes YYYY-MM or a KB number, not '%s'\n",
+                        c->cmd, optarg);
+                return 2;
+            }
+            free(c->until);
+            c->until = month ? ps_strdup(optarg) : k;
+            if (month)
+                free(k);
+            if (c->until == NULL) {
+                fprintf(cli->err, "patchseq %s: out of memory\n", c->cmd);
+                return 2;
+            }
+            c->opts.until = c->until;
+            break;
+        }
+        case 'O':
+            if (strcmp(optarg, "6.0") != 0 && strcmp(optarg, "6.1") != 0) {
+                fprintf(cli->err, "patchseq %s: unknown OS '%s' (6.0, 6.1)\n", c->cmd, optarg);
+                return 2;
+            }
+            c->opts.os = optarg;
+            break;
+        case 'P':
+            c->opts.include_previews = 1;
+            break;
+        case 'X': {
+            char *k = ps_kb_normalize(optarg);
+
+            if (k == NULL) {
+                fprintf(cli->err, "patchseq %s: --exclude takes a KB number, not '%s'\n", c->cmd,
+                        optarg);
+                return 2;
+            }
+            if (!ps_strv_contains(c->exclude, c->n_exclude, k) &&
+                ps_strv_push(&c->exclude, &c->n_exclude, k) != 0) {
+                free(k);
+                fprintf(cli->err, "patchseq %s: out of memory\n", c->cmd);
+                return 2;
+            }
+            free(k);
+            c->opts.exclude = c->exclude;
+            c->opts.n_exclude = c->n_exclude;
+            break;
+        }
+        case 'T':
+            if (strcmp(optarg, "rollup") == 0) {
+                c->opts.track = PS_PLAN_TRACK_ROLLUP;
+            } else if (strcmp(optarg, "security-only") == 0) {
+                c->opts.track = PS_PLAN_TRACK_SECURITY_ONLY;
+            } else {
+                fprintf(cli->err, "patchseq %s: unknown track '%s' (rollup, security-only)\n",
+                        c->cmd, optarg);
+                return 2;
+            }
             break;
         case 'C':
             c->cache_dir = optarg;
@@ -647,7 +735,8 @@ int ps_cmd_explain(ps_cli *cli, int argc, char **argv)
         const ps_finding *it = &c.f.items[i];
         ps_findings one = {(ps_finding *)it, 1, 1};
 
-        if (it->kb == NULL || !ps_streq_ci(it->kb, kb))
+        /* its own, and a machine that can use nothing of the bundle */
+        if (!(it->kb && ps_streq_ci(it->kb, kb)) && !(it->kb == NULL && it->code == PS_F_WRONG_MACHINE))
             continue;
         ps_buf_puts(&b, n++ ? "  " : "\nfindings:\n  ");
         ps_findings_render_text(&b, &one);
@@ -657,6 +746,16 @@ int ps_cmd_explain(ps_cli *cli, int argc, char **argv)
     if (doc == NULL)
         goto oom;
     rc = ps_cli_emit(cli, c.outpath, doc, len);
+    if (rc == 0) {
+        /* an error about the KB: its own finding, or a state that leaves it out */
+        for (size_t i = 0; i < c.f.count; i++)
+            if (c.f.items[i].severity == PS_SEV_ERROR &&
+                ((c.f.items[i].kb && ps_streq_ci(c.f.items[i].kb, kb)) ||
+                 (c.f.items[i].kb == NULL && c.f.items[i].code == PS_F_WRONG_MACHINE)))
+                rc = 1;
+        if (ps_plan_kb_has_error(&c.plan, kb))
+            rc = 1;
+    }
     goto out;
 oom:
     fprintf(cli->err, "patchseq explain: out of memory\n");

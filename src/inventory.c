@@ -474,6 +474,30 @@ bad:
     return -1;
 }
 
+/* "Microsoft(R) Windows Server(R) 2008 Standard ": printable ASCII kept,
+ * blanks folded, trimmed, at most 160 characters. */
+static int parse_os_name(const char *v, ps_inventory *inv, ps_err *err)
+{
+    char out[161];
+    size_t o = 0;
+
+    for (const unsigned char *p = (const unsigned char *)v; *p && o < sizeof out - 1; p++) {
+        if (*p < 0x20 || *p > 0x7e)
+            continue;
+        if (*p == ' ' && (o == 0 || out[o - 1] == ' '))
+            continue;
+        out[o++] = (char)*p;
+    }
+    while (o > 0 && out[o - 1] == ' ')
+        o--;
+    out[o] = '\0';
+    if (o == 0 || eq_trim_ci(out, "N/A"))
+        return 0;
+    free(inv->os_name);
+    inv->os_name = ps_strdup(out);
+    return inv->os_name ? 0 : oom(err);
+}
+
 static ps_arch parse_system_type(const char *s)
 {
     size_t n = strlen(s);
@@ -550,6 +574,7 @@ static int parse_hotfixes(const char *s, unsigned line, kbvec *k, ps_err *err)
 typedef struct columns {
     long hotfixes;   /* systeminfo "Hotfix(s)" */
     long os_version; /* systeminfo "OS Version" */
+    long os_name;    /* systeminfo "OS Name" */
     long sys_type;   /* systeminfo "System Type" */
     long hotfix_id;  /* wmic / Get-HotFix "HotFixID" */
     long machine;    /* wmic / Get-HotFix "CSName" */
@@ -587,6 +612,8 @@ static int csv_row_systeminfo(const csv *c, const columns *col, ps_inventory *in
     if (col->os_version >= 0 &&
         parse_os_version(csv_field(c, (size_t)col->os_version), c->rec_line, inv, err) < 0)
         return -1;
+    if (col->os_name >= 0 && parse_os_name(csv_field(c, (size_t)col->os_name), inv, err) < 0)
+        return -1;
     if (col->sys_type >= 0)
         inv->arch = parse_system_type(csv_field(c, (size_t)col->sys_type));
     return parse_hotfixes(csv_field(c, (size_t)col->hotfixes), c->rec_line, k, err);
@@ -614,6 +641,7 @@ static int parse_csv(const char *p, const char *end, unsigned line, int typed,
     header_line = c.rec_line;
     col.hotfixes = csv_column(&c, "Hotfix(s)");
     col.os_version = csv_column(&c, "OS Version");
+    col.os_name = csv_column(&c, "OS Name");
     col.sys_type = csv_column(&c, "System Type");
     col.hotfix_id = csv_column(&c, "HotFixID");
     col.machine = csv_column(&c, "CSName");
@@ -886,6 +914,7 @@ void ps_inventory_free(ps_inventory *inv)
     ps_strv_free(&inv->kbs, &inv->n_kbs);
     ps_free_ptr(&inv->os_version);
     ps_free_ptr(&inv->os_build);
+    ps_free_ptr(&inv->os_name);
     inv->arch = PS_ARCH_NONE;
     inv->format = NULL;
 }

@@ -32,6 +32,9 @@ typedef struct ps_inventory {
     size_t n_kbs;
     char *os_version;  /* "6.0.6003" from systeminfo's OS Version, or NULL */
     char *os_build;    /* major.minor.build when known ("6.0.6003"), or NULL */
+    char *os_name;     /* systeminfo's OS Name, printable ASCII only (other bytes such
+                          as the legacy-code-page "(R)" signs dropped, runs of blanks
+                          made one), at most 160 characters, or NULL */
     ps_arch arch;      /* from systeminfo's System Type, or PS_ARCH_NONE */
     const char *format; /* static: "systeminfo", "wmic-qfe", "get-hotfix", "kb-list" */
 } ps_inventory;

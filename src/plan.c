@@ -69,6 +69,20 @@ const char *ps_node_state_name(ps_node_state s)
         return "dependency-cycle";
     case PS_NODE_UNSAFE:
         return "unsafe-file-name";
+    case PS_NODE_INSTALLED:
+        return "installed";
+    case PS_NODE_WRONG_MACHINE:
+        return "wrong-machine";
+    case PS_NODE_INCLUDED:
+        return "included-in-rollup";
+    case PS_NODE_OTHER_TRACK:
+        return "other-track";
+    case PS_NODE_OPTIONAL:
+        return "optional";
+    case PS_NODE_EXCLUDED:
+        return "excluded";
+    case PS_NODE_AFTER_TARGET:
+        return "after-target";
     }
     return "planned";
 }
@@ -142,7 +156,12 @@ static bool inventory_has(const ps_inventory *inv, const char *kb)
 static bool node_excluded(const ps_plan_node *n)
 {
     return n->state == PS_NODE_DUPLICATE || n->state == PS_NODE_MISSING ||
-           n->state == PS_NODE_CYCLE || n->state == PS_NODE_UNSAFE || n->by_installed != NULL;
+           n->state == PS_NODE_CYCLE || n->state == PS_NODE_UNSAFE ||
+           n->state == PS_NODE_INSTALLED || n->state == PS_NODE_WRONG_MACHINE ||
+           n->state == PS_NODE_INCLUDED || n->state == PS_NODE_OTHER_TRACK ||
+           n->state == PS_NODE_OPTIONAL || n->state == PS_NODE_EXCLUDED ||
+           n->state == PS_NODE_AFTER_TARGET ||
+           n->by_installed != NULL;
 }
 
 static unsigned phase_rank(const ps_os_rules *r, ps_role role, const char **name)
@@ -188,6 +207,7 @@ typedef struct planner {
     unsigned char *seen;
     int excluded;            /* a node left the plan in this round */
     const char *wsus_want;   /* the UpdateId a WSUS requirement names */
+    const char *reach;       /* stack requirement: the stack reachable without the dependant */
 } planner;
 
 static void edges_clear(ps_arch_plan *ap)
@@ -295,7 +315,8 @@ static bool selector_matches(const ps_selector *s, const ps_plan_node *n)
             return false;
         any = true;
     }
-    if (s->since && (n->date == NULL || strcmp(n->date, s->since) < 0))
+    /* release months: a package of February 2020 is "since 2020-02-11" */
+    if (s->since && (n->date == NULL || strncmp(n->date, s->since, 7) < 0))
         return false;
     return any;
 }
@@ -376,6 +397,236 @@ static char *rule_what(const ps_rule *r)
 }
 
 /* ------------------------------------------------------------------ */
+/* The servicing stack: what SSUs deliver, and the closure             */
+/* ------------------------------------------------------------------ */
+
+static const char *enabler_of(const planner *pl);
+
+static bool is_ssu(const ps_plan_node *n)
+{
+    return n->role == PS_ROLE_SERVICING_STACK;
+}
+
+/* The stack a KB is known to deliver: its package in this plan (its own
+ * components or its knowledge-base entry), else the knowledge base. */
+static const char *known_stack(const ps_arch_plan *ap, const ps_kb *kb, const char *k)
+{
+    const ps_kb_entry *e;
+
+    for (size_t i = 0; i < ap->n_nodes; i++)
+        if (ps_streq_ci(ap->nodes[i].kb, k) && ap->nodes[i].stack && !ap->nodes[i].stack_why)
+            return ap->nodes[i].stack;
+    e = ps_kb_find(kb, ap->os, k);
+    return e ? e->provides_stack : NULL;
+}
+
+/*
+ * The stack credited to SSU `k` (released on `date`, may be NULL) whose own
+ * stack is not known: at least what every SSU it supersedes (as the
+ * knowledge base says) or that was released before it (the chain order)
+ * is known to deliver.  NULL when nothing is known; *from names that SSU.
+ */
+static const char *credited_stack(const ps_arch_plan *ap, const ps_kb *kb, const char *k,
+                                  const char *date, const char **from)
+{
+    const ps_kb_entry *e = ps_kb_find(kb, ap->os, k);
+    const char *best = NULL;
+
+    *from = NULL;
+    for (size_t i = 0; i < ap->n_nodes; i++) {
+        const ps_plan_node *y = &ap->nodes[i];
+        const char *st = known_stack(ap, kb, y->kb);
+
+        if (!is_ssu(y) || ps_streq_ci(y->kb, k) || st == NULL)
+            continue;
+        if (!((e && ps_strv_contains(e->supersedes, e->n_supersedes, y->kb)) ||
+              (date && y->date && strcmp(y->date, date) < 0)))
+            continue;
+        if (best == NULL || ps_version_cmp(st, best) > 0 ||
+            (ps_version_cmp(st, best) == 0 && kb_number(y->kb) < kb_number(*from))) {
+            best = st;
+            *from = y->kb;
+        }
+    }
+    for (size_t i = 0; i < kb->n_entries; i++) {
+        const ps_kb_entry *y = &kb->entries[i];
+
+        if (strcmp(y->os, ap->os) != 0 || y->role != PS_ROLE_SERVICING_STACK ||
+            y->provides_stack == NULL || ps_streq_ci(y->kb, k))
+            continue;
+        if (!((e && ps_strv_contains(e->supersedes, e->n_supersedes, y->kb)) ||
+              (date && y->date && strcmp(y->date, date) < 0)))
+            continue;
+        if (best == NULL || ps_version_cmp(y->provides_stack, best) > 0) {
+            best = y->provides_stack;
+            *from = y->kb;
+        }
+    }
+    return best;
+}
+
+static bool installer_met(const ps_plan_node *s, const char *stack)
+{
+    return s->pkg->installer_version == NULL || stack == NULL ||
+           ps_version_cmp(s->pkg->installer_version, stack) <= 0;
+}
+
+/*
+ * The SSU chain order, for an installed SSU whose stack is not known at all:
+ * it meets the stack requirement of b when it is the newest SSU the
+ * knowledge base knows released before b, or a later one (b was built for
+ * the servicing stack of its month).
+ */
+static bool machine_chain_meets(const planner *pl, const ps_plan_node *b)
+{
+    const ps_arch_plan *ap = pl->ap;
+    const char *newest = NULL;
+
+    if (b->date == NULL)
+        return false;
+    for (size_t i = 0; i < pl->kb->n_entries; i++) {
+        const ps_kb_entry *e = &pl->kb->entries[i];
+
+        if (strcmp(e->os, ap->os) == 0 && e->role == PS_ROLE_SERVICING_STACK && e->date &&
+            strcmp(e->date, b->date) < 0 && (newest == NULL || strcmp(e->date, newest) > 0))
+            newest = e->date;
+    }
+    for (size_t i = 0; i < ap->machine.n_kbs; i++) {
+        const ps_machine_kb *k = &ap->machine.kbs[i];
+        bool newer_known = false;
+
+        if (k->role != PS_ROLE_SERVICING_STACK || k->stack != NULL || k->date == NULL ||
+            !((newest && strcmp(k->date, newest) >= 0) || strcmp(k->date, b->date) >= 0))
+            continue;
+        /* an SSU of the bundle released after it is known to deliver what b needs:
+         * that one is what b was built for */
+        for (size_t j = 0; j < ap->n_nodes && !newer_known; j++) {
+            const ps_plan_node *y = &ap->nodes[j];
+
+            newer_known = y != b && is_ssu(y) && y->state != PS_NODE_INSTALLED && y->stack &&
+                          b->pkg->installer_version && y->date &&
+                          ps_version_cmp(y->stack, b->pkg->installer_version) >= 0 &&
+                          strcmp(y->date, k->date) > 0 && strcmp(y->date, b->date) <= 0;
+        }
+        if (!newer_known)
+            return true;
+    }
+    return false;
+}
+
+/* Is the minimum stack of s met by `stack`, or by the chain order? */
+static bool ssu_installable(const planner *pl, const ps_plan_node *s, const char *stack)
+{
+    return installer_met(s, stack) || machine_chain_meets(pl, s);
+}
+
+
+
+/* Is the enabler a package this plan can install? */
+static bool enabler_plannable(const planner *pl)
+{
+    const ps_arch_plan *ap = pl->ap;
+
+    if (enabler_of(pl) == NULL)
+        return false;
+    for (size_t i = 0; i < ap->n_nodes; i++)
+        if (ps_streq_ci(ap->nodes[i].kb, enabler_of(pl)) && !node_excluded(&ap->nodes[i]))
+            return true;
+    return false;
+}
+
+/* Can SHA-2-only SSU s be installed before b?  Only once SHA-2 support is
+ * active after a restart: never before the SHA-2 support update itself. */
+static bool sha2_ok_before(const planner *pl, const ps_plan_node *s, const ps_plan_node *b)
+{
+    if (!s->sha2_only || pl->ap->machine.sha2_active)
+        return true;
+    if (enabler_of(pl) && ps_streq_ci(b->kb, enabler_of(pl)))
+        return false;
+    return enabler_plannable(pl);
+}
+
+
+/*
+ * The stack reachable before node b: from the machine's stack, every SSU
+ * of the plan (b excluded, so that SSUs never satisfy each other's
+ * requirements in a circle) whose own minimum stack is met and which can
+ * come before b adds what it delivers, until nothing grows.
+ */
+static const char *reach_before(const planner *pl, size_t b)
+{
+    const ps_arch_plan *ap = pl->ap;
+    const char *reach = ap->machine.stack;
+    bool grew = true;
+
+    while (grew) {
+        grew = false;
+        for (size_t i = 0; i < ap->n_nodes; i++) {
+            const ps_plan_node *s = &ap->nodes[i];
+
+            if (i == b || !is_ssu(s) || s->stack == NULL || node_excluded(s) ||
+                !ssu_installable(pl, s, reach) || !sha2_ok_before(pl, s, &ap->nodes[b]) ||
+                (reach && ps_version_cmp(s->stack, reach) <= 0))
+                continue;
+            reach = s->stack;
+            grew = true;
+        }
+    }
+    return reach;
+}
+
+/* Is the knowledge-base entry e SHA-2-only (unknown: released from July 2019)? */
+static bool entry_sha2(const ps_kb_entry *e)
+{
+    if (e->sha2_only >= 0)
+        return e->sha2_only == 1;
+    return e->date && strcmp(e->date, "2019-07") >= 0;
+}
+
+/* The oldest SSU the knowledge base knows for this OS and architecture
+ * that delivers `need` or later (a SHA-1-signed one when sha1); when it
+ * knows no stack that does, by the chain order: the newest SSU released on
+ * or before `date` (the SSU of the dependant's month).  NULL when none. */
+static const ps_kb_entry *suggest_ssu(const planner *pl, const char *need, bool sha1,
+                                      const char *date)
+{
+    const ps_arch_plan *ap = pl->ap;
+    const ps_kb_entry *best = NULL;
+
+    for (size_t i = 0; i < pl->kb->n_entries; i++) {
+        const ps_kb_entry *e = &pl->kb->entries[i];
+        const char *st, *from;
+
+        if (strcmp(e->os, ap->os) != 0 || e->role != PS_ROLE_SERVICING_STACK ||
+            !(e->arches & PS_ARCH_BIT(ap->arch)) || (sha1 && entry_sha2(e)))
+            continue;
+        st = known_stack(ap, pl->kb, e->kb);
+        if (st == NULL)
+            st = credited_stack(ap, pl->kb, e->kb, e->date, &from);
+        if (st == NULL || ps_version_cmp(st, need) < 0)
+            continue;
+        if (best == NULL || cmp_opt_str(e->date, best->date) < 0)
+            best = e;
+    }
+    if (best == NULL && date) {
+        const ps_kb_entry *c = NULL;
+
+        for (size_t j = 0; j < pl->kb->n_entries; j++) {
+            const ps_kb_entry *x = &pl->kb->entries[j];
+
+            if (strcmp(x->os, ap->os) != 0 || x->role != PS_ROLE_SERVICING_STACK ||
+                !(x->arches & PS_ARCH_BIT(ap->arch)) || (sha1 && entry_sha2(x)) ||
+                x->date == NULL || strcmp(x->date, date) > 0)
+                continue;
+            if (c == NULL || strcmp(x->date, c->date) > 0)
+                c = x;
+        }
+        best = c;
+    }
+    return best;
+}
+
+/* ------------------------------------------------------------------ */
 /* Edge texts                                                          */
 /* ------------------------------------------------------------------ */
 
@@ -397,7 +648,8 @@ static int edge_for(planner *pl, const req *rq, size_t a)
         reason = ps_asprintf("%s needs servicing stack %s or later; %s delivers %s", B->kb,
                              B->pkg->installer_version, A->kb, A->stack);
         prov = ps_asprintf("installerAssembly in %s update.mum; stack of %s from %s", B->kb,
-                           A->kb, A->pkg->provides_stack ? "its components" : "the knowledge base");
+                           A->kb, A->stack_why ? A->stack_why
+                                  : A->pkg->provides_stack ? "its components" : "the knowledge base");
         break;
     case PS_EDGE_SHA2:
         reason = ps_asprintf("%s is SHA-2-only: %s must be installed and the machine restarted "
@@ -463,7 +715,7 @@ static char *missing_message(const planner *pl, const req *rq, const size_t *gon
     const ps_arch_plan *ap = pl->ap;
     const ps_plan_node *B = &ap->nodes[rq->node];
     const char *arch = ps_arch_name(ap->arch);
-    char *what = NULL, *list = NULL, *msg = NULL;
+    char *what = NULL, *list = NULL, *msg = NULL, *tail = NULL;
 
     if (n_gone) {
         list = left_out_list(pl, gone, n_gone);
@@ -472,14 +724,49 @@ static char *missing_message(const planner *pl, const req *rq, const size_t *gon
     }
     switch (rq->kind) {
     case PS_EDGE_STACK:
-        if (list)
+        if (list) {
             msg = ps_asprintf("%s needs servicing stack %s or later and %s, which would deliver "
                               "it, is left out of the %s plan", B->kb, B->pkg->installer_version,
                               list, arch);
-        else
-            msg = ps_asprintf("%s needs servicing stack %s or later and no servicing stack "
-                              "update delivering it for %s is in the bundle or the inventory",
-                              B->kb, B->pkg->installer_version, arch);
+        } else {
+            bool sha1 = !ap->machine.sha2_active &&
+                        ((enabler_of(pl) && ps_streq_ci(B->kb, enabler_of(pl))) ||
+                         !enabler_plannable(pl));
+            const ps_kb_entry *add = suggest_ssu(pl, B->pkg->installer_version, sha1, B->date);
+            ps_buf r = {0};
+
+            /* the SSUs of the bundle that deliver it, and why none can be used */
+            for (size_t i = 0; i < ap->n_nodes; i++) {
+                const ps_plan_node *s = &ap->nodes[i];
+
+                if (i == rq->node || !is_ssu(s) || s->stack == NULL || node_excluded(s) ||
+                    ps_version_cmp(s->stack, B->pkg->installer_version) < 0)
+                    continue;
+                if (!sha2_ok_before(pl, s, B))
+                    ps_buf_printf(&r, "; %s delivers %s but is SHA-2-only, and SHA-2 support "
+                                  "cannot be active before %s", s->kb, s->stack, B->kb);
+                else if (!ssu_installable(pl, s, pl->reach))
+                    ps_buf_printf(&r, "; %s delivers %s but needs servicing stack %s itself, "
+                                  "which %s", s->kb, s->stack, s->pkg->installer_version,
+                                  is_ssu(B) ? "nothing before it delivers (SSUs cannot satisfy "
+                                              "each other in a circle)"
+                                            : "nothing before it delivers");
+            }
+            if (add)
+                msg = ps_asprintf("%s needs a %sservicing stack update delivering %s or later "
+                                  "for %s: add %s (%.7s)%s%s", B->kb,
+                                  sha1 ? "SHA-1-signed " : "", B->pkg->installer_version, arch,
+                                  add->kb, add->date ? add->date : "undated",
+                                  sha1 ? "" : " or a later one",
+                                  r.data ? r.data : "");
+            else
+                msg = ps_asprintf("%s needs a %sservicing stack update delivering %s or later "
+                                  "for %s and none is in the bundle or the inventory (the "
+                                  "knowledge base knows no update that delivers it)%s", B->kb,
+                                  sha1 ? "SHA-1-signed " : "", B->pkg->installer_version, arch,
+                                  r.data ? r.data : "");
+            ps_buf_free(&r);
+        }
         break;
     case PS_EDGE_SHA2:
         if (enabler_of(pl) == NULL)
@@ -490,12 +777,30 @@ static char *missing_message(const planner *pl, const req *rq, const size_t *gon
                               "out of the plan", B->kb, enabler_of(pl), arch);
         else
             msg = ps_asprintf("%s is SHA-2-only and no SHA-2 support update (%s) for %s is in "
-                              "the bundle or the inventory", B->kb, enabler_of(pl), arch);
+                              "the bundle or the inventory: add %s", B->kb, enabler_of(pl), arch,
+                              enabler_of(pl));
         break;
     case PS_EDGE_RULE:
         what = rule_what(rq->rule);
         if (what == NULL)
             break;
+        if (!list) { /* what to add, and the packages of the bundle that cannot serve */
+            const ps_kb_entry *e = rq->rule->from ? ps_kb_find(pl->kb, ap->os, rq->rule->from) : NULL;
+            ps_buf r = {0};
+
+            if (e)
+                ps_buf_printf(&r, ": add %s (%.7s) or a later one", e->kb,
+                              e->date ? e->date : "undated");
+            for (size_t i = 0; i < ap->n_nodes; i++) {
+                const ps_plan_node *s = &ap->nodes[i];
+
+                if (i != rq->node && !node_excluded(s) && rule_before_matches(pl, rq->rule, s) &&
+                    is_ssu(s) && !sha2_ok_before(pl, s, B))
+                    ps_buf_printf(&r, "; %s is SHA-2-only and cannot come before %s", s->kb, B->kb);
+            }
+            tail = r.data ? ps_buf_steal(&r, NULL) : NULL;
+            ps_buf_free(&r);
+        }
         if (list)
             msg = ps_asprintf("%s requires %s and %s is left out of the %s plan (%s:%u)", B->kb,
                               what, list, arch,
@@ -503,9 +808,10 @@ static char *missing_message(const planner *pl, const req *rq, const size_t *gon
                               rq->rule->where.line);
         else
             msg = ps_asprintf("%s requires %s and none for %s is in the bundle or the inventory "
-                              "(%s:%u)", B->kb, what, arch,
+                              "(%s:%u)%s", B->kb, what, arch,
                               rq->rule->where.file ? rq->rule->where.file : "rules",
-                              rq->rule->where.line);
+                              rq->rule->where.line, tail ? tail : "");
+        free(tail);
         break;
     case PS_EDGE_WSUS:
         msg = ps_asprintf("%s names %s as a WSUS prerequisite and it is left out of the %s plan",
@@ -529,11 +835,15 @@ static int keep_needed(planner *pl, size_t pick, size_t b);
  * index *n_ok on) the ones that left the plan. */
 typedef bool (*cand_fn)(const planner *pl, const req *rq, const ps_plan_node *n);
 
+/* An SSU that delivers the stack asked for, whose own minimum stack is
+ * reachable without the dependant, and that can come before it. */
 static bool cand_stack(const planner *pl, const req *rq, const ps_plan_node *n)
 {
     const ps_plan_node *B = &pl->ap->nodes[rq->node];
 
-    return n->stack != NULL && ps_version_cmp(n->stack, B->pkg->installer_version) >= 0;
+    return is_ssu(n) && n->stack != NULL &&
+           ps_version_cmp(n->stack, B->pkg->installer_version) >= 0 &&
+           ssu_installable(pl, n, pl->reach) && sha2_ok_before(pl, n, B);
 }
 
 static bool cand_sha2(const planner *pl, const req *rq, const ps_plan_node *n)
@@ -541,9 +851,12 @@ static bool cand_sha2(const planner *pl, const req *rq, const ps_plan_node *n)
     return ps_streq_ci(n->kb, enabler_of(pl));
 }
 
+/* What the rule names; an SSU only when it can come before the dependant
+ * (a SHA-2-only SSU never comes before the SHA-2 support update). */
 static bool cand_rule(const planner *pl, const req *rq, const ps_plan_node *n)
 {
-    return rule_before_matches(pl, rq->rule, n);
+    return rule_before_matches(pl, rq->rule, n) &&
+           !(is_ssu(n) && !sha2_ok_before(pl, n, &pl->ap->nodes[rq->node]));
 }
 
 static bool cand_wsus(const planner *pl, const req *rq, const ps_plan_node *n)
@@ -594,15 +907,24 @@ static int requirement(planner *pl, req rq, cand_fn fn)
 
         if (i == rq.node || n->state == PS_NODE_DUPLICATE || !fn(pl, &rq, n))
             continue;
+        if (n->state == PS_NODE_INSTALLED)
+            return 0; /* the machine has it */
         if (node_excluded(n))
             gone[n_gone++] = i;
         else
             pl->scratch[n_ok++] = i;
     }
     if (n_ok == 0) {
+        ps_plan_node *B = &ap->nodes[rq.node];
         char *msg = missing_message(pl, &rq, gone, n_gone);
+        int rc;
 
-        return exclude(pl, rq.node, PS_NODE_MISSING, msg) != 0 ? -1 : 1;
+        /* every gap of the node, then it leaves the plan (resolve_node) */
+        if (msg == NULL)
+            return -1;
+        rc = ps_strv_contains(B->gaps, B->n_gaps, msg) ? 0 : ps_strv_push(&B->gaps, &B->n_gaps, msg);
+        free(msg);
+        return rc != 0 ? -1 : 1;
     }
     if (n_ok == 1) {
         if (edge_for(pl, &rq, pl->scratch[0]) != 0)
@@ -628,59 +950,31 @@ static int requirement(planner *pl, req rq, cand_fn fn)
     return 0;
 }
 
-/* The servicing stack of the machine: the newest one an installed SSU
- * delivers (as the knowledge base knows it), else the base build. */
-static const char *inventory_stack(const planner *pl)
-{
-    const ps_inventory *inv = pl->opts->inventory;
-    const char *have = pl->ap->rules->base_build;
-
-    for (size_t i = 0; inv && i < inv->n_kbs; i++) {
-        const ps_kb_entry *e = ps_kb_find(pl->kb, pl->ap->os, inv->kbs[i]);
-
-        if (e && e->provides_stack && (have == NULL || ps_version_cmp(e->provides_stack, have) > 0))
-            have = e->provides_stack;
-    }
-    return have;
-}
-
-/* An installed SSU whose stack version is not known satisfies a stack
- * requirement when it was released on or after the package that needs it. */
-static bool inventory_ssu_since(const planner *pl, const char *date)
-{
-    const ps_inventory *inv = pl->opts->inventory;
-
-    for (size_t i = 0; inv && date && i < inv->n_kbs; i++) {
-        const ps_kb_entry *e = ps_kb_find(pl->kb, pl->ap->os, inv->kbs[i]);
-
-        if (e && e->role == PS_ROLE_SERVICING_STACK && e->provides_stack == NULL && e->date &&
-            strcmp(e->date, date) >= 0)
-            return true;
-    }
-    return false;
-}
-
+/* Every requirement of node n, each gap recorded; a node with a gap
+ * leaves the plan (missing-prerequisite) once all are known. */
 static int resolve_node(planner *pl, size_t n)
 {
     ps_arch_plan *ap = pl->ap;
     const ps_plan_node *B = &ap->nodes[n];
-    const ps_inventory *inv = pl->opts->inventory;
-    const char *have = inventory_stack(pl);
+    const char *have = ap->machine.stack;
     req rq = {n, PS_EDGE_STACK, NULL, NULL, 0};
-    int rc;
+    int rc, gaps = 0;
 
-    /* 1. servicing stack */
+    /* 1. servicing stack: the machine's, else the fewest usable SSUs */
     if (B->pkg->installer_version && have && ps_version_cmp(B->pkg->installer_version, have) > 0 &&
-        !inventory_ssu_since(pl, B->date)) {
-        if ((rc = requirement(pl, rq, cand_stack)) != 0)
-            return rc < 0 ? -1 : 0;
+        !machine_chain_meets(pl, B)) {
+        pl->reach = reach_before(pl, n);
+        if ((rc = requirement(pl, rq, cand_stack)) < 0)
+            return -1;
+        gaps += rc;
     }
     /* 2. SHA-2 */
     if (B->sha2_only && !(enabler_of(pl) && ps_streq_ci(B->kb, enabler_of(pl))) &&
-        !(enabler_of(pl) && inventory_has(inv, enabler_of(pl)))) {
+        !(enabler_of(pl) && ap->machine.sha2_active)) {
         rq.kind = PS_EDGE_SHA2;
-        if ((rc = requirement(pl, rq, cand_sha2)) != 0)
-            return rc < 0 ? -1 : 0;
+        if ((rc = requirement(pl, rq, cand_sha2)) < 0)
+            return -1;
+        gaps += rc;
     }
     /* 3. rules that require something */
     for (size_t i = 0; i < ap->rules->n_rules; i++) {
@@ -692,8 +986,9 @@ static int resolve_node(planner *pl, size_t n)
             continue;
         rq.kind = PS_EDGE_RULE;
         rq.rule = r;
-        if ((rc = requirement(pl, rq, cand_rule)) != 0)
-            return rc < 0 ? -1 : 0;
+        if ((rc = requirement(pl, rq, cand_rule)) < 0)
+            return -1;
+        gaps += rc;
     }
     /* 4. WSUS prerequisites naming a package of this plan */
     if (B->pkg->has_wsus) {
@@ -710,9 +1005,15 @@ static int resolve_node(planner *pl, size_t n)
             rq.kind = PS_EDGE_WSUS;
             rq.rule = NULL;
             pl->wsus_want = id;
-            if ((rc = requirement(pl, rq, cand_wsus)) != 0)
-                return rc < 0 ? -1 : 0;
+            if ((rc = requirement(pl, rq, cand_wsus)) < 0)
+                return -1;
+            gaps += rc;
         }
+    }
+    if (gaps) {
+        const ps_plan_node *nb = &ap->nodes[n];
+
+        return exclude(pl, n, PS_NODE_MISSING, ps_strdup(nb->gaps[0]));
     }
     return 0;
 }
@@ -797,16 +1098,28 @@ static int choose(planner *pl, const req *rq)
     /* what left the plan in this round is settled in the next one */
     if (node_excluded(&pl->ap->nodes[rq->node]))
         return 0;
-    for (size_t i = 0; i < rq->n_cand; i++) {
+    /* a candidate the plan already installs first: a superseded SSU is never
+     * chained in when one the plan has anyway meets the need */
+    for (size_t i = 0; i < rq->n_cand && pick == PS_NO_NODE; i++)
+        if (pl->inplan[rq->cand[i]] && !node_excluded(&pl->ap->nodes[rq->cand[i]]) &&
+            !would_cycle(pl, rq->node, rq->cand[i]))
+            pick = rq->cand[i];
+    /* then, for a servicing stack, the newest SSU the machine can take as it
+     * is (no chain of SSUs before it) */
+    for (size_t i = 0; rq->kind == PS_EDGE_STACK && i < rq->n_cand && pick == PS_NO_NODE; i++)
+        if (!node_excluded(&pl->ap->nodes[rq->cand[i]]) &&
+            ssu_installable(pl, &pl->ap->nodes[rq->cand[i]], pl->ap->machine.stack) &&
+            !would_cycle(pl, rq->node, rq->cand[i]))
+            pick = rq->cand[i];
+    for (size_t i = 0; i < rq->n_cand && pick == PS_NO_NODE; i++) {
         if (node_excluded(&pl->ap->nodes[rq->cand[i]]))
             continue;
-        if (pick == PS_NO_NODE)
+        if (!would_cycle(pl, rq->node, rq->cand[i]))
             pick = rq->cand[i];
-        if (!would_cycle(pl, rq->node, rq->cand[i])) {
-            pick = rq->cand[i];
-            break;
-        }
     }
+    for (size_t i = 0; i < rq->n_cand && pick == PS_NO_NODE; i++)
+        if (!node_excluded(&pl->ap->nodes[rq->cand[i]]))
+            pick = rq->cand[i];
     if (pick == PS_NO_NODE)
         return 0;
     if (edge_for(pl, rq, pick) != 0)
@@ -880,8 +1193,9 @@ static bool supersedes(const planner *pl, const ps_plan_node *B, const ps_plan_n
         return true;
     }
     if (A->role == PS_ROLE_SERVICING_STACK && B->role == PS_ROLE_SERVICING_STACK) {
-        if (A->stack && B->stack ? ps_version_cmp(B->stack, A->stack) > 0
-                                 : (A->date && B->date && strcmp(B->date, A->date) > 0)) {
+        if (A->stack && B->stack && ps_version_cmp(B->stack, A->stack) != 0
+                ? ps_version_cmp(B->stack, A->stack) > 0
+                : (A->date && B->date && strcmp(B->date, A->date) > 0)) {
             *how = "stack";
             return true;
         }
@@ -904,7 +1218,7 @@ static char *supersede_text(const planner *pl, const ps_plan_node *B, const ps_p
                            B->pkg->identity.name, B->pkg->identity.version,
                            A->pkg->identity.version);
     if (strcmp(how, "stack") == 0) {
-        if (A->stack && B->stack)
+        if (A->stack && B->stack && ps_version_cmp(B->stack, A->stack) > 0)
             return ps_asprintf("superseded by %s: a newer servicing stack (%s > %s)", B->kb,
                                B->stack, A->stack);
         return ps_asprintf("superseded by %s: a newer servicing stack update (%s > %s)", B->kb,
@@ -1134,8 +1448,18 @@ static int record_cycle(planner *pl, const unsigned char *left)
     if (b.data == NULL)
         return -1;
     cy->text = ps_buf_steal(&b, NULL);
+    /* the members name the cycle; its edges and reasons are told once, in
+     * the dependency-cycle finding */
     for (size_t i = 0; i < cy->n; i++) {
-        char *why = ps_asprintf("part of a dependency cycle: %s", cy->text);
+        ps_buf m = {0};
+        char *why;
+
+        for (size_t k = 0; k <= cy->n; k++)
+            ps_buf_printf(&m, "%s%s", k ? " -> " : "", ap->nodes[cy->members[k % cy->n]].kb);
+        why = m.data ? ps_asprintf("part of dependency cycle %zu (%s); its reasons are in the "
+                                   "dependency-cycle finding", ap->n_cycles, m.data)
+                     : NULL;
+        ps_buf_free(&m);
 
         if (exclude(pl, cy->members[i], PS_NODE_CYCLE, why) != 0)
             return -1;
@@ -1267,6 +1591,7 @@ static int make_steps(planner *pl)
     for (unsigned d = 0; d <= maxdepth; d++) {
         if (d > 0) {
             ps_plan_step *s;
+            size_t more = 0;
 
             if (step_push(ap, PS_STEP_REBOOT, PS_NO_NODE) != 0)
                 return -1;
@@ -1285,6 +1610,14 @@ static int make_steps(planner *pl)
                     t = ps_asprintf("%s before %s: %s", ap->nodes[e->from].kb,
                                     ap->nodes[e->to].kb, e->reason);
                 if (step_reason(s, t) != 0)
+                    return -1;
+            }
+            /* more than four reasons: the first three, then a count */
+            if (s->n_reasons > 4) {
+                more = s->n_reasons - 3;
+                while (s->n_reasons > 3)
+                    free(s->reasons[--s->n_reasons]);
+                if (step_reason(s, ps_asprintf("and %zu more reasons for this restart", more)) != 0)
                     return -1;
             }
         }
@@ -1307,12 +1640,27 @@ static int make_steps(planner *pl)
     /* a final reboot when something installed since the last one may need it */
     {
         ps_plan_step fin = {PS_STEP_REBOOT, PS_NO_NODE, NULL, 0, NULL};
+        size_t total = 0, shown = 0;
 
+        for (size_t i = level_start; i < ap->n_steps; i++)
+            total += ap->steps[i].action == PS_STEP_INSTALL &&
+                     may_restart(&ap->nodes[ap->steps[i].node]);
         for (size_t i = level_start; i < ap->n_steps; i++) {
             const ps_plan_node *n = &ap->nodes[ap->steps[i].node];
 
-            if (ap->steps[i].action == PS_STEP_INSTALL && may_restart(n) &&
-                step_reason(&fin, ps_asprintf("%s may require a restart", n->kb)) != 0) {
+            if (ap->steps[i].action != PS_STEP_INSTALL || !may_restart(n))
+                continue;
+            /* more than four: a count, then the first three */
+            if (total > 4 && shown == 0 &&
+                step_reason(&fin, ps_asprintf("%zu packages installed since the last restart "
+                                              "may require one; the first three:", total)) != 0) {
+                ps_strv_free(&fin.reasons, &fin.n_reasons);
+                return -1;
+            }
+            if (total > 4 && shown == 3)
+                break;
+            shown++;
+            if (step_reason(&fin, ps_asprintf("%s may require a restart", n->kb)) != 0) {
                 ps_strv_free(&fin.reasons, &fin.n_reasons);
                 return -1;
             }
@@ -1356,8 +1704,122 @@ static int make_steps(planner *pl)
 /* Findings of one plan                                                */
 /* ------------------------------------------------------------------ */
 
+/* Does node o have gap g (a sentence that starts with the dependant's KB)
+ * as its own, whatever the dependant? */
+static bool has_gap(const ps_plan_node *o, const char *g)
+{
+    const char *tail = strchr(g, ' ');
+
+    if (o->state != PS_NODE_MISSING || tail == NULL)
+        return false;
+    for (size_t i = 0; i < o->n_gaps; i++) {
+        const char *t = strchr(o->gaps[i], ' ');
+
+        if (t && strcmp(t, tail) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* One missing-prerequisite per gap: the packages with the same gap are
+ * named in one finding, on the first of them. */
+static int gap_findings(const ps_arch_plan *ap, ps_findings *f)
+{
+    for (size_t i = 0; i < ap->n_skipped; i++) {
+        const ps_plan_node *n = &ap->nodes[ap->skipped[i]];
+
+        if (n->state != PS_NODE_MISSING)
+            continue;
+        for (size_t g = 0; g < n->n_gaps; g++) {
+            ps_where w = {n->pkg->file, NULL, 0, ap->arch, ap->os, n->kb};
+            ps_buf others = {0};
+            size_t k = 0;
+            bool seen = false;
+            int rc;
+
+            /* told already by an earlier package with this gap? */
+            for (size_t j = 0; j < i && !seen; j++) {
+                const ps_plan_node *o = &ap->nodes[ap->skipped[j]];
+
+                seen = has_gap(o, n->gaps[g]);
+            }
+            if (seen)
+                continue;
+            for (size_t j = i + 1; j < ap->n_skipped; j++) {
+                const ps_plan_node *o = &ap->nodes[ap->skipped[j]];
+
+                if (has_gap(o, n->gaps[g]) && !ps_streq_ci(o->kb, n->kb))
+                    ps_buf_printf(&others, "%s%s", k++ ? ", " : "", o->kb);
+            }
+            if (k)
+                rc = ps_findings_add(f, PS_F_MISSING_PREREQUISITE, &w, "%s (the same gap leaves "
+                                     "out %s)", n->gaps[g], others.data);
+            else
+                rc = ps_findings_add(f, PS_F_MISSING_PREREQUISITE, &w, "%s", n->gaps[g]);
+            ps_buf_free(&others);
+            if (rc != 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * An ESU-era update (a rollup, preview or security-only update of February
+ * 2020 on, on 6.0 or 6.1) planned with no ESU licensing package in the
+ * bundle or on the machine: one esu-licensing warning per plan, on the
+ * first of them, naming the licensing packages the knowledge base knows.
+ */
+static int esu_finding(const ps_arch_plan *ap, const ps_kb *kb, ps_findings *f)
+{
+    const ps_plan_node *first = NULL;
+    ps_buf lpp = {0};
+    size_t k = 0;
+    int rc;
+
+    if ((strcmp(ap->os, "6.0") != 0 && strcmp(ap->os, "6.1") != 0) || ap->machine.esu_licensing)
+        return 0;
+    for (size_t i = 0; i < ap->n_nodes; i++) {
+        const ps_plan_node *n = &ap->nodes[i];
+
+        if (n->role == PS_ROLE_LICENSING && n->state != PS_NODE_EXCLUDED &&
+            n->state != PS_NODE_DUPLICATE)
+            return 0;
+    }
+    for (size_t i = 0; i < ap->n_steps && first == NULL; i++) {
+        const ps_plan_node *n;
+
+        if (ap->steps[i].action != PS_STEP_INSTALL)
+            continue;
+        n = &ap->nodes[ap->steps[i].node];
+        if ((n->role == PS_ROLE_ROLLUP || n->role == PS_ROLE_SECURITY_ONLY ||
+             n->role == PS_ROLE_PREVIEW_ROLLUP) && n->date && strncmp(n->date, "2020-02", 7) >= 0)
+            first = n;
+    }
+    if (first == NULL)
+        return 0;
+    for (size_t i = 0; i < kb->n_entries; i++)
+        if (strcmp(kb->entries[i].os, ap->os) == 0 && kb->entries[i].role == PS_ROLE_LICENSING &&
+            (kb->entries[i].arches & PS_ARCH_BIT(ap->arch)))
+            ps_buf_printf(&lpp, "%s%s", k++ ? ", " : "", kb->entries[i].kb);
+    {
+        ps_where w = {first->pkg->file, NULL, 0, ap->arch, ap->os, first->kb};
+
+        rc = ps_findings_add(f, PS_F_ESU_LICENSING, &w,
+                             "%s is an Extended Security Update (released %.7s) and no ESU "
+                             "licensing package is in the bundle or the inventory: add %s, then "
+                             "restart and activate the ESU key before the ESU updates (machines "
+                             "licensed through Azure do not need it)", first->kb, first->date,
+                             lpp.data ? lpp.data : "the ESU Licensing Preparation Package");
+    }
+    ps_buf_free(&lpp);
+    return rc;
+}
+
 static int plan_findings(const ps_arch_plan *ap, ps_findings *f)
 {
+    if (gap_findings(ap, f) != 0)
+        return -1;
     for (size_t i = 0; i < ap->n_skipped; i++) {
         const ps_plan_node *n = &ap->nodes[ap->skipped[i]];
         ps_where w = {n->pkg->file, NULL, 0, ap->arch, ap->os, n->kb};
@@ -1371,11 +1833,33 @@ static int plan_findings(const ps_arch_plan *ap, ps_findings *f)
             code = PS_F_SUPERSEDED;
             break;
         case PS_NODE_MISSING:
+            if (n->n_gaps)
+                continue; /* one finding per gap, above */
             code = PS_F_MISSING_PREREQUISITE;
             break;
         case PS_NODE_UNSAFE:
             code = PS_F_UNSAFE_FILE_NAME;
             break;
+        case PS_NODE_WRONG_MACHINE:
+            code = PS_F_WRONG_MACHINE;
+            break;
+        case PS_NODE_INCLUDED:
+            code = PS_F_INCLUDED_IN_ROLLUP;
+            break;
+        case PS_NODE_OTHER_TRACK:
+            code = PS_F_OTHER_TRACK;
+            break;
+        case PS_NODE_OPTIONAL:
+            code = PS_F_OPTIONAL;
+            break;
+        case PS_NODE_EXCLUDED:
+            code = PS_F_EXCLUDED;
+            break;
+        case PS_NODE_AFTER_TARGET:
+            code = PS_F_AFTER_TARGET;
+            break;
+        case PS_NODE_INSTALLED:
+            continue; /* already-installed, when the bundle was read */
         case PS_NODE_CYCLE:
             continue; /* one finding per cycle, below */
         case PS_NODE_PLANNED:
@@ -1402,6 +1886,45 @@ static int plan_findings(const ps_arch_plan *ap, ps_findings *f)
 /* Nodes                                                               */
 /* ------------------------------------------------------------------ */
 
+/* Day of the week of a date, 0 = Sunday (Sakamoto's method). */
+static int weekday(int y, int m, int d)
+{
+    static const int t[] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
+
+    if (m < 3)
+        y -= 1;
+    return (y + y / 4 - y / 100 + y / 400 + t[m - 1] + d) % 7;
+}
+
+/*
+ * The release date of a package the knowledge base does not date: the
+ * Patch Tuesday (second Tuesday; a preview: the third) on or after its
+ * build date, as a new "YYYY-MM-DD" string in *out.  0; 1 when `date` is
+ * not a date (*out NULL); -1 on OOM.
+ */
+static int release_date(const char *date, int nth, char **out)
+{
+    int y, m, d;
+
+    if (date == NULL || strlen(date) != 10 || sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3 ||
+        y < 1990 || y > 2100 || m < 1 || m > 12 || d < 1 || d > 31)
+        return 1;
+    for (int k = 0; k < 2; k++) {
+        int tue = 1 + (2 - weekday(y, m, 1) + 7) % 7 + 7 * (nth - 1);
+
+        if (d <= tue) {
+            *out = ps_asprintf("%04d-%02d-%02d", y, m, tue);
+            return *out ? 0 : -1;
+        }
+        d = 1;
+        if (++m > 12) {
+            m = 1;
+            y++;
+        }
+    }
+    return 1;
+}
+
 static int node_init(ps_plan_node *n, const ps_package *p, const ps_kb *kb, const ps_os_rules *r)
 {
     char why[512] = "";
@@ -1417,7 +1940,29 @@ static int node_init(ps_plan_node *n, const ps_package *p, const ps_kb *kb, cons
     if (n->role_why == NULL)
         return -1;
     n->phase = phase_rank(r, n->role, &n->phase_name);
-    n->date = e && e->date ? e->date : p->build_date;
+    /* a security update delivering a kernel, not of the rollup family and
+     * unknown to the knowledge base, is a security-only update */
+    if (e == NULL && n->role == PS_ROLE_OTHER && p->kernel_version && p->release_type &&
+        ps_streq_ci(p->release_type, "Security Update") &&
+        !(p->identity.name && ps_streq_ci(p->identity.name, "Package_for_RollupFix"))) {
+        n->role = PS_ROLE_SECURITY_ONLY;
+        free(n->role_why);
+        n->role_why = ps_strdup("a Security Update delivering Microsoft-Windows-OS-Kernel, not of "
+                                "the Package_for_RollupFix family");
+        if (n->role_why == NULL)
+            return -1;
+        n->phase = phase_rank(r, n->role, &n->phase_name);
+    }
+    if (e && e->date) {
+        n->date = e->date;
+    } else {
+        int rc = release_date(p->build_date, n->role == PS_ROLE_PREVIEW_ROLLUP ? 3 : 2,
+                              &n->date_own);
+
+        if (rc < 0)
+            return -1;
+        n->date = rc == 0 ? n->date_own : p->build_date;
+    }
     n->stack = p->provides_stack ? p->provides_stack : e ? e->provides_stack : NULL;
     n->kernel = p->kernel_version ? p->kernel_version : e ? e->kernel_build : NULL;
     if (p->sha2_only >= 0) {
@@ -1435,17 +1980,23 @@ static void choose_revisions(ps_arch_plan *ap)
     for (size_t i = 0; i < ap->n_nodes; i++) {
         ps_plan_node *a = &ap->nodes[i];
 
-        if (a->state == PS_NODE_DUPLICATE || a->state == PS_NODE_UNSAFE)
+        if (a->state == PS_NODE_DUPLICATE || a->state == PS_NODE_UNSAFE ||
+            a->state == PS_NODE_INSTALLED)
             continue;
         for (size_t j = 0; j < ap->n_nodes; j++) {
             ps_plan_node *b = &ap->nodes[j];
             int c;
 
-            /* a revision no script may name does not compete */
+            /* a revision no script may name does not compete, nor an installed one */
             if (j == i || b->state == PS_NODE_DUPLICATE || b->state == PS_NODE_UNSAFE ||
+                b->state == PS_NODE_INSTALLED ||
                 !ps_streq_ci(a->kb, b->kb))
                 continue;
             c = ps_version_cmp(b->pkg->identity.version, a->pkg->identity.version);
+            /* on equal identity, an .msu (installed by wusa, with its applicability
+             * check) wins over a bare .cab */
+            if (c == 0 && a->pkg->container != b->pkg->container)
+                c = b->pkg->container == PS_CONTAINER_MSU ? 1 : -1;
             if (c == 0)
                 c = (b->pkg->revision > a->pkg->revision) - (b->pkg->revision < a->pkg->revision);
             if (c == 0)
@@ -1472,25 +2023,374 @@ static void choose_revisions(ps_arch_plan *ap)
     }
 }
 
-/* Packages that an installed KB supersedes (as the knowledge base says)
- * leave the plan for good. */
-static int superseded_by_inventory(ps_arch_plan *ap, const ps_kb *kb, const ps_inventory *inv)
+/* The build number of a version: 6003 of "6.0.6003.20489"; 0 when none. */
+static unsigned long build_number(const char *v)
 {
-    for (size_t i = 0; inv && i < inv->n_kbs; i++) {
-        const ps_kb_entry *e = ps_kb_find(kb, ap->os, inv->kbs[i]);
+    unsigned long n = 0;
+    int dots = 0;
 
-        for (size_t n = 0; e && n < ap->n_nodes; n++) {
-            ps_plan_node *a = &ap->nodes[n];
+    for (; v && *v && dots < 2; v++)
+        dots += *v == '.';
+    while (v && *v >= '0' && *v <= '9' && n < 1000000ul)
+        n = n * 10 + (unsigned long)(*v++ - '0');
+    return dots == 2 ? n : 0;
+}
 
-            if (node_excluded(a) || !ps_strv_contains(e->supersedes, e->n_supersedes, a->kb))
+/*
+ * The machine state of this plan: from the inventory, the installed
+ * packages of the bundle and the knowledge base; with no inventory, the
+ * base of the OS family.  Bundle SSUs whose stack is not known are credited
+ * with what the SSUs they supersede deliver.  -1 on OOM.
+ */
+static int machine_state(planner *pl)
+{
+    ps_arch_plan *ap = pl->ap;
+    ps_machine *m = &ap->machine;
+    const ps_inventory *inv = pl->opts->inventory;
+    const char *from;
+
+    /* SSUs of the bundle that do not say what they deliver */
+    for (size_t i = 0; i < ap->n_nodes; i++) {
+        ps_plan_node *n = &ap->nodes[i];
+        const char *st;
+
+        if (!is_ssu(n) || n->stack)
+            continue;
+        st = credited_stack(ap, pl->kb, n->kb, n->date, &from);
+        if (st == NULL)
+            continue;
+        n->stack_why = ps_asprintf("at least what %s delivers, which it supersedes or follows in "
+                                   "the servicing stack chain", from);
+        if (n->stack_why == NULL)
+            return -1;
+        n->stack = st;
+    }
+    m->from_inventory = inv != NULL;
+    m->build = ap->start_build;
+    m->stack = ap->rules->base_build;
+    m->stack_src = ps_asprintf("the base of Windows %s", ap->os);
+    if (m->stack_src == NULL)
+        return -1;
+    if (inv == NULL)
+        return 0;
+    m->os_name = inv->os_name;
+    if (inv->os_name) {
+        if (strstr(inv->os_name, "Server"))
+            m->edition = "server";
+        else if (strstr(inv->os_name, "Vista") || strstr(inv->os_name, "Windows 7"))
+            m->edition = "client";
+    }
+    m->kbs = calloc(inv->n_kbs ? inv->n_kbs : 1, sizeof *m->kbs);
+    if (m->kbs == NULL)
+        return -1;
+    for (size_t i = 0; i < inv->n_kbs; i++) {
+        ps_machine_kb *k = &m->kbs[m->n_kbs++];
+        const ps_kb_entry *e = ps_kb_find(pl->kb, ap->os, inv->kbs[i]);
+        const ps_plan_node *n = NULL;
+        const char *st = NULL, *src = NULL;
+        char *srcbuf = NULL;
+
+        k->kb = inv->kbs[i];
+        k->node = PS_NO_NODE;
+        /* of several installed revisions: the one delivering the newest stack,
+         * else the newest */
+        for (size_t j = 0; j < ap->n_nodes; j++) {
+            const ps_plan_node *c = &ap->nodes[j];
+            int better;
+
+            if (c->state != PS_NODE_INSTALLED || !ps_streq_ci(c->kb, k->kb))
                 continue;
-            a->state = PS_NODE_SUPERSEDED;
-            a->by_installed = inv->kbs[i];
-            a->why = ps_asprintf("superseded by %s, which is installed (%s:%u)", inv->kbs[i],
-                                 e->where.file ? e->where.file : "manifests", e->where.line);
-            if (a->why == NULL)
+            if (n == NULL)
+                better = 1;
+            else if ((is_ssu(c) && c->stack) != (is_ssu(n) && n->stack))
+                better = is_ssu(c) && c->stack;
+            else if (is_ssu(c) && c->stack && ps_version_cmp(c->stack, n->stack) != 0)
+                better = ps_version_cmp(c->stack, n->stack) > 0;
+            else
+                better = ps_version_cmp(c->pkg->identity.version, n->pkg->identity.version) > 0;
+            if (better) {
+                n = c;
+                k->node = j;
+            }
+        }
+        k->role = n ? n->role : e ? e->role : PS_ROLE_UNKNOWN;
+        k->date = n && n->date ? n->date : e ? e->date : NULL;
+        if (enabler_of(pl) && ps_streq_ci(k->kb, enabler_of(pl)))
+            m->sha2_active = 1;
+        if (k->role == PS_ROLE_LICENSING)
+            m->esu_licensing = 1;
+        if (k->role == PS_ROLE_SERVICING_STACK) {
+            if (n && n->stack && !n->stack_why) {
+                st = n->stack;
+                src = "its package in the bundle";
+            } else if (e && e->provides_stack) {
+                st = e->provides_stack;
+                src = e->where.file ? e->where.file : "the knowledge base";
+            } else if ((st = credited_stack(ap, pl->kb, k->kb, n ? n->date : e ? e->date : NULL,
+                                            &from)) != NULL) {
+                srcbuf = ps_asprintf("at least what %s delivers, which it supersedes or follows "
+                                     "in the servicing stack chain", from);
+                if (srcbuf == NULL)
+                    return -1;
+                src = srcbuf;
+            }
+            if (st) {
+                k->stack = st;
+                k->provides = ps_asprintf("servicing stack %s (%s)", st, src);
+                if (k->provides == NULL) {
+                    free(srcbuf);
+                    return -1;
+                }
+                if (ps_version_cmp(st, m->stack) > 0) {
+                    m->stack = st;
+                    free(m->stack_src);
+                    m->stack_src = ps_asprintf("%s installed: %s", k->kb, src);
+                    if (m->stack_src == NULL) {
+                        free(srcbuf);
+                        return -1;
+                    }
+                }
+            } else {
+                char *t;
+
+                if ((k->provides = ps_strdup("a servicing stack of unknown version, counted by "
+                                             "the SSU chain order")) == NULL)
+                    return -1;
+                t = ps_asprintf("%s; %s installed, of unknown stack", m->stack_src, k->kb);
+                if (t == NULL)
+                    return -1;
+                free(m->stack_src);
+                m->stack_src = t;
+            }
+            free(srcbuf);
+            continue;
+        }
+        if (n && n->kernel)
+            k->provides = ps_asprintf("kernel %s (its package in the bundle)", n->kernel);
+        else if (e && e->kernel_build)
+            k->provides = ps_asprintf("kernel %s (%s)", e->kernel_build,
+                                      e->where.file ? e->where.file : "the knowledge base");
+        else if (k->role == PS_ROLE_SHA2_SUPPORT)
+            k->provides = ps_strdup("SHA-2 code-signing support");
+        else if (k->role == PS_ROLE_LICENSING)
+            k->provides = ps_strdup("ESU licensing");
+        else
+            continue;
+        if (k->provides == NULL)
+            return -1;
+    }
+    return 0;
+}
+
+static int mark_by_machine(ps_plan_node *a, const char *by, char *why)
+{
+    if (why == NULL)
+        return -1;
+    a->state = PS_NODE_SUPERSEDED;
+    a->by_installed = by;
+    free(a->why);
+    a->why = why;
+    return 0;
+}
+
+/*
+ * What the machine has supersedes what the bundle offers, for good: an
+ * installed package of the bundle supersedes as a package of the bundle
+ * would; an installed KB the knowledge base knows supersedes what it names,
+ * and an installed rollup or SSU every older one of its role (by release
+ * date); a rollup whose kernel build is below the machine's build is
+ * already contained.  A Vista machine gets no Server-only package.
+ */
+static int superseded_by_machine(planner *pl)
+{
+    ps_arch_plan *ap = pl->ap;
+    const ps_machine *m = &ap->machine;
+    unsigned long mbuild = pl->opts->inventory && pl->opts->inventory->os_build
+                               ? build_number(pl->opts->inventory->os_build)
+                               : 0;
+    const char *how;
+
+    for (size_t a = 0; a < ap->n_nodes; a++) {
+        ps_plan_node *A = &ap->nodes[a];
+
+        if (node_excluded(A))
+            continue;
+        /* Server-only packages on a Vista machine */
+        if (m->edition && strcmp(m->edition, "client") == 0 && strcmp(ap->os, "6.0") == 0 &&
+            ((enabler_of(pl) && ps_streq_ci(A->kb, enabler_of(pl))) || A->sha2_only ||
+             A->role == PS_ROLE_LICENSING)) {
+            free(A->why);
+            A->state = PS_NODE_WRONG_MACHINE;
+            A->why = ps_asprintf("the machine runs %s: %s is for Windows Server 2008 only (Vista "
+                                 "never got SHA-2 support or Extended Security Updates); not "
+                                 "planned", m->os_name, A->kb);
+            if (A->why == NULL)
+                return -1;
+            continue;
+        }
+        for (size_t i = 0; i < ap->n_nodes && !A->by_installed; i++) {
+            const ps_plan_node *I = &ap->nodes[i];
+
+            if (I->state != PS_NODE_INSTALLED || !supersedes(pl, I, A, &how))
+                continue;
+            {
+                char *t = supersede_text(pl, I, A, how);
+                char *w = t ? ps_asprintf("%s; %s is installed", t, I->kb) : NULL;
+
+                free(t);
+                if (mark_by_machine(A, I->kb, w) != 0)
+                    return -1;
+            }
+        }
+        for (size_t i = 0; i < m->n_kbs && !A->by_installed; i++) {
+            const ps_machine_kb *k = &m->kbs[i];
+            const ps_kb_entry *e = ps_kb_find(pl->kb, ap->os, k->kb);
+
+            if (e == NULL || k->node != PS_NO_NODE)
+                continue;
+            if (ps_strv_contains(e->supersedes, e->n_supersedes, A->kb)) {
+                if (mark_by_machine(A, k->kb, ps_asprintf("superseded by %s, which is installed "
+                                                          "(%s:%u)", k->kb,
+                                                          e->where.file ? e->where.file : "manifests",
+                                                          e->where.line)) != 0)
+                    return -1;
+            } else if (e->date && A->date && strcmp(A->date, e->date) < 0 && e->role == A->role &&
+                       (A->role == PS_ROLE_ROLLUP || A->role == PS_ROLE_SERVICING_STACK)) {
+                if (mark_by_machine(A, k->kb, ps_asprintf("superseded by %s, which is installed: "
+                                                          "a newer %s (released %s, after %s)",
+                                                          k->kb, ps_role_name(A->role), e->date,
+                                                          A->date)) != 0)
+                    return -1;
+            }
+        }
+        if (!A->by_installed && mbuild && A->role == PS_ROLE_ROLLUP && A->kernel &&
+            build_number(A->kernel) && build_number(A->kernel) < mbuild) {
+            if (mark_by_machine(A, m->build, ps_asprintf("already contained: its kernel build %lu "
+                                                         "is below the machine's build %s",
+                                                         build_number(A->kernel), m->build)) != 0)
                 return -1;
         }
+    }
+    return 0;
+}
+
+/* Do two release dates fall in months a <= b ("YYYY-MM" compared)? */
+static bool month_le(const char *a, const char *b)
+{
+    return a && b && strncmp(a, b, 7) <= 0;
+}
+
+/*
+ * The release track.  Rollup track: a monthly rollup of month M (in the
+ * bundle or installed) contains the security-only updates of months <= M:
+ * they are included-in-rollup, naming the newest such rollup.  Security-only
+ * track: the monthly rollups of the bundle are other-track, and a
+ * security-only update older than an installed rollup is still
+ * included-in-rollup.
+ */
+static int apply_track(planner *pl)
+{
+    ps_arch_plan *ap = pl->ap;
+    const ps_machine *m = &ap->machine;
+    bool so_track = pl->opts->track == PS_PLAN_TRACK_SECURITY_ONLY;
+    const char *until = pl->opts->until;
+
+    /* --until KB: the release month of that KB (knowledge base, else its package) */
+    if (until && (until[0] == 'K' || until[0] == 'k')) {
+        const ps_kb_entry *e = ps_kb_find(pl->kb, ap->os, until);
+
+        until = e ? e->date : NULL;
+        for (size_t i = 0; until == NULL && i < ap->n_nodes; i++)
+            if (ps_streq_ci(ap->nodes[i].kb, pl->opts->until))
+                until = ap->nodes[i].date;
+    }
+    for (size_t a = 0; a < ap->n_nodes; a++) {
+        ps_plan_node *A = &ap->nodes[a];
+
+        if (node_excluded(A))
+            continue;
+        if (until && A->date && strncmp(A->date, until, 7) > 0) {
+            free(A->why);
+            A->state = PS_NODE_AFTER_TARGET;
+            A->why = ps_asprintf("released %.7s, after the target %.7s (--until %s)", A->date,
+                                 until, pl->opts->until);
+            if (A->why == NULL)
+                return -1;
+            continue;
+        }
+        if (ps_strv_contains(pl->opts->exclude, pl->opts->n_exclude, A->kb)) {
+            free(A->why);
+            A->state = PS_NODE_EXCLUDED;
+            A->why = ps_asprintf("left out by --exclude %s", A->kb);
+            if (A->why == NULL)
+                return -1;
+            continue;
+        }
+        /* a preview never replaces the month's security rollup unless asked for */
+        if (A->role == PS_ROLE_PREVIEW_ROLLUP && !pl->opts->include_previews) {
+            free(A->why);
+            A->state = PS_NODE_OPTIONAL;
+            A->why = ps_asprintf("a preview rollup (non-security fixes ahead of the next month): "
+                                 "optional, planned only with --include-previews");
+            if (A->why == NULL)
+                return -1;
+            continue;
+        }
+
+        if (so_track && A->role == PS_ROLE_ROLLUP && !node_excluded(A)) {
+            free(A->why);
+            A->state = PS_NODE_OTHER_TRACK;
+            A->why = ps_asprintf("a monthly rollup: the plan follows the security-only track "
+                                 "(--track security-only)");
+            if (A->why == NULL)
+                return -1;
+        }
+    }
+    for (size_t a = 0; a < ap->n_nodes; a++) {
+        ps_plan_node *A = &ap->nodes[a];
+        size_t best = PS_NO_NODE;
+        const char *inst = NULL, *inst_date = NULL;
+
+        if (A->role != PS_ROLE_SECURITY_ONLY || node_excluded(A) || A->date == NULL)
+            continue;
+        /* an installed rollup of its month or later, on either track */
+        for (size_t i = 0; i < m->n_kbs; i++)
+            if (m->kbs[i].role == PS_ROLE_ROLLUP && month_le(A->date, m->kbs[i].date) &&
+                (inst_date == NULL || strcmp(m->kbs[i].date, inst_date) > 0)) {
+                inst = m->kbs[i].kb;
+                inst_date = m->kbs[i].date;
+            }
+        if (inst) {
+            free(A->why);
+            A->state = PS_NODE_INCLUDED;
+            A->by_installed = inst;
+            A->why = ps_asprintf("included in the monthly rollup %s (%.7s), which is installed: a "
+                                 "monthly rollup contains the security-only updates of its month "
+                                 "and before", inst, inst_date);
+            if (A->why == NULL)
+                return -1;
+            continue;
+        }
+        if (so_track)
+            continue;
+        for (size_t r = 0; r < ap->n_nodes; r++) {
+            const ps_plan_node *R = &ap->nodes[r];
+
+            if (R->role != PS_ROLE_ROLLUP || node_excluded(R) || !month_le(A->date, R->date))
+                continue;
+            if (best == PS_NO_NODE || newer(R, &ap->nodes[best]))
+                best = r;
+        }
+        if (best == PS_NO_NODE)
+            continue;
+        free(A->why);
+        A->state = PS_NODE_INCLUDED;
+        A->by = best;
+        A->why = ps_asprintf("included in the monthly rollup %s (%.7s): a monthly rollup contains "
+                             "the security-only updates of its month and before",
+                             ap->nodes[best].kb, ap->nodes[best].date);
+        if (A->why == NULL)
+            return -1;
     }
     return 0;
 }
@@ -1522,7 +2422,7 @@ static int mark_unsafe_names(ps_arch_plan *ap)
     for (size_t i = 0; i < ap->n_nodes; i++) {
         ps_plan_node *a = &ap->nodes[i];
 
-        if (ps_file_name_safe(a->pkg->file))
+        if (ps_file_name_safe(a->pkg->file) || a->state == PS_NODE_INSTALLED)
             continue;
         a->state = PS_NODE_UNSAFE;
         a->why = ps_asprintf("the file name has a character outside [A-Za-z0-9._()+-], so no "
@@ -1540,8 +2440,15 @@ static void arch_plan_free(ps_arch_plan *ap)
         free(ap->nodes[i].role_why);
         free(ap->nodes[i].why);
         free(ap->nodes[i].needed_why);
+        free(ap->nodes[i].stack_why);
+        free(ap->nodes[i].date_own);
+        ps_strv_free(&ap->nodes[i].gaps, &ap->nodes[i].n_gaps);
     }
     free(ap->nodes);
+    free(ap->machine.stack_src);
+    for (size_t i = 0; i < ap->machine.n_kbs; i++)
+        free(ap->machine.kbs[i].provides);
+    free(ap->machine.kbs);
     edges_clear(ap);
     free(ap->edges);
     for (size_t i = 0; i < ap->n_steps; i++)
@@ -1833,7 +2740,8 @@ static int plan_one(ps_arch_plan *ap, const ps_kb *kb, const ps_plan_opts *opts,
     if (mark_unsafe_names(ap) != 0)
         goto out;
     choose_revisions(ap);
-    if (duplicate_texts(ap) != 0 || superseded_by_inventory(ap, kb, opts->inventory) != 0)
+    if (duplicate_texts(ap) != 0 || machine_state(&pl) != 0 || superseded_by_machine(&pl) != 0 ||
+        apply_track(&pl) != 0)
         goto out;
     /* each round either leaves a node out or ends: at most n_nodes + 1 rounds */
     for (size_t round = 0; round <= ap->n_nodes; round++) {
@@ -1846,7 +2754,7 @@ static int plan_one(ps_arch_plan *ap, const ps_kb *kb, const ps_plan_opts *opts,
         if (!pl.excluded)
             break;
     }
-    if (make_steps(&pl) != 0 || plan_findings(ap, f) != 0)
+    if (make_steps(&pl) != 0 || plan_findings(ap, f) != 0 || esu_finding(ap, kb, f) != 0)
         goto out;
     if (opts->window_minutes && make_windows(ap, opts, f) != 0)
         goto out;
@@ -1882,17 +2790,28 @@ static bool os_matches(const char *build, const char *os)
     return strncmp(build, os, n) == 0 && (build[n] == '.' || build[n] == '\0');
 }
 
-/* Checks one package; returns 1 when it can be planned. */
+/* Checks one package; returns 1 when it can be planned, 2 when it is
+ * installed (a node that satisfies requirements, with no step), 0 when it
+ * is not planned.  *machine is set when it is not planned only because the
+ * machine of the inventory is another architecture or OS. */
 static int package_check(const ps_package *p, const ps_kb *kb, const ps_plan_opts *opts,
-                         ps_findings *f, int *err)
+                         ps_findings *f, int *err, int *machine)
 {
     ps_where w = {p->file, NULL, 0, p->arch, p->os, p->kb};
 
     *err = 0;
+    *machine = 0;
     if (!p->readable || p->kb == NULL || p->arch == PS_ARCH_NONE)
         return 0;
+    if (opts->inventory && opts->inventory->arch != PS_ARCH_NONE &&
+        opts->inventory->arch != p->arch && p->os && ps_kb_rules_for(kb, p->os)) {
+        *machine = 1;
+        return 0;
+    }
     if (opts->arch_mask && !(opts->arch_mask & PS_ARCH_BIT(p->arch)))
         return 0;
+    if (opts->os && (p->os == NULL || strcmp(p->os, opts->os) != 0))
+        return 0; /* --os: another OS family of a mixed share */
     if (p->os == NULL || ps_kb_rules_for(kb, p->os) == NULL) {
         if (finding_present(f, PS_F_WRONG_OS, p->file))
             return 0;
@@ -1921,6 +2840,7 @@ static int package_check(const ps_package *p, const ps_kb *kb, const ps_plan_opt
         return 0;
     }
     if (opts->inventory && opts->inventory->os_build && !os_matches(opts->inventory->os_build, p->os)) {
+        *machine = 1;
         if (!finding_present(f, PS_F_WRONG_OS, p->file))
             *err = ps_findings_add(f, PS_F_WRONG_OS, &w, "the machine of the inventory runs Windows "
                                    "%s; not planned", opts->inventory->os_build);
@@ -1929,7 +2849,7 @@ static int package_check(const ps_package *p, const ps_kb *kb, const ps_plan_opt
     if (inventory_has(opts->inventory, p->kb)) {
         if (ps_findings_add(f, PS_F_ALREADY_INSTALLED, &w, "%s is already installed", p->kb) != 0)
             *err = -1;
-        return 0;
+        return 2;
     }
     return 1;
 }
@@ -1947,7 +2867,8 @@ int ps_plan_build(ps_plan *plan, const ps_bundle *b, const ps_kb *kb, const ps_p
 {
     ps_plan_opts none;
     unsigned char *ok = NULL;
-    int rc = -1, err;
+    int rc = -1, err, machine;
+    size_t n_machine = 0, n_planned = 0;
 
     memset(plan, 0, sizeof *plan);
     if (opts == NULL) {
@@ -1958,8 +2879,25 @@ int ps_plan_build(ps_plan *plan, const ps_bundle *b, const ps_kb *kb, const ps_p
     if (ok == NULL)
         goto out;
     for (size_t i = 0; i < b->count; i++) {
-        ok[i] = (unsigned char)package_check(&b->items[i], kb, opts, f, &err);
+        ok[i] = (unsigned char)package_check(&b->items[i], kb, opts, f, &err, &machine);
         if (err)
+            goto out;
+        n_machine += machine != 0;
+        n_planned += ok[i] != 0;
+    }
+    /* a non-empty bundle with nothing for the machine of the inventory */
+    if (n_machine && n_planned == 0) {
+        const ps_inventory *inv = opts->inventory;
+        ps_where w = {NULL, NULL, 0, PS_ARCH_NONE, NULL, NULL};
+
+        if (ps_findings_add(f, PS_F_WRONG_MACHINE, &w, "the machine of the inventory (%s%s%s%s%s) "
+                            "can use none of the %zu package%s of the bundle: they are for "
+                            "another %s", inv->os_name ? inv->os_name : "Windows",
+                            inv->os_build ? " " : "", inv->os_build ? inv->os_build : "",
+                            inv->arch != PS_ARCH_NONE ? ", " : "",
+                            inv->arch != PS_ARCH_NONE ? ps_arch_name(inv->arch) : "",
+                            n_machine, n_machine == 1 ? "" : "s",
+                            inv->os_build ? "OS or architecture" : "architecture") != 0)
             goto out;
     }
     /* one plan per (os, arch) present */
@@ -1997,6 +2935,15 @@ int ps_plan_build(ps_plan *plan, const ps_bundle *b, const ps_kb *kb, const ps_p
         ap->nodes = nn;
         if (node_init(&ap->nodes[ap->n_nodes++], p, kb, ap->rules) != 0)
             goto out;
+        if (ok[i] == 2) {
+            ps_plan_node *in = &ap->nodes[ap->n_nodes - 1];
+
+            in->state = PS_NODE_INSTALLED;
+            in->why = ps_asprintf("the inventory lists %s: it satisfies requirements and "
+                                  "supersedes, with no step", in->kb);
+            if (in->why == NULL)
+                goto out;
+        }
     }
     if (plan->count > 1)
         qsort(plan->plans, plan->count, sizeof *plan->plans, plan_cmp);
@@ -2009,4 +2956,18 @@ out:
     if (rc != 0)
         ps_plan_free(plan);
     return rc;
+}
+
+int ps_plan_kb_has_error(const ps_plan *plan, const char *kb)
+{
+    for (size_t i = 0; i < plan->count; i++)
+        for (size_t n = 0; n < plan->plans[i].n_nodes; n++) {
+            const ps_plan_node *nd = &plan->plans[i].nodes[n];
+
+            if (ps_streq_ci(nd->kb, kb) &&
+                (nd->state == PS_NODE_MISSING || nd->state == PS_NODE_CYCLE ||
+                 nd->state == PS_NODE_UNSAFE || nd->state == PS_NODE_WRONG_MACHINE))
+                return 1;
+        }
+    return 0;
 }

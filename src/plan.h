@@ -48,6 +48,12 @@ int ps_time_model_parse(ps_time_model *m, const char *text, size_t len, char *er
  * `size` bytes. */
 unsigned long ps_time_model_install(const ps_time_model *m, const char *phase, uint64_t size);
 
+/* The release track a plan follows (--track). */
+typedef enum ps_plan_track {
+    PS_PLAN_TRACK_ROLLUP = 0,     /* monthly rollups; security-only updates they contain are skipped */
+    PS_PLAN_TRACK_SECURITY_ONLY   /* security-only updates in release order; rollups are skipped */
+} ps_plan_track;
+
 typedef struct ps_plan_opts {
     unsigned arch_mask;              /* PS_ARCH_BIT() set; 0 = every architecture */
     int keep_superseded;             /* keep superseded packages in the plan */
@@ -58,6 +64,13 @@ typedef struct ps_plan_opts {
                                         are wrong-os */
     unsigned window_minutes;         /* > 0: cut each plan into windows of at most this */
     const ps_time_model *time_model; /* borrowed; NULL = the defaults */
+    ps_plan_track track;                 /* the release track (default: rollup) */
+    int include_previews;            /* plan preview rollups (else: optional, skipped) */
+    const char *os;                  /* borrowed: plan only this OS family ("6.0"), or NULL */
+    const char *until;               /* borrowed: "YYYY-MM" or a KB: plan up to that release
+                                        month; later packages are after-target.  NULL: all */
+    char **exclude;                  /* borrowed: KBs left out (--exclude), normalised */
+    size_t n_exclude;
 } ps_plan_opts;
 
 void ps_plan_opts_default(ps_plan_opts *o);
@@ -78,12 +91,22 @@ typedef enum ps_node_state {
     PS_NODE_SUPERSEDED,    /* superseded and not needed */
     PS_NODE_MISSING,       /* a requirement is not met: missing-prerequisite */
     PS_NODE_CYCLE,         /* member of a dependency cycle */
-    PS_NODE_UNSAFE         /* its file name has a character outside [A-Za-z0-9._()+-]:
+    PS_NODE_UNSAFE,        /* its file name has a character outside [A-Za-z0-9._()+-]:
                               no script may name it (unsafe-file-name) */
+    PS_NODE_INSTALLED,     /* already on the machine (the inventory): no step; it
+                              satisfies requirements and supersedes */
+    PS_NODE_WRONG_MACHINE, /* not for the machine of the inventory (wrong-machine) */
+    PS_NODE_INCLUDED,      /* a security-only update a monthly rollup of its month or
+                              later contains (included-in-rollup) */
+    PS_NODE_OTHER_TRACK,   /* of the release track not followed (other-track) */
+    PS_NODE_OPTIONAL,      /* a preview rollup, without --include-previews (optional) */
+    PS_NODE_EXCLUDED,      /* named by --exclude (excluded) */
+    PS_NODE_AFTER_TARGET   /* released after the --until target (after-target) */
 } ps_node_state;
 
 /* "planned", "duplicate", "superseded", "missing-prerequisite",
- * "dependency-cycle", "unsafe-file-name" */
+ * "dependency-cycle", "unsafe-file-name", "installed", "wrong-machine",
+ * "included-in-rollup", "other-track", "optional", "excluded", "after-target" */
 const char *ps_node_state_name(ps_node_state s);
 
 #define PS_NO_NODE ((size_t)-1)
@@ -96,7 +119,9 @@ typedef struct ps_plan_node {
     char *role_why;          /* provenance of the role */
     unsigned phase;          /* rank of the phase (lower goes first) */
     const char *phase_name;  /* borrowed from the rules */
-    const char *date;        /* release date: package, else knowledge base; may be NULL */
+    const char *date;        /* release date: the knowledge base's, else the package's build
+                                date moved to the Patch Tuesday on or after it; may be NULL */
+    char *date_own;          /* owned storage of a date computed from the build date */
     const char *stack;       /* servicing stack it delivers, or NULL */
     const char *kernel;      /* kernel version it delivers, or NULL */
     int sha2_only;           /* 1 / 0 (unknown counts as 0) */
@@ -105,6 +130,11 @@ typedef struct ps_plan_node {
     size_t by;               /* superseder / newer revision; PS_NO_NODE */
     const char *by_installed;/* an installed KB that supersedes it (borrowed), or NULL */
     char *why;               /* why skipped (a sentence), or NULL */
+    char **gaps;             /* missing-prerequisite: one sentence per unmet requirement */
+    size_t n_gaps;
+    const char *stack_src;   /* where `stack` comes from: "its components", "the knowledge
+                              base", or "at least what KBn delivers" (inferred) */
+    char *stack_why;         /* owned text when the stack is inferred, else NULL */
     int needed;              /* superseded, yet kept because the plan needs it */
     char *needed_why;        /* explanation when needed */
     unsigned depth;          /* reboot level: barrier edges on the longest path to it */
@@ -148,6 +178,36 @@ typedef struct ps_plan_window {
     int overrun;             /* a single segment longer than the window */
 } ps_plan_window;
 
+/* One KB the machine already has, and what it provides. */
+typedef struct ps_machine_kb {
+    const char *kb;          /* borrowed from the inventory */
+    size_t node;             /* its package in this plan (state installed), or PS_NO_NODE */
+    ps_role role;            /* from its package, else the knowledge base; unknown */
+    const char *stack;       /* an SSU: the stack credited to it, or NULL when unknown */
+    const char *date;        /* its release date when known (package, else knowledge base) */
+    char *provides;          /* "servicing stack 6.0.6003.20484 (its package in the
+                                bundle)", "kernel 6.0.6003.20654", or NULL */
+} ps_machine_kb;
+
+/*
+ * What a machine already is, per (OS, architecture), computed once from the
+ * inventory, the bundle's packages (an installed KB whose package is in the
+ * bundle provides what that package delivers) and the knowledge base; with
+ * no inventory, the base of the OS family.
+ */
+typedef struct ps_machine {
+    int from_inventory;      /* 1 when an inventory was given */
+    const char *os_name;     /* the inventory's OS Name, or NULL (borrowed) */
+    const char *edition;     /* "server", "client" or NULL when unknown (static) */
+    const char *build;       /* borrowed: the inventory's build, else the base build */
+    const char *stack;       /* servicing stack level (borrowed) */
+    char *stack_src;         /* where the level comes from (a sentence) */
+    int sha2_active;         /* the SHA-2 support update is installed */
+    int esu_licensing;       /* an ESU licensing package is installed */
+    ps_machine_kb *kbs;      /* the installed KBs, in the inventory's order */
+    size_t n_kbs;
+} ps_machine;
+
 typedef struct ps_arch_plan {
     char *os;                /* "6.0" */
     ps_arch arch;
@@ -169,6 +229,7 @@ typedef struct ps_arch_plan {
     ps_plan_window *windows; /* with opts->window_minutes, else NULL */
     size_t n_windows;
     unsigned window_minutes; /* the length asked for, or 0 */
+    ps_machine machine;      /* the machine the plan starts from */
 } ps_arch_plan;
 
 typedef struct ps_plan {
@@ -245,5 +306,9 @@ int ps_file_name_safe(const char *path);
  * supersedence decision.  NULL on allocation failure; *found is set to the
  * number of packages of that KB found across the plans (0: not in the bundle). */
 char *ps_plan_explain(const ps_plan *plan, const char *kb, size_t *len, size_t *found);
+
+/* 1 when a package of `kb` is left out of a plan for an error (missing
+ * prerequisite, dependency cycle, unsafe file name, wrong machine), else 0. */
+int ps_plan_kb_has_error(const ps_plan *plan, const char *kb);
 
 #endif /* PS_PLAN_H */

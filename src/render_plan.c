@@ -43,6 +43,39 @@ const char *ps_plan_os_title(const ps_arch_plan *ap)
     return ap->rules && ap->rules->name ? ap->rules->name : NULL;
 }
 
+/* The machine state a plan starts from, on one line, then the installed
+ * KBs with what each provides (values from the inventory, escaped). */
+static void machine_text(ps_buf *b, const ps_arch_plan *ap, const char *indent)
+{
+    const ps_machine *m = &ap->machine;
+
+    ps_buf_puts(b, indent);
+    tx_printf(b, "machine: %s",
+              m->from_inventory ? (m->os_name ? m->os_name : "OS name not in the inventory")
+                                : "no inventory, the base of the OS family");
+    if (m->edition)
+        tx_printf(b, " (%s)", m->edition);
+    tx_printf(b, "; build %s; servicing stack %s (%s); SHA-2 support %s; ESU licensing %s\n",
+              m->build ? m->build : "unknown", m->stack ? m->stack : "unknown",
+              m->stack_src ? m->stack_src : "unknown", m->sha2_active ? "active" : "not active",
+              m->esu_licensing ? "installed" : "not installed");
+    if (!m->from_inventory)
+        return;
+    ps_buf_puts(b, indent);
+    ps_buf_puts(b, "installed:");
+    if (m->n_kbs == 0)
+        ps_buf_puts(b, " none");
+    for (size_t i = 0; i < m->n_kbs; i++) {
+        ps_buf_puts(b, i ? ", " : " ");
+        tx_printf(b, "%s", m->kbs[i].kb);
+        if (m->kbs[i].provides)
+            tx_printf(b, " (%s)", m->kbs[i].provides);
+    }
+    ps_buf_puts(b, "\n");
+}
+
+static json_t *machine_json(const ps_arch_plan *ap);
+
 const char *ps_node_title(const ps_plan_node *n)
 {
     return n->entry && n->entry->title && n->entry->title[0] ? n->entry->title : NULL;
@@ -318,6 +351,10 @@ static void text_plan(ps_buf *b, const ps_arch_plan *ap, const ps_render_opts *o
     ps_buf_puts(b, " -> ");
     text(b, sum.build_after);
     ps_buf_puts(b, "\n\n");
+    if (ap->machine.from_inventory) {
+        machine_text(b, ap, "  ");
+        ps_buf_puts(b, "\n");
+    }
     if (ap->n_steps == 0)
         ps_buf_puts(b, "  nothing to install\n");
     for (size_t s = 0; s < ap->n_steps; s++) {
@@ -521,6 +558,50 @@ static json_t *edge_json(const ps_arch_plan *ap, const ps_plan_edge *e)
     return j;
 }
 
+static json_t *machine_json(const ps_arch_plan *ap)
+{
+    const ps_machine *m = &ap->machine;
+    json_t *o = json_object(), *kbs = json_array();
+    int bad = o == NULL || kbs == NULL;
+
+    if (bad) {
+        json_decref(o);
+        json_decref(kbs);
+        return NULL;
+    }
+    bad |= set(o, "os_name", jstr(m->os_name));
+    bad |= set(o, "edition", jstr(m->edition));
+    bad |= set(o, "build", jstr(m->build));
+    bad |= set(o, "stack", jstr(m->stack));
+    bad |= set(o, "stack_source", jstr(m->stack_src));
+    bad |= set(o, "sha2_active", json_boolean(m->sha2_active));
+    bad |= set(o, "esu_licensing", json_boolean(m->esu_licensing));
+    for (size_t i = 0; i < m->n_kbs; i++) {
+        json_t *k = json_object();
+        int kbad = k == NULL;
+
+        if (!kbad) {
+            kbad |= set(k, "kb", json_string(m->kbs[i].kb));
+            kbad |= set(k, "role", m->kbs[i].role != PS_ROLE_UNKNOWN
+                                       ? json_string(ps_role_name(m->kbs[i].role))
+                                       : json_null());
+            kbad |= set(k, "in_bundle", json_boolean(m->kbs[i].node != PS_NO_NODE));
+            kbad |= set(k, "provides", jstr(m->kbs[i].provides));
+        }
+        if (kbad) {
+            json_decref(k);
+            k = NULL;
+        }
+        bad |= push(kbs, k);
+    }
+    bad |= set(o, "installed", kbs);
+    if (bad) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
 static json_t *arch_plan_json(const ps_arch_plan *ap)
 {
     json_t *o = json_object(), *steps = json_array(), *skipped = json_array(), *edges = json_array();
@@ -531,6 +612,8 @@ static json_t *arch_plan_json(const ps_arch_plan *ap)
     bad |= set(o, "start_build", jstr(ap->start_build));
     bad |= set(o, "end_build", jstr(ap->end_build));
     bad |= set(o, "reboots", json_integer(ap->reboots));
+    if (ap->machine.from_inventory)
+        bad |= set(o, "machine", machine_json(ap));
     for (size_t i = 0; i < ap->n_steps; i++)
         bad |= push(steps, step_json(ap, &ap->steps[i]));
     for (size_t i = 0; i < ap->n_skipped; i++)
@@ -665,6 +748,7 @@ static void explain_node(ps_buf *b, const ps_arch_plan *ap, size_t idx)
     else
         tx_printf(b, "skipped (%s)\n", ps_node_state_name(n->state));
     tx_printf(b, "  file: %s\n", n->pkg->file);
+    machine_text(b, ap, "  ");
     tx_printf(b, "  identity: %s %s\n", n->pkg->identity.name ? n->pkg->identity.name : "?",
                   n->pkg->identity.version ? n->pkg->identity.version : "?");
     tx_printf(b, "  role: %s (%s)\n", ps_role_name(n->role), n->role_why ? n->role_why : "");
@@ -695,7 +779,19 @@ static void explain_node(ps_buf *b, const ps_arch_plan *ap, size_t idx)
     case PS_NODE_MISSING:
     case PS_NODE_CYCLE:
     case PS_NODE_UNSAFE:
+    case PS_NODE_WRONG_MACHINE:
         tx_printf(b, "  left out: %s\n", n->why);
+        break;
+    case PS_NODE_INSTALLED:
+        ps_buf_puts(b, "  installed: the inventory lists it; it satisfies requirements and "
+                       "supersedes, with no step\n");
+        break;
+    case PS_NODE_INCLUDED:
+    case PS_NODE_OTHER_TRACK:
+    case PS_NODE_OPTIONAL:
+    case PS_NODE_EXCLUDED:
+    case PS_NODE_AFTER_TARGET:
+        ps_buf_printf(b, "  track: %s\n", n->why);
         break;
     }
     if (n->state != PS_NODE_PLANNED) {

@@ -357,7 +357,7 @@ static void test_ia64_without_sha2(void **state)
     assert_string_equal(f.items[0].file, "b/Windows6.0-KB4512476-ia64.msu");
     assert_string_equal(f.items[0].message,
                         "KB4512476 is SHA-2-only and no SHA-2 support update (KB4474419) for ia64 "
-                        "is in the bundle or the inventory");
+                        "is in the bundle or the inventory: add KB4474419");
     ps_plan_free(&plan);
     ps_findings_free(&f);
     ps_bundle_free(&b);
@@ -388,8 +388,9 @@ static void test_missing_stack_cascades(void **state)
               "KB4000001/v0:missing-prerequisite:- KB4000002/v0:missing-prerequisite:-");
     assert_int_equal(f.count, 2);
     assert_string_equal(f.items[0].message,
-                        "KB4000001 needs servicing stack 6.0.6003.30000 or later and no servicing "
-                        "stack update delivering it for x86 is in the bundle or the inventory");
+                        "KB4000001 needs a SHA-1-signed servicing stack update delivering "
+                        "6.0.6003.30000 or later for x86 and none is in the bundle or the "
+                        "inventory (the knowledge base knows no update that delivers it)");
     assert_string_equal(f.items[1].message,
                         "KB4000002 requires KB4000001 and KB4000001 is left out of the x86 plan "
                         "(rules/6.0.xml:70)");
@@ -661,7 +662,8 @@ static void test_inventory(void **state)
     ps_plan plan;
     ps_plan_opts o;
     char *kbs[] = {"KB4474419", "KB4493730"};
-    ps_inventory inv = {kbs, 2, NULL, "6.0.6003", PS_ARCH_X64, "kb-list"};
+    ps_inventory inv = {.kbs = kbs, .n_kbs = 2, .os_build = "6.0.6003", .arch = PS_ARCH_X64,
+                        .format = "kb-list"};
 
     (void)state;
     kb_init(&fx);
@@ -670,8 +672,13 @@ static void test_inventory(void **state)
     bundle_add(&b, chain, PS_ARRAY_LEN(chain), "x64", NULL);
     assert_int_equal(ps_plan_build(&plan, &b, &fx.kb, &o, &f), 0);
     check_str(steps_of(&plan.plans[0]), "KB4517134 KB4520002 reboot");
-    check_str(skipped_of(&plan.plans[0]), "KB4489887/v0:superseded:KB4520002 "
+    /* the installed packages keep their node, with no step */
+    check_str(skipped_of(&plan.plans[0]), "KB4493730/v0:installed:- KB4474419/v1:installed:- "
+                                          "KB4474419/v4:installed:- "
+                                          "KB4489887/v0:superseded:KB4520002 "
                                           "KB4512476/v0:superseded:KB4520002");
+    assert_int_equal(plan.plans[0].machine.sha2_active, 1);
+    assert_string_equal(plan.plans[0].machine.stack, "6.0.6002.24000"); /* KB4493730 of the bundle */
     assert_string_equal(plan.plans[0].start_build, "6.0.6003");
     assert_int_equal(ps_findings_count_code(&f, PS_F_ALREADY_INSTALLED), 3);
     assert_string_equal(finding(&f, PS_F_ALREADY_INSTALLED, 0)->message, "KB4493730 is already installed");
@@ -690,10 +697,17 @@ static void test_inventory(void **state)
         inv.n_kbs = 3;
         assert_int_equal(ps_plan_build(&plan, &b, &fx.kb, &o, &f), 0);
         check_str(steps_of(&plan.plans[0]), "KB4517134 KB4520002 reboot");
-        check_str(skipped_of(&plan.plans[0]), "KB4489887/v0:superseded:KB4520002 "
+        /* an older rollup the manifests do not list is superseded by release date */
+        check_str(skipped_of(&plan.plans[0]), "KB4493730/v0:installed:- KB4474419/v1:installed:- "
+                                              "KB4474419/v4:installed:- "
+                                              "KB4489887/v0:superseded:- "
                                               "KB4512476/v0:superseded:-");
-        assert_string_equal(plan.plans[0].nodes[plan.plans[0].skipped[1]].by_installed, "KB4512477");
-        assert_string_equal(plan.plans[0].nodes[plan.plans[0].skipped[1]].why,
+        assert_string_equal(plan.plans[0].nodes[plan.plans[0].skipped[3]].by_installed, "KB4512477");
+        assert_string_equal(plan.plans[0].nodes[plan.plans[0].skipped[3]].why,
+                            "superseded by KB4512477, which is installed: a newer rollup "
+                            "(released 2019-08-20, after 2019-04-09)");
+        assert_string_equal(plan.plans[0].nodes[plan.plans[0].skipped[4]].by_installed, "KB4512477");
+        assert_string_equal(plan.plans[0].nodes[plan.plans[0].skipped[4]].why,
                             "superseded by KB4512477, which is installed (manifests/6.0.xml:99)");
         ps_plan_free(&plan);
         ps_findings_free(&f);
@@ -702,10 +716,67 @@ static void test_inventory(void **state)
     inv.os_build = "6.1.7601";
     assert_int_equal(ps_plan_build(&plan, &b, &fx.kb, &o, &f), 0);
     assert_int_equal(plan.count, 0);
-    assert_int_equal(f.count, PS_ARRAY_LEN(chain));
+    assert_int_equal(f.count, PS_ARRAY_LEN(chain) + 1);
     assert_int_equal(ps_findings_count_code(&f, PS_F_WRONG_OS), PS_ARRAY_LEN(chain));
+    /* a non-empty bundle with nothing for the machine is an error */
+    assert_int_equal(ps_findings_count_code(&f, PS_F_WRONG_MACHINE), 1);
+    assert_int_equal(finding(&f, PS_F_WRONG_MACHINE, 0)->severity, PS_SEV_ERROR);
     assert_string_equal(f.items[0].message,
                         "the machine of the inventory runs Windows 6.1.7601; not planned");
+    ps_plan_free(&plan);
+    ps_findings_free(&f);
+    ps_bundle_free(&b);
+}
+
+/* A package the knowledge base does not date is dated by release: its build
+ * date moved to the Patch Tuesday on or after it; a security update with a
+ * kernel, outside the rollup family, is a security-only update; a rule's
+ * "since" compares release months. */
+static void test_release_month(void **state)
+{
+    fixture fx;
+    ps_bundle b = {0};
+    ps_findings f = {0};
+    ps_plan plan;
+    static const spec s[] = {
+        /* built 2020-02-04, released on Patch Tuesday 2020-02-11 */
+        {"KB4700001", NULL, 0, NULL, "6.0.1.0", "2020-02-04", "6.0.6002.18005", NULL, "6.0.6003.20700", 0, NULL},
+        /* built on a Patch Tuesday: that day; built the day after: next month's */
+        {"KB4700002", NULL, 0, NULL, "6.0.1.0", "2019-10-08", "6.0.6002.18005", NULL, NULL, 0, NULL},
+        {"KB4700003", NULL, 0, NULL, "6.0.1.0", "2019-12-11", "6.0.6002.18005", NULL, NULL, 0, NULL},
+        {"KB4700004", NULL, 0, NULL, "6.0.1.0", "2020-01-29", "6.0.6002.18005", NULL, NULL, 0, NULL},
+    };
+    const ps_arch_plan *ap;
+
+    (void)state;
+    kb_init(&fx);
+    /* ESU-era packages (February 2020 on) after KB4700004, with a restart */
+    fx.rules[2] = (ps_rule){.kind = PS_RULE_ORDER, .subject = {.role = PS_ROLE_SECURITY_ONLY,
+                                                               .since = "2020-02-11"},
+                            .kb = "KB4700004", .barrier = 1, .reason = "licensing first",
+                            .where = {"rules/6.0.xml", 80}};
+    fx.os.n_rules = 3;
+    bundle_add(&b, s, PS_ARRAY_LEN(s), "x64", NULL);
+    free(b.items[0].release_type);
+    b.items[0].release_type = strdup("Security Update");
+    assert_int_equal(ps_plan_build(&plan, &b, &fx.kb, NULL, &f), 0);
+    ap = &plan.plans[0];
+    for (size_t i = 0; i < ap->n_nodes; i++) {
+        const ps_plan_node *n = &ap->nodes[i];
+
+        if (strcmp(n->kb, "KB4700001") == 0) {
+            assert_string_equal(n->date, "2020-02-11");
+            assert_int_equal(n->role, PS_ROLE_SECURITY_ONLY);
+        } else if (strcmp(n->kb, "KB4700002") == 0) {
+            assert_string_equal(n->date, "2019-10-08");
+        } else if (strcmp(n->kb, "KB4700003") == 0) {
+            assert_string_equal(n->date, "2020-01-14");
+        } else {
+            assert_string_equal(n->date, "2020-02-11");
+        }
+    }
+    /* the since rule matched by month: a restart between KB4700004 and KB4700001 */
+    check_str(steps_of(ap), "KB4700002 KB4700003 KB4700004 reboot KB4700001 reboot");
     ps_plan_free(&plan);
     ps_findings_free(&f);
     ps_bundle_free(&b);
@@ -790,7 +861,10 @@ static void test_large_bundle(void **state)
     /* ia64: the 150 SHA-1 updates and the newest SHA-1 rollup (the 99th); the
      * SHA-2-only rollups it supersedes stay superseded, the newest leaves */
     assert_int_equal(plan.plans[2].n_steps, 151 + 1);
-    assert_int_equal(ps_findings_count_code(&f, PS_F_MISSING_PREREQUISITE), 151);
+    /* one finding per gap: the 151 SHA-2-only packages share one */
+    assert_int_equal(ps_findings_count_code(&f, PS_F_MISSING_PREREQUISITE), 1);
+    assert_non_null(strstr(finding(&f, PS_F_MISSING_PREREQUISITE, 0)->message,
+                           "(the same gap leaves out KB45"));
     assert_string_equal(plan.plans[2].nodes[plan.plans[2].steps[0].node].kb, "KB4500098");
     ps_plan_free(&plan);
     ps_findings_free(&f);
@@ -807,8 +881,73 @@ static unsigned rnd_next(unsigned *st)
     return (*st >> 16) & 0x7fffu;
 }
 
+/* The machine-state properties: no installed KB has a step; every stack a
+ * planned package needs is the machine's or delivered by an earlier step
+ * (or left to the chain order of an installed SSU of unknown stack); a
+ * SHA-2-only package has SHA-2 support active or the enabler before it; no
+ * superseded SSU is planned when a newer one the machine can take as it is,
+ * and that can serve, is planned. */
+static void check_machine(const ps_arch_plan *ap, const ps_inventory *inv)
+{
+    bool unknown_ssu = false;
+
+    for (size_t i = 0; i < ap->machine.n_kbs; i++)
+        unknown_ssu |= ap->machine.kbs[i].role == PS_ROLE_SERVICING_STACK &&
+                       ap->machine.kbs[i].stack == NULL;
+    for (size_t i = 0; i < ap->n_steps; i++) {
+        const ps_plan_node *n;
+        bool met;
+
+        if (ap->steps[i].action != PS_STEP_INSTALL)
+            continue;
+        n = &ap->nodes[ap->steps[i].node];
+        assert_false(inv && ps_inventory_has(inv, n->kb));
+        met = n->pkg->installer_version == NULL ||
+              ps_version_cmp(n->pkg->installer_version, ap->machine.stack) <= 0 || unknown_ssu;
+        for (size_t j = 0; j < i && !met; j++)
+            met = ap->steps[j].action == PS_STEP_INSTALL &&
+                  ap->nodes[ap->steps[j].node].stack &&
+                  ap->nodes[ap->steps[j].node].role == PS_ROLE_SERVICING_STACK &&
+                  ps_version_cmp(ap->nodes[ap->steps[j].node].stack, n->pkg->installer_version) >= 0;
+        assert_true(met);
+        if (n->sha2_only && strcmp(n->kb, "KB4474419") != 0) {
+            bool sha2 = ap->machine.sha2_active;
+
+            for (size_t j = 0; j < i && !sha2; j++)
+                sha2 = ap->steps[j].action == PS_STEP_INSTALL &&
+                       strcmp(ap->nodes[ap->steps[j].node].kb, "KB4474419") == 0;
+            assert_true(sha2);
+        }
+        /* a superseded SSU kept for a stack only: no newer planned SSU that the
+         * machine takes as it is (and that may come first: not SHA-2-only on
+         * a machine without SHA-2 support) could have served instead */
+        if (n->role == PS_ROLE_SERVICING_STACK && n->needed && n->stack && !unknown_ssu) {
+            bool stack_only = true;
+
+            for (size_t e = 0; e < ap->n_edges; e++)
+                if (ap->edges[e].from == ap->steps[i].node && ap->edges[e].kind != PS_EDGE_STACK)
+                    stack_only = false;
+            for (size_t j = 0; stack_only && j < ap->n_steps; j++) {
+                const ps_plan_node *y;
+
+                if (ap->steps[j].action != PS_STEP_INSTALL)
+                    continue;
+                y = &ap->nodes[ap->steps[j].node];
+                if (y == n || y->role != PS_ROLE_SERVICING_STACK || !y->stack ||
+                    ps_version_cmp(y->stack, n->stack) <= 0)
+                    continue;
+                assert_true(ps_version_cmp(y->pkg->installer_version, ap->machine.stack) > 0 ||
+                            (y->sha2_only && !ap->machine.sha2_active));
+            }
+        }
+    }
+    for (size_t i = 0; i < ap->n_nodes; i++)
+        if (inv && ps_inventory_has(inv, ap->nodes[i].kb))
+            assert_int_equal(ap->nodes[i].state, PS_NODE_INSTALLED);
+}
+
 /* Checks what every plan must satisfy. */
-static void check_invariants(const ps_plan *plan, const ps_findings *f)
+static void check_invariants(const ps_plan *plan, const ps_findings *f, const ps_inventory *inv)
 {
     for (size_t p = 0; p < plan->count; p++) {
         const ps_arch_plan *ap = &plan->plans[p];
@@ -827,6 +966,7 @@ static void check_invariants(const ps_plan *plan, const ps_findings *f)
                 continue;
             }
             assert_int_equal(ap->nodes[st->node].state, PS_NODE_PLANNED);
+            assert_null(ap->nodes[st->node].by_installed);
             assert_int_equal(pos[st->node], 0);
             pos[st->node] = i + 1;
             assert_int_equal(ap->nodes[st->node].step, i + 1);
@@ -855,28 +995,36 @@ static void check_invariants(const ps_plan *plan, const ps_findings *f)
             const ps_plan_node *nd = &ap->nodes[n];
             bool has_sha2 = false;
 
-            if (nd->state != PS_NODE_PLANNED || !nd->sha2_only || strcmp(nd->kb, "KB4474419") == 0)
+            if (nd->state != PS_NODE_PLANNED || !nd->sha2_only || strcmp(nd->kb, "KB4474419") == 0 ||
+                ap->machine.sha2_active)
                 continue;
             for (size_t i = 0; i < ap->n_edges; i++)
                 has_sha2 |= ap->edges[i].to == n && ap->edges[i].kind == PS_EDGE_SHA2;
             assert_true(has_sha2);
         }
+        /* every package left out for a gap is named by a missing-prerequisite
+         * finding: its own, or the one of the first package with that gap */
         for (size_t n = 0; n < ap->n_nodes; n++)
             if (ap->nodes[n].state == PS_NODE_MISSING) {
                 bool found = false;
+                char needle[64];
 
+                snprintf(needle, sizeof needle, "%s", ap->nodes[n].kb);
                 for (size_t i = 0; i < f->count; i++)
                     found |= f->items[i].code == PS_F_MISSING_PREREQUISITE &&
-                             strcmp(f->items[i].file, ap->nodes[n].pkg->file) == 0 &&
-                             f->items[i].arch == ap->arch;
+                             f->items[i].arch == ap->arch &&
+                             (strcmp(f->items[i].file, ap->nodes[n].pkg->file) == 0 ||
+                              strstr(f->items[i].message, needle) != NULL);
                 assert_true(found);
             }
+        check_machine(ap, inv);
         free(pos);
     }
 }
 
 /* 500 random bundles (1 to 14 packages of 10 KBs: revisions, rollup family,
- * stacks, SHA-2) with random rules: the invariants hold, and the bundle in
+ * stacks, SHA-2) with random rules and, for two in three, a random machine
+ * (installed KBs, a build or none): the invariants hold, and the bundle in
  * reverse order gives the same document. */
 static void test_random_properties(void **state)
 {
@@ -897,6 +1045,11 @@ static void test_random_properties(void **state)
         char *j1, *j2;
         static char vers[16][16], dates[16][16];
         spec specs[16];
+        /* a random machine: some of the KBs installed, a build or none */
+        char *inst[10];
+        ps_inventory inv = {.kbs = inst, .format = "kb-list"};
+        ps_plan_opts o;
+        bool have = seed % 3 != 0;
 
         kb_init(&fx);
         for (size_t i = 0; i < 3; i++) {
@@ -927,12 +1080,19 @@ static void test_random_properties(void **state)
                               dates[i], installers[rnd_next(&st) % 4],
                               stacks[rnd_next(&st) % 4], NULL, (int)(rnd_next(&st) % 2), NULL};
         }
+        for (size_t i = 0; i < 10; i++) /* sorted by number, as the inventory keeps them */
+            if (rnd_next(&st) % 4 == 0)
+                inst[inv.n_kbs++] = (char *)kbs[i];
+        if (rnd_next(&st) % 2)
+            inv.os_build = "6.0.6003";
+        ps_plan_opts_default(&o);
+        o.inventory = have ? &inv : NULL;
         bundle_add(&b, specs, n, seed % 2 ? "x86" : "ia64", NULL);
         for (size_t i = 0; i < n; i++) /* the same bundle in reverse order */
             bundle_add(&r, &specs[n - 1 - i], 1, seed % 2 ? "x86" : "ia64", NULL);
-        assert_int_equal(ps_plan_build(&plan, &b, &fx.kb, NULL, &f), 0);
-        assert_int_equal(ps_plan_build(&plan2, &r, &fx.kb, NULL, &f2), 0);
-        check_invariants(&plan, &f);
+        assert_int_equal(ps_plan_build(&plan, &b, &fx.kb, &o, &f), 0);
+        assert_int_equal(ps_plan_build(&plan2, &r, &fx.kb, &o, &f2), 0);
+        check_invariants(&plan, &f, have ? &inv : NULL);
         ps_findings_sort(&f);
         ps_findings_sort(&f2);
         j1 = ps_plan_render("json", &plan, &f, NULL);
@@ -1021,10 +1181,10 @@ static void test_unsafe_file_name(void **state)
                               "KB4474419/v4:unsafe-file-name:- KB4512476/v0:missing-prerequisite:- "
                               "KB4520002/v0:unsafe-file-name:-");
     assert_int_equal(ps_findings_count_code(&f, PS_F_UNSAFE_FILE_NAME), 3);
-    assert_int_equal(ps_findings_count_code(&f, PS_F_MISSING_PREREQUISITE), 2);
+    assert_int_equal(ps_findings_count_code(&f, PS_F_MISSING_PREREQUISITE), 1);
     assert_string_equal(finding(&f, PS_F_MISSING_PREREQUISITE, 0)->message,
                         "KB4517134 is SHA-2-only and the SHA-2 support update (KB4474419) for x64 "
-                        "is left out of the plan");
+                        "is left out of the plan (the same gap leaves out KB4512476)");
     ps_plan_free(&plan);
     ps_findings_free(&f);
     ps_bundle_free(&b);
@@ -1344,6 +1504,7 @@ int main(void)
         cmocka_unit_test(test_wrong_os),
         cmocka_unit_test(test_render_and_explain),
         cmocka_unit_test(test_inventory),
+        cmocka_unit_test(test_release_month),
         cmocka_unit_test(test_wsus_prerequisite),
         cmocka_unit_test(test_large_bundle),
         cmocka_unit_test(test_random_properties),
