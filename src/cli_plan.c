@@ -86,6 +86,7 @@ typedef struct plan_ctx {
     const char *installed;   /* --installed FILE */
     const char *time_model;  /* --time-model FILE */
     int arch_given;          /* --arch was given */
+    int allow_partial;       /* --allow-partial */
     ps_time_model model;
     ps_inventory inv;
     ps_plan_opts opts;
@@ -144,6 +145,7 @@ static int parse_options(ps_cli *cli, plan_ctx *c, int argc, char **argv, const 
         {"output", required_argument, NULL, 'o'},
         {"cache", required_argument, NULL, 'C'},
         {"no-cache", no_argument, NULL, 'N'},
+        {"allow-partial", no_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -177,6 +179,13 @@ static int parse_options(ps_cli *cli, plan_ctx *c, int argc, char **argv, const 
             break;
         case 'i':
             c->installed = optarg;
+            break;
+        case 'P':
+            if (!is_plan) {
+                bad = "--allow-partial";
+                goto bad;
+            }
+            c->allow_partial = 1;
             break;
         case 'w': {
             char *end = NULL;
@@ -375,15 +384,40 @@ int ps_cmd_plan(ps_cli *cli, int argc, char **argv)
     if ((rc = build_plan(cli, &c, argv + c.first_arg, argc - c.first_arg)) != 0)
         goto out;
     if (ps_plan_format_is_script(c.format)) {
+        ps_script_opts so = {(const char *const *)(argv + c.first_arg),
+                             (size_t)(argc - c.first_arg)};
         char msg[1024];
+        size_t errors = 0;
+        ps_buf sb = {0};
 
-        if (ps_plan_script_check(&c.plan, msg, sizeof msg) != 0) {
+        for (size_t i = 0; i < c.f.count; i++)
+            errors += c.f.items[i].severity == PS_SEV_ERROR;
+        if (ps_plan_script_check_opts(&c.plan, &so, msg, sizeof msg) != 0) {
             fprintf(cli->err, "patchseq plan: --format %s: %s\n", c.format, msg);
             rc = 2;
             goto out;
         }
-    }
-    doc = ps_plan_render(c.format, &c.plan, &c.f, &len);
+        if (errors && !c.allow_partial) {
+            ps_findings_render_text(&sb, &c.f);
+            if (sb.data)
+                fputs(sb.data, cli->err);
+            ps_buf_free(&sb);
+            fprintf(cli->err, "patchseq plan: --format %s: the plan has %zu error finding%s "
+                    "(above), so a script would leave packages out: no script is written "
+                    "(--allow-partial writes it, naming what is left out)\n", c.format, errors,
+                    errors == 1 ? "" : "s");
+            rc = 2;
+            goto out;
+        }
+        if (ps_plan_render_script(&sb, c.format, &c.plan, &c.f, &so) != 0 || sb.data == NULL) {
+            ps_buf_free(&sb);
+            fprintf(cli->err, "patchseq plan: out of memory\n");
+            rc = 2;
+            goto out;
+        }
+        doc = ps_buf_steal(&sb, &len);
+    } else
+        doc = ps_plan_render(c.format, &c.plan, &c.f, &len);
     if (doc == NULL) {
         fprintf(cli->err, "patchseq plan: out of memory\n");
         rc = 2;
