@@ -54,6 +54,7 @@ static const optdef options[] = {
     {"exclude", 0, 1, C_PLAN | C_EXPLAIN, NULL, 0},
     {"os", 0, 1, C_PLAN | C_EXPLAIN, "6.0 6.1", 0},
     {"until", 0, 1, C_PLAN | C_EXPLAIN, NULL, 0},
+    {"allow-partial", 0, 0, C_PLAN, NULL, 0},
     {"window", 0, 1, C_PLAN, NULL, 0},
     {"time-model", 0, 1, C_PLAN, "@file", 0},
     {"cache", 0, 1, C_INSPECT | C_PLAN | C_EXPLAIN, "@dir", 0},

@@ -63,6 +63,9 @@ static const char plan_usage[] =
     "  --cache DIR         metadata cache (default $XDG_CACHE_HOME/patchseq, else\n"
     "                      ~/.cache/patchseq; or $PATCHSEQ_CACHE_DIR)\n"
     "  --no-cache          neither read nor write the metadata cache\n"
+    "  --allow-partial     cmd, ps1: write the script although the plan has error\n"
+    "                      findings (it names what is left out at its top and in its\n"
+    "                      log); without it such a plan gets no script (exit 2)\n"
     "  --window MINUTES    cut each plan into maintenance windows of at most MINUTES\n"
     "                      (estimated); a window ends only after a reboot step or at\n"
     "                      the end; the scripts stop at the end of each window\n"
@@ -131,6 +134,7 @@ typedef struct plan_ctx {
     const char *installed;   /* --installed FILE */
     const char *time_model;  /* --time-model FILE */
     int arch_given;          /* --arch was given */
+    int allow_partial;       /* --allow-partial */
     ps_time_model model;
     ps_inventory inv;
     ps_plan_opts opts;
@@ -199,6 +203,7 @@ static int parse_options(ps_cli *cli, plan_ctx *c, int argc, char **argv, const 
         {"output", required_argument, NULL, 'o'},
         {"cache", required_argument, NULL, 'C'},
         {"no-cache", no_argument, NULL, 'N'},
+        {"allow-partial", no_argument, NULL, 'A'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -229,6 +234,13 @@ static int parse_options(ps_cli *cli, plan_ctx *c, int argc, char **argv, const 
             break;
         case 'i':
             c->installed = optarg;
+            break;
+        case 'A':
+            if (!is_plan) {
+                bad = "--allow-partial";
+                goto bad;
+            }
+            c->allow_partial = 1;
             break;
         case 'w': {
             char *end = NULL;
@@ -634,9 +646,15 @@ int ps_cmd_plan(ps_cli *cli, int argc, char **argv)
     if ((rc = build_plan(cli, &c, argv + c.first_arg, argc - c.first_arg)) != 0)
         goto out;
     if (ps_plan_format_is_script(c.format)) {
+        ps_script_opts so = {(const char *const *)(argv + c.first_arg),
+                             (size_t)(argc - c.first_arg)};
         char msg[1024];
+        size_t errors = 0;
+        ps_buf sb = {0};
 
-        if (ps_plan_script_check(&c.plan, msg, sizeof msg) != 0) {
+        for (size_t i = 0; i < c.f.count; i++)
+            errors += c.f.items[i].severity == PS_SEV_ERROR;
+        if (ps_plan_script_check_opts(&c.plan, &so, msg, sizeof msg) != 0) {
             ps_buf m = {0};
 
             /* the reason may name a file: shown escaped, on one line */
@@ -646,14 +664,35 @@ int ps_cmd_plan(ps_cli *cli, int argc, char **argv)
             rc = 2;
             goto out;
         }
+        if (errors && !c.allow_partial) {
+            ps_findings_render_text(&sb, &c.f);
+            if (sb.data)
+                fputs(sb.data, cli->err);
+            ps_buf_free(&sb);
+            fprintf(cli->err, "patchseq plan: --format %s: the plan has %zu error finding%s "
+                    "(above), so a script would leave packages out: no script is written "
+                    "(--allow-partial writes it, naming what is left out)\n", c.format, errors,
+                    errors == 1 ? "" : "s");
+            rc = 2;
+            goto out;
+        }
+        if (ps_plan_render_script(&sb, c.format, &c.plan, &c.f, &so) != 0 || sb.data == NULL) {
+            ps_buf_free(&sb);
+            fprintf(cli->err, "patchseq plan: --format %s: no script is written: a value "
+                    "cannot go into it safely, or out of memory\n", c.format);
+            rc = 2;
+            goto out;
+        }
+        doc = ps_buf_steal(&sb, &len);
+    } else {
+        ro.verbose = cli->verbose;
+        ro.time_model = c.opts.time_model;
+        ro.inventory = c.installed;
+        if (strcmp(c.format, "html") == 0)
+            ro.graph_svg = svg = graph_svg(&c.plan, &ro, note, sizeof note);
+        ro.graph_note = note;
+        doc = ps_plan_render_with(c.format, &c.plan, &c.f, &ro, &len);
     }
-    ro.verbose = cli->verbose;
-    ro.time_model = c.opts.time_model;
-    ro.inventory = c.installed;
-    if (strcmp(c.format, "html") == 0)
-        ro.graph_svg = svg = graph_svg(&c.plan, &ro, note, sizeof note);
-    ro.graph_note = note;
-    doc = ps_plan_render_with(c.format, &c.plan, &c.f, &ro, &len);
     if (doc == NULL) {
         fprintf(cli->err, "patchseq plan: out of memory\n");
         rc = 2;

@@ -20,7 +20,17 @@ No Windows here: the scripts are checked as text, as far as that goes.
     a file name outside [A-Za-z0-9._()+-] never reaches a script;
   - .cab packages: pkgmgr on 6.0, DISM on 6.1;
   - refusals: several plans without --arch (exit 2), --arch against the
-    inventory's System Type (exit 2).
+    inventory's System Type (exit 2), a plan with error findings without
+    --allow-partial (exit 2, nothing written; with it: exit 1 and what is
+    left out named at the top and logged);
+  - cmd: only forms Wine's cmd and Windows' read alike: no `&&` / `||`, no
+    findstr or fsutil, no message on an `if` line, no `for` inside a `for`
+    (tests/wine runs the scripts for real);
+  - both: /noreboot and -NoReboot with exit 3010, /task and -Task with a
+    scheduled task at startup as SYSTEM; ps1 hashes with the
+    CryptoServiceProvider first (FIPS);
+  - subfolders: each step names its path below the bundle root; a folder
+    outside the safe-name set is refused.
 
 Environment: PATCHSEQ, PS_MKPKG, PS_SAMPLES; PS_GOLDEN_UPDATE=1 rewrites
 the golden files.
@@ -138,8 +148,31 @@ def cmd_checks(tag, raw, bundle, order, arch):
     for b in CMD_BRANCHES:
         check(b in text, "%s: no branch %s" % (tag, b))
     check("/dryrun" in text, "%s: no dry-run switch" % tag)
-    check("certutil -hashfile" in text and 'set "PS_GOT=%PS_GOT: =%"' in text,
+    check("certutil -hashfile" in text and 'set "PS_GOT=%PS_H2: =%"' in text,
           "%s: no certutil hash with spaces removed" % tag)
+    check("cannot be computed here; certutil printed:" in text and ":install_mismatch" in text,
+          "%s: no 'cannot compute' apart from 'mismatch'" % tag)
+    depth = 0
+    for l in lines:
+        if l.startswith("REM"):
+            continue
+        check("&&" not in l and "||" not in l, "%s: && or || (Wine's cmd runs the right side anyway): %s" % (tag, l))
+        check(not re.search(r"\b(findstr|fsutil)\b", l, re.I), "%s: findstr/fsutil (Wine's differ): %s" % (tag, l))
+        check(not re.match(r"\s*if\b.*\b(echo|call :log)\b", l, re.I), "%s: a message on an if line: %s" % (tag, l))
+        if re.match(r"\s*for\b", l, re.I):
+            check(depth == 0, "%s: a for inside a for: %s" % (tag, l))
+            if l.rstrip().endswith("("):
+                depth += 1
+        elif l.strip() == ")":
+            depth -= 1
+    check("/noreboot" in text and "exit /b 3010" in text, "%s: no /noreboot with exit 3010" % tag)
+    check("schtasks.exe\" /create /tn \"%PS_ID%\"" in text and "/sc onstart /ru SYSTEM" in text
+          and "/delete /tn \"%PS_ID%\"" in text, "%s: no scheduled task at startup" % tag)
+    check('if "%PS_INSTALLED%%PS_NEEDREBOOT%"=="00" goto :restart_none' in text,
+          "%s: a restart not tied to an install" % tag)
+    for label in ("wow64", "wrong_arch", "wrong_os", "not_admin"):
+        m = re.search(r"^:%s\n((?:.+\n)+?)goto :refused" % label, text, re.M)
+        check(m is not None and "call :log" in m.group(1), "%s: refusal %s not logged" % (tag, label))
     check("\\CurrentVersion\\RunOnce" in text, "%s: no RunOnce" % tag)
     check("if %PS_TRIES% GTR 2 goto :loop_stop" in text, "%s: no reboot-loop stop" % tag)
     envarch = {"x86": "x86", "x64": "AMD64", "ia64": "IA64"}[arch]
@@ -150,7 +183,7 @@ def cmd_checks(tag, raw, bundle, order, arch):
     check([f for _, _, f, _, _ in installs] == order,
           "%s: installs %s, plan order %s" % (tag, [f for _, _, f, _, _ in installs], order))
     for _, _, f, h, _ in installs:
-        check(h == sha256(os.path.join(bundle, f)), "%s: the hash of %s is not its SHA-256" % (tag, f))
+        check(h == sha256(os.path.join(bundle, *f.split("\\"))), "%s: the hash of %s is not its SHA-256" % (tag, f))
     return installs
 
 
@@ -218,21 +251,28 @@ def ps1_checks(tag, raw, bundle, order, arch):
     check(problem is None, "%s: %s" % (tag, problem))
     for b in PS1_BRANCHES:
         check(b in text, "%s: no branch %s" % (tag, b))
-    check("param([switch]$DryRun)" in text, "%s: no dry-run switch" % tag)
     check("$MyInvocation.MyCommand.Path" in text, "%s: not PS2's script path" % tag)
     check("[System.Security.Cryptography.SHA256]::Create()" in text and "System.IO.FileStream" in text,
           "%s: no SHA-256 over a FileStream" % tag)
+    check(text.index("SHA256CryptoServiceProvider") < text.index("[System.Security.Cryptography.SHA256]::Create()"),
+          "%s: not the CryptoServiceProvider first (FIPS)" % tag)
+    check("if ($null -eq $hash)" in text, "%s: no 'cannot compute' apart from 'mismatch'" % tag)
+    check("param([switch]$DryRun, [switch]$NoReboot, [switch]$Task)" in text and "exit 3010" in text,
+          "%s: no -NoReboot with exit 3010" % tag)
+    check("/sc onstart /ru SYSTEM" in text, "%s: no scheduled task at startup" % tag)
+    check("if (-not $Installed -and -not $NeedRestart)" in text, "%s: a restart not tied to an install" % tag)
+    check(text.count("Exit-Refused ") >= 5, "%s: refusals not logged" % tag)
     check("if ($State.tries -gt 2)" in text, "%s: no reboot-loop stop" % tag)
     check("$RunOnceKey" in text, "%s: no RunOnce" % tag)
     envarch = {"x86": "x86", "x64": "AMD64", "ia64": "IA64"}[arch]
     check("$PlanEnvArch = '%s'" % envarch in text and "GetEnvironmentVariable('PROCESSOR_ARCHITEW6432')" in text,
           "%s: no architecture check" % tag)
-    installs = re.findall(r"@\{ Action = 'install'; Kb = '(KB\d+)'; File = '([A-Za-z0-9._()+-]+)'; "
+    installs = re.findall(r"@\{ Action = 'install'; Kb = '(KB\d+)'; File = '([A-Za-z0-9._()+\\-]+)'; "
                           r"Sha256 = '([0-9a-f]{64})'; Tool = '(wusa|pkgmgr|dism)'", text)
     check([f for _, f, _, _ in installs] == order,
           "%s: installs %s, plan order %s" % (tag, [f for _, f, _, _ in installs], order))
     for _, f, h, _ in installs:
-        check(h == sha256(os.path.join(bundle, f)), "%s: the hash of %s is not its SHA-256" % (tag, f))
+        check(h == sha256(os.path.join(bundle, *f.split("\\"))), "%s: the hash of %s is not its SHA-256" % (tag, f))
     return installs
 
 
@@ -306,8 +346,18 @@ def main():
         u = os.path.join(tmp, "unsafe")
         build(unsafe, u, tmp)
         for fmt in ("cmd", "ps1"):
-            raw = script(u, fmt, [], want_rc=1)
+            out_path = os.path.join(tmp, "partial." + fmt)
+            rc, out, err = run(["plan", "--format", fmt, "-o", out_path, "."], u)
+            check(rc == 2 and out == b"" and not os.path.exists(out_path) and
+                  "no script is written (--allow-partial writes it" in err and "unsafe-file-name" in err,
+                  "unsafe %s without --allow-partial: exit %d, %r" % (fmt, rc, err))
+            raw = script(u, fmt, ["--allow-partial"], want_rc=1)
             t = raw.decode("ascii", "replace")
+            if fmt == "cmd":
+                check('call :log "partial plan: left out ' in t, "unsafe cmd: what is left out is not logged")
+            else:
+                check("foreach ($item in $Partial) { Write-Log ('partial plan: left out ' + $item) }" in t
+                      and re.search(r"^\$Partial = @\(\r\n    '", t, re.M), "unsafe ps1: what is left out is not logged")
             for p in unsafe:
                 if "file" in p:
                     check(p["file"] not in t, "unsafe %s: %s reaches the script" % (fmt, p["file"]))
@@ -315,6 +365,32 @@ def main():
             order = planned_files(u, [])
             (cmd_checks if fmt == "cmd" else ps1_checks)("unsafe " + fmt, raw, u, order, "x64")
             check("WARNING: the plan has" in t, "unsafe %s: no warning of a partial plan" % fmt)
+
+        # subfolders: the path below the bundle root, whatever PATH is given
+        sub = os.path.join(tmp, "tree", "bundle")
+        build(chain, sub, tmp)
+        os.makedirs(os.path.join(sub, "ssu"))
+        os.makedirs(os.path.join(sub, "rollups", "2019-10"))
+        for name in os.listdir(sub):
+            if "KB4493730" in name:
+                os.rename(os.path.join(sub, name), os.path.join(sub, "ssu", name))
+            elif "KB4520002" in name:
+                os.rename(os.path.join(sub, name), os.path.join(sub, "rollups", "2019-10", name))
+        for where, arg in ((sub, "."), (os.path.dirname(sub), "bundle"), (os.path.dirname(sub), "bundle/")):
+            rc, raw, err = run(["plan", "--format", "cmd", "--arch", "x64", arg], where)
+            check(rc == 0, "subfolders cmd (%s): exit %d: %s" % (arg, rc, err))
+            t = raw.decode("ascii").replace("\r\n", "\n")
+            check(re.search(r"^call :install 1 KB4493730 ssu\\Windows6\.0-KB4493730-x64\.msu [0-9a-f]{64} wusa$", t, re.M)
+                  and re.search(r"^call :install 5 KB4520002 rollups\\2019-10\\Windows6\.0-KB4520002-x64\.msu ", t, re.M),
+                  "subfolders (%s from %s): not the path below the root" % (arg, where))
+            rc, raw, err = run(["plan", "--format", "ps1", "--arch", "x64", arg], where)
+            check(rc == 0, "subfolders ps1 (%s): exit %d: %s" % (arg, rc, err))
+            check("File = 'rollups\\2019-10\\Windows6.0-KB4520002-x64.msu'" in raw.decode("ascii"),
+                  "subfolders ps1 (%s): not the path below the root" % arg)
+        os.rename(os.path.join(sub, "ssu"), os.path.join(sub, "s s u"))
+        rc, out, err = run(["plan", "--arch", "x64", "--format", "cmd", "."], sub)
+        check(rc == 2 and out == b"" and "s s u" in err and "[A-Za-z0-9._()+-]" in err,
+              "a folder with a space below the root: exit %d %r" % (rc, err))
 
         # .cab: pkgmgr on 6.0, DISM on 6.1; .msu: wusa
         cabs = [{"kb": "KB4493730", "arch": "x64", "container": "cab", "file": "Windows6.0-KB4493730-x64.cab",
@@ -338,7 +414,7 @@ def main():
                         t60, re.M) is not None, "6.0 .cab: not pkgmgr")
         check('start "" /w "%SystemRoot%\\System32\\pkgmgr.exe" /ip /m:"%PS_F%" /quiet /norestart' in t60,
               "6.0: the pkgmgr command line")
-        check('ver | findstr /r /c:" 6\\.0\\." >nul || goto :wrong_os' in t60, "6.0: no OS check")
+        check('if "%PS_VER:* 6.0.=%"=="%PS_VER%" goto :wrong_os' in t60, "6.0: no OS check")
         check("Tool = 'dism'" in t61 and "'/Online /Add-Package /PackagePath:\"' + $Path + '\" /Quiet /NoRestart'" in t61,
               "6.1 .cab: not DISM")
         check("$PlanOs = '6.1'" in t61, "6.1: no OS check")
