@@ -584,6 +584,12 @@ def on_tty(args, cwd, env):
 
 
 def test_terminal(t):
+    try:  # a root without /dev/pts (a bare chroot) has no terminal to offer
+        for fd in pty.openpty():
+            os.close(fd)
+    except OSError as e:
+        print("SKIPPED the terminal checks: no pseudo-terminal here (%s)" % e)
+        return
     # a slow enough read for the bar to show: many copies of one package
     d = os.path.join(t, "many")
     os.mkdir(d)
