@@ -35,6 +35,16 @@ size_t ps_doc_sections(const ps_plan *plan, const ps_render_opts *o, ps_doc_sect
  * (another group of a fleet): the scope names each system once. */
 int ps_doc_seen_before(const ps_doc_section *sec, size_t g, size_t i);
 
+/* What the "checks done before" part of a document counts: the files the
+ * plans install, how many of them were hashed, and the findings per
+ * severity (sev[PS_SEV_INFO..PS_SEV_ERROR]). */
+typedef struct ps_doc_checks {
+    size_t files, hashed, sev[3];
+} ps_doc_checks;
+
+void ps_doc_checks_count(const ps_doc_section *sec, size_t nsec, const ps_findings *f,
+                         ps_doc_checks *c);
+
 /* The figures of the summary line of a plan. */
 typedef struct ps_plan_summary {
     size_t installs;

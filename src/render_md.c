@@ -426,21 +426,11 @@ static void md_groups(ps_buf *b, const ps_doc_section *sec, size_t nsec)
 
 static void md_checks(ps_buf *b, const ps_doc_section *sec, size_t nsec, const ps_findings *f)
 {
-    size_t files = 0, hashed = 0, sev[3] = {0, 0, 0};
+    ps_doc_checks c;
 
-    for (size_t g = 0; g < nsec; g++)
-        for (size_t i = 0; i < sec[g].plan->count; i++) {
-            const ps_arch_plan *ap = &sec[g].plan->plans[i];
+    ps_doc_checks_count(sec, nsec, f, &c);
+    const size_t files = c.files, hashed = c.hashed, *sev = c.sev;
 
-            for (size_t s = 0; s < ap->n_steps; s++)
-                if (ap->steps[s].action == PS_STEP_INSTALL) {
-                    files++;
-                    hashed += ap->nodes[ap->steps[s].node].pkg->hashed != 0;
-                }
-        }
-    for (size_t i = 0; f && i < f->count; i++)
-        if ((unsigned)f->items[i].severity < 3)
-            sev[f->items[i].severity]++;
     ps_buf_puts(b, "## Checks done before\n\n");
     if (files && hashed == files)
         ps_buf_printf(b, "- SHA-256 of each of the %zu files computed when the bundle was read "

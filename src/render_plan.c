@@ -76,6 +76,25 @@ static void machine_text(ps_buf *b, const ps_arch_plan *ap, const char *indent)
 
 static json_t *machine_json(const ps_arch_plan *ap);
 
+void ps_doc_checks_count(const ps_doc_section *sec, size_t nsec, const ps_findings *f,
+                         ps_doc_checks *c)
+{
+    memset(c, 0, sizeof *c);
+    for (size_t g = 0; g < nsec; g++)
+        for (size_t i = 0; i < sec[g].plan->count; i++) {
+            const ps_arch_plan *ap = &sec[g].plan->plans[i];
+
+            for (size_t s = 0; s < ap->n_steps; s++)
+                if (ap->steps[s].action == PS_STEP_INSTALL) {
+                    c->files++;
+                    c->hashed += ap->nodes[ap->steps[s].node].pkg->hashed != 0;
+                }
+        }
+    for (size_t i = 0; f && i < f->count; i++)
+        if ((unsigned)f->items[i].severity < PS_ARRAY_LEN(c->sev))
+            c->sev[f->items[i].severity]++;
+}
+
 const char *ps_node_title(const ps_plan_node *n)
 {
     return n->entry && n->entry->title && n->entry->title[0] ? n->entry->title : NULL;
