@@ -12,7 +12,7 @@
  * not a package (1) has a foreign-file finding.
  */
 #include "fuzz.h"
-#include "ps_archive.h"
+#include "reader.h"
 
 #include <string.h>
 

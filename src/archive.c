@@ -22,6 +22,18 @@
 /* A member rest up to this size is left to libarchive's own skip; a
  * larger one is decoded here, in blocks, with the limits checked. */
 #define SKIP_NATIVE ((uint64_t)1024 * 1024)
+#define MIB ((size_t)1024 * 1024)
+
+/* The limits the archive layer enforces, at their defaults. */
+void ps_limits_default(ps_limits *l)
+{
+    l->max_members = 65535;           /* the most a CAB header can declare */
+    l->max_depth = 4;                 /* msu -> WSUSSCAN.cab -> package.cab, and one spare */
+    l->max_member_bytes = 64 * MIB;   /* a catalog or cix of a large rollup fits */
+    l->max_xml_bytes = 32 * MIB;
+    l->max_ratio = 256;               /* real payloads: 1:1 to 5:1 */
+    l->max_seconds = 120;
+}
 
 struct ps_ar {
     struct archive *a;

@@ -45,7 +45,7 @@
 #include "bundle.h"
 #include "cache.h"
 #include "parse.h"
-#include "ps_archive.h"
+#include "reader.h"
 
 #include <archive.h>
 #include <archive_entry.h>

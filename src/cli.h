@@ -1,59 +1,11 @@
 /*
- * cli.h - the command-line front end, inside the library so that tests can
- * drive it in-process.  main.c only calls ps_cli_run().
+ * cli.h - the command-line front end: the commands the table of cli.c
+ * dispatches to.  main.c only calls ps_cli_run().
  */
 #ifndef PS_CLI_H
 #define PS_CLI_H
 
-#include "inventory.h"
-#include "kb.h"
-#include "util.h"
-
-#include <jansson.h>
-
-typedef struct ps_cli {
-    FILE *out;          /* normal output (stdout) */
-    FILE *err;          /* messages (stderr) */
-    FILE *in;           /* the paths of "-" and --files-from - (stdin) */
-    int quiet;          /* --quiet: findings only, no progress */
-    int verbose;        /* --verbose: what was read, from where, how long */
-    int no_progress;    /* --no-progress */
-} ps_cli;
-
-/* A command line rewritten by ps_cli_prepare (cli_opts.c): the shared
- * options taken out, "-" and --files-from replaced by the paths read. */
-typedef struct ps_argv {
-    int argc;
-    char **argv;
-    char **own_opts, **own_ops, **own_listed;
-    size_t n_opts, n_ops, n_listed;
-} ps_argv;
-
-/* Takes the shared options (--quiet, --verbose, --no-progress,
- * --files-from) out of argv into cli, reads the paths of "-" and
- * --files-from, and refuses an unknown option with "did you mean".
- * Returns 0, or the exit code (2) after a message. */
-int ps_cli_prepare(ps_cli *cli, int argc, char **argv, ps_argv *out);
-void ps_argv_free(ps_argv *a, char **orig);
-/* The candidate nearest to word (case-blind edit distance), or NULL when
- * none is near enough. */
-const char *ps_cli_did_you_mean(const char *word, const char *const *cands, size_t n);
-/* Parses an --arch value (x86, x64, amd64, ia64; any case); 0, or 2 after
- * "unknown architecture ...; did you mean ...". */
-int ps_cli_parse_arch(ps_cli *cli, const char *cmd, const char *name, ps_arch *out);
-int ps_cli_unknown_command(ps_cli *cli, const char *cmd);
-/* The message for a bad --arch list (its first bad name); returns 2. */
-int ps_cli_arch_error(ps_cli *cli, const char *cmd, const char *list);
-/* 2 after a message when a PATH is an archive: a script needs files on disk. */
-int ps_cli_refuse_archives(ps_cli *cli, const char *format, char **paths, int npaths);
-/* 1 when output to f may be coloured: a terminal, TERM is not dumb, NO_COLOR unset. */
-int ps_cli_color(const ps_cli *cli, FILE *f);
-/* 0 when --no-progress, --quiet or TERM=dumb forbid the progress bar. */
-int ps_cli_progress_wanted(const ps_cli *cli);
-/* The bash completion script, generated from the option table. */
-char *ps_cli_completion_bash(size_t *len);
-/* Appends "--name" of every option the table gives cmd (for the tests). */
-int ps_cli_options_of(const char *cmd, char ***names, size_t *n);
+#include "cli_common.h"
 
 /* Each command: argv[0] is the command name; returns the exit code. */
 int ps_cmd_inspect(ps_cli *cli, int argc, char **argv);
@@ -63,65 +15,5 @@ int ps_cmd_validate(ps_cli *cli, int argc, char **argv);
 int ps_cmd_lock(ps_cli *cli, int argc, char **argv);
 int ps_cmd_rules(ps_cli *cli, int argc, char **argv);
 int ps_cmd_diff(ps_cli *cli, int argc, char **argv);
-
-/* Shared helpers for the commands. */
-
-/* Writes data to stdout, or atomically to `path` when non-NULL.  Returns 0,
- * or 2 (the exit code) after printing the reason to cli->err. */
-int ps_cli_emit(ps_cli *cli, const char *path, const char *data, size_t len);
-/* A path of the command line and the option that named it ("-o",
- * "--junit", "--installed", "PATH"). */
-typedef struct ps_cli_io {
-    const char *what;
-    const char *path;
-} ps_cli_io;
-
-/*
- * Before anything is read: refuses an output that is one of the inputs
- * (the same file, or an existing file inside an input folder) or the same
- * file as another output.  "-" and NULL are skipped; a device, FIFO or
- * socket output is never refused (writing it replaces nothing).  Returns
- * 0, or 2 after a message naming both paths.
- */
-int ps_cli_check_paths(ps_cli *cli, const char *cmd, const ps_cli_io *outs, size_t nout,
-                       const ps_cli_io *ins, size_t nin);
-
-/* ps_cli_check_paths with the inputs named by options (ins) and the
- * PATH operands.  0, or 2 (message printed, or out of memory). */
-int ps_cli_check_run(ps_cli *cli, const char *cmd, const ps_cli_io *outs, size_t nout,
-                     const ps_cli_io *ins, size_t nin, char **paths, int npaths);
-
-/* Exit code for a finished command: 1 when any finding is an error (or a
- * warning when strict), else 0. */
-int ps_cli_exit_code(const ps_findings *f, int strict);
-/* "file: member:line: severity: code: message" lines, one per finding. */
-void ps_findings_render_text(ps_buf *b, const ps_findings *f);
-/* The same; with color, the severity in ANSI colours (see ps_cli_color). */
-void ps_findings_render_text_color(ps_buf *b, const ps_findings *f, int color);
-/* Loads the knowledge base from `rules` (NULL: ps_kb_default_dir()), its
- * rule errors added to f.  Returns 0, or 2 after printing why it cannot be
- * used at all. */
-int ps_cli_load_kb(ps_cli *cli, const char *cmd, const char *rules, ps_kb *kb, ps_findings *f);
-/* Loads the inventory of `--installed FILE`.  Returns 0, or 2 after
- * printing why (file and line). */
-int ps_cli_load_inventory(ps_cli *cli, const char *cmd, const char *path, ps_inventory *inv);
-/* Reads packages, printing the fatal error (exit 2) itself. Returns 0 or 2. */
-int ps_cli_read_bundle(ps_cli *cli, ps_bundle *b, char **paths, int npaths,
-                       const ps_read_opts *opts, ps_findings *f);
-
-/* diff (cli_diff.c): the patchseq.diff/1 document of two plan documents
- * (any JSON: what is not the documented shape counts as absent), and its
- * rendering as text, json or md.  NULL on OOM. */
-json_t *ps_diff_plans(json_t *a, json_t *b, const char *old, const char *new_);
-char *ps_diff_render(const char *format, json_t *d, size_t *len);
-
-/* JSON (json.c) */
-json_t *ps_package_to_json(const ps_package *p, int with_hash);
-json_t *ps_finding_to_json(const ps_finding *fd);
-json_t *ps_findings_to_json(const ps_findings *f);
-/* Serialises with 2-space indent and sorted-as-inserted keys, newline-terminated;
- * steals the reference to root. NULL on OOM. */
-char *ps_json_dump(json_t *root, size_t *len);
-char *ps_json_dump_compact(json_t *root, size_t *len); /* the same, on one line */
 
 #endif /* PS_CLI_H */

@@ -92,52 +92,6 @@ static unsigned command_bit(const char *cmd)
 /* Did you mean                                                        */
 /* ------------------------------------------------------------------ */
 
-/* Damerau-Levenshtein distance (optimal string alignment), case-blind,
- * of two short words; large for long ones. */
-static size_t distance(const char *a, const char *b)
-{
-    size_t n = strlen(a), m = strlen(b), d[33][33];
-
-    if (n > 32 || m > 32)
-        return 99;
-    for (size_t i = 0; i <= n; i++)
-        d[i][0] = i;
-    for (size_t j = 0; j <= m; j++)
-        d[0][j] = j;
-    for (size_t i = 1; i <= n; i++)
-        for (size_t j = 1; j <= m; j++) {
-            int ca = a[i - 1] | 0x20, cb = b[j - 1] | 0x20;
-            size_t best = d[i - 1][j - 1] + (ca != cb);
-
-            if (d[i - 1][j] + 1 < best)
-                best = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < best)
-                best = d[i][j - 1] + 1;
-            if (i > 1 && j > 1 && ca == (b[j - 2] | 0x20) && (a[i - 2] | 0x20) == cb &&
-                d[i - 2][j - 2] + 1 < best)
-                best = d[i - 2][j - 2] + 1;
-            d[i][j] = best;
-        }
-    return d[n][m];
-}
-
-const char *ps_cli_did_you_mean(const char *word, const char *const *cands, size_t n)
-{
-    const char *best = NULL;
-    size_t bestd = 99, len = strlen(word);
-    size_t limit = len <= 6 ? 1 : 2;
-
-    for (size_t i = 0; i < n; i++) {
-        size_t d = distance(word, cands[i]);
-
-        if (d < bestd) {
-            bestd = d;
-            best = cands[i];
-        }
-    }
-    return bestd <= limit ? best : NULL;
-}
-
 int ps_cli_parse_arch(ps_cli *cli, const char *cmd, const char *name, ps_arch *out)
 {
     static const char *const names[] = {"x86", "x64", "amd64", "ia64"};
@@ -146,7 +100,7 @@ int ps_cli_parse_arch(ps_cli *cli, const char *cmd, const char *name, ps_arch *o
     *out = ps_arch_parse(name);
     if (*out != PS_ARCH_NONE)
         return 0;
-    hint = ps_cli_did_you_mean(name, names, PS_ARRAY_LEN(names));
+    hint = ps_did_you_mean(name, names, PS_ARRAY_LEN(names));
     if (hint)
         fprintf(cli->err, "patchseq %s: unknown architecture '%s'; did you mean '%s'? (x86, x64 "
                 "or amd64, ia64)\n", cmd, name, hint);
@@ -195,7 +149,7 @@ int ps_cli_unknown_command(ps_cli *cli, const char *cmd)
 
     for (size_t i = 0; i < PS_ARRAY_LEN(commands); i++)
         names[i] = commands[i].name;
-    hint = ps_cli_did_you_mean(cmd, names, PS_ARRAY_LEN(names));
+    hint = ps_did_you_mean(cmd, names, PS_ARRAY_LEN(names));
     if (hint)
         fprintf(cli->err, "patchseq: unknown command '%s'; did you mean '%s'? (see 'patchseq "
                 "--help')\n", cmd, hint);
@@ -271,7 +225,7 @@ static int bad_long(ps_cli *cli, const char *cmd, unsigned bit, const char *arg,
         if (options[i].cmds & bit)
             names[k++] = options[i].name;
     snprintf(word, sizeof word, "%.*s", (int)(n < 63 ? n : 63), arg + 2);
-    hint = ps_cli_did_you_mean(word, names, k);
+    hint = ps_did_you_mean(word, names, k);
     if (hint)
         fprintf(cli->err, "patchseq %s: bad option '%.*s'; did you mean '--%s'? (see 'patchseq "
                 "%s --help')\n", cmd, (int)(n + 2), arg, hint, cmd);

@@ -1,7 +1,8 @@
 /*
  * findings.c - the finding list, and the one table of codes and severities.
  */
-#include "util.h"
+#include "findings.h"
+#include "escape.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -191,4 +192,42 @@ void ps_findings_free(ps_findings *f)
     free(f->items);
     f->items = NULL;
     f->count = f->cap = 0;
+}
+
+void ps_findings_render_text(ps_buf *b, const ps_findings *f)
+{
+    ps_findings_render_text_color(b, f, 0);
+}
+
+void ps_findings_render_text_color(ps_buf *b, const ps_findings *f, int color)
+{
+    static const char *const sev_color[] = {"\033[36m", "\033[33m", "\033[1;31m"};
+
+    for (size_t i = 0; i < f->count; i++) {
+        const ps_finding *it = &f->items[i];
+
+        if (it->file)
+            ps_esc_printf(b, ps_esc_text, "%s: ", it->file);
+        if (it->member && it->line)
+            ps_esc_printf(b, ps_esc_text, "%s:%u: ", it->member, it->line);
+        else if (it->member)
+            ps_esc_printf(b, ps_esc_text, "%s: ", it->member);
+        else if (it->line)
+            ps_esc_printf(b, ps_esc_text, "line %u: ", it->line);
+        if (color && (unsigned)it->severity <= PS_SEV_ERROR)
+        {
+            /* the colour is the template's; the names go through the escaper */
+            ps_buf_puts(b, sev_color[it->severity]);
+            ps_esc_printf(b, ps_esc_text, "%s", ps_severity_name(it->severity));
+            ps_buf_puts(b, "\033[0m");
+            ps_esc_printf(b, ps_esc_text, ": %s", ps_finding_code_name(it->code));
+        } else
+            ps_esc_printf(b, ps_esc_text, "%s: %s", ps_severity_name(it->severity),
+                          ps_finding_code_name(it->code));
+        if (it->arch != PS_ARCH_NONE)
+            ps_esc_printf(b, ps_esc_text, " [%s]", ps_arch_name(it->arch));
+        if (it->waived)
+            ps_buf_puts(b, " (waived)");
+        ps_esc_printf(b, ps_esc_text, ": %s\n", it->message);
+    }
 }

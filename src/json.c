@@ -1,7 +1,7 @@
 /*
  * json.c - JSON renderings of packages and findings (jansson).
  */
-#include "cli.h"
+#include "json.h"
 
 #include <stdlib.h>
 #include <string.h>

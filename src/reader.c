@@ -14,6 +14,7 @@
  * update cab, are read only when update.mum gave no identity or no KB.
  * So the cost of reading a package does not grow with its payload.
  */
+#include "reader.h"
 #include "ps_archive.h"
 #include "cix.h"
 #include "parse.h"
@@ -29,18 +30,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#define MIB ((size_t)1024 * 1024)
-
-void ps_limits_default(ps_limits *l)
-{
-    l->max_members = 65535;           /* the most a CAB header can declare */
-    l->max_depth = 4;                 /* msu -> WSUSSCAN.cab -> package.cab, and one spare */
-    l->max_member_bytes = 64 * MIB;   /* a catalog or cix of a large rollup fits */
-    l->max_xml_bytes = 32 * MIB;
-    l->max_ratio = 256;               /* real payloads: 1:1 to 5:1 */
-    l->max_seconds = 120;
-}
 
 void ps_read_opts_default(ps_read_opts *o)
 {

@@ -17,7 +17,8 @@
 
 #include "escape.h"
 
-#include "cli.h"
+#include "findings.h"
+#include "json.h"
 #include "render.h"
 
 #include <jansson.h>

@@ -102,4 +102,8 @@ int ps_utf16_to_utf8(const unsigned char *p, size_t len, int big_endian, ps_buf 
 /* Lower-case hex of n bytes into out (2n+1 bytes). */
 void ps_hex(const unsigned char *bytes, size_t n, char *out);
 
+/* The candidate nearest to word (case-blind edit distance), or NULL when
+ * none is near enough ("did you mean"). */
+const char *ps_did_you_mean(const char *word, const char *const *cands, size_t n);
+
 #endif /* PS_UTIL_H */

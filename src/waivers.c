@@ -54,7 +54,7 @@ static int parse_spec(ps_waiver *it, const char *spec, char *err, size_t errlen)
             found = i;
     }
     if (found < 0 || n > 63) {
-        const char *hint = ps_cli_did_you_mean(code, names, PS_F__COUNT);
+        const char *hint = ps_did_you_mean(code, names, PS_F__COUNT);
         ps_buf shown = {0};
 
         ps_ar_display_name(&shown, code);

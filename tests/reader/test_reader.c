@@ -17,7 +17,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "ps_archive.h"
+#include "reader.h"
 #include "parse.h"
 #include "testlib.h"
 
