@@ -1,5 +1,5 @@
 /*
- * fuzz_cabhdr.c - the streaming cabinet header parser (src/cabhdr.h).
+ * fuzz_cabhdr.c - the streaming cabinet header parser (src/read/cabhdr.h).
  *
  * The input is fed once whole and once in pieces whose sizes come from the
  * input's own bytes; both runs must agree (result, every record), and each

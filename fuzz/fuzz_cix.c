@@ -1,6 +1,6 @@
 /*
  * fuzz_cix.c - `_manifest_.cix.xml` through the streaming reader
- * (src/cix.h), pulled in pieces sized by the input's own bytes.
+ * (src/read/cix.h), pulled in pieces sized by the input's own bytes.
  */
 #include "fuzz.h"
 #include "cix.h"

@@ -1,9 +1,9 @@
 /*
- * test_cabhdr.c - the streaming cabinet header parser (src/cabhdr.h):
+ * test_cabhdr.c - the streaming cabinet header parser (src/read/cabhdr.h):
  * real cabinets made by gcab (the same names libarchive lists), fed whole,
  * byte by byte and in uneven pieces; headers with reserve fields and
  * prev/next cabinet names; and every malformed field it refuses.  Also
- * the streaming `_manifest_.cix.xml` reader (src/cix.h), its fallback.
+ * the streaming `_manifest_.cix.xml` reader (src/read/cix.h), its fallback.
  */
 #include <stdarg.h>
 #include <stddef.h>

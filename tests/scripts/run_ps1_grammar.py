@@ -53,7 +53,7 @@ def main():
         chain = json.load(fh)
     with open(os.path.join(cases, "..", "plan", "unsafe-file-name", "bundle.json"), encoding="utf-8") as fh:
         unsafe = json.load(fh)
-    files = [os.path.join(src, "src", "templates", "install.ps1.in")]
+    files = [os.path.join(src, "src", "emit", "templates", "install.ps1.in")]
     with tempfile.TemporaryDirectory(prefix="ps1grammar.") as tmp:
         b = os.path.join(tmp, "chain")
         run_scripts.build(chain, b, tmp)

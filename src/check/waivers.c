@@ -3,7 +3,6 @@
  */
 #include "waivers.h"
 
-#include "cli.h"
 #include "ps_archive.h"
 
 #include <ctype.h>
