@@ -300,18 +300,6 @@ PS_API int ps_bundle_is_archive(const char *path);
 /* Compares dotted numeric versions ("6.0.6003.20484"); missing parts are 0. */
 PS_API int ps_version_cmp(const char *a, const char *b);
 
-/* ------------------------------------------------------------------ */
-/* Command-line front end (used by the patchseq binary and tests)     */
-/* ------------------------------------------------------------------ */
-
-/*
- * Runs one patchseq command line.  Normal output goes to `out`, messages
- * to `err`.  Returns the process exit code (0, 1, 2).
- */
-PS_API int ps_cli_run(int argc, char **argv, FILE *out, FILE *err);
-/* The same, with the stream the paths of "-" are read from (stdin for ps_cli_run). */
-PS_API int ps_cli_run_io(int argc, char **argv, FILE *in, FILE *out, FILE *err);
-
 #ifdef __cplusplus
 }
 #endif

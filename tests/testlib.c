@@ -9,6 +9,8 @@
 
 #include "testlib.h"
 
+#include "cli.h"
+
 #include <libxml/xpath.h>
 #include <stdlib.h>
 #include <string.h>

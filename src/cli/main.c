@@ -1,5 +1,5 @@
-/* main.c - the patchseq binary: everything happens in the library. */
-#include "patchseq.h"
+/* main.c - the patchseq binary: the command line of src/cli/ over libpatchseq. */
+#include "cli.h"
 
 #include <errno.h>
 #include <signal.h>
