@@ -33,7 +33,7 @@ extern "C" {
 #define PS_PRINTF(fmt, args)
 #endif
 
-#define PS_VERSION_STRING "0.1.0"
+#include "patchseq/version.h" /* PS_VERSION_STRING, generated */
 
 /* ------------------------------------------------------------------ */
 /* Architectures                                                       */

@@ -3,8 +3,6 @@
  */
 #include "cli.h"
 
-#include "config.h"
-
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,7 +97,7 @@ int ps_cli_run_io(int argc, char **argv, FILE *in, FILE *out, FILE *err)
         return dispatch(&cli, 3, hv);
     }
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
-        fprintf(out, "patchseq %s\n", PS_VERSION);
+        fprintf(out, "patchseq %s\n", PS_VERSION_STRING);
         return 0;
     }
     if (strcmp(cmd, "completion") == 0) {
