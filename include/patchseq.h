@@ -33,6 +33,7 @@ extern "C" {
 #define PS_PRINTF(fmt, args)
 #endif
 
+#include "patchseq/error.h"   /* ps_error: a call that failed, apart from findings */
 #include "patchseq/version.h" /* PS_VERSION_STRING, generated */
 
 /* ------------------------------------------------------------------ */
@@ -107,6 +108,8 @@ typedef enum ps_finding_code {
 PS_API const char *ps_finding_code_name(ps_finding_code code);
 PS_API ps_severity ps_finding_code_severity(ps_finding_code code);
 PS_API const char *ps_severity_name(ps_severity sev); /* info, warning, error */
+/* "oom", "io", "format", "limit", "usage"; "none" for PS_E_NONE (patchseq/error.h). */
+PS_API const char *ps_error_code_name(ps_error_code code);
 
 typedef struct ps_finding {
     ps_finding_code code;
@@ -231,7 +234,7 @@ PS_API void ps_package_free(ps_package *p);
  */
 typedef struct ps_limits {
     size_t max_members;        /* members per cabinet */
-    unsigned max_depth;        /* nesting: msu(1) -> cab(2) -> WSUSSCAN.cab(3) -> package.cab(4) */
+    unsigned max_depth;        /* nesting: msu (1) -> WSUSSCAN.cab (2) -> package.cab (3), and one spare */
     size_t max_member_bytes;   /* bytes of one member read into memory */
     size_t max_xml_bytes;      /* bytes of one XML document */
     unsigned max_ratio;        /* decompressed : compressed bytes, against bombs */

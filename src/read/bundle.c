@@ -44,6 +44,7 @@
  */
 #include "bundle.h"
 #include "cache.h"
+#include "findings.h"
 #include "parse.h"
 #include "reader.h"
 
@@ -762,18 +763,6 @@ static void read_all(struct list *l, const ps_read_opts *opts, const struct ext 
     pthread_mutex_destroy(&pl.mu);
 }
 
-static int move_findings(ps_findings *dst, const ps_findings *src)
-{
-    for (size_t i = 0; i < src->count; i++) {
-        const ps_finding *x = &src->items[i];
-        ps_where w = {x->file, x->member, x->line, x->arch, x->os, x->kb};
-
-        if (ps_findings_add(dst, x->code, &w, "%s", x->message) < 0)
-            return -1;
-    }
-    return 0;
-}
-
 static int bundle_push(ps_bundle *b, ps_package *p)
 {
     if (b->count == b->cap) {
@@ -942,7 +931,7 @@ int ps_bundle_read(ps_bundle *b, const char *const *paths, size_t npaths,
     for (size_t i = 0; i < l.count; i++) {
         struct item *it = &l.items[i];
 
-        if (it->rc < 0 || move_findings(f, &it->found) < 0)
+        if (it->rc < 0 || ps_findings_append(f, &it->found) < 0)
             goto oom;
         if (it->rc == 0 && bundle_push(b, &it->pkg) < 0)
             goto oom;
@@ -974,7 +963,7 @@ int ps_bundle_read_archive_mem(ps_bundle *b, const void *data, size_t len, const
     it.kind = K_ARCHIVE;
     it.display = ps_strdup(display);
     if (it.display != NULL && read_archive(&it, opts, data, len) == 0 &&
-        move_findings(f, &it.found) == 0) {
+        ps_findings_append(f, &it.found) == 0) {
         rc = 0;
         for (size_t k = 0; k < it.sub.count; k++)
             if (bundle_push(b, &it.sub.items[k]) < 0)

@@ -10,6 +10,7 @@
  */
 #include "cache.h"
 #include "facts.h"
+#include "findings.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -821,18 +822,6 @@ static const char *checked_body(const ps_cache *c, const char *data, size_t len)
 }
 
 /* Removes the last finding of f (the ones appended by a failed lookup). */
-static void drop_last(ps_findings *f)
-{
-    ps_finding *x = &f->items[--f->count];
-
-    free(x->os);
-    free(x->kb);
-    free(x->file);
-    free(x->member);
-    free(x->message);
-    memset(x, 0, sizeof *x);
-}
-
 int ps_cache_get(ps_cache *c, const char *path, const char *display, const struct stat *st,
                  ps_package *p, ps_findings *f, int *rc)
 {
@@ -876,16 +865,8 @@ int ps_cache_get(ps_cache *c, const char *path, const char *display, const struc
     }
     if (findings_from_json(&got, json_object_get(root, "findings")) < 0)
         goto out;
-    for (size_t i = 0; i < got.count; i++) {
-        const ps_finding *x = &got.items[i];
-        ps_where w = {x->file, x->member, x->line, x->arch, x->os, x->kb};
-
-        if (ps_findings_add(f, x->code, &w, "%s", x->message) < 0) {
-            while (i-- > 0)
-                drop_last(f);
-            goto out;
-        }
-    }
+    if (ps_findings_append(f, &got) < 0)
+        goto out;
     *p = pkg;
     memset(&pkg, 0, sizeof pkg);
     *rc = (int)r;

@@ -99,11 +99,7 @@ int ps_findings_addv(ps_findings *f, ps_finding_code code, const ps_where *where
     it->message = ps_vasprintf(fmt, ap);
     if (it->message == NULL || ps_set_str(&it->os, where->os) || ps_set_str(&it->kb, where->kb) ||
         ps_set_str(&it->file, where->file) || ps_set_str(&it->member, where->member)) {
-        free(it->message);
-        free(it->os);
-        free(it->kb);
-        free(it->file);
-        free(it->member);
+        ps_finding_clear(it);
         return -1;
     }
     f->count++;
@@ -178,17 +174,54 @@ void ps_findings_sort(ps_findings *f)
     }
 }
 
-void ps_findings_free(ps_findings *f)
+void ps_finding_clear(ps_finding *x)
 {
+    free(x->os);
+    free(x->kb);
+    free(x->file);
+    free(x->member);
+    free(x->message);
+    memset(x, 0, sizeof *x);
+}
+
+int ps_findings_append(ps_findings *dst, const ps_findings *src)
+{
+    size_t before = dst->count;
+
+    for (size_t i = 0; i < src->count; i++) {
+        const ps_finding *x = &src->items[i];
+        ps_where w = {x->file, x->member, x->line, x->arch, x->os, x->kb};
+
+        if (ps_findings_add(dst, x->code, &w, "%s", x->message) < 0) {
+            while (dst->count > before)
+                ps_finding_clear(&dst->items[--dst->count]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+void ps_findings_keep_arch(ps_findings *f, unsigned mask)
+{
+    size_t j = 0;
+
+    if (mask == 0)
+        return;
     for (size_t i = 0; i < f->count; i++) {
         ps_finding *it = &f->items[i];
 
-        free(it->os);
-        free(it->kb);
-        free(it->file);
-        free(it->member);
-        free(it->message);
+        if (it->arch == PS_ARCH_NONE || (mask & PS_ARCH_BIT(it->arch)))
+            f->items[j++] = *it;
+        else
+            ps_finding_clear(it);
     }
+    f->count = j;
+}
+
+void ps_findings_free(ps_findings *f)
+{
+    for (size_t i = 0; i < f->count; i++)
+        ps_finding_clear(&f->items[i]);
     free(f->items);
     f->items = NULL;
     f->count = f->cap = 0;

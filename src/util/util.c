@@ -652,3 +652,23 @@ const char *ps_did_you_mean(const char *word, const char *const *cands, size_t n
     }
     return bestd <= limit ? best : NULL;
 }
+
+const char *ps_error_code_name(ps_error_code code)
+{
+    static const char *const names[PS_E__COUNT] = {"none", "oom", "io", "format", "limit", "usage"};
+
+    return (unsigned)code < PS_E__COUNT ? names[code] : "unknown";
+}
+
+ps_error_code ps_error_set(ps_error *e, ps_error_code code, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (e == NULL)
+        return code;
+    e->code = code;
+    va_start(ap, fmt);
+    vsnprintf(e->message, sizeof e->message, fmt, ap);
+    va_end(ap);
+    return code;
+}

@@ -24,6 +24,9 @@ typedef struct ps_err {
 void ps_err_set(ps_err *e, ps_finding_code code, unsigned line, const char *fmt, ...)
     PS_PRINTF(4, 5);
 
+/* Fills *e (NULL is fine) with code and the message; returns code. */
+ps_error_code ps_error_set(ps_error *e, ps_error_code code, const char *fmt, ...) PS_PRINTF(3, 4);
+
 /* Strings.  All allocation failures return NULL / -1. */
 char *ps_strdup(const char *s);           /* NULL in, NULL out */
 char *ps_strndup(const char *s, size_t n);
