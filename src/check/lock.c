@@ -179,73 +179,6 @@ int ps_plan_digest(const ps_plan *plan, const char *const *roots, size_t nroots,
     return rc;
 }
 
-/* ------------------------------------------------------------------ */
-/* Hashing a file                                                      */
-/* ------------------------------------------------------------------ */
-
-int ps_file_digests(const char *path, char sha256[65], char sha1[41], uint64_t *size, char *err,
-                    size_t errlen)
-{
-    EVP_MD_CTX *c256 = EVP_MD_CTX_new(), *c1 = EVP_MD_CTX_new();
-    unsigned char buf[65536], md[EVP_MAX_MD_SIZE];
-    unsigned int n = 0;
-    uint64_t total = 0;
-    struct stat st;
-    int fd = -1, rc = -1;
-
-    if (c256 == NULL || c1 == NULL || !EVP_DigestInit_ex(c256, EVP_sha256(), NULL) ||
-        !EVP_DigestInit_ex(c1, EVP_sha1(), NULL)) {
-        snprintf(err, errlen, "cannot start hashing");
-        goto out;
-    }
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    if (fd < 0) {
-        snprintf(err, errlen, "cannot open: %s", strerror(errno));
-        goto out;
-    }
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        snprintf(err, errlen, "not a regular file");
-        goto out;
-    }
-    for (;;) {
-        ssize_t r = read(fd, buf, sizeof buf);
-
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            snprintf(err, errlen, "read error while hashing: %s", strerror(errno));
-            goto out;
-        }
-        if (r == 0)
-            break;
-        if (!EVP_DigestUpdate(c256, buf, (size_t)r) || !EVP_DigestUpdate(c1, buf, (size_t)r)) {
-            snprintf(err, errlen, "hashing failed");
-            goto out;
-        }
-        total += (uint64_t)r;
-    }
-    if (!EVP_DigestFinal_ex(c256, md, &n) || n != 32) {
-        snprintf(err, errlen, "hashing failed");
-        goto out;
-    }
-    if (sha256)
-        ps_hex(md, 32, sha256);
-    if (!EVP_DigestFinal_ex(c1, md, &n) || n != 20) {
-        snprintf(err, errlen, "hashing failed");
-        goto out;
-    }
-    if (sha1)
-        ps_hex(md, 20, sha1);
-    if (size)
-        *size = total;
-    rc = 0;
-out:
-    if (fd >= 0)
-        close(fd);
-    EVP_MD_CTX_free(c256);
-    EVP_MD_CTX_free(c1);
-    return rc;
-}
 
 /* ------------------------------------------------------------------ */
 /* Building, rendering, freeing                                        */
@@ -496,47 +429,33 @@ out:
 
 int ps_lock_load(ps_lock *l, const char *path, char *err, size_t errlen)
 {
-    ps_buf b = {0};
+    char *data = NULL, why[256];
+    size_t len = 0;
     ps_err e;
-    char buf[65536];
-    int fd, rc = -1;
-    struct stat st;
+    int en = 0, rc = -1;
 
     memset(l, 0, sizeof *l);
     memset(&e, 0, sizeof e);
-    b.max = PS_LOCK_MAX_BYTES;
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    if (fd < 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    switch (ps_read_file(path, PS_LOCK_MAX_BYTES, 0, &data, &len, why, sizeof why, &en)) {
+    case PS_READ_OK:
+        break;
+    case PS_READ_OPEN:
+        snprintf(err, errlen, "%s: %s", path, strerror(en));
+        return -1;
+    case PS_READ_NOT_REGULAR:
+        snprintf(err, errlen, "%s: not a regular file", path);
+        return -1;
+    case PS_READ_IO:
+        snprintf(err, errlen, "%s: read error: %s", path, strerror(en));
+        return -1;
+    case PS_READ_TOO_LARGE:
+        snprintf(err, errlen, "%s: larger than %u bytes", path, PS_LOCK_MAX_BYTES);
+        return -1;
+    case PS_READ_OOM:
+        snprintf(err, errlen, "%s: out of memory", path);
         return -1;
     }
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        snprintf(err, errlen, "%s: not a regular file", path);
-        goto out;
-    }
-    for (;;) {
-        ssize_t n = read(fd, buf, sizeof buf);
-        int r;
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            snprintf(err, errlen, "%s: read error: %s", path, strerror(errno));
-            goto out;
-        }
-        if (n == 0)
-            break;
-        r = ps_buf_append(&b, buf, (size_t)n);
-        if (r == -2) {
-            snprintf(err, errlen, "%s: larger than %u bytes", path, PS_LOCK_MAX_BYTES);
-            goto out;
-        }
-        if (r != 0) {
-            snprintf(err, errlen, "%s: out of memory", path);
-            goto out;
-        }
-    }
-    if (ps_lock_parse(l, b.data ? b.data : "", b.len, &e) != 0) {
+    if (ps_lock_parse(l, data, len, &e) != 0) {
         if (e.line)
             snprintf(err, errlen, "%s:%u: %s", path, e.line, e.msg);
         else
@@ -545,8 +464,7 @@ int ps_lock_load(ps_lock *l, const char *path, char *err, size_t errlen)
     }
     rc = 0;
 out:
-    close(fd);
-    ps_buf_free(&b);
+    free(data);
     return rc;
 }
 

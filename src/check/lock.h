@@ -34,6 +34,7 @@
 #ifndef PS_LOCK_H
 #define PS_LOCK_H
 
+#include "digest.h"
 #include "plan.h"
 #include "util.h"
 
@@ -67,10 +68,6 @@ char *ps_plan_canonical_json(const ps_plan *plan, const char *const *roots, size
 /* SHA-256 of the canonical plan JSON in hex.  0, or -1 on failure. */
 int ps_plan_digest(const ps_plan *plan, const char *const *roots, size_t nroots, char out[65]);
 
-/* SHA-256 and SHA-1 (either may be NULL) and size of a file, read in full.
- * 0, or -1 with a message (without the path) in err. */
-int ps_file_digests(const char *path, char sha256[65], char sha1[41], uint64_t *size, char *err,
-                    size_t errlen);
 
 /*
  * Builds the lock of a bundle read from the PATH arguments `roots`: every

@@ -210,19 +210,9 @@ static void kbvec_free(kbvec *k)
     k->n = k->cap = 0;
 }
 
-/* Normalised KB numbers ("KB" + digits) in numeric order. */
-static int kb_cmp(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-
-    if (la != lb)
-        return la < lb ? -1 : 1;
-    return strcmp(a, b);
-}
-
 static int kb_qsort_cmp(const void *a, const void *b)
 {
-    return kb_cmp(*(char *const *)a, *(char *const *)b);
+    return ps_kb_cmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* Sorts, merges duplicates and hands the vector to inv. */
@@ -825,45 +815,25 @@ static void set_msg(char *err, size_t errlen, const char *fmt, ...)
 
 int ps_inventory_load(const char *path, ps_inventory *out, char *err, size_t errlen)
 {
-    FILE *f = NULL;
-    ps_buf b = {.max = PS_INVENTORY_MAX_BYTES};
+    char *data = NULL, why[256];
+    size_t len = 0;
     ps_err e = {0};
-    char chunk[16384];
     int rc = -1;
 
     memset(out, 0, sizeof *out);
     set_msg(err, errlen, "%s", "");
-    {
-        char why[256];
-
-        f = ps_fopen_regular(path, why, sizeof why);
-        if (f == NULL) {
-            set_msg(err, errlen, "%s: %s", path, why);
-            goto out;
-        }
+    switch (ps_read_file(path, PS_INVENTORY_MAX_BYTES, 0, &data, &len, why, sizeof why, NULL)) {
+    case PS_READ_OK:
+        break;
+    case PS_READ_TOO_LARGE:
+        set_msg(err, errlen, "%s: file larger than the limit of %u bytes", path,
+                PS_INVENTORY_MAX_BYTES);
+        goto out;
+    default: /* "cannot open: ...", "not a regular file (...)", "cannot read: ...", OOM */
+        set_msg(err, errlen, "%s: %s", path, why);
+        goto out;
     }
-    for (;;) {
-        size_t n = fread(chunk, 1, sizeof chunk, f);
-        int r = n > 0 ? ps_buf_append(&b, chunk, n) : 0;
-
-        if (r == -2) {
-            set_msg(err, errlen, "%s: file larger than the limit of %u bytes", path,
-                    PS_INVENTORY_MAX_BYTES);
-            goto out;
-        }
-        if (r < 0) {
-            set_msg(err, errlen, "%s: out of memory", path);
-            goto out;
-        }
-        if (n < sizeof chunk) {
-            if (ferror(f)) {
-                set_msg(err, errlen, "%s: cannot read: %s", path, strerror(errno));
-                goto out;
-            }
-            break;
-        }
-    }
-    if (ps_inventory_parse(b.data, b.len, out, &e) < 0) {
+    if (ps_inventory_parse(data, len, out, &e) < 0) {
         if (e.line > 0)
             set_msg(err, errlen, "%s:%u: %s", path, e.line, e.msg);
         else
@@ -872,9 +842,7 @@ int ps_inventory_load(const char *path, ps_inventory *out, char *err, size_t err
     }
     rc = 0;
 out:
-    if (f != NULL)
-        fclose(f);
-    ps_buf_free(&b);
+    free(data);
     return rc;
 }
 
@@ -892,7 +860,7 @@ int ps_inventory_has(const ps_inventory *inv, const char *kb)
     hi = inv->n_kbs;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        int c = kb_cmp(key, inv->kbs[mid]);
+        int c = ps_kb_cmp(key, inv->kbs[mid]);
 
         if (c == 0) {
             found = 1;

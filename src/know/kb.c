@@ -185,27 +185,6 @@ static int attr_unconfirmed(xmlNodePtr n)
     return r;
 }
 
-/* Compares "KB123" numbers numerically (shorter digit strings first). */
-static int kb_cmp(const char *a, const char *b)
-{
-    size_t la, lb;
-
-    if (a == NULL || b == NULL)
-        return (a != NULL) - (b != NULL);
-    la = strlen(a);
-    lb = strlen(b);
-    if (la != lb)
-        return la < lb ? -1 : 1;
-    return strcmp(a, b);
-}
-
-static int str_cmp0(const char *a, const char *b)
-{
-    if (a == NULL || b == NULL)
-        return (a != NULL) - (b != NULL);
-    return strcmp(a, b);
-}
-
 static void selector_free(ps_selector *s)
 {
     ps_free_ptr(&s->kb);
@@ -1102,11 +1081,11 @@ static int entry_cmp(const void *pa, const void *pb)
     const ps_kb_entry *a = pa, *b = pb;
     int r;
 
-    if ((r = str_cmp0(a->os, b->os)) != 0)
+    if ((r = ps_strcmp_null_first(a->os, b->os)) != 0)
         return r;
-    if ((r = kb_cmp(a->kb, b->kb)) != 0)
+    if ((r = ps_kb_cmp(a->kb, b->kb)) != 0)
         return r;
-    if ((r = str_cmp0(a->where.file, b->where.file)) != 0)
+    if ((r = ps_strcmp_null_first(a->where.file, b->where.file)) != 0)
         return r;
     return (a->where.line > b->where.line) - (a->where.line < b->where.line);
 }
@@ -1121,8 +1100,8 @@ static void drop_duplicates(ld *c)
     for (size_t i = 0; i < kb->n_entries; i++) {
         ps_kb_entry *e = &kb->entries[i];
 
-        if (w > 0 && str_cmp0(kb->entries[w - 1].os, e->os) == 0 &&
-            kb_cmp(kb->entries[w - 1].kb, e->kb) == 0) {
+        if (w > 0 && ps_strcmp_null_first(kb->entries[w - 1].os, e->os) == 0 &&
+            ps_kb_cmp(kb->entries[w - 1].kb, e->kb) == 0) {
             rerr(c, e->where.file, e->where.line, "duplicate entry %s for OS %s (first at %s:%u)",
                  e->kb, e->os, kb->entries[w - 1].where.file, kb->entries[w - 1].where.line);
             entry_free(e);
@@ -1149,7 +1128,7 @@ static void close_supersedence(ld *c)
         for (size_t k = 0; k < e->n_supersedes; k++) {
             char *s = e->supersedes[k];
 
-            if (kb_cmp(s, e->kb) == 0) {
+            if (ps_kb_cmp(s, e->kb) == 0) {
                 rerr(c, e->where.file, e->where.line, "%s supersedes itself", e->kb);
                 free(s);
             } else if (ps_kb_find(kb, e->os, s) == NULL) {
@@ -1176,7 +1155,7 @@ static void close_supersedence(ld *c)
                 for (size_t j = 0; t != NULL && t != e && j < t->n_supersedes; j++) {
                     const char *s = t->supersedes[j];
 
-                    if (kb_cmp(s, e->kb) == 0 ||
+                    if (ps_kb_cmp(s, e->kb) == 0 ||
                         ps_strv_contains(e->supersedes, e->n_supersedes, s))
                         continue;
                     if (ps_strv_push(&e->supersedes, &e->n_supersedes, s) != 0)
@@ -1204,7 +1183,7 @@ static void close_supersedence(ld *c)
 static ps_os_rules *rules_for_mut(ps_kb *kb, const char *os)
 {
     for (size_t i = 0; i < kb->n_os; i++)
-        if (str_cmp0(kb->os[i].os, os) == 0)
+        if (ps_strcmp_null_first(kb->os[i].os, os) == 0)
             return &kb->os[i];
     return NULL;
 }
@@ -1431,7 +1410,7 @@ static void check_new_refs(ld *c, ps_os_rules *o)
         for (size_t k = 0; k < c->kb->n_entries && !superseded; k++) {
             const ps_kb_entry *e = &c->kb->entries[k];
 
-            superseded = str_cmp0(e->os, o->os) == 0 &&
+            superseded = ps_strcmp_null_first(e->os, o->os) == 0 &&
                          ps_strv_contains(e->supersedes, e->n_supersedes, r->kb);
         }
         if (!superseded)
@@ -1583,41 +1562,11 @@ int ps_kb_load_docs(ps_kb *kb, const char *dir, const ps_kb_doc *docs, size_t nd
 /* Reads a whole file, at most KB_MAX_FILE_BYTES. 0, or -1 with a message. */
 static int read_file(const char *path, char **data, size_t *len, char *msg, size_t msglen)
 {
-    FILE *fp = ps_fopen_regular(path, msg, msglen);
-    ps_buf b = {0};
-    char chunk[8192];
-    size_t n;
-    int rc = -1;
+    ps_read_fail r = ps_read_file(path, KB_MAX_FILE_BYTES, 0, data, len, msg, msglen, NULL);
 
-    b.max = KB_MAX_FILE_BYTES + 1;
-    if (fp == NULL)
-        return -1;
-    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) {
-        int r = ps_buf_append(&b, chunk, n);
-
-        if (r == -2 || (r == 0 && b.len > KB_MAX_FILE_BYTES)) {
-            snprintf(msg, msglen, "larger than %u bytes", KB_MAX_FILE_BYTES);
-            goto out;
-        }
-        if (r != 0) {
-            snprintf(msg, msglen, "out of memory");
-            goto out;
-        }
-    }
-    if (ferror(fp)) {
-        snprintf(msg, msglen, "cannot read: %s", strerror(errno));
-        goto out;
-    }
-    *data = ps_buf_steal(&b, len);
-    if (*data == NULL) {
-        *data = ps_strdup("");
-        *len = 0;
-    }
-    rc = *data ? 0 : -1;
-out:
-    ps_buf_free(&b);
-    fclose(fp);
-    return rc;
+    if (r == PS_READ_TOO_LARGE)
+        snprintf(msg, msglen, "larger than %u bytes", KB_MAX_FILE_BYTES);
+    return r == PS_READ_OK ? 0 : -1;
 }
 
 typedef struct docset {
@@ -1837,7 +1786,7 @@ const ps_kb_entry *ps_kb_find(const ps_kb *kb, const char *os, const char *kbnum
         int r = strcmp(e->os, os);
 
         if (r == 0)
-            r = kb_cmp(e->kb, kbnum);
+            r = ps_kb_cmp(e->kb, kbnum);
         if (r == 0)
             return e;
         if (r < 0)
@@ -1901,7 +1850,7 @@ ps_role ps_kb_classify(const ps_kb *kb, const ps_package *p, char *why, size_t w
         e = ps_kb_find(kb, p->os, p->kb);
     } else if (p->kb != NULL) {
         for (size_t i = 0; i < kb->n_entries && e == NULL; i++)
-            if (kb_cmp(kb->entries[i].kb, p->kb) == 0)
+            if (ps_kb_cmp(kb->entries[i].kb, p->kb) == 0)
                 e = &kb->entries[i];
     }
     if (e != NULL) {
@@ -2003,13 +1952,13 @@ static int release_cmp(const void *pa, const void *pb)
 
     if ((a->month == NULL) != (b->month == NULL))
         return a->month == NULL ? 1 : -1;
-    if ((r = str_cmp0(a->month, b->month)) != 0)
+    if ((r = ps_strcmp_null_first(a->month, b->month)) != 0)
         return r;
     if ((a->date == NULL) != (b->date == NULL))
         return a->date == NULL ? 1 : -1;
-    if ((r = str_cmp0(a->date, b->date)) != 0)
+    if ((r = ps_strcmp_null_first(a->date, b->date)) != 0)
         return r;
-    return kb_cmp(a->kb, b->kb);
+    return ps_kb_cmp(a->kb, b->kb);
 }
 
 size_t ps_kb_list(const ps_kb *kb, const char *os, ps_role role, ps_arch arch,
@@ -2026,7 +1975,7 @@ size_t ps_kb_list(const ps_kb *kb, const char *os, ps_role role, ps_arch arch,
     for (size_t i = 0; i < kb->n_entries; i++) {
         const ps_kb_entry *e = &kb->entries[i];
 
-        if (str_cmp0(e->os, os) != 0 || (role != PS_ROLE_UNKNOWN && e->role != role) ||
+        if (ps_strcmp_null_first(e->os, os) != 0 || (role != PS_ROLE_UNKNOWN && e->role != role) ||
             (arch != PS_ARCH_NONE && !(e->arches & PS_ARCH_BIT(arch))))
             continue;
         all[n++] = e;

@@ -96,42 +96,20 @@ void ps_plan_opts_default(ps_plan_opts *o)
 /* Small helpers                                                       */
 /* ------------------------------------------------------------------ */
 
-static unsigned long kb_number(const char *kb)
-{
-    unsigned long n = 0;
-
-    if (kb == NULL)
-        return 0;
-    while (*kb && (*kb < '0' || *kb > '9'))
-        kb++;
-    while (*kb >= '0' && *kb <= '9' && n < 100000000ul)
-        n = n * 10 + (unsigned long)(*kb++ - '0');
-    return n;
-}
-
-static int cmp_opt_str(const char *a, const char *b)
-{
-    if (a == NULL || b == NULL)
-        return (a == NULL) - (b == NULL); /* NULL last */
-    return strcmp(a, b);
-}
-
 /* The ordering key: phase, release date, KB number, file name. */
 static int node_key_cmp(const ps_plan_node *a, const ps_plan_node *b)
 {
-    unsigned long ka, kb;
     int c;
 
     if (a->phase != b->phase)
         return a->phase < b->phase ? -1 : 1;
-    c = cmp_opt_str(a->date, b->date);
+    c = ps_strcmp_null_last(a->date, b->date);
     if (c != 0)
         return c;
-    ka = kb_number(a->kb);
-    kb = kb_number(b->kb);
-    if (ka != kb)
-        return ka < kb ? -1 : 1;
-    c = cmp_opt_str(a->pkg->file, b->pkg->file);
+    c = ps_kb_cmp(a->kb, b->kb);
+    if (c != 0)
+        return c;
+    c = ps_strcmp_null_last(a->pkg->file, b->pkg->file);
     if (c != 0)
         return c;
     /* the same name twice (from two folders given as the same display path) */
@@ -443,7 +421,7 @@ static const char *credited_stack(const ps_arch_plan *ap, const ps_kb *kb, const
               (date && y->date && strcmp(y->date, date) < 0)))
             continue;
         if (best == NULL || ps_version_cmp(st, best) > 0 ||
-            (ps_version_cmp(st, best) == 0 && kb_number(y->kb) < kb_number(*from))) {
+            (ps_version_cmp(st, best) == 0 && ps_kb_cmp(y->kb, *from) < 0)) {
             best = st;
             *from = y->kb;
         }
@@ -605,7 +583,7 @@ static const ps_kb_entry *suggest_ssu(const planner *pl, const char *need, bool 
             st = credited_stack(ap, pl->kb, e->kb, e->date, &from);
         if (st == NULL || ps_version_cmp(st, need) < 0)
             continue;
-        if (best == NULL || cmp_opt_str(e->date, best->date) < 0)
+        if (best == NULL || ps_strcmp_null_last(e->date, best->date) < 0)
             best = e;
     }
     if (best == NULL && date) {
@@ -874,7 +852,7 @@ static int cand_pref(const planner *pl, size_t a, size_t b)
 
     if (pa != pb)
         return pa ? -1 : 1;
-    c = cmp_opt_str(B->date, A->date);
+    c = ps_strcmp_null_last(B->date, A->date);
     if (c != 0 && A->date && B->date)
         return c;
     return -node_key_cmp(A, B);
@@ -1236,10 +1214,10 @@ static bool newer(const ps_plan_node *a, const ps_plan_node *b)
 
     if (a->date && b->date)
         c = strcmp(a->date, b->date);
-    if (c == 0 && kb_number(a->kb) != kb_number(b->kb))
-        c = kb_number(a->kb) > kb_number(b->kb) ? 1 : -1;
     if (c == 0)
-        c = -cmp_opt_str(a->pkg->file, b->pkg->file);
+        c = ps_kb_cmp(a->kb, b->kb);
+    if (c == 0)
+        c = -ps_strcmp_null_last(a->pkg->file, b->pkg->file);
     return c > 0;
 }
 
@@ -2000,7 +1978,7 @@ static void choose_revisions(ps_arch_plan *ap)
             if (c == 0)
                 c = (b->pkg->revision > a->pkg->revision) - (b->pkg->revision < a->pkg->revision);
             if (c == 0)
-                c = cmp_opt_str(a->pkg->file, b->pkg->file);
+                c = ps_strcmp_null_last(a->pkg->file, b->pkg->file);
             if (c == 0) /* the same package twice: the first one */
                 c = j < i ? 1 : -1;
             if (c > 0) { /* b wins over a */
@@ -2777,7 +2755,7 @@ out:
 static bool finding_present(const ps_findings *f, ps_finding_code code, const char *file)
 {
     for (size_t i = 0; i < f->count; i++)
-        if (f->items[i].code == code && cmp_opt_str(f->items[i].file, file) == 0)
+        if (f->items[i].code == code && ps_strcmp_null_last(f->items[i].file, file) == 0)
             return true;
     return false;
 }

@@ -498,40 +498,18 @@ out:
 /* ------------------------------------------------------------------ */
 
 /* The entry file, at most MAX_ENTRY_BYTES; NULL when missing or larger. */
+/* An entry file, whole; NULL when absent, empty, a link, too large or unreadable. */
 static char *slurp(const char *path, size_t *len)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
-    struct stat st;
-    char *data = NULL;
-    size_t got = 0, want;
+    char *data = NULL, why[128];
 
-    if (fd < 0)
+    if (ps_read_file(path, MAX_ENTRY_BYTES, PS_READ_NOFOLLOW, &data, len, why, sizeof why,
+                     NULL) != PS_READ_OK)
         return NULL;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
-        (uintmax_t)st.st_size > MAX_ENTRY_BYTES)
-        goto out;
-    want = (size_t)st.st_size;
-    data = malloc(want + 1);
-    if (data == NULL)
-        goto out;
-    while (got < want) {
-        ssize_t n = read(fd, data + got, want - got);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        got += (size_t)n;
-    }
-    if (got != want) {
+    if (*len == 0) {
         free(data);
-        data = NULL;
-        goto out;
+        return NULL;
     }
-    data[got] = '\0';
-    *len = got;
-out:
-    close(fd);
     return data;
 }
 

@@ -17,6 +17,7 @@
 #include "reader.h"
 #include "ps_archive.h"
 #include "cix.h"
+#include "digest.h"
 #include "parse.h"
 #include "escape.h"
 #include "facts.h"
@@ -1082,78 +1083,29 @@ struct src {
 
 #define HASH_BUF ((size_t)1024 * 1024)
 
+static int hash_tick(void *user)
+{
+    return ps_ar_check_time(user);
+}
+
 /* Hashes the package with both digests in one pass over the bytes, in
  * 1 MiB pieces, with the per-package time limit checked after each. */
 static int hash_src(ps_package *p, const struct src *s, ps_ar_ctx *ctx, ps_err *err)
 {
-    EVP_MD_CTX *c256 = EVP_MD_CTX_new(), *c1 = EVP_MD_CTX_new();
-    unsigned char *buf = NULL, md[EVP_MAX_MD_SIZE];
-    unsigned mdlen = 0;
-    off_t off = 0;
-    int rc = -1;
+    char why[256];
 
-    if (c256 == NULL || c1 == NULL || !EVP_DigestInit_ex(c256, EVP_sha256(), NULL) ||
-        !EVP_DigestInit_ex(c1, EVP_sha1(), NULL)) {
-        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "cannot start hashing");
-        goto out;
+    switch (ps_digest(s->fd, s->mem, s->len, HASH_BUF, hash_tick, ctx, p->sha256, p->sha1, NULL,
+                      why, sizeof why)) {
+    case PS_DIGEST_OK:
+        p->hashed = 1;
+        return 0;
+    case PS_DIGEST_STOPPED:
+        *err = ctx->limit_err;
+        return -1;
+    default:
+        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "%s", why);
+        return -1;
     }
-    for (size_t at = 0; s->fd < 0 && at < s->len;) {
-        size_t n = s->len - at < HASH_BUF ? s->len - at : HASH_BUF;
-
-        if (!EVP_DigestUpdate(c256, s->mem + at, n) || !EVP_DigestUpdate(c1, s->mem + at, n))
-            goto fail;
-        at += n;
-        if (ps_ar_check_time(ctx)) {
-            *err = ctx->limit_err;
-            goto out;
-        }
-    }
-    if (s->fd >= 0 && (buf = malloc(HASH_BUF)) == NULL) {
-        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "out of memory");
-        goto out;
-    }
-#ifdef POSIX_FADV_SEQUENTIAL
-    if (s->fd >= 0)
-        (void)posix_fadvise(s->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-#endif
-    while (s->fd >= 0) {
-        ssize_t n;
-
-        if (ps_ar_check_time(ctx)) {
-            *err = ctx->limit_err;
-            goto out;
-        }
-        n = pread(s->fd, buf, HASH_BUF, off);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "read error while hashing: %s",
-                       strerror(errno));
-            goto out;
-        }
-        if (n == 0)
-            break;
-        if (!EVP_DigestUpdate(c256, buf, (size_t)n) || !EVP_DigestUpdate(c1, buf, (size_t)n))
-            goto fail;
-        off += n;
-    }
-    if (!EVP_DigestFinal_ex(c256, md, &mdlen) || mdlen != 32)
-        goto fail;
-    ps_hex(md, 32, p->sha256);
-    if (!EVP_DigestFinal_ex(c1, md, &mdlen) || mdlen != 20)
-        goto fail;
-    ps_hex(md, 20, p->sha1);
-    p->hashed = 1;
-    rc = 0;
-    goto out;
-fail:
-    ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "hashing failed");
-out:
-    free(buf);
-    EVP_MD_CTX_free(c256);
-    EVP_MD_CTX_free(c1);
-    return rc;
 }
 
 static void rd_free(struct rd *r)

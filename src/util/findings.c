@@ -39,35 +39,6 @@ const char *ps_severity_name(ps_severity sev)
     return "error";
 }
 
-const char *ps_arch_name(ps_arch arch)
-{
-    switch (arch) {
-    case PS_ARCH_X86:
-        return "x86";
-    case PS_ARCH_X64:
-        return "x64";
-    case PS_ARCH_IA64:
-        return "ia64";
-    case PS_ARCH_NONE:
-    case PS_ARCH__COUNT:
-        break;
-    }
-    return NULL;
-}
-
-ps_arch ps_arch_parse(const char *name)
-{
-    if (name == NULL)
-        return PS_ARCH_NONE;
-    if (ps_streq_ci(name, "x86"))
-        return PS_ARCH_X86;
-    if (ps_streq_ci(name, "x64") || ps_streq_ci(name, "amd64"))
-        return PS_ARCH_X64;
-    if (ps_streq_ci(name, "ia64"))
-        return PS_ARCH_IA64;
-    return PS_ARCH_NONE;
-}
-
 const char *ps_container_name(ps_container c)
 {
     return c == PS_CONTAINER_CAB ? "cab" : "msu";
@@ -137,26 +108,19 @@ size_t ps_findings_count_code(const ps_findings *f, ps_finding_code code)
     return n;
 }
 
-static int cmp_opt(const char *a, const char *b)
-{
-    if (a == NULL || b == NULL)
-        return (a != NULL) - (b != NULL);
-    return strcmp(a, b);
-}
-
 static int cmp_finding(const ps_finding *a, const ps_finding *b)
 {
     int c;
 
-    if ((c = cmp_opt(a->file, b->file)) != 0)
+    if ((c = ps_strcmp_null_first(a->file, b->file)) != 0)
         return c;
     if (a->arch != b->arch)
         return (int)a->arch - (int)b->arch;
     if (a->code != b->code)
         return (int)a->code - (int)b->code;
-    if ((c = cmp_opt(a->kb, b->kb)) != 0)
+    if ((c = ps_strcmp_null_first(a->kb, b->kb)) != 0)
         return c;
-    return cmp_opt(a->message, b->message);
+    return ps_strcmp_null_first(a->message, b->message);
 }
 
 void ps_findings_sort(ps_findings *f)

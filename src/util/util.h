@@ -42,6 +42,13 @@ void ps_free_ptr(void *pp);
 /* Normalises "4474419", "kb4474419", "KB4474419" to "KB4474419"; NULL when
  * the text is not a KB number. */
 char *ps_kb_normalize(const char *s);
+/* KB numbers ("KB4474419", normalised) in their one order: by number,
+ * then (for the same number written differently) by length and bytes;
+ * NULL first. */
+int ps_kb_cmp(const char *a, const char *b);
+/* strcmp with NULL: the two orders the outputs use, each by its name. */
+int ps_strcmp_null_first(const char *a, const char *b);
+int ps_strcmp_null_last(const char *a, const char *b);
 /* The basename of a '/'-separated path (pointer into s). */
 const char *ps_basename(const char *s);
 
@@ -95,6 +102,31 @@ int ps_write_atomic(const char *path, const void *data, size_t len, char *err, s
 int ps_open_regular(const char *path, char *err, size_t errlen);
 /* The same as a stdio stream ("rb"), or NULL with err. */
 FILE *ps_fopen_regular(const char *path, char *err, size_t errlen);
+/* ps_open_regular with more open(2) flags (O_NOFOLLOW); *errnum (may be
+ * NULL) is errno when open itself failed, else left alone. */
+int ps_open_regular_flags(const char *path, int oflags, char *err, size_t errlen, int *errnum);
+
+/* How reading a whole file failed. */
+typedef enum ps_read_fail {
+    PS_READ_OK = 0,
+    PS_READ_OPEN,         /* open failed: *errnum; why "cannot open: ..." */
+    PS_READ_NOT_REGULAR,  /* a folder, FIFO, socket or device: why "not a regular file (...)" */
+    PS_READ_IO,           /* a read failed: *errnum; why "cannot read: ..." */
+    PS_READ_TOO_LARGE,    /* more than max bytes: why "larger than MAX bytes" */
+    PS_READ_OOM           /* why "out of memory" */
+} ps_read_fail;
+
+#define PS_READ_NOFOLLOW 1u /* a symbolic link is not followed (an open failure) */
+
+/*
+ * The one reader of a whole file: a regular file (ps_open_regular: never
+ * blocks on a FIFO) of at most max bytes, into *data (NUL-terminated, the
+ * caller frees; "" when empty) and *len.  On failure nothing is kept and
+ * the kind is returned, with a reason in why and, for OPEN and IO, errno
+ * in *errnum (may be NULL): each caller words its own message from them.
+ */
+ps_read_fail ps_read_file(const char *path, size_t max, unsigned flags, char **data, size_t *len,
+                          char *why, size_t whylen, int *errnum);
 
 /* UTF-16 text (after its byte order mark) appended to out as UTF-8.
  * Returns 0; -1 on allocation failure (or over out->max); -2 when len is
