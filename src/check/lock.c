@@ -5,6 +5,8 @@
  */
 #include "lock.h"
 
+#include "json.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -17,16 +19,6 @@
 /* ------------------------------------------------------------------ */
 /* Canonical plan and its digest                                       */
 /* ------------------------------------------------------------------ */
-
-static int put(json_t *o, const char *key, json_t *v)
-{
-    return v ? json_object_set_new(o, key, v) : -1;
-}
-
-static json_t *str_or_null(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
 
 char *ps_lock_path(const char *display, const char *const *roots, size_t nroots)
 {
@@ -78,11 +70,11 @@ static json_t *arch_plan_canonical(const ps_arch_plan *ap, const char *const *ro
 
     if (o == NULL || steps == NULL || skipped == NULL)
         goto fail;
-    bad |= put(o, "os", str_or_null(ap->os));
-    bad |= put(o, "arch", str_or_null(ps_arch_name(ap->arch)));
-    bad |= put(o, "start_build", str_or_null(ap->start_build));
-    bad |= put(o, "end_build", str_or_null(ap->end_build));
-    bad |= put(o, "reboots", json_integer(ap->reboots));
+    bad |= ps_json_set(o, "os", ps_json_str(ap->os));
+    bad |= ps_json_set(o, "arch", ps_json_str(ps_arch_name(ap->arch)));
+    bad |= ps_json_set(o, "start_build", ps_json_str(ap->start_build));
+    bad |= ps_json_set(o, "end_build", ps_json_str(ap->end_build));
+    bad |= ps_json_set(o, "reboots", json_integer(ap->reboots));
     for (size_t i = 0; i < ap->n_steps && !bad; i++) {
         const ps_plan_step *st = &ap->steps[i];
         json_t *s = json_object();
@@ -92,12 +84,12 @@ static json_t *arch_plan_canonical(const ps_arch_plan *ap, const char *const *ro
             break;
         }
         if (st->action == PS_STEP_REBOOT || st->node >= ap->n_nodes) {
-            bad |= put(s, "action", json_string("reboot"));
+            bad |= ps_json_set(s, "action", json_string("reboot"));
             continue;
         }
-        bad |= put(s, "action", json_string("install"));
-        bad |= put(s, "kb", str_or_null(ap->nodes[st->node].kb));
-        bad |= put(s, "file", file_key(ap->nodes[st->node].pkg->file, roots, nroots));
+        bad |= ps_json_set(s, "action", json_string("install"));
+        bad |= ps_json_set(s, "kb", ps_json_str(ap->nodes[st->node].kb));
+        bad |= ps_json_set(s, "file", file_key(ap->nodes[st->node].pkg->file, roots, nroots));
     }
     for (size_t i = 0; i < ap->n_skipped && !bad; i++) {
         const ps_plan_node *n;
@@ -110,9 +102,9 @@ static json_t *arch_plan_canonical(const ps_arch_plan *ap, const char *const *ro
             bad = 1;
             break;
         }
-        bad |= put(s, "kb", str_or_null(n->kb));
-        bad |= put(s, "file", file_key(n->pkg->file, roots, nroots));
-        bad |= put(s, "why", json_string(ps_node_state_name(n->state)));
+        bad |= ps_json_set(s, "kb", ps_json_str(n->kb));
+        bad |= ps_json_set(s, "file", file_key(n->pkg->file, roots, nroots));
+        bad |= ps_json_set(s, "why", json_string(ps_node_state_name(n->state)));
     }
     bad |= json_object_set(o, "steps", steps);
     bad |= json_object_set(o, "skipped", skipped);
@@ -281,9 +273,9 @@ char *ps_lock_render(const ps_lock *l, size_t *len)
 
     if (root == NULL || files == NULL)
         goto out;
-    bad |= put(root, "schema", json_string(PS_LOCK_SCHEMA));
-    bad |= put(root, "generator", json_string("patchseq " PS_VERSION_STRING));
-    bad |= put(root, "plan_digest", json_string(l->plan_digest));
+    bad |= ps_json_set(root, "schema", json_string(PS_LOCK_SCHEMA));
+    bad |= ps_json_set(root, "generator", json_string("patchseq " PS_VERSION_STRING));
+    bad |= ps_json_set(root, "plan_digest", json_string(l->plan_digest));
     for (size_t i = 0; i < l->count && !bad; i++) {
         json_t *e = json_object();
 
@@ -291,9 +283,9 @@ char *ps_lock_render(const ps_lock *l, size_t *len)
             bad = 1;
             break;
         }
-        bad |= put(e, "path", json_string(l->files[i].path));
-        bad |= put(e, "size", json_integer((json_int_t)l->files[i].size));
-        bad |= put(e, "sha256", json_string(l->files[i].sha256));
+        bad |= ps_json_set(e, "path", json_string(l->files[i].path));
+        bad |= ps_json_set(e, "size", json_integer((json_int_t)l->files[i].size));
+        bad |= ps_json_set(e, "sha256", json_string(l->files[i].sha256));
     }
     bad |= json_object_set(root, "files", files);
     if (bad)

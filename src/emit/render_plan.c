@@ -474,63 +474,25 @@ static const char *by_kb(const ps_arch_plan *ap, const ps_plan_node *n)
     return n->by != PS_NO_NODE ? ap->nodes[n->by].kb : n->by_installed;
 }
 
-static json_t *jstr(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
-
-/* Sets key to val (stolen); 1 when either is missing (OOM). */
-static int set(json_t *o, const char *key, json_t *val)
-{
-    if (o == NULL || val == NULL) {
-        json_decref(val);
-        return 1;
-    }
-    return json_object_set_new(o, key, val) != 0;
-}
-
-static int push(json_t *a, json_t *val)
-{
-    if (a == NULL || val == NULL) {
-        json_decref(val);
-        return 1;
-    }
-    return json_array_append_new(a, val) != 0;
-}
-
-static json_t *strv_json(char *const *v, size_t n)
-{
-    json_t *a = json_array();
-    int bad = 0;
-
-    for (size_t i = 0; a && i < n; i++)
-        bad |= push(a, json_string(v[i]));
-    if (bad) {
-        json_decref(a);
-        return NULL;
-    }
-    return a;
-}
-
 static json_t *step_json(const ps_arch_plan *ap, const ps_plan_step *st)
 {
     json_t *o = json_object();
     int bad = 0;
 
     if (st->action == PS_STEP_REBOOT) {
-        bad |= set(o, "action", json_string("reboot"));
+        bad |= ps_json_set(o, "action", json_string("reboot"));
     } else {
         const ps_plan_node *n = &ap->nodes[st->node];
 
-        bad |= set(o, "action", json_string("install"));
-        bad |= set(o, "kb", json_string(n->kb));
-        bad |= set(o, "file", json_string(n->pkg->file));
-        bad |= set(o, "phase", json_string(n->phase_name));
-        bad |= set(o, "restart", jstr(n->pkg->restart));
+        bad |= ps_json_set(o, "action", json_string("install"));
+        bad |= ps_json_set(o, "kb", json_string(n->kb));
+        bad |= ps_json_set(o, "file", json_string(n->pkg->file));
+        bad |= ps_json_set(o, "phase", json_string(n->phase_name));
+        bad |= ps_json_set(o, "restart", ps_json_str(n->pkg->restart));
         if (st->build_after)
-            bad |= set(o, "build_after", json_string(st->build_after));
+            bad |= ps_json_set(o, "build_after", json_string(st->build_after));
     }
-    bad |= set(o, "reasons", strv_json(st->reasons, st->n_reasons));
+    bad |= ps_json_set(o, "reasons", ps_json_strv(st->reasons, st->n_reasons));
     if (bad) {
         json_decref(o);
         return NULL;
@@ -543,16 +505,16 @@ static json_t *skip_json(const ps_arch_plan *ap, const ps_plan_node *n)
     json_t *s = json_object();
     int bad = 0;
 
-    bad |= set(s, "kb", json_string(n->kb));
-    bad |= set(s, "file", json_string(n->pkg->file));
-    bad |= set(s, "why", json_string(ps_node_state_name(n->state)));
+    bad |= ps_json_set(s, "kb", json_string(n->kb));
+    bad |= ps_json_set(s, "file", json_string(n->pkg->file));
+    bad |= ps_json_set(s, "why", json_string(ps_node_state_name(n->state)));
     if (by_kb(ap, n))
-        bad |= set(s, "by", json_string(by_kb(ap, n)));
+        bad |= ps_json_set(s, "by", json_string(by_kb(ap, n)));
     if (n->by != PS_NO_NODE)
-        bad |= set(s, "by_file", json_string(ap->nodes[n->by].pkg->file));
+        bad |= ps_json_set(s, "by_file", json_string(ap->nodes[n->by].pkg->file));
     else if (n->by_installed)
-        bad |= set(s, "by_installed", json_true());
-    bad |= set(s, "message", jstr(n->why));
+        bad |= ps_json_set(s, "by_installed", json_true());
+    bad |= ps_json_set(s, "message", ps_json_str(n->why));
     if (bad) {
         json_decref(s);
         return NULL;
@@ -565,12 +527,12 @@ static json_t *edge_json(const ps_arch_plan *ap, const ps_plan_edge *e)
     json_t *j = json_object();
     int bad = 0;
 
-    bad |= set(j, "from", json_string(ap->nodes[e->from].kb));
-    bad |= set(j, "to", json_string(ap->nodes[e->to].kb));
-    bad |= set(j, "kind", json_string(ps_edge_kind_name(e->kind)));
-    bad |= set(j, "barrier", json_boolean(e->barrier));
-    bad |= set(j, "reason", json_string(e->reason));
-    bad |= set(j, "provenance", json_string(e->provenance));
+    bad |= ps_json_set(j, "from", json_string(ap->nodes[e->from].kb));
+    bad |= ps_json_set(j, "to", json_string(ap->nodes[e->to].kb));
+    bad |= ps_json_set(j, "kind", json_string(ps_edge_kind_name(e->kind)));
+    bad |= ps_json_set(j, "barrier", json_boolean(e->barrier));
+    bad |= ps_json_set(j, "reason", json_string(e->reason));
+    bad |= ps_json_set(j, "provenance", json_string(e->provenance));
     if (bad) {
         json_decref(j);
         return NULL;
@@ -589,32 +551,32 @@ static json_t *machine_json(const ps_arch_plan *ap)
         json_decref(kbs);
         return NULL;
     }
-    bad |= set(o, "os_name", jstr(m->os_name));
-    bad |= set(o, "edition", jstr(m->edition));
-    bad |= set(o, "build", jstr(m->build));
-    bad |= set(o, "stack", jstr(m->stack));
-    bad |= set(o, "stack_source", jstr(m->stack_src));
-    bad |= set(o, "sha2_active", json_boolean(m->sha2_active));
-    bad |= set(o, "esu_licensing", json_boolean(m->esu_licensing));
+    bad |= ps_json_set(o, "os_name", ps_json_str(m->os_name));
+    bad |= ps_json_set(o, "edition", ps_json_str(m->edition));
+    bad |= ps_json_set(o, "build", ps_json_str(m->build));
+    bad |= ps_json_set(o, "stack", ps_json_str(m->stack));
+    bad |= ps_json_set(o, "stack_source", ps_json_str(m->stack_src));
+    bad |= ps_json_set(o, "sha2_active", json_boolean(m->sha2_active));
+    bad |= ps_json_set(o, "esu_licensing", json_boolean(m->esu_licensing));
     for (size_t i = 0; i < m->n_kbs; i++) {
         json_t *k = json_object();
         int kbad = k == NULL;
 
         if (!kbad) {
-            kbad |= set(k, "kb", json_string(m->kbs[i].kb));
-            kbad |= set(k, "role", m->kbs[i].role != PS_ROLE_UNKNOWN
+            kbad |= ps_json_set(k, "kb", json_string(m->kbs[i].kb));
+            kbad |= ps_json_set(k, "role", m->kbs[i].role != PS_ROLE_UNKNOWN
                                        ? json_string(ps_role_name(m->kbs[i].role))
                                        : json_null());
-            kbad |= set(k, "in_bundle", json_boolean(m->kbs[i].node != PS_NO_NODE));
-            kbad |= set(k, "provides", jstr(m->kbs[i].provides));
+            kbad |= ps_json_set(k, "in_bundle", json_boolean(m->kbs[i].node != PS_NO_NODE));
+            kbad |= ps_json_set(k, "provides", ps_json_str(m->kbs[i].provides));
         }
         if (kbad) {
             json_decref(k);
             k = NULL;
         }
-        bad |= push(kbs, k);
+        bad |= ps_json_push(kbs, k);
     }
-    bad |= set(o, "installed", kbs);
+    bad |= ps_json_set(o, "installed", kbs);
     if (bad) {
         json_decref(o);
         return NULL;
@@ -627,20 +589,20 @@ static json_t *arch_plan_json(const ps_arch_plan *ap)
     json_t *o = json_object(), *steps = json_array(), *skipped = json_array(), *edges = json_array();
     int bad = 0;
 
-    bad |= set(o, "arch", json_string(ps_arch_name(ap->arch)));
-    bad |= set(o, "os", json_string(ap->os));
-    bad |= set(o, "start_build", jstr(ap->start_build));
-    bad |= set(o, "end_build", jstr(ap->end_build));
-    bad |= set(o, "reboots", json_integer(ap->reboots));
+    bad |= ps_json_set(o, "arch", json_string(ps_arch_name(ap->arch)));
+    bad |= ps_json_set(o, "os", json_string(ap->os));
+    bad |= ps_json_set(o, "start_build", ps_json_str(ap->start_build));
+    bad |= ps_json_set(o, "end_build", ps_json_str(ap->end_build));
+    bad |= ps_json_set(o, "reboots", json_integer(ap->reboots));
     if (ap->machine.from_inventory)
-        bad |= set(o, "machine", machine_json(ap));
+        bad |= ps_json_set(o, "machine", machine_json(ap));
     for (size_t i = 0; i < ap->n_steps; i++)
-        bad |= push(steps, step_json(ap, &ap->steps[i]));
+        bad |= ps_json_push(steps, step_json(ap, &ap->steps[i]));
     for (size_t i = 0; i < ap->n_skipped; i++)
-        bad |= push(skipped, skip_json(ap, &ap->nodes[ap->skipped[i]]));
+        bad |= ps_json_push(skipped, skip_json(ap, &ap->nodes[ap->skipped[i]]));
     for (size_t i = 0; i < ap->n_edges; i++)
-        bad |= push(edges, edge_json(ap, &ap->edges[i]));
-    bad |= set(o, "steps", steps);
+        bad |= ps_json_push(edges, edge_json(ap, &ap->edges[i]));
+    bad |= ps_json_set(o, "steps", steps);
     if (ap->window_minutes) { /* --window: "windows" even when empty */
         json_t *wins = json_array();
 
@@ -650,22 +612,22 @@ static json_t *arch_plan_json(const ps_arch_plan *ap)
             int wbad = 0;
 
             for (size_t s = w->first; s <= w->last; s++)
-                wbad |= push(ws, json_integer((json_int_t)s + 1));
-            wbad |= set(wo, "index", json_integer((json_int_t)i + 1));
-            wbad |= set(wo, "steps", ws);
-            wbad |= set(wo, "minutes", json_integer((json_int_t)ps_minutes(w->seconds)));
-            wbad |= set(wo, "overrun", json_boolean(w->overrun));
+                wbad |= ps_json_push(ws, json_integer((json_int_t)s + 1));
+            wbad |= ps_json_set(wo, "index", json_integer((json_int_t)i + 1));
+            wbad |= ps_json_set(wo, "steps", ws);
+            wbad |= ps_json_set(wo, "minutes", json_integer((json_int_t)ps_minutes(w->seconds)));
+            wbad |= ps_json_set(wo, "overrun", json_boolean(w->overrun));
             if (wbad) {
                 json_decref(wo);
                 wo = NULL;
             }
-            bad |= push(wins, wo);
+            bad |= ps_json_push(wins, wo);
         }
-        bad |= set(o, "window_minutes", json_integer(ap->window_minutes));
-        bad |= set(o, "windows", wins);
+        bad |= ps_json_set(o, "window_minutes", json_integer(ap->window_minutes));
+        bad |= ps_json_set(o, "windows", wins);
     }
-    bad |= set(o, "skipped", skipped);
-    bad |= set(o, "edges", edges);
+    bad |= ps_json_set(o, "skipped", skipped);
+    bad |= ps_json_set(o, "edges", edges);
     if (bad) {
         json_decref(o);
         return NULL;
@@ -681,11 +643,11 @@ static int render_json(ps_buf *b, const ps_plan *plan, const ps_findings *f)
     size_t len = 0;
     int bad = 0;
 
-    bad |= set(root, "schema", json_string("patchseq.plan/1"));
+    bad |= ps_json_set(root, "schema", json_string("patchseq.plan/1"));
     for (size_t i = 0; i < plan->count; i++)
-        bad |= push(plans, arch_plan_json(&plan->plans[i]));
-    bad |= set(root, "plans", plans);
-    bad |= set(root, "findings", ps_findings_to_json(f ? f : &none));
+        bad |= ps_json_push(plans, arch_plan_json(&plan->plans[i]));
+    bad |= ps_json_set(root, "plans", plans);
+    bad |= ps_json_set(root, "findings", ps_findings_to_json(f ? f : &none));
     if (bad) {
         json_decref(root);
         return -1;

@@ -11,6 +11,7 @@
 #include "cache.h"
 #include "facts.h"
 #include "findings.h"
+#include "json.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -265,39 +266,8 @@ static const char *const kb_sources[] = {"update.mum", "pkgProperties", "file na
 #define PACKAGE_FIELDS 25
 #define FINDING_FIELDS 8
 
-/* Builders: each sets *ok to 0 on failure (a NULL from jansson: out of
- * memory, or text that is not UTF-8), so one check at the end suffices. */
-static void put(json_t *o, const char *k, json_t *v, int *ok)
-{
-    if (v == NULL || json_object_set_new(o, k, v) != 0)
-        *ok = 0;
-}
-
-static void add(json_t *a, json_t *v, int *ok)
-{
-    if (a == NULL || v == NULL || json_array_append_new(a, v) != 0)
-        *ok = 0;
-}
-
-static json_t *jstr(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
-
-static json_t *jstrv(char *const *v, size_t n)
-{
-    json_t *a = json_array();
-    int ok = a != NULL;
-
-    for (size_t i = 0; ok && i < n; i++)
-        add(a, json_string(v[i]), &ok);
-    if (!ok) {
-        json_decref(a);
-        a = NULL;
-    }
-    return a;
-}
-
+/* The builders clear ok on the first failure (json.h), so one check at
+ * the end suffices. */
 /* Hands back a when ok, else releases it and returns NULL. */
 static json_t *ok_or_null(json_t *a, int ok)
 {
@@ -313,40 +283,40 @@ static json_t *package_json(const ps_package *p)
     json_t *a = json_array(), *id = json_array(), *w = json_array();
     int ok = a && id && w;
 
-    add(id, jstr(p->identity.name), &ok);
-    add(id, jstr(p->identity.version), &ok);
-    add(id, jstr(p->identity.arch), &ok);
-    add(id, jstr(p->identity.language), &ok);
-    add(id, jstr(p->identity.public_key_token), &ok);
-    add(w, jstr(p->wsus.update_id), &ok);
-    add(w, jstr(p->wsus.classification), &ok);
-    add(w, jstrv(p->wsus.superseded_by, p->wsus.n_superseded_by), &ok);
-    add(w, jstrv(p->wsus.prerequisites, p->wsus.n_prerequisites), &ok);
-    add(a, json_integer(p->container), &ok);
-    add(a, json_integer(p->readable), &ok);
-    add(a, jstr(p->kb), &ok);
-    add(a, jstr(p->kb_source), &ok);
-    add(a, json_integer(p->revision), &ok);
-    add(a, json_integer(p->arch), &ok);
-    add(a, json_integer(p->name_arch), &ok);
-    add(a, jstr(p->os), &ok);
-    add(a, jstr(p->name_os), &ok);
-    add(a, json_incref(id), &ok);
-    add(a, jstr(p->release_type), &ok);
-    add(a, jstr(p->restart), &ok);
-    add(a, jstr(p->build_date), &ok);
-    add(a, jstr(p->installer_version), &ok);
-    add(a, jstr(p->provides_stack), &ok);
-    add(a, jstr(p->kernel_version), &ok);
-    add(a, json_integer(p->catalog_digests), &ok);
-    add(a, json_integer(p->sha2_only), &ok);
-    add(a, json_integer(p->has_wsus), &ok);
-    add(a, json_incref(w), &ok);
-    add(a, json_integer((json_int_t)p->size), &ok);
-    add(a, json_integer(p->hashed), &ok);
-    add(a, json_string(p->hashed ? p->sha256 : ""), &ok);
-    add(a, json_string(p->hashed ? p->sha1 : ""), &ok);
-    add(a, json_integer(p->deep_reads), &ok);
+    ok &= ps_json_push(id, ps_json_str(p->identity.name)) == 0;
+    ok &= ps_json_push(id, ps_json_str(p->identity.version)) == 0;
+    ok &= ps_json_push(id, ps_json_str(p->identity.arch)) == 0;
+    ok &= ps_json_push(id, ps_json_str(p->identity.language)) == 0;
+    ok &= ps_json_push(id, ps_json_str(p->identity.public_key_token)) == 0;
+    ok &= ps_json_push(w, ps_json_str(p->wsus.update_id)) == 0;
+    ok &= ps_json_push(w, ps_json_str(p->wsus.classification)) == 0;
+    ok &= ps_json_push(w, ps_json_strv(p->wsus.superseded_by, p->wsus.n_superseded_by)) == 0;
+    ok &= ps_json_push(w, ps_json_strv(p->wsus.prerequisites, p->wsus.n_prerequisites)) == 0;
+    ok &= ps_json_push(a, json_integer(p->container)) == 0;
+    ok &= ps_json_push(a, json_integer(p->readable)) == 0;
+    ok &= ps_json_push(a, ps_json_str(p->kb)) == 0;
+    ok &= ps_json_push(a, ps_json_str(p->kb_source)) == 0;
+    ok &= ps_json_push(a, json_integer(p->revision)) == 0;
+    ok &= ps_json_push(a, json_integer(p->arch)) == 0;
+    ok &= ps_json_push(a, json_integer(p->name_arch)) == 0;
+    ok &= ps_json_push(a, ps_json_str(p->os)) == 0;
+    ok &= ps_json_push(a, ps_json_str(p->name_os)) == 0;
+    ok &= ps_json_push(a, json_incref(id)) == 0;
+    ok &= ps_json_push(a, ps_json_str(p->release_type)) == 0;
+    ok &= ps_json_push(a, ps_json_str(p->restart)) == 0;
+    ok &= ps_json_push(a, ps_json_str(p->build_date)) == 0;
+    ok &= ps_json_push(a, ps_json_str(p->installer_version)) == 0;
+    ok &= ps_json_push(a, ps_json_str(p->provides_stack)) == 0;
+    ok &= ps_json_push(a, ps_json_str(p->kernel_version)) == 0;
+    ok &= ps_json_push(a, json_integer(p->catalog_digests)) == 0;
+    ok &= ps_json_push(a, json_integer(p->sha2_only)) == 0;
+    ok &= ps_json_push(a, json_integer(p->has_wsus)) == 0;
+    ok &= ps_json_push(a, json_incref(w)) == 0;
+    ok &= ps_json_push(a, json_integer((json_int_t)p->size)) == 0;
+    ok &= ps_json_push(a, json_integer(p->hashed)) == 0;
+    ok &= ps_json_push(a, json_string(p->hashed ? p->sha256 : "")) == 0;
+    ok &= ps_json_push(a, json_string(p->hashed ? p->sha1 : "")) == 0;
+    ok &= ps_json_push(a, json_integer(p->deep_reads)) == 0;
     json_decref(id);
     json_decref(w);
     return ok_or_null(a, ok);
@@ -361,15 +331,15 @@ static json_t *findings_json(const ps_findings *f)
         const ps_finding *x = &f->items[i];
         json_t *o = json_array();
 
-        add(o, json_string(ps_finding_code_name(x->code)), &ok);
-        add(o, json_integer(x->arch), &ok);
-        add(o, jstr(x->os), &ok);
-        add(o, jstr(x->kb), &ok);
-        add(o, jstr(x->file), &ok);
-        add(o, jstr(x->member), &ok);
-        add(o, json_integer(x->line), &ok);
-        add(o, json_string(x->message), &ok);
-        add(a, ok_or_null(o, ok), &ok);
+        ok &= ps_json_push(o, json_string(ps_finding_code_name(x->code))) == 0;
+        ok &= ps_json_push(o, json_integer(x->arch)) == 0;
+        ok &= ps_json_push(o, ps_json_str(x->os)) == 0;
+        ok &= ps_json_push(o, ps_json_str(x->kb)) == 0;
+        ok &= ps_json_push(o, ps_json_str(x->file)) == 0;
+        ok &= ps_json_push(o, ps_json_str(x->member)) == 0;
+        ok &= ps_json_push(o, json_integer(x->line)) == 0;
+        ok &= ps_json_push(o, json_string(x->message)) == 0;
+        ok &= ps_json_push(a, ok_or_null(o, ok)) == 0;
     }
     return ok_or_null(a, ok);
 }
@@ -470,12 +440,12 @@ int ps_cache_put(ps_cache *c, const char *path, const char *display, const struc
     root = json_object();
     if (root == NULL)
         goto out;
-    put(root, "schema", json_integer(PS_CACHE_SCHEMA), &ok);
-    put(root, "version", json_string(PS_VERSION_STRING), &ok);
-    put(root, "key", json_string(state), &ok);
-    put(root, "rc", json_integer(rc), &ok);
-    put(root, "package", rc == 0 ? package_json(p) : json_null(), &ok);
-    put(root, "findings", findings_json(f), &ok);
+    ok &= ps_json_set(root, "schema", json_integer(PS_CACHE_SCHEMA)) == 0;
+    ok &= ps_json_set(root, "version", json_string(PS_VERSION_STRING)) == 0;
+    ok &= ps_json_set(root, "key", json_string(state)) == 0;
+    ok &= ps_json_set(root, "rc", json_integer(rc)) == 0;
+    ok &= ps_json_set(root, "package", rc == 0 ? package_json(p) : json_null()) == 0;
+    ok &= ps_json_set(root, "findings", findings_json(f)) == 0;
     if (!ok)
         goto out;
     body = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);

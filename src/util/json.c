@@ -6,15 +6,39 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* json_string(NULL) is NULL; these keep nulls explicit. */
-static json_t *str_or_null(const char *s)
+json_t *ps_json_str(const char *s)
 {
     return s ? json_string(s) : json_null();
 }
 
-static int set(json_t *obj, const char *key, json_t *val)
+int ps_json_set(json_t *o, const char *key, json_t *v)
 {
-    return val ? json_object_set_new(obj, key, val) : -1;
+    if (o == NULL || v == NULL) {
+        json_decref(v);
+        return -1;
+    }
+    return json_object_set_new(o, key, v) != 0 ? -1 : 0;
+}
+
+int ps_json_push(json_t *a, json_t *v)
+{
+    if (a == NULL || v == NULL) {
+        json_decref(v);
+        return -1;
+    }
+    return json_array_append_new(a, v) != 0 ? -1 : 0;
+}
+
+json_t *ps_json_strv(char *const *v, size_t n)
+{
+    json_t *a = json_array();
+
+    for (size_t i = 0; a != NULL && i < n; i++)
+        if (ps_json_push(a, json_string(v[i])) != 0) {
+            json_decref(a);
+            return NULL;
+        }
+    return a;
 }
 
 static json_t *digests_to_json(unsigned d)
@@ -38,20 +62,6 @@ static json_t *digests_to_json(unsigned d)
     return a;
 }
 
-static json_t *strv_to_json(char *const *v, size_t n)
-{
-    json_t *a = json_array();
-
-    if (a == NULL)
-        return NULL;
-    for (size_t i = 0; i < n; i++)
-        if (json_array_append_new(a, json_string(v[i])) != 0) {
-            json_decref(a);
-            return NULL;
-        }
-    return a;
-}
-
 json_t *ps_package_to_json(const ps_package *p, int with_hash)
 {
     json_t *o = json_object(), *id = json_object(), *w = NULL;
@@ -59,43 +69,43 @@ json_t *ps_package_to_json(const ps_package *p, int with_hash)
 
     if (o == NULL || id == NULL)
         goto fail;
-    bad |= set(o, "file", json_string(p->file));
-    bad |= set(o, "container", json_string(ps_container_name(p->container)));
-    bad |= set(o, "kb", str_or_null(p->kb));
-    bad |= set(o, "arch", str_or_null(ps_arch_name(p->arch)));
-    bad |= set(o, "os", str_or_null(p->os));
-    bad |= set(id, "name", str_or_null(p->identity.name));
-    bad |= set(id, "version", str_or_null(p->identity.version));
-    bad |= set(id, "arch", str_or_null(p->identity.arch));
-    bad |= set(id, "language", str_or_null(p->identity.language));
-    bad |= set(id, "public_key_token", str_or_null(p->identity.public_key_token));
+    bad |= ps_json_set(o, "file", json_string(p->file));
+    bad |= ps_json_set(o, "container", json_string(ps_container_name(p->container)));
+    bad |= ps_json_set(o, "kb", ps_json_str(p->kb));
+    bad |= ps_json_set(o, "arch", ps_json_str(ps_arch_name(p->arch)));
+    bad |= ps_json_set(o, "os", ps_json_str(p->os));
+    bad |= ps_json_set(id, "name", ps_json_str(p->identity.name));
+    bad |= ps_json_set(id, "version", ps_json_str(p->identity.version));
+    bad |= ps_json_set(id, "arch", ps_json_str(p->identity.arch));
+    bad |= ps_json_set(id, "language", ps_json_str(p->identity.language));
+    bad |= ps_json_set(id, "public_key_token", ps_json_str(p->identity.public_key_token));
     bad |= json_object_set(o, "identity", id);
-    bad |= set(o, "release_type", str_or_null(p->release_type));
-    bad |= set(o, "restart", str_or_null(p->restart));
-    bad |= set(o, "build_date", str_or_null(p->build_date));
-    bad |= set(o, "installer_version", str_or_null(p->installer_version));
-    bad |= set(o, "provides_stack", str_or_null(p->provides_stack));
-    bad |= set(o, "kernel_version", str_or_null(p->kernel_version));
-    bad |= set(o, "catalog_digests", digests_to_json(p->catalog_digests));
-    bad |= set(o, "sha2_only", p->sha2_only < 0 ? json_null() : json_boolean(p->sha2_only));
-    bad |= set(o, "size", json_integer((json_int_t)p->size));
+    bad |= ps_json_set(o, "release_type", ps_json_str(p->release_type));
+    bad |= ps_json_set(o, "restart", ps_json_str(p->restart));
+    bad |= ps_json_set(o, "build_date", ps_json_str(p->build_date));
+    bad |= ps_json_set(o, "installer_version", ps_json_str(p->installer_version));
+    bad |= ps_json_set(o, "provides_stack", ps_json_str(p->provides_stack));
+    bad |= ps_json_set(o, "kernel_version", ps_json_str(p->kernel_version));
+    bad |= ps_json_set(o, "catalog_digests", digests_to_json(p->catalog_digests));
+    bad |= ps_json_set(o, "sha2_only", p->sha2_only < 0 ? json_null() : json_boolean(p->sha2_only));
+    bad |= ps_json_set(o, "size", json_integer((json_int_t)p->size));
     if (with_hash)
-        bad |= set(o, "sha256", p->hashed ? json_string(p->sha256) : json_null());
+        bad |= ps_json_set(o, "sha256", p->hashed ? json_string(p->sha256) : json_null());
     /* additions beyond the §4 keys */
-    bad |= set(o, "readable", json_boolean(p->readable));
-    bad |= set(o, "revision", p->revision ? json_integer(p->revision) : json_null());
-    bad |= set(o, "kb_source", str_or_null(p->kb_source));
-    bad |= set(o, "name_arch", str_or_null(ps_arch_name(p->name_arch)));
+    bad |= ps_json_set(o, "readable", json_boolean(p->readable));
+    bad |= ps_json_set(o, "revision", p->revision ? json_integer(p->revision) : json_null());
+    bad |= ps_json_set(o, "kb_source", ps_json_str(p->kb_source));
+    bad |= ps_json_set(o, "name_arch", ps_json_str(ps_arch_name(p->name_arch)));
     if (with_hash)
-        bad |= set(o, "sha1", p->hashed ? json_string(p->sha1) : json_null());
+        bad |= ps_json_set(o, "sha1", p->hashed ? json_string(p->sha1) : json_null());
     if (p->has_wsus) {
         w = json_object();
         if (w == NULL)
             goto fail;
-        bad |= set(w, "update_id", str_or_null(p->wsus.update_id));
-        bad |= set(w, "classification", str_or_null(p->wsus.classification));
-        bad |= set(w, "superseded_by", strv_to_json(p->wsus.superseded_by, p->wsus.n_superseded_by));
-        bad |= set(w, "prerequisites", strv_to_json(p->wsus.prerequisites, p->wsus.n_prerequisites));
+        bad |= ps_json_set(w, "update_id", ps_json_str(p->wsus.update_id));
+        bad |= ps_json_set(w, "classification", ps_json_str(p->wsus.classification));
+        bad |= ps_json_set(w, "superseded_by", ps_json_strv(p->wsus.superseded_by, p->wsus.n_superseded_by));
+        bad |= ps_json_set(w, "prerequisites", ps_json_strv(p->wsus.prerequisites, p->wsus.n_prerequisites));
         bad |= json_object_set(o, "wsus", w);
     }
     if (bad)
@@ -117,23 +127,23 @@ json_t *ps_finding_to_json(const ps_finding *fd)
 
     if (o == NULL)
         return NULL;
-    bad |= set(o, "code", json_string(ps_finding_code_name(fd->code)));
-    bad |= set(o, "severity", json_string(ps_severity_name(fd->severity)));
+    bad |= ps_json_set(o, "code", json_string(ps_finding_code_name(fd->code)));
+    bad |= ps_json_set(o, "severity", json_string(ps_severity_name(fd->severity)));
     if (fd->arch != PS_ARCH_NONE)
-        bad |= set(o, "arch", json_string(ps_arch_name(fd->arch)));
+        bad |= ps_json_set(o, "arch", json_string(ps_arch_name(fd->arch)));
     if (fd->os)
-        bad |= set(o, "os", json_string(fd->os));
+        bad |= ps_json_set(o, "os", json_string(fd->os));
     if (fd->kb)
-        bad |= set(o, "kb", json_string(fd->kb));
+        bad |= ps_json_set(o, "kb", json_string(fd->kb));
     if (fd->file)
-        bad |= set(o, "file", json_string(fd->file));
+        bad |= ps_json_set(o, "file", json_string(fd->file));
     if (fd->member)
-        bad |= set(o, "member", json_string(fd->member));
+        bad |= ps_json_set(o, "member", json_string(fd->member));
     if (fd->line)
-        bad |= set(o, "line", json_integer(fd->line));
-    bad |= set(o, "message", json_string(fd->message));
+        bad |= ps_json_set(o, "line", json_integer(fd->line));
+    bad |= ps_json_set(o, "message", json_string(fd->message));
     if (fd->waived)
-        bad |= set(o, "waived", json_true());
+        bad |= ps_json_set(o, "waived", json_true());
     if (bad) {
         json_decref(o);
         return NULL;
