@@ -330,7 +330,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         i = j + 1;
     }
     if (o.installed != NULL || o.build != NULL) {
-        ps_buf t = {NULL, 0, 0, 0};
+        ps_buf t = {0};
         ps_err e = {0};
 
         /* a systeminfo-like text gives the build; a KB list the KBs */

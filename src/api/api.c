@@ -50,7 +50,7 @@ ps_error_code ps_knowledge_open(const char *dir, ps_knowledge **out, ps_error *e
 
     *out = NULL;
     ps_error_set(err, PS_E_NONE, "%s", "");
-    if ((k = calloc(1, sizeof *k)) == NULL)
+    if ((k = ps_calloc(1, sizeof *k)) == NULL)
         return oom(err);
     if (ps_kb_load(&k->kb, dir ? dir : ps_kb_default_dir(), &k->f, msg, sizeof msg) < 0) {
         ps_knowledge_free(k);
@@ -85,7 +85,7 @@ ps_error_code ps_packages_open(const char *const *paths, size_t npaths,
     ps_error_set(err, PS_E_NONE, "%s", "");
     if (npaths == 0)
         return ps_error_set(err, PS_E_USAGE, "no path given");
-    if ((p = calloc(1, sizeof *p)) == NULL)
+    if ((p = ps_calloc(1, sizeof *p)) == NULL)
         return oom(err);
     for (size_t i = 0; i < npaths; i++)
         if (ps_strv_push(&p->roots, &p->n_roots, paths[i]) < 0) {
@@ -211,7 +211,7 @@ ps_error_code ps_install_plan_make(const ps_packages *p, const ps_knowledge *k,
         ps_plan_options_init(&defaults);
         opts = &defaults;
     }
-    if ((pl = calloc(1, sizeof *pl)) == NULL)
+    if ((pl = ps_calloc(1, sizeof *pl)) == NULL)
         return oom(err);
     pl->p = p;
     if ((rc = plan_opts(pl, opts, &po, err)) != PS_E_NONE)

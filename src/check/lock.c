@@ -231,7 +231,7 @@ int ps_lock_build(ps_lock *l, const ps_bundle *b, const ps_plan *plan, const cha
                   size_t nroots, ps_findings *f)
 {
     memset(l, 0, sizeof *l);
-    l->files = calloc(b->count ? b->count : 1, sizeof *l->files);
+    l->files = ps_calloc(b->count ? b->count : 1, sizeof *l->files);
     if (l->files == NULL)
         return -1;
     for (size_t i = 0; i < b->count; i++) {
@@ -372,7 +372,7 @@ int ps_lock_parse(ps_lock *l, const void *data, size_t len, ps_err *err)
         ps_err_set(err, PS_F_UNSAFE_INPUT, 0, "more than %u files", PS_LOCK_MAX_FILES);
         goto out;
     }
-    l->files = calloc(json_array_size(files) ? json_array_size(files) : 1, sizeof *l->files);
+    l->files = ps_calloc(json_array_size(files) ? json_array_size(files) : 1, sizeof *l->files);
     if (l->files == NULL) {
         ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "out of memory");
         goto out;

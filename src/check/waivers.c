@@ -28,7 +28,7 @@ static int valid_date(const char *s)
 
 static ps_waiver *new_waiver(ps_waivers *w)
 {
-    ps_waiver *n = realloc(w->items, (w->count + 1) * sizeof *n);
+    ps_waiver *n = ps_realloc(w->items, (w->count + 1) * sizeof *n);
 
     if (n == NULL)
         return NULL;

@@ -158,7 +158,7 @@ int ps_cli_check_run(ps_cli *cli, const char *cmd, const ps_cli_io *outs, size_t
                      const ps_cli_io *ins, size_t nin, char **paths, int npaths)
 {
     size_t n = nin + (npaths > 0 ? (size_t)npaths : 0);
-    ps_cli_io *all = calloc(n ? n : 1, sizeof *all);
+    ps_cli_io *all = ps_calloc(n ? n : 1, sizeof *all);
     int rc;
 
     if (all == NULL) {

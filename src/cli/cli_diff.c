@@ -267,7 +267,7 @@ static json_t *minus(json_t *a, json_t *b)
             !in_array(r, json_string_value(v)))
             json_array_append(r, v);
     n = json_array_size(r);
-    tmp = calloc(n ? n : 1, sizeof *tmp);
+    tmp = ps_calloc(n ? n : 1, sizeof *tmp);
     if (tmp == NULL) {
         json_decref(r);
         return NULL;

@@ -413,7 +413,7 @@ int ps_cli_prepare(ps_cli *cli, int argc, char **argv, ps_argv *out)
     }
     /* argv: patchseq CMD OPTIONS... -- OPERANDS ("-" replaced by the list) */
     out->argc = 0;
-    out->argv = calloc(2 + nopts + 1 + nops + nlisted + 1, sizeof *out->argv);
+    out->argv = ps_calloc(2 + nopts + 1 + nops + nlisted + 1, sizeof *out->argv);
     if (out->argv == NULL)
         goto oom;
     out->argv[out->argc++] = argv[0];

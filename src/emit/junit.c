@@ -20,7 +20,7 @@
 ps_junit_case *ps_junit_add_case(ps_junit *j, const char *classname, const char *name,
                                  const char *file)
 {
-    ps_junit_case *n = realloc(j->cases, (j->count + 1) * sizeof *n), *c;
+    ps_junit_case *n = ps_realloc(j->cases, (j->count + 1) * sizeof *n), *c;
 
     if (n == NULL)
         return NULL;

@@ -48,7 +48,7 @@ static void md_short_title(ps_buf *b, const char *title)
             ;
     tmp = ps_strndup(title, cut);
     if (tmp == NULL) {
-        ps_buf_free(b);
+        ps_buf_fail(b);
         return;
     }
     md(b, tmp);
@@ -116,6 +116,8 @@ static void md_steps(ps_buf *b, const ps_arch_plan *ap, const ps_render_opts *o,
         if (reason.data)
             reason.data[0] = '\0';
         ps_step_plain_reason(&reason, ap, st);
+        if (reason.failed)
+            ps_buf_fail(b);
         if (st->action == PS_STEP_REBOOT) {
             ps_buf_printf(b, "| %zu | **restart** | | | | | %lu | ", s + 1,
                           ps_minutes(ps_step_seconds(ap, s, o)));

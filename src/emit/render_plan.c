@@ -300,6 +300,8 @@ static void text_findings(ps_buf *b, const ps_findings *f)
     }
     ps_buf_puts(b, "findings:\n");
     ps_findings_render_text(&tmp, f);
+    if (tmp.failed)
+        ps_buf_fail(b);
     for (p = tmp.data; p && *p;) {
         const char *nl = strchr(p, '\n');
         size_t len = nl ? (size_t)(nl - p) + 1 : strlen(p);

@@ -260,7 +260,8 @@ static void comment_text(ps_buf *b, const char *s)
 
 /* FNV-1a over the plan's actions, KBs and file names: a stable name for
  * the log, the state file and the RunOnce value of this plan. */
-static void script_id(script *sc)
+/* 0, or -1 when out of memory (no id from a part of the steps). */
+static int script_id(script *sc)
 {
     const ps_arch_plan *ap = sc->ap;
     unsigned long long h = 1469598103934665603ull;
@@ -273,13 +274,20 @@ static void script_id(script *sc)
         else
             ps_buf_puts(&b, "reboot\n");
     }
+    if (b.failed) {
+        ps_buf_free(&b);
+        return -1;
+    }
     for (size_t i = 0; b.data && i < b.len; i++) {
         h ^= (unsigned char)b.data[i];
         h *= 1099511628211ull;
     }
     ps_buf_free(&b);
     snprintf(sc->id, sizeof sc->id, "patchseq-%s-%s-%016llx", ap->os, ps_arch_name(ap->arch), h);
+    return 0;
 }
+
+static void script_free(script *sc);
 
 static int script_init(script *sc, const ps_plan *plan, const ps_findings *f,
                        const ps_script_opts *o)
@@ -323,7 +331,10 @@ static int script_init(script *sc, const ps_plan *plan, const ps_findings *f,
         if (ap->windows[w].last + 1 < sc->n)
             sc->steps[ap->windows[w].last].window_end = 1;
     }
-    script_id(sc);
+    if (script_id(sc) != 0) {
+        script_free(sc);
+        return -1;
+    }
     return 0;
 }
 

@@ -192,14 +192,11 @@ static int kbvec_add(kbvec *k, const char *s, unsigned line, ps_err *err)
 /* Adds s when it is a KB number; 0 when it is not one (and is skipped). */
 static int kbvec_add_if_kb(kbvec *k, const char *s, unsigned line, ps_err *err)
 {
-    char *kb = ps_kb_normalize(s);
-    int r;
+    char kb[PS_KB_SIZE];
 
-    if (kb == NULL)
+    if (ps_kb_normalize_to(s, kb) != 0)
         return 0;
-    r = kbvec_add(k, kb, line, err);
-    free(kb);
-    return r;
+    return kbvec_add(k, kb, line, err);
 }
 
 static void kbvec_free(kbvec *k)

@@ -232,7 +232,7 @@ static la_ssize_t nested_read_cb(struct archive *a, void *cd, const void **out)
 
 static ps_ar *ar_new(ps_ar_ctx *ctx, size_t bufsize, const char *label, ps_err *err)
 {
-    ps_ar *ar = calloc(1, sizeof *ar);
+    ps_ar *ar = ps_calloc(1, sizeof *ar);
 
     if (ar == NULL)
         goto oom;
@@ -240,7 +240,7 @@ static ps_ar *ar_new(ps_ar_ctx *ctx, size_t bufsize, const char *label, ps_err *
     ar->fd = -1;
     ar->entry_size = -1;
     ar->bufsize = bufsize;
-    ar->buf = malloc(bufsize);
+    ar->buf = ps_malloc(bufsize);
     ar->label = ps_strdup(label);
     ar->a = archive_read_new();
     if (ar->buf == NULL || ar->label == NULL || ar->a == NULL)
@@ -434,7 +434,7 @@ static int skip_rest(ps_ar *ar, ps_err *err)
             }
             r = (la_ssize_t)len;
         } else {
-            if (ar->skipbuf == NULL && (ar->skipbuf = malloc(NESTED_BUF_SIZE)) == NULL) {
+            if (ar->skipbuf == NULL && (ar->skipbuf = ps_malloc(NESTED_BUF_SIZE)) == NULL) {
                 ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "out of memory");
                 return -1;
             }
@@ -567,7 +567,7 @@ int ps_ar_read_member(ps_ar *ar, size_t cap, char **data, size_t *len, ps_err *e
 int ps_ar_read_member_limit(ps_ar *ar, size_t cap, const char *limit, char **data, size_t *len,
                             ps_err *err)
 {
-    ps_buf b = {NULL, 0, 0, 0};
+    ps_buf b = {0};
     char chunk[16384];
     int rc = -1;
 

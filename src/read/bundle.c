@@ -115,7 +115,7 @@ static struct item *list_add(struct list *l, const char *path, const char *displ
 
     if (l->count == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 32;
-        struct item *n = realloc(l->items, cap * sizeof *n);
+        struct item *n = ps_realloc(l->items, cap * sizeof *n);
 
         if (n == NULL)
             return NULL;
@@ -209,13 +209,13 @@ static int dir_seen(struct walk_state *ws, const struct stat *st)
             return 1;
     if (ws->ndirs == ws->capdirs) {
         size_t cap = ws->capdirs ? ws->capdirs * 2 : 16;
-        dev_t *d = realloc(ws->dev, cap * sizeof *d);
+        dev_t *d = ps_realloc(ws->dev, cap * sizeof *d);
         ino_t *n;
 
         if (d == NULL)
             return -1;
         ws->dev = d;
-        n = realloc(ws->ino, cap * sizeof *n);
+        n = ps_realloc(ws->ino, cap * sizeof *n);
         if (n == NULL)
             return -1;
         ws->ino = n;
@@ -386,7 +386,7 @@ static int cmp_inode(const void *a, const void *b)
 
 static int dedupe(struct list *l)
 {
-    size_t *idx = malloc((l->count ? l->count : 1) * sizeof *idx), n = 0, j = 0;
+    size_t *idx = ps_malloc((l->count ? l->count : 1) * sizeof *idx), n = 0, j = 0;
 
     if (idx == NULL)
         return -1;
@@ -552,7 +552,7 @@ static int read_archive(struct item *it, const ps_read_opts *opts, const void *m
                     ncap = MAX_ARCHIVE_MEMBER + 1;
                 if (len >= MAX_ARCHIVE_MEMBER)
                     break;
-                nb = realloc(buf, ncap);
+                nb = ps_realloc(buf, ncap);
                 if (nb == NULL) {
                     free(display);
                     goto out;
@@ -767,7 +767,7 @@ static int bundle_push(ps_bundle *b, ps_package *p)
 {
     if (b->count == b->cap) {
         size_t cap = b->cap ? b->cap * 2 : 16;
-        ps_package *n = realloc(b->items, cap * sizeof *n);
+        ps_package *n = ps_realloc(b->items, cap * sizeof *n);
 
         if (n == NULL)
             return -1;

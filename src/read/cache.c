@@ -124,7 +124,7 @@ ps_cache *ps_cache_open(const char *dir, const ps_read_opts *opts)
 
     if (dir == NULL || dir[0] == '\0')
         return NULL;
-    c = calloc(1, sizeof *c);
+    c = ps_calloc(1, sizeof *c);
     if (c == NULL)
         return NULL;
     c->dir = ps_strdup(dir);
@@ -205,7 +205,7 @@ static int put_text(ps_buf *b, const char *s, size_t n)
 static int keys(const ps_cache *c, const char *path, const char *display, const struct stat *st,
                 char **entry, char state[65])
 {
-    ps_buf b = {NULL, 0, 0, 0};
+    ps_buf b = {0};
     unsigned char name[32];
     char hex[65];
     size_t n = strlen(path);
@@ -427,7 +427,7 @@ int ps_cache_put(ps_cache *c, const char *path, const char *display, const struc
 {
     json_t *root = NULL;
     char *entry = NULL, *body = NULL, state[65], sum[65];
-    ps_buf out = {NULL, 0, 0, 0};
+    ps_buf out = {0};
     struct stat now;
     int ok = 1, stored = 0;
 

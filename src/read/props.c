@@ -159,11 +159,11 @@ static int parse_line(ps_props *p, const char *s, size_t n, unsigned line, ps_er
         free(val);
         return -1;
     }
-    nk = realloc(p->keys, (p->count + 1) * sizeof *nk);
+    nk = ps_realloc(p->keys, (p->count + 1) * sizeof *nk);
     if (nk == NULL)
         goto nomem;
     p->keys = nk;
-    nv = realloc(p->values, (p->count + 1) * sizeof *nv);
+    nv = ps_realloc(p->values, (p->count + 1) * sizeof *nv);
     if (nv == NULL)
         goto nomem;
     p->values = nv;

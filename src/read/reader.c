@@ -1124,7 +1124,7 @@ static void rd_free(struct rd *r)
 static int rd_start(struct rd *r, ps_package *p, const char *path, const char *display,
                     const ps_read_opts *opts, ps_findings *f)
 {
-    ps_buf shown = {NULL, 0, 0, 0};
+    ps_buf shown = {0};
 
     r->p = p;
     r->o = opts;

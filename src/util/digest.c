@@ -40,7 +40,7 @@ ps_digest_fail ps_digest(int fd, const void *mem, size_t len, size_t piece,
             goto out;
         }
     }
-    if (fd >= 0 && (buf = malloc(piece)) == NULL) {
+    if (fd >= 0 && (buf = ps_malloc(piece)) == NULL) {
         snprintf(why, whylen, "out of memory");
         goto out;
     }

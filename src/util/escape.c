@@ -533,6 +533,7 @@ int ps_esc_vprintf(ps_buf *b, int (*esc)(ps_buf *, const char *), const char *fm
             if (prec >= 0 && strlen(v) > (size_t)prec) {
                 cut = ps_strndup(v, (size_t)prec);
                 if (cut == NULL) {
+                    ps_buf_fail(b);
                     rc = -1;
                     break;
                 }
@@ -542,6 +543,8 @@ int ps_esc_vprintf(ps_buf *b, int (*esc)(ps_buf *, const char *), const char *fm
             e.max = b->max;
             if (esc(&e, v) < 0)
                 rc = -1;
+            if (e.failed)
+                ps_buf_fail(b); /* out of memory: the document is not whole */
             for (size_t i = 0; rc == 0 && !left && i < pad; i++)
                 rc = put(b, " ", 1);
             if (rc == 0 && e.data)

@@ -54,7 +54,7 @@ int ps_findings_addv(ps_findings *f, ps_finding_code code, const ps_where *where
         where = &none;
     if (f->count == f->cap) {
         size_t ncap = f->cap ? f->cap * 2 : 16;
-        ps_finding *n = realloc(f->items, ncap * sizeof *n);
+        ps_finding *n = ps_realloc(f->items, ncap * sizeof *n);
 
         if (n == NULL)
             return -1;

@@ -5,6 +5,7 @@
 #include "util.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 const char *ps_arch_name(ps_arch arch)
@@ -36,13 +37,13 @@ ps_arch ps_arch_parse(const char *name)
     return PS_ARCH_NONE;
 }
 
-char *ps_kb_normalize(const char *s)
+int ps_kb_normalize_to(const char *s, char out[PS_KB_SIZE])
 {
     const char *d;
     size_t n = 0;
 
     if (s == NULL)
-        return NULL;
+        return -1;
     while (isspace((unsigned char)*s))
         s++;
     if (ps_has_prefix_ci(s, "kb"))
@@ -51,11 +52,19 @@ char *ps_kb_normalize(const char *s)
     while (isdigit((unsigned char)d[n]))
         n++;
     if (n < 4 || n > 8)
-        return NULL;
+        return -1;
     for (const char *t = d + n; *t; t++)
         if (!isspace((unsigned char)*t))
-            return NULL;
-    return ps_asprintf("KB%.*s", (int)n, d);
+            return -1;
+    snprintf(out, PS_KB_SIZE, "KB%.*s", (int)n, d);
+    return 0;
+}
+
+char *ps_kb_normalize(const char *s)
+{
+    char kb[PS_KB_SIZE];
+
+    return ps_kb_normalize_to(s, kb) == 0 ? ps_strdup(kb) : NULL;
 }
 
 /* The number of "KB4474419" (its first run of digits). */

@@ -180,7 +180,7 @@ static char *dump(json_t *root, size_t *len, size_t flags)
     if (s == NULL)
         return NULL;
     n = strlen(s);
-    r = malloc(n + 2);
+    r = ps_malloc(n + 2);
     if (r != NULL) {
         memcpy(r, s, n);
         r[n] = '\n';

@@ -33,7 +33,7 @@ char *ps_strndup(const char *s, size_t n)
 
     if (s == NULL)
         return NULL;
-    r = malloc(n + 1);
+    r = ps_malloc(n + 1);
     if (r == NULL)
         return NULL;
     memcpy(r, s, n);
@@ -52,7 +52,7 @@ char *ps_vasprintf(const char *fmt, va_list ap)
     va_end(ap2);
     if (n < 0)
         return NULL;
-    r = malloc((size_t)n + 1);
+    r = ps_malloc((size_t)n + 1);
     if (r == NULL)
         return NULL;
     vsnprintf(r, (size_t)n + 1, fmt, ap);
@@ -132,8 +132,12 @@ static int buf_reserve(ps_buf *b, size_t extra)
     size_t need, cap;
     char *d;
 
-    if (extra > SIZE_MAX - b->len - 1)
+    if (b->failed)
         return -1;
+    if (extra > SIZE_MAX - b->len - 1) {
+        b->failed = 1;
+        return -1;
+    }
     need = b->len + extra + 1;
     if (b->max && need - 1 > b->max)
         return -2;
@@ -142,9 +146,11 @@ static int buf_reserve(ps_buf *b, size_t extra)
     cap = b->cap ? b->cap : 64;
     while (cap < need)
         cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-    d = realloc(b->data, cap);
-    if (d == NULL)
+    d = ps_realloc(b->data, cap);
+    if (d == NULL) {
+        b->failed = 1;
         return -1;
+    }
     b->data = d;
     b->cap = cap;
     return 0;
@@ -177,11 +183,18 @@ int ps_buf_printf(ps_buf *b, const char *fmt, ...)
     va_start(ap, fmt);
     s = ps_vasprintf(fmt, ap);
     va_end(ap);
-    if (s == NULL)
+    if (s == NULL) {
+        b->failed = 1;
         return -1;
+    }
     r = ps_buf_puts(b, s);
     free(s);
     return r;
+}
+
+void ps_buf_fail(ps_buf *b)
+{
+    b->failed = 1;
 }
 
 void ps_buf_free(ps_buf *b)
@@ -189,12 +202,20 @@ void ps_buf_free(ps_buf *b)
     free(b->data);
     b->data = NULL;
     b->len = b->cap = 0;
+    b->failed = 0;
 }
 
 char *ps_buf_steal(ps_buf *b, size_t *len)
 {
     char *d = b->data;
 
+    if (b->failed) {
+        /* a document missing a piece is never handed over */
+        ps_buf_free(b);
+        if (len)
+            *len = 0;
+        return NULL;
+    }
     if (d == NULL)
         d = ps_strdup("");
     if (len)
@@ -211,7 +232,7 @@ int ps_strv_push(char ***v, size_t *n, const char *s)
 
     if (c == NULL)
         return -1;
-    nv = realloc(*v, (*n + 1) * sizeof **v);
+    nv = ps_realloc(*v, (*n + 1) * sizeof **v);
     if (nv == NULL) {
         free(c);
         return -1;

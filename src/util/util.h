@@ -7,6 +7,8 @@
 
 #include "patchseq.h"
 
+#include "alloc.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -42,6 +44,9 @@ void ps_free_ptr(void *pp);
 /* Normalises "4474419", "kb4474419", "KB4474419" to "KB4474419"; NULL when
  * the text is not a KB number. */
 char *ps_kb_normalize(const char *s);
+/* The same into out, without allocating: 0, or -1 when not a KB number. */
+#define PS_KB_SIZE 11 /* "KB" + at most 8 digits + NUL */
+int ps_kb_normalize_to(const char *s, char out[PS_KB_SIZE]);
 /* KB numbers ("KB4474419", normalised) in their one order: by number,
  * then (for the same number written differently) by length and bytes;
  * NULL first. */
@@ -52,19 +57,27 @@ int ps_strcmp_null_last(const char *a, const char *b);
 /* The basename of a '/'-separated path (pointer into s). */
 const char *ps_basename(const char *s);
 
-/* Growable byte buffer with a hard maximum (0 = no maximum). */
+/* Growable byte buffer with a hard maximum (0 = no maximum).  It remembers
+ * an allocation failure: every later append fails too, and ps_buf_steal
+ * then hands back NULL, so a builder that checks only at the end never
+ * hands over a document with a piece missing.  (Going over max is not
+ * remembered: the append is refused, the buffer stays usable.) */
 typedef struct ps_buf {
     char *data;   /* always NUL-terminated when non-NULL */
     size_t len;
     size_t cap;
     size_t max;
+    int failed;   /* an append ran out of memory */
 } ps_buf;
 
 int ps_buf_append(ps_buf *b, const void *data, size_t len); /* -1 OOM, -2 over max */
 int ps_buf_puts(ps_buf *b, const char *s);
 int ps_buf_printf(ps_buf *b, const char *fmt, ...) PS_PRINTF(2, 3);
 void ps_buf_free(ps_buf *b);
-/* Hands the data to the caller (who frees it) and resets the buffer. */
+/* Marks b as having run out of memory (a piece made elsewhere is lost). */
+void ps_buf_fail(ps_buf *b);
+/* Hands the data to the caller (who frees it) and resets the buffer; NULL
+ * (and the buffer freed) after an allocation failure. */
 char *ps_buf_steal(ps_buf *b, size_t *len);
 
 /* String vectors: (char **v, size_t n) pairs. */
