@@ -26,8 +26,12 @@
  * file); a reboot takes `reboot`.  Defaults (ps_time_model_default), in
  * minutes: servicing-stack 5, sha2-support 5, licensing 3, rollup 20,
  * security-only 15, other 8 (and any phase not named here), optional 8;
- * 0.05 per MiB (3 s); reboot 10.  Every value can be overridden from a
- * file of "name = minutes" lines (ps_time_model_parse).
+ * 0.05 per MiB (3 s); reboot 4.  A phase's time is the whole install of
+ * such a package, the servicing its restart completes ("configuring
+ * updates") included; a reboot is the restart itself, so that work is not
+ * counted twice.  Steps that are not installs or reboots (the manual ESU
+ * activation) and skipped packages cost nothing.  Every value can be
+ * overridden from a file of "name = minutes" lines (ps_time_model_parse).
  */
 typedef struct ps_time_model {
     unsigned servicing_stack, sha2_support, licensing, rollup, security_only, other, optional;
@@ -151,16 +155,36 @@ typedef struct ps_plan_edge {
 
 typedef enum ps_step_action {
     PS_STEP_INSTALL = 0,
-    PS_STEP_REBOOT
+    PS_STEP_REBOOT,
+    PS_STEP_MANUAL           /* what the administrator does (the ESU activation) */
 } ps_step_action;
+
+/* "install", "reboot", "manual" */
+const char *ps_step_action_name(ps_step_action a);
 
 typedef struct ps_plan_step {
     ps_step_action action;
-    size_t node;             /* install: the node; reboot: PS_NO_NODE */
+    size_t node;             /* install: the node; reboot, manual: PS_NO_NODE */
     char **reasons;
     size_t n_reasons;
     const char *build_after; /* kernel build after this step when it changes, else NULL */
+    /* PS_STEP_MANUAL only (else zero): the knowledge base's step (rules/<os>.xml
+     * <step>, borrowed), the ESU year it activates, the activation IDs that
+     * fit the machine (one when its edition is known, else one per edition
+     * the manifests name; none when the manifests know none), and the
+     * commands with {mak} as "<your ESU MAK>" and {activation-id} filled in
+     * when there is exactly one ID (else "<activation ID of your edition>").
+     * The key itself is never in a plan: scripts take it at run time. */
+    const ps_manual_step *manual;
+    unsigned esu_year;
+    const ps_kb_activation *activations[2];
+    size_t n_activations;
+    char **commands;
+    size_t n_commands;
 } ps_plan_step;
+
+/* The placeholder of the ESU key in the commands of a manual step. */
+#define PS_MAK_PLACEHOLDER "<your ESU MAK>"
 
 /* A cycle found while ordering: its members in order, and the text that
  * names each edge with its reason. */

@@ -155,6 +155,8 @@ unsigned long ps_step_seconds(const ps_arch_plan *ap, size_t i, const ps_render_
     }
     if (st->action == PS_STEP_REBOOT)
         return m->reboot;
+    if (st->action == PS_STEP_MANUAL)
+        return 0; /* the administrator's step: not estimated */
     return ps_time_model_install(m, ap->nodes[st->node].phase_name, ap->nodes[st->node].pkg->size);
 }
 
@@ -234,6 +236,9 @@ int ps_step_plain_reason(ps_buf *b, const ps_arch_plan *ap, const ps_plan_step *
     const ps_plan_node *n;
     size_t named[2] = {PS_NO_NODE, PS_NO_NODE}, distinct = 0, listed = 0;
 
+    if (st->action == PS_STEP_MANUAL)
+        return ps_buf_printf(b, "activate the ESU key of year %u before the next update",
+                             st->esu_year);
     if (st->action == PS_STEP_REBOOT)
         return ps_buf_puts(b, ap->n_steps && st == &ap->steps[ap->n_steps - 1]
                                   ? "restart at the end: the updates installed ask for it"
@@ -350,6 +355,38 @@ static void text_install_reasons(ps_buf *b, const ps_arch_plan *ap, const ps_pla
     }
 }
 
+/* "reason [provenance]" -> the length of "reason" */
+static size_t without_provenance(const char *r)
+{
+    size_t n = strlen(r);
+
+    if (n && r[n - 1] == ']') {
+        const char *open = strrchr(r, '[');
+
+        if (open && open > r && open[-1] == ' ')
+            return (size_t)(open - 1 - r);
+    }
+    return n;
+}
+
+static void text_manual_step(ps_buf *b, const ps_plan_step *st, size_t num, int verbose)
+{
+    ps_buf_printf(b, "  %2zu. manual: activate the ESU key (year %u)\n", num, st->esu_year);
+    for (size_t c = 0; c < st->n_commands; c++) {
+        ps_buf_puts(b, "      > ");
+        text(b, st->commands[c]);
+        ps_buf_puts(b, "\n");
+    }
+    for (size_t r = 0; r < st->n_reasons; r++) {
+        char *t = verbose ? NULL : ps_strndup(st->reasons[r], without_provenance(st->reasons[r]));
+
+        ps_buf_puts(b, "      - ");
+        text(b, t ? t : st->reasons[r]);
+        ps_buf_puts(b, "\n");
+        free(t);
+    }
+}
+
 static void text_plan(ps_buf *b, const ps_arch_plan *ap, const ps_render_opts *o)
 {
     ps_plan_summary sum;
@@ -386,6 +423,10 @@ static void text_plan(ps_buf *b, const ps_arch_plan *ap, const ps_render_opts *o
                 text(b, st->reasons[r]);
                 ps_buf_puts(b, "\n");
             }
+            continue;
+        }
+        if (st->action == PS_STEP_MANUAL) {
+            text_manual_step(b, st, s + 1, o && o->verbose);
             continue;
         }
         const ps_plan_node *n = &ap->nodes[st->node];
@@ -518,6 +559,25 @@ static json_t *step_json(const ps_arch_plan *ap, const ps_plan_step *st)
 
     if (st->action == PS_STEP_REBOOT) {
         bad |= set(o, "action", json_string("reboot"));
+    } else if (st->action == PS_STEP_MANUAL) {
+        json_t *acts = json_array();
+
+        bad |= set(o, "action", json_string("manual"));
+        bad |= set(o, "name", json_string(st->manual && st->manual->name ? st->manual->name
+                                                                            : "esu-activation"));
+        bad |= set(o, "esu_year", json_integer((json_int_t)st->esu_year));
+        bad |= set(o, "commands", strv_json(st->commands, st->n_commands));
+        for (size_t i = 0; acts && i < st->n_activations; i++) {
+            const ps_kb_activation *a = st->activations[i];
+            json_t *j = json_object();
+
+            bad |= j == NULL;
+            bad |= set(j, "edition", json_string(ps_edition_name(a->edition)));
+            bad |= set(j, "id", json_string(a->id));
+            bad |= set(j, "source", jstr(a->source));
+            bad |= push(acts, j);
+        }
+        bad |= set(o, "activations", acts);
     } else {
         const ps_plan_node *n = &ap->nodes[st->node];
 

@@ -232,7 +232,7 @@ def test_ticket(fx, out):
                     r"[0-9a-f]{64}  \n  2019-10 Security Monthly Quality Rollup", one),
           "one plan: the file line of step 5")
     check("| 2 | 4-6 | 35 | longer than the window |" in docs["windows"][0] and
-          "In total about 55 minutes." in docs["windows"][0], "windows: the window table")
+          "In total about 43 minutes." in docs["windows"][0], "windows: the window table")
     fleet = docs["fleet"][0]
     check("- Group 1 (fresh), 2 machines: srv-app01, srv-app02" in fleet and
           "- Group 2 (prepared), 1 machine: srv-db01" in fleet and
