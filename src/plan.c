@@ -342,8 +342,8 @@ static bool rule_before_matches(const planner *pl, const ps_rule *r, const ps_pl
 {
     const char *from;
 
-    if (r->kb)
-        return ps_streq_ci(r->kb, n->kb);
+    if (r->kb) /* or, with or-later, any package the manifests say supersedes it */
+        return ps_kb_satisfies(pl->kb, pl->ap->os, n->kb, r->kb, r->or_superseding) == 1;
     if (r->role == PS_ROLE_UNKNOWN || r->role != n->role)
         return false;
     if (r->from == NULL || ps_streq_ci(r->from, n->kb))
@@ -361,8 +361,14 @@ static bool rule_satisfied_by_inventory(const planner *pl, const ps_rule *r)
 
     if (inv == NULL)
         return false;
-    if (r->kb)
-        return inventory_has(inv, r->kb);
+    if (r->kb) {
+        if (inventory_has(inv, r->kb))
+            return true;
+        for (size_t i = 0; r->or_superseding && i < inv->n_kbs; i++)
+            if (ps_kb_satisfies(pl->kb, pl->ap->os, inv->kbs[i], r->kb, 1) == 1)
+                return true;
+        return false;
+    }
     from = rule_from_date(pl, r);
     for (size_t i = 0; i < inv->n_kbs; i++) {
         const ps_kb_entry *e = ps_kb_find(pl->kb, pl->ap->os, inv->kbs[i]);
@@ -663,7 +669,12 @@ static int edge_for(planner *pl, const req *rq, size_t a)
         barrier = 1;
         break;
     case PS_EDGE_RULE:
-        if (rq->rule->reason)
+        if (rq->rule->kb && !ps_streq_ci(rq->rule->kb, A->kb))
+            /* or-later: a package that supersedes the KB named meets it */
+            reason = ps_asprintf("%s; %s supersedes %s, so it meets the requirement",
+                                 rq->rule->reason ? rq->rule->reason : "a requirement", A->kb,
+                                 rq->rule->kb);
+        else if (rq->rule->reason)
             reason = ps_strdup(rq->rule->reason);
         else
             reason = ps_asprintf("%s comes before %s", A->kb, B->kb);
@@ -1193,6 +1204,19 @@ static bool supersedes(const planner *pl, const ps_plan_node *B, const ps_plan_n
         return true;
     }
     if (A->role == PS_ROLE_SERVICING_STACK && B->role == PS_ROLE_SERVICING_STACK) {
+        /* when the manifests know both SSUs, their supersedence (the closure
+         * of the <supersedes> lists) wins over the generic "a newer stack
+         * supersedes" rule: Windows 7's KB3138612 is superseded by no later
+         * SSU (it also carries the Windows Update client fix) */
+        int known = ps_kb_supersedes(pl->kb, pl->ap->os, B->kb, A->kb);
+
+        if (known == 0)
+            return false;
+        if (known == 1 && !(A->stack && B->stack && ps_version_cmp(B->stack, A->stack) > 0) &&
+            !(A->date && B->date && strcmp(B->date, A->date) > 0)) {
+            *how = "kb";
+            return true;
+        }
         if (A->stack && B->stack && ps_version_cmp(B->stack, A->stack) != 0
                 ? ps_version_cmp(B->stack, A->stack) > 0
                 : (A->date && B->date && strcmp(B->date, A->date) > 0)) {

@@ -93,6 +93,8 @@ static void md_sequence(ps_buf *b, const ps_arch_plan *ap)
             ps_buf_puts(b, " -> ");
         if (ap->steps[s].action == PS_STEP_REBOOT)
             ps_buf_puts(b, "restart");
+        else if (ap->steps[s].action == PS_STEP_MANUAL)
+            ps_buf_puts(b, "activate ESU");
         else
             md(b, ap->nodes[ap->steps[s].node].kb);
     }
@@ -119,6 +121,9 @@ static void md_steps(ps_buf *b, const ps_arch_plan *ap, const ps_render_opts *o,
         if (st->action == PS_STEP_REBOOT) {
             ps_buf_printf(b, "| %zu | **restart** | | | | | %lu | ", s + 1,
                           ps_minutes(ps_step_seconds(ap, s, o)));
+        } else if (st->action == PS_STEP_MANUAL) {
+            ps_buf_printf(b, "| %zu | **manual** | | activate the ESU key of year %u (see "
+                             "Manual steps) | | | | ", s + 1, st->esu_year);
         } else {
             const ps_plan_node *n = &ap->nodes[st->node];
 
@@ -257,6 +262,33 @@ static void md_skipped(ps_buf *b, const ps_arch_plan *ap)
     ps_buf_puts(b, "\n");
 }
 
+/* The administrator's steps (the ESU activation): the commands, in order. */
+static void md_manual(ps_buf *b, const ps_arch_plan *ap)
+{
+    size_t n = 0;
+
+    for (size_t s = 0; s < ap->n_steps; s++)
+        n += ap->steps[s].action == PS_STEP_MANUAL;
+    if (n == 0)
+        return;
+    ps_buf_puts(b, "### Manual steps\n\n");
+    for (size_t s = 0; s < ap->n_steps; s++) {
+        const ps_plan_step *st = &ap->steps[s];
+
+        if (st->action != PS_STEP_MANUAL)
+            continue;
+        ps_buf_printf(b, "- step %zu: activate the ESU key of year %u, from an elevated "
+                         "command prompt (the key is not in this document; the install "
+                         "scripts take it at run time):\n", s + 1, st->esu_year);
+        for (size_t c = 0; c < st->n_commands; c++) {
+            ps_buf_printf(b, "  %zu. ", c + 1);
+            md(b, st->commands[c]);
+            ps_buf_puts(b, "\n");
+        }
+    }
+    ps_buf_puts(b, "\n");
+}
+
 static void md_backout(ps_buf *b, const ps_arch_plan *ap)
 {
     size_t n = 0;
@@ -334,6 +366,7 @@ static void md_plan(ps_buf *b, const ps_arch_plan *ap, const ps_findings *f,
         ps_buf_puts(b, "Nothing to install.\n\n");
     }
     md_restarts(b, ap);
+    md_manual(b, ap);
     md_windows(b, ap, &sum);
     md_missing(b, ap, f);
     md_skipped(b, ap);
