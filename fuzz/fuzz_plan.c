@@ -288,6 +288,12 @@ static void check_plan(const ps_plan *plan)
                 FUZZ_CHECK(s->node == PS_NO_NODE);
                 continue;
             }
+            if (s->action == PS_STEP_MANUAL) { /* the ESU activation: no package, a year */
+                FUZZ_CHECK(s->node == PS_NO_NODE && s->esu_year >= 1 && s->manual != NULL);
+                FUZZ_CHECK(s->n_activations <= 2 && k + 1 < ap->n_steps &&
+                           ap->steps[k + 1].action == PS_STEP_INSTALL);
+                continue;
+            }
             FUZZ_CHECK(s->node < ap->n_nodes);
             FUZZ_CHECK(ap->nodes[s->node].state == PS_NODE_PLANNED);
             FUZZ_CHECK(ap->nodes[s->node].step > step);
