@@ -15,17 +15,13 @@
 
 static const char *const status_names[PS_FLEET_STATUS__COUNT] = {
     "needs-updates", "cannot-update", "current", "wrong-architecture"};
-static const char *const status_words[PS_FLEET_STATUS__COUNT] = {
-    "need updates", "cannot be brought up to date", "are current", "have the wrong architecture"};
+
+static const char *const status_label[PS_FLEET_STATUS__COUNT] = {
+    "needs updates", "cannot be brought up to date", "already current", "wrong architecture"};
 
 const char *ps_fleet_status_name(ps_fleet_status s)
 {
     return (unsigned)s < PS_FLEET_STATUS__COUNT ? status_names[s] : "unknown";
-}
-
-const char *ps_fleet_status_words(ps_fleet_status s)
-{
-    return (unsigned)s < PS_FLEET_STATUS__COUNT ? status_words[s] : "unknown";
 }
 
 static void set_msg(char *err, size_t errlen, const char *fmt, ...) PS_PRINTF(3, 4);
@@ -571,7 +567,7 @@ int ps_fleet_render_groups(const ps_fleet *fl, ps_render_group **out)
     for (size_t g = 0; g < fl->n_groups; g++) {
         const ps_fleet_group *fg = &fl->groups[g];
 
-        (*out)[g].label = ps_fleet_status_name(fg->status);
+        (*out)[g].label = status_label[fg->status];
         (*out)[g].machines = fg->names;
         (*out)[g].n_machines = fg->n_machines;
         (*out)[g].plan = fg->state != PS_NO_NODE ? &fl->states[fg->state].plan : &fl->none;

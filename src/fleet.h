@@ -44,9 +44,6 @@ typedef enum ps_fleet_status {
 
 /* "needs-updates", "cannot-update", "current", "wrong-architecture" */
 const char *ps_fleet_status_name(ps_fleet_status s);
-/* "need updates", "cannot be brought up to date", "are current", "have the
- * wrong architecture" (after "N machines") */
-const char *ps_fleet_status_words(ps_fleet_status s);
 
 typedef struct ps_fleet_machine {
     char *name;             /* the machine's name */

@@ -462,6 +462,21 @@ void ps_fleet_counts(const ps_doc_section *sec, size_t nsec, const ps_render_opt
     }
 }
 
+void ps_fleet_counts_text(ps_buf *b, const ps_doc_section *sec, size_t nsec,
+                          const ps_render_opts *o)
+{
+    static const char *const words[4] = {"need updates", "cannot be brought up to date",
+                                         "already current", "wrong architecture"};
+    size_t machines, counts[4], shown = 0;
+
+    ps_fleet_counts(sec, nsec, o, &machines, counts);
+    ps_buf_printf(b, "%zu machine%s in %zu group%s", machines, machines == 1 ? "" : "s", nsec,
+                  nsec == 1 ? "" : "s");
+    for (size_t k = 0; k < 4; k++)
+        if (counts[k])
+            ps_buf_printf(b, "%s %zu %s", shown++ ? "," : ":", counts[k], words[k]);
+}
+
 /* "Windows 6.0 x64: KB1 -> KB2 -> restart" lines of a plan, or "nothing to
  * install". */
 static void text_sequence(ps_buf *b, const ps_arch_plan *ap)
@@ -486,22 +501,14 @@ static void text_sequence(ps_buf *b, const ps_arch_plan *ap)
 static void text_fleet_summary(ps_buf *b, const ps_doc_section *sec, size_t nsec,
                                const ps_render_opts *o)
 {
-    static const char *const words[4] = {"need updates", "cannot be brought up to date",
-                                         "already current", "wrong architecture"};
-    size_t machines, counts[4], shown = 0;
-
-    ps_fleet_counts(sec, nsec, o, &machines, counts);
-    ps_buf_printf(b, "fleet: %zu machine%s in %zu group%s:", machines, machines == 1 ? "" : "s",
-                  nsec, nsec == 1 ? "" : "s");
-    for (size_t k = 0; k < 4; k++)
-        if (counts[k])
-            ps_buf_printf(b, "%s %zu %s", shown++ ? "," : "", counts[k], words[k]);
+    ps_buf_puts(b, "fleet: ");
+    ps_fleet_counts_text(b, sec, nsec, o);
     ps_buf_puts(b, "\n");
     for (size_t g = 0; g < nsec; g++) {
         const ps_render_group *rg = &o->groups[g];
 
         ps_buf_printf(b, "  group %zu (", g + 1);
-        text(b, ps_fleet_status_label(rg->status ? rg->status : rg->label ? rg->label : ""));
+        text(b, rg->status ? ps_fleet_status_label(rg->status) : rg->label ? rg->label : "");
         ps_buf_printf(b, "), %zu machine%s:", sec[g].n_machines, sec[g].n_machines == 1 ? "" : "s");
         for (size_t m = 0; m < sec[g].n_machines && m < SUMMARY_NAMES; m++) {
             ps_buf_puts(b, m ? ", " : " ");
