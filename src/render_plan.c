@@ -778,10 +778,21 @@ static json_t *arch_plan_json(const ps_arch_plan *ap)
 
 /* A machine of a fleet: who it is, its status and group, its plans and its
  * findings (its inventory's, then its plan's). */
-static json_t *fleet_machine_json(const ps_render_machine *m)
+typedef struct plan_cache {
+    const ps_plan *plan;
+    const ps_findings *findings;
+    json_t *plans, *plan_findings;   /* built once per plan, shared by its machines */
+} plan_cache;
+
+static json_t *fleet_machine_json(const ps_render_machine *m, plan_cache *cache, size_t *ncache)
 {
-    json_t *o = json_object(), *plans = json_array(), *fs;
+    json_t *o = json_object(), *plans, *fs;
+    plan_cache *pc = NULL;
     int bad = 0;
+
+    for (size_t i = 0; i < *ncache && pc == NULL; i++)
+        if (cache[i].plan == m->plan && cache[i].findings == m->plan_findings)
+            pc = &cache[i];
 
     bad |= set(o, "name", json_string(m->name));
     bad |= set(o, "inventory", jstr(m->inventory));
@@ -791,16 +802,22 @@ static json_t *fleet_machine_json(const ps_render_machine *m)
     bad |= set(o, "status", json_string(m->status));
     bad |= set(o, "why", jstr(m->why));
     bad |= set(o, "group", json_integer((json_int_t)m->group + 1));
-    for (size_t i = 0; m->plan && i < m->plan->count; i++)
-        bad |= push(plans, arch_plan_json(&m->plan->plans[i]));
-    bad |= set(o, "plans", plans);
-    fs = m->own ? ps_findings_to_json(m->own) : json_array();
-    if (fs && m->plan_findings) {
-        json_t *more = ps_findings_to_json(m->plan_findings);
-
-        bad |= more == NULL || json_array_extend(fs, more) != 0;
-        json_decref(more);
+    if (pc == NULL) {
+        pc = &cache[(*ncache)++];
+        pc->plan = m->plan;
+        pc->findings = m->plan_findings;
+        pc->plans = json_array();
+        for (size_t i = 0; m->plan && i < m->plan->count; i++)
+            bad |= push(pc->plans, arch_plan_json(&m->plan->plans[i]));
+        pc->plan_findings = m->plan_findings ? ps_findings_to_json(m->plan_findings) : json_array();
     }
+    plans = json_incref(pc->plans);
+    bad |= set(o, "plans", plans);
+    fs = m->own && m->own->count ? ps_findings_to_json(m->own) : NULL;
+    if (fs == NULL) /* the plan's findings alone: shared */
+        fs = json_incref(pc->plan_findings);
+    else if (pc->plan_findings && json_array_extend(fs, pc->plan_findings) != 0)
+        bad = 1;
     bad |= set(o, "findings", fs);
     if (bad) {
         json_decref(o);
@@ -850,12 +867,20 @@ static int render_json(ps_buf *b, const ps_plan *plan, const ps_findings *f,
 
     if (ro->machines) { /* a fleet: patchseq.plan/2 */
         json_t *ms = json_array();
+        plan_cache *pc = calloc(ro->n_machines ? ro->n_machines : 1, sizeof *pc);
+        size_t npc = 0;
 
         json_decref(plans);
         bad |= set(root, "schema", json_string("patchseq.plan/2"));
         bad |= set(root, "groups", fleet_groups_json(ro));
-        for (size_t i = 0; i < ro->n_machines; i++)
-            bad |= push(ms, fleet_machine_json(&ro->machines[i]));
+        bad |= pc == NULL;
+        for (size_t i = 0; pc && i < ro->n_machines; i++)
+            bad |= push(ms, fleet_machine_json(&ro->machines[i], pc, &npc));
+        for (size_t i = 0; i < npc; i++) {
+            json_decref(pc[i].plans);
+            json_decref(pc[i].plan_findings);
+        }
+        free(pc);
         bad |= set(root, "machines", ms);
     } else {
         bad |= set(root, "schema", json_string("patchseq.plan/1"));
