@@ -15,6 +15,7 @@ of `patchseq plan --installed ../inv --format F .`, SHA-256 values masked
     format or the KBs that do not matter to the bundle;
   - two files naming one machine: exit 2, both files named;
   - --format cmd: refused for several plans, written for one shared plan;
+  - README.md shows the summary of expected.txt as it is;
   - validate --installed DIR: exit 1, one JUnit testcase per machine, the
     failing ones exactly the machines that cannot be brought up to date.
 Environment: PATCHSEQ, PS_MKPKG, PS_SAMPLES.
@@ -109,6 +110,15 @@ def main():
             compare("plan --format " + fmt, re.sub(r"\b[0-9a-f]{64}\b", "<sha256>", out),
                     os.path.join(case, exp), update)
             docs[fmt] = out
+
+        # the README shows this summary: it must be the real one
+        readme = os.path.join(os.environ.get("PS_SOURCE_DIR", ""), "README.md")
+        if os.path.exists(readme):
+            with open(readme, encoding="utf-8") as fh:
+                text = fh.read()
+            summary = docs["text"].split("\n\n")[0]
+            if "```\n" + summary + "\n```" not in text:
+                fail("README.md does not show the fleet summary as plan writes it:\n" + summary)
 
         # the same fleet, file by file in another order
         args = ["plan", "--no-cache", "-q"]
