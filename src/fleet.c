@@ -573,6 +573,8 @@ int ps_fleet_render_groups(const ps_fleet *fl, ps_render_group **out)
         (*out)[g].plan = fg->state != PS_NO_NODE ? &fl->states[fg->state].plan : &fl->none;
         (*out)[g].status = ps_fleet_status_name(fg->status);
         (*out)[g].why = fg->status != PS_FLEET_NEEDS_UPDATES ? fg->why : NULL;
+        (*out)[g].findings = fg->state != PS_NO_NODE ? &fl->states[fg->state].findings
+                                                     : &fl->machines[fg->machines[0]].findings;
     }
     return 0;
 }

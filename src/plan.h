@@ -269,6 +269,7 @@ typedef struct ps_render_group {
     const char *status;            /* "needs-updates", "cannot-update", "current",
                                       "wrong-architecture" (fleet.h), or NULL */
     const char *why;               /* cannot-update, wrong-architecture: why, or NULL */
+    const ps_findings *findings;   /* the findings of the group's plan (text), or NULL */
 } ps_render_group;
 
 /* One machine of a fleet, for the json document's "machines". */

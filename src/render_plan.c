@@ -562,8 +562,15 @@ int ps_render_text(ps_buf *b, const ps_plan *plan, const ps_findings *f, const p
             ps_buf_puts(b, "no package to plan\n\n");
         for (size_t i = 0; i < sec[g].plan->count; i++)
             text_plan(b, &sec[g].plan->plans[i], o);
+        if (o && o->n_groups && o->groups[g].findings && o->groups[g].findings->count) {
+            ps_buf_printf(b, "group %zu ", g + 1);
+            text_findings(b, o->groups[g].findings);
+            ps_buf_puts(b, "\n");
+        }
     }
     free(sec);
+    if (o && o->n_groups)
+        ps_buf_puts(b, "fleet ");
     text_findings(b, f);
     return b->data ? 0 : -1;
 }
