@@ -470,10 +470,13 @@ int ps_fleet_plan(ps_fleet *fl, const ps_bundle *b, const ps_kb *kb, const ps_pl
         }
         if (opts->arch_mask && m->inv.arch != PS_ARCH_NONE &&
             !(opts->arch_mask & PS_ARCH_BIT(m->inv.arch))) {
+            ps_where w = {m->inventory, NULL, 0, m->inv.arch, NULL, NULL};
+
             m->status = PS_FLEET_WRONG_ARCH;
             m->why = ps_asprintf("the machine is %s (System Type), an architecture --arch leaves "
                                  "out", ps_arch_name(m->inv.arch));
-            if (m->why == NULL)
+            if (m->why == NULL ||
+                ps_findings_add(&m->findings, PS_F_WRONG_MACHINE, &w, "%s: not planned", m->why) != 0)
                 goto out;
             continue;
         }

@@ -13,6 +13,7 @@ of `patchseq plan --installed ../inv --format F .`, SHA-256 values masked
     (`--installed FILE`): sharing a plan per machine state changes nothing;
   - grouping: machines at one level share a group whatever their inventory's
     format or the KBs that do not matter to the bundle;
+  - --arch leaving a machine out: wrong-architecture, a finding on its inventory;
   - two files naming one machine: exit 2, both files named;
   - --format cmd: refused for several plans, written for one shared plan;
   - README.md shows the summary of expected.txt as it is;
@@ -149,6 +150,13 @@ def main():
         bad = by_name["bad"]["findings"]
         if not (len(bad) == 1 and bad[0]["file"] == "../inv/bad.csv" and bad[0]["line"] == 2):
             fail("the bad inventory's finding has no file and line: %r" % bad)
+
+        # --arch leaves a machine out: wrong architecture, with a finding on its inventory
+        rc, out, err = run(base + ["--arch", "x64", "--format", "json", "."], bundle)
+        x86 = [m for m in json.loads(out)["machines"] if m["name"] == "SRV-X86"][0]
+        if rc != 1 or x86["status"] != "wrong-architecture" or "--arch" not in x86["why"] or \
+           [f["file"] for f in x86["findings"]] != ["../inv/srv-x86.csv"]:
+            fail("--arch x64 with an x86 machine: exit %d, %r" % (rc, x86))
 
         # each machine alone: the same steps as in the fleet
         for m in machines:
