@@ -8,6 +8,7 @@ machines: file name, format systeminfo / wmic-qfe / kb-list, or raw text)
 and the exact expected documents expected.txt, expected.md, expected.json
 of `patchseq plan --installed ../inv --format F .`, SHA-256 values masked
 (PS_GOLDEN_UPDATE=1 rewrites them).  Also checked:
+  - the html report's machine groups: every machine, each group, why;
   - the same fleet given file by file, in another order: the same text;
   - every machine's steps in the fleet equal its steps planned alone
     (`--installed FILE`): sharing a plan per machine state changes nothing;
@@ -111,6 +112,22 @@ def main():
             compare("plan --format " + fmt, re.sub(r"\b[0-9a-f]{64}\b", "<sha256>", out),
                     os.path.join(case, exp), update)
             docs[fmt] = out
+
+        # the report shows the machine groups, with each machine and why
+        env_dot = os.environ.get("PATCHSEQ_DOT")
+        os.environ["PATCHSEQ_DOT"] = ""
+        rc, page, err = run(base + ["--format", "html", "."], bundle)
+        if env_dot is None:
+            del os.environ["PATCHSEQ_DOT"]
+        else:
+            os.environ["PATCHSEQ_DOT"] = env_dot
+        groups = page[page.find('<section class="groups">'):]
+        groups = groups[:groups.find("</section>")]
+        if rc != 1 or "Fleet: 8 machines in 6 groups" not in groups or \
+           groups.count("<tr><td>") != 6 or "Why: its inventory cannot be read" not in groups or \
+           not all(n in groups for n in ("SRV-FRESH1", "SRV-FRESH2", "SRV-PREP", "web01",
+                                         "SRV-DONE", "SRV-X86", "SRV-WIN7", "bad")):
+            fail("the html report's machine groups (exit %d):\n%s" % (rc, groups))
 
         # the README shows this summary: it must be the real one
         readme = os.path.join(os.environ.get("PS_SOURCE_DIR", ""), "README.md")
