@@ -284,8 +284,11 @@ static char *state_key(const ps_inventory *inv, const kbset *rel, unsigned mask)
 {
     ps_buf b = {0};
 
-    ps_buf_printf(&b, "%u|%d|%s|%s|%s|", mask, (int)inv->arch, inv->os_version ? inv->os_version : "",
-                  inv->os_build ? inv->os_build : "", inv->os_name ? inv->os_name : "");
+    /* the OS name is any printable text: length-prefixed, so that no name
+     * can read as another name and KBs */
+    ps_buf_printf(&b, "%u|%d|%s|%s|%zu:%s|", mask, (int)inv->arch,
+                  inv->os_version ? inv->os_version : "", inv->os_build ? inv->os_build : "",
+                  inv->os_name ? strlen(inv->os_name) : 0, inv->os_name ? inv->os_name : "");
     for (size_t i = 0; i < inv->n_kbs; i++)
         if (kbset_has(rel, inv->kbs[i]))
             ps_buf_printf(&b, "%s,", inv->kbs[i]);
