@@ -372,8 +372,8 @@ static char *plan_identity(const ps_plan *plan)
             if (st->action == PS_STEP_REBOOT)
                 ps_buf_puts(&b, "restart\n");
             else
-                ps_buf_printf(&b, "install %s %s\n", ap->nodes[st->node].kb,
-                              ap->nodes[st->node].pkg->file);
+                ps_buf_printf(&b, "install %s %zu:%s\n", ap->nodes[st->node].kb,
+                              strlen(ap->nodes[st->node].pkg->file), ap->nodes[st->node].pkg->file);
         }
         for (size_t w = 0; w < ap->n_windows; w++)
             ps_buf_printf(&b, "window %zu-%zu\n", ap->windows[w].first, ap->windows[w].last);
@@ -514,10 +514,10 @@ int ps_fleet_plan(ps_fleet *fl, const ps_bundle *b, const ps_kb *kb, const ps_pl
     for (size_t i = 0; i < fl->n_machines; i++) {
         const ps_fleet_machine *m = &fl->machines[i];
         const char *id = m->state != PS_NO_NODE ? fl->states[m->state].identity : "";
+        const char *why = m->status != PS_FLEET_NEEDS_UPDATES && m->why ? m->why : "";
 
         k[nk].idx = i;
-        k[nk].key = ps_asprintf("%d\n%s\n%s", (int)m->status,
-                                m->status != PS_FLEET_NEEDS_UPDATES && m->why ? m->why : "", id);
+        k[nk].key = ps_asprintf("%d\n%zu:%s\n%s", (int)m->status, strlen(why), why, id);
         if (k[nk++].key == NULL)
             goto out;
     }
