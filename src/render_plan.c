@@ -529,6 +529,8 @@ static void text_sequence(ps_buf *b, const ps_arch_plan *ap)
         ps_buf_puts(b, s ? " -> " : " ");
         if (ap->steps[s].action == PS_STEP_REBOOT)
             ps_buf_puts(b, "restart");
+        else if (ap->steps[s].action == PS_STEP_MANUAL)
+            ps_buf_puts(b, "activate ESU");
         else
             text(b, ap->nodes[ap->steps[s].node].kb);
     }
