@@ -31,6 +31,22 @@ MODE hostile: the hostile bundle (tests/hostile/mkhostile.py) and a bundle
     every file back (PyYAML when present); syntax-check and lint where
     ansible is installed.
 
+MODE dryrun: site.yml run for real with ansible_connection=local against
+    stub modules of ansible.windows (tests/ansible/stubs: they log each call
+    with its arguments and keep a fake Windows file system; the real
+    collection is kept off the path, and a run that logs nothing fails).
+    Asserted, on the chain-x64 folder: per install a SHA-256 check of the
+    staged copy before the install command, wusa with /quiet /norestart,
+    the installs in plan order, one restart per barrier where something was
+    installed and none at the end after exit code 0; a rerun installs and
+    restarts nothing; exit code 3010 on the last install before the end
+    barrier restarts once (with the share source); 2359302 and 0x80240017 count as done;
+    an altered copy (hash mismatch) and an unknown exit code fail the host
+    with nothing installed after them; a plan of two
+    windows runs window 1 only, then window 2; a host whose plan has errors
+    is skipped with no Windows module called.  collect.yml is not run (its
+    fetch needs a real remote file).  Exit 77 without ansible-playbook.
+
 Environment: PATCHSEQ, PS_MKPKG, PS_SAMPLES, PS_SOURCE_DIR;
 PS_GOLDEN_UPDATE=1 rewrites the golden files.
 """
@@ -405,6 +421,121 @@ def mode_hostile(tmp):
     return None
 
 
+def dry_run(d, tmp, tag, cfg, extra=(), want_rc=0):
+    """Runs site.yml of folder d against the stubs; returns the events."""
+    stub = os.path.join(tmp, "stub-" + tag)
+    shutil.rmtree(stub, ignore_errors=True)
+    os.makedirs(stub)
+    return dry_again(d, tmp, stub, tag, cfg, extra, want_rc)
+
+
+def dry_again(d, tmp, stub, tag, cfg, extra=(), want_rc=0):
+    coll = os.path.join(tmp, "collections", "ansible_collections", "ansible", "windows")
+    if not os.path.isdir(coll):
+        shutil.copytree(os.path.join(os.environ["PS_SOURCE_DIR"], "tests", "ansible", "stubs"), coll)
+    with open(os.path.join(stub, "config.json"), "w") as fh:
+        json.dump(cfg, fh)
+    log = os.path.join(stub, "log.jsonl")
+    if os.path.exists(log):
+        os.unlink(log)
+    with open(shutil.which("ansible-playbook")) as fh:
+        interp = fh.readline()[2:].strip().split()[-1] if fh.readline else "/usr/bin/python3"
+    names = [f[:-4] for f in os.listdir(os.path.join(d, "host_vars"))]
+    inv = os.path.join(stub, "inventory.ini")
+    with open(inv, "w") as fh:
+        fh.write("[patchseq]\n" + "".join("%s ansible_connection=local ansible_python_interpreter=%s\n"
+                                         % (n, interp) for n in names))
+    env = ansible_env(tmp)
+    env.update({"ANSIBLE_COLLECTIONS_PATH": os.path.join(tmp, "collections"),
+                "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false", "PATCHSEQ_STUB_DIR": stub})
+    p = subprocess.run(["ansible-playbook", "-i", inv, "site.yml"] + list(extra), cwd=d, env=env,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=600)
+    out = p.stdout.decode(errors="replace")
+    check(p.returncode == want_rc, "dry run %s: exit %d, not %d: %s" % (tag, p.returncode, want_rc, out[-3000:]))
+    events = []
+    if os.path.exists(log):
+        with open(log) as fh:
+            events = [json.loads(l) for l in fh]
+    return events, out
+
+
+def summary(events):
+    """hash KB / install KB / reboot, from the calls."""
+    out = []
+    for e in events:
+        if e["module"] == "win_stat" and e["checksum"] == "sha256":
+            out.append("hash " + re.search(r"KB\d+", e["path"]).group(0))
+        elif e["module"] == "win_command":
+            out.append("install " + re.search(r"KB\d+", " ".join(e["argv"])).group(0))
+        elif e["module"] == "win_reboot":
+            out.append("reboot")
+    return out
+
+
+def mode_dryrun(tmp):
+    if shutil.which("ansible-playbook") is None:
+        print("skipped: ansible-playbook not installed (Debian: apt-get install ansible)")
+        return 77
+    made = {name: (d, bundle) for name, d, bundle, _ in generate(tmp)}
+    d, bundle = made["chain-x64"]
+    kbs = ["KB4493730", "KB4474419", "KB4517134", "KB4520002"]
+    full = ["hash KB4493730", "install KB4493730", "hash KB4474419", "install KB4474419", "reboot",
+            "hash KB4517134", "install KB4517134", "hash KB4520002", "install KB4520002", "reboot"]
+    ev, out = dry_run(d, tmp, "fresh", {})
+    check(ev != [], "dry run: the stubs logged nothing (the real collection ran?)")
+    check(summary(ev) == full, "dry run fresh: %s" % summary(ev))
+    for e in ev:
+        if e["module"] == "win_command":
+            check(e["argv"][0] == "wusa.exe" and e["argv"][2:] == ["/quiet", "/norestart"] and
+                  re.match(r"^C:\\Windows\\Temp\\patchseq\\\d+-Windows6\.0-KB\d+-.*x64\.msu$", e["argv"][1]),
+                  "dry run: install command %s" % e["argv"])
+    copies = [e for e in ev if e["module"] == "win_copy"]
+    check(len(copies) == 4 and all(os.path.isfile(c["src"]) and not c["remote_src"] for c in copies),
+          "dry run: controller copies %s" % copies)
+    # a rerun: every marker is there
+    stub = os.path.join(tmp, "stub-fresh")
+    ev, out = dry_again(d, tmp, stub, "rerun", {})
+    check(summary(ev) == [], "dry run rerun: %s" % summary(ev))
+    check(all(e["module"] != "win_copy" for e in ev), "dry run rerun: a package was copied again")
+    # exit codes
+    ev, out = dry_run(d, tmp, "already", {"rc": {"KB4474419": 2359302, "KB4517134": -2145124329,
+                                                   "KB4520002": 2359302}})
+    # KB4517134 not applicable, KB4520002 already installed: nothing since the barrier
+    check(summary(ev) == full[:-1], "dry run 2359302/0x80240017: %s" % summary(ev))
+    ev, out = dry_run(d, tmp, "mismatch", {"corrupt": ["KB4517134"]}, want_rc=2)
+    check(summary(ev) == full[:6], "dry run mismatch: %s" % summary(ev))
+    check("another file than the one planned" in out, "dry run mismatch: no reason in the output")
+    ev, out = dry_run(d, tmp, "failure", {"rc": {"KB4474419": 1603}}, want_rc=2)
+    check(summary(ev) == full[:4], "dry run failure: %s" % summary(ev))
+    check(not any(e["module"] == "win_file" and "KB4474419.done" in e["path"] for e in ev),
+          "dry run failure: the failed KB was marked done")
+    # the share; 3010 on the last install: one restart at its barrier, none after
+    ev, out = dry_run(d, tmp, "share", {"share": "\\\\srv\\updates", "share_dir": bundle,
+                                        "rc": {"KB4520002": 3010}},
+                      ["-e", json.dumps({"patchseq_source": "share", "patchseq_share": "\\\\srv\\updates"})])
+    check(summary(ev) == full, "dry run share: %s" % summary(ev))
+    check(all(e["remote_src"] and e["src"].startswith("\\\\srv\\updates\\") for e in ev if e["module"] == "win_copy"),
+          "dry run share: copies %s" % [e for e in ev if e["module"] == "win_copy"])
+    # windows: one a run
+    d2 = made["chain-x64-window40"][0]
+    with open(os.path.join(d2, "host_vars", "srv1.yml")) as fh:
+        wins = [int(w) for w in re.findall(r"^    window: (\d+)$", fh.read(), re.M)]
+    ev, out = dry_run(d2, tmp, "window", {})
+    first = summary(ev)
+    stub = os.path.join(tmp, "stub-window")
+    ev, out = dry_again(d2, tmp, stub, "window2", {}, ["-e", "patchseq_window=2"])
+    second = summary(ev)
+    check(len(set(wins)) >= 2 and first and second and first + second == full[:len(first + second)]
+          and len([x for x in first if x.startswith("install")]) == wins.count(1),
+          "dry run windows %s: %s then %s" % (wins, first, second))
+    # a skipped host: no Windows module at all
+    ev, out = dry_run(made["unsafe-skipped"][0], tmp, "skipped", {})
+    check(ev == [], "dry run skipped host: %s" % ev)
+    check("skipped: the plan has" in out, "dry run skipped host: no reason shown")
+    print("dry run: 9 runs")
+    return None
+
+
 def main():
     mode, cases_dir, tmp = sys.argv[1:4]
     shutil.rmtree(tmp, ignore_errors=True)
@@ -416,6 +547,8 @@ def main():
         rc = mode_lint(tmp)
     elif mode == "hostile":
         rc = mode_hostile(tmp)
+    elif mode == "dryrun":
+        rc = mode_dryrun(tmp)
     else:
         print("unknown mode " + mode)
         return 2
