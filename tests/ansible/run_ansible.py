@@ -361,7 +361,7 @@ def yaml_check(name, d):
 VALUE_LINE = re.compile(r'^(?:  - |    |)(\w+): (?:!unsafe "(?:[^"\\]|\\.)*"|\d+|true|false|wusa|pkgmgr|dism|\[\])$')
 
 
-def vars_check(name, d, payload_ok=None):
+def vars_check(name, d):
     for rel, text in folder_files(d).items():
         if not (rel.startswith("host_vars/") or rel == "group_vars/windows.yml"):
             continue
@@ -439,7 +439,7 @@ def dry_again(d, tmp, stub, tag, cfg, extra=(), want_rc=0):
     if os.path.exists(log):
         os.unlink(log)
     with open(shutil.which("ansible-playbook")) as fh:
-        interp = fh.readline()[2:].strip().split()[-1] if fh.readline else "/usr/bin/python3"
+        interp = fh.readline()[2:].strip().split()[-1]  # the Python of ansible-playbook
     names = [f[:-4] for f in os.listdir(os.path.join(d, "host_vars"))]
     inv = os.path.join(stub, "inventory.ini")
     with open(inv, "w") as fh:
