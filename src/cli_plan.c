@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 
+#include "ansible.h"
 #include "escape.h"
 #include "fleet.h"
 #include "inventory.h"
@@ -34,7 +35,7 @@ static const char plan_usage[] =
     "options:\n"
     "  --arch ARCH         x86, x64 (or amd64) or ia64; repeat or list (x86,x64)\n"
     "                      for several (default: all)\n"
-    "  --format FORMAT     text (default), json, md, dot, html, cmd, ps1\n"
+    "  --format FORMAT     text (default), json, md, dot, html, cmd, ps1, ansible\n"
     "                      md is a change ticket, dot a Graphviz graph, html a\n"
     "                      self-contained report (its graph drawn by Graphviz's\n"
     "                      'dot' when it is installed; $PATCHSEQ_DOT names\n"
@@ -48,6 +49,13 @@ static const char plan_usage[] =
     "                      resumes after each restart (/dryrun, -DryRun: change\n"
     "                      nothing).  A file name outside [A-Za-z0-9._()+-] is left\n"
     "                      out of every plan (unsafe-file-name)\n"
+    "                      ansible writes a playbook folder (-o DIR, needed) for\n"
+    "                      ansible.windows: site.yml installs the plan with hash\n"
+    "                      checks and restarts, collect.yml fetches inventories\n"
+    "                      (one plan and one bundle folder, as for cmd and ps1)\n"
+    "  --host NAME         ansible: the machine the plan is for (default: the name\n"
+    "                      of the --installed file without its extension; without\n"
+    "                      either, the machines of the group 'windows')\n"
     "  --installed FILE    what the machine already has (systeminfo /fo csv, wmic\n"
     "                      qfe or Get-HotFix CSV, or a list of KBs): its KBs leave\n"
     "                      the plan and satisfy requirements, its OS build starts\n"
@@ -149,6 +157,7 @@ typedef struct plan_ctx {
     const char *time_model;  /* --time-model FILE */
     int arch_given;          /* --arch was given */
     int allow_partial;       /* --allow-partial */
+    const char *host;        /* --host NAME (--format ansible) */
     ps_time_model model;
     ps_inventory inv;
     ps_plan_opts opts;
@@ -220,6 +229,7 @@ static int parse_options(ps_cli *cli, plan_ctx *c, int argc, char **argv, const 
         {"cache", required_argument, NULL, 'C'},
         {"no-cache", no_argument, NULL, 'N'},
         {"allow-partial", no_argument, NULL, 'A'},
+        {"host", required_argument, NULL, 'H'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -241,9 +251,9 @@ static int parse_options(ps_cli *cli, plan_ctx *c, int argc, char **argv, const 
                 bad = "--format";
                 goto bad;
             }
-            if (!ps_plan_format_known(optarg)) {
+            if (!ps_plan_format_known(optarg) && strcmp(optarg, "ansible") != 0) {
                 fprintf(cli->err, "patchseq plan: unknown format '%s' (text, json, md, dot, html, "
-                        "cmd, ps1)\n", optarg);
+                        "cmd, ps1, ansible)\n", optarg);
                 return 2;
             }
             c->format = optarg;
@@ -254,6 +264,22 @@ static int parse_options(ps_cli *cli, plan_ctx *c, int argc, char **argv, const 
                 fprintf(cli->err, "patchseq %s: out of memory\n", c->cmd);
                 return 2;
             }
+            break;
+        case 'H':
+            if (!is_plan) {
+                bad = "--host";
+                goto bad;
+            }
+            if (!ps_ansible_name_ok(optarg)) {
+                ps_buf m = {0};
+
+                ps_esc_printf(&m, ps_esc_text, "%s", optarg);
+                fprintf(cli->err, "patchseq plan: --host '%s' cannot be an Ansible host name "
+                        "([A-Za-z0-9._-], first a letter or a digit)\n", m.data ? m.data : "");
+                ps_buf_free(&m);
+                return 2;
+            }
+            c->host = optarg;
             break;
         case 'A':
             if (!is_plan) {
@@ -511,6 +537,7 @@ static int build_plan(ps_cli *cli, plan_ctx *c, char **paths, int npaths)
     /* a script checks each file against its SHA-256, a ticket lists it:
      * read them whole */
     ropts.hash = c->format && (ps_plan_format_is_script(c->format) ||
+                               strcmp(c->format, "ansible") == 0 ||
                                strcmp(c->format, "md") == 0 || strcmp(c->format, "html") == 0);
     if ((r = ps_cli_read_bundle(cli, &c->bundle, paths, npaths, &ropts, &c->f)) != 0)
         return r;
@@ -678,6 +705,124 @@ out:
 }
 
 /*
+ * plan --format ansible -o DIR: one host (--host NAME; else the name of the
+ * --installed file without its extension; else the group `windows`), its
+ * plan checked as for a script.  A plan with error findings is written with
+ * the host skipped and the reason, unless --allow-partial.  Returns the
+ * exit code.
+ */
+static int plan_ansible(ps_cli *cli, plan_ctx *c, char **paths, int npaths)
+{
+    static const char *const names[] = {"site.yml", "collect.yml", "inventory.ini", "README.txt",
+                                        "tasks/patchseq-step.yml", "group_vars/all.yml",
+                                        "group_vars/windows.yml"};
+    ps_script_opts so = {(const char *const *)paths, (size_t)npaths};
+    ps_cli_io outs[PS_ARRAY_LEN(names) + 1];
+    const ps_cli_io ins[] = {
+        {"--installed", c->installed}, {"--rules", c->rules}, {"--time-model", c->time_model}};
+    char *paths_out[PS_ARRAY_LEN(names) + 1] = {NULL}, *name = NULL, msg[1024];
+    ps_buf reason = {0}, m = {0};
+    ps_ansible_host host = {NULL, NULL, NULL};
+    size_t errors = 0, nout = 0;
+    struct stat st;
+    int rc = 2;
+
+    if (c->n_installed > 1 ||
+        (c->installed && stat(c->installed, &st) == 0 && S_ISDIR(st.st_mode))) {
+        fprintf(cli->err, "patchseq plan: --format ansible: a fleet (several --installed, or a "
+                "folder) is not written as a playbook yet: give one --installed FILE\n");
+        return 2;
+    }
+    if (c->outpath == NULL || strcmp(c->outpath, "-") == 0) {
+        fprintf(cli->err, "patchseq plan: --format ansible writes a folder: give it with -o DIR\n");
+        return 2;
+    }
+    if (stat(c->outpath, &st) == 0 && !S_ISDIR(st.st_mode)) {
+        ps_esc_printf(&m, ps_esc_text, "patchseq plan: --format ansible: -o %s exists and is not "
+                      "a folder\n", c->outpath);
+        goto out;
+    }
+    if (c->host)
+        name = ps_strdup(c->host);
+    else if (c->installed) {
+        const char *base = strrchr(c->installed, '/'), *dot;
+
+        base = base ? base + 1 : c->installed;
+        dot = strrchr(base, '.');
+        name = ps_strndup(base, dot && dot != base ? (size_t)(dot - base) : strlen(base));
+        if (name && !ps_ansible_name_ok(name)) {
+            ps_esc_printf(&m, ps_esc_text, "patchseq plan: --format ansible: the machine of %s "
+                          "would be '%s', which cannot be an Ansible host name: name it with "
+                          "--host\n", c->installed, name);
+            goto out;
+        }
+    }
+    if ((c->host || c->installed) && name == NULL)
+        goto oom;
+    /* the files of the folder, against the inputs (as for any -o) */
+    for (size_t i = 0; i <= PS_ARRAY_LEN(names); i++) {
+        const char *leaf = i < PS_ARRAY_LEN(names) ? names[i] : NULL;
+
+        if (leaf == NULL && name == NULL)
+            break;
+        paths_out[i] = leaf ? ps_asprintf("%s/%s", c->outpath, leaf)
+                            : ps_asprintf("%s/host_vars/%s.yml", c->outpath, name);
+        if (paths_out[i] == NULL)
+            goto oom;
+        outs[nout].what = "-o";
+        outs[nout++].path = paths_out[i];
+    }
+    if ((rc = ps_cli_check_run(cli, c->cmd, outs, nout, ins, PS_ARRAY_LEN(ins), paths, npaths)) ||
+        (rc = ps_cli_refuse_archives(cli, c->format, paths, npaths)) ||
+        (rc = build_plan(cli, c, paths, npaths)))
+        goto out;
+    rc = 2;
+    if (ps_plan_script_check_opts(&c->plan, &so, msg, sizeof msg) != 0) {
+        ps_esc_printf(&m, ps_esc_text, "patchseq plan: --format ansible: %s\n", msg);
+        goto out;
+    }
+    for (size_t i = 0; i < c->f.count; i++)
+        errors += c->f.items[i].severity == PS_SEV_ERROR;
+    if (errors && !c->allow_partial) {
+        ps_buf_printf(&reason, "the plan has %zu error finding%s (patchseq plan --format text "
+                      "lists them):", errors, errors == 1 ? "" : "s");
+        for (size_t i = 0; i < c->f.count; i++)
+            if (c->f.items[i].severity == PS_SEV_ERROR)
+                ps_buf_printf(&reason, " %s%s%s", c->f.items[i].kb ? c->f.items[i].kb : "",
+                              c->f.items[i].kb ? " " : "",
+                              ps_finding_code_name(c->f.items[i].code));
+        if (reason.data == NULL)
+            goto oom;
+        host.skip_reason = reason.data;
+    }
+    host.name = name;
+    host.plan = &c->plan;
+    if (ps_render_ansible(c->outpath, &host, 1, &c->f, &so, msg, sizeof msg) != 0) {
+        ps_esc_printf(&m, ps_esc_text, "patchseq plan: --format ansible: %s\n", msg);
+        goto out;
+    }
+    ps_findings_render_text(&m, &c->f);
+    if (host.skip_reason)
+        ps_buf_printf(&m, "patchseq plan: --format ansible: the plan has %zu error finding%s "
+                      "(above): the playbook skips the machine (--allow-partial installs the "
+                      "rest, naming what is left out)\n", errors, errors == 1 ? "" : "s");
+    rc = ps_cli_exit_code(&c->f, 0);
+    goto out;
+oom:
+    ps_buf_printf(&m, "patchseq plan: out of memory\n");
+    rc = 2;
+out:
+    if (m.data)
+        fputs(m.data, cli->err);
+    ps_buf_free(&m);
+    ps_buf_free(&reason);
+    for (size_t i = 0; i < PS_ARRAY_LEN(paths_out); i++)
+        free(paths_out[i]);
+    free(name);
+    return rc;
+}
+
+/*
  * A fleet as a script: only when every machine has the one plan (its
  * findings join the command's, as for one machine).  Returns 0 with *plan
  * set, or 2 after a message.
@@ -729,6 +874,15 @@ int ps_cmd_plan(ps_cli *cli, int argc, char **argv)
     if (c.first_arg >= argc) {
         fprintf(cli->err, "patchseq plan: no PATH given\n%s", plan_usage);
         rc = 2;
+        goto out;
+    }
+    if (c.host && strcmp(c.format, "ansible") != 0) {
+        fprintf(cli->err, "patchseq plan: --host is for --format ansible\n");
+        rc = 2;
+        goto out;
+    }
+    if (strcmp(c.format, "ansible") == 0) {
+        rc = plan_ansible(cli, &c, argv + c.first_arg, argc - c.first_arg);
         goto out;
     }
     if ((rc = check_paths(cli, &c, argv + c.first_arg, argc - c.first_arg)) != 0)

@@ -362,6 +362,11 @@ int ps_plan_render_script(ps_buf *b, const char *format, const ps_plan *plan,
  * safe file name (or is "." or "..") or out is too small. */
 int ps_script_rel_path(const char *file, const ps_script_opts *o, char *out, size_t outlen);
 
+/* The plan id the scripts name their log and state by
+ * ("patchseq-6.0-x64-0123456789abcdef": a hash of the steps), into id; -1
+ * on a plan ps_plan_script_check_opts refuses. */
+int ps_plan_script_id(const ps_plan *plan, const ps_script_opts *o, char *id, size_t idlen);
+
 /* 1 when the base name of `path` (after the last '/' or '\') is not empty
  * and only has characters of [A-Za-z0-9._()+-]. */
 int ps_file_name_safe(const char *path);

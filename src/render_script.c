@@ -762,3 +762,14 @@ int ps_plan_render_ps1(ps_buf *b, const ps_plan *plan, const ps_findings *f)
 {
     return render_crlf(b, plan, f, NULL, render_ps1);
 }
+
+int ps_plan_script_id(const ps_plan *plan, const ps_script_opts *o, char *id, size_t idlen)
+{
+    script sc;
+
+    if (idlen == 0 || script_init(&sc, plan, NULL, o) != 0)
+        return -1;
+    snprintf(id, idlen, "%s", sc.id);
+    script_free(&sc);
+    return 0;
+}

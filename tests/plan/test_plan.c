@@ -1442,7 +1442,7 @@ static void test_cli_usage(void **state)
     r = ps_test_cli(5, cmd);
     assert_int_equal(r.rc, 2);
     assert_string_equal(r.err, "patchseq plan: unknown format 'pdf' (text, json, md, dot, html, "
-                        "cmd, ps1)\n");
+                        "cmd, ps1, ansible)\n");
     assert_string_equal(r.out, "");
     ps_test_run_free(&r);
     r = ps_test_cli(7, ps1); /* a second run: the option parser starts afresh */
