@@ -177,9 +177,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             snprintf(pkgs[np].sha256, sizeof pkgs[np].sha256, "%s", t2 ? t2 : "");
             nodes[np].pkg = &pkgs[np];
             nodes[np].kb = pkgs[np].kb;
-            steps[ns++] = (ps_plan_step){PS_STEP_INSTALL, np++, NULL, 0, NULL};
+            steps[ns++] = (ps_plan_step){.action = PS_STEP_INSTALL, .node = np++};
         } else if (kind == 'B' && ns < MAX_STEPS)
-            steps[ns++] = (ps_plan_step){PS_STEP_REBOOT, PS_NO_NODE, NULL, 0, NULL};
+            steps[ns++] = (ps_plan_step){.action = PS_STEP_REBOOT, .node = PS_NO_NODE};
         else if (kind == 'W' && ns > wstart && nw < MAX_STEPS) {
             windows[nw++] = (ps_plan_window){wstart, ns - 1, 60, 0};
             wstart = ns;

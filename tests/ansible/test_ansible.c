@@ -45,9 +45,9 @@ static void hand(hand_plan *h, const char *os, const char *f1, const char *f2, i
         h->nodes[i].pkg = &h->pkgs[i];
         h->nodes[i].kb = kbs[i];
     }
-    h->steps[0] = (ps_plan_step){PS_STEP_INSTALL, 0, NULL, 0, NULL};
-    h->steps[1] = (ps_plan_step){PS_STEP_REBOOT, PS_NO_NODE, NULL, 0, NULL};
-    h->steps[2] = (ps_plan_step){PS_STEP_INSTALL, 1, NULL, 0, NULL};
+    h->steps[0] = (ps_plan_step){.action = PS_STEP_INSTALL, .node = 0};
+    h->steps[1] = (ps_plan_step){.action = PS_STEP_REBOOT, .node = PS_NO_NODE};
+    h->steps[2] = (ps_plan_step){.action = PS_STEP_INSTALL, .node = 1};
     h->ap.os = (char *)os;
     h->ap.arch = PS_ARCH_X64;
     h->ap.nodes = h->nodes;
