@@ -357,7 +357,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     {
         static const char *const names[] = {"host-a", "<b>host</b>"};
-        ps_render_group groups[2] = {{"fresh", names, 1, &plan}, {NULL, names + 1, 1, &plan}};
+        ps_render_group groups[2] = {{"fresh", names, 1, &plan, "cannot-update", "why <i>", &f},
+                                     {NULL, names + 1, 1, &plan, NULL, NULL, NULL}};
         ps_render_opts ro = {0};
 
         ro.groups = groups;

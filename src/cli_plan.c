@@ -5,6 +5,7 @@
 #include "cli.h"
 
 #include "escape.h"
+#include "fleet.h"
 #include "inventory.h"
 #include "kb.h"
 #include "plan.h"
@@ -17,6 +18,7 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -50,7 +52,14 @@ static const char plan_usage[] =
     "                      qfe or Get-HotFix CSV, or a list of KBs): its KBs leave\n"
     "                      the plan and satisfy requirements, its OS build starts\n"
     "                      the plan, and only its architecture is planned (an\n"
-    "                      --arch without it is an error: exit 2)\n"
+    "                      --arch without it is an error: exit 2).  Repeat it, or\n"
+    "                      give a folder (one machine per file in it), to plan a\n"
+    "                      fleet: each machine is named by its Host Name, else by\n"
+    "                      its file name without the extension; machines with an\n"
+    "                      identical plan are one group, shown once after a fleet\n"
+    "                      summary; json lists each machine.  cmd and ps1 need one\n"
+    "                      plan for every machine (else give one --installed per\n"
+    "                      group)\n"
     "  --rules DIR         the knowledge dir (rules/ and manifests/)\n"
     "  --keep-superseded   keep superseded packages in the plan\n"
     "  --track TRACK       rollup (default: monthly rollups; the security-only\n"
@@ -131,7 +140,11 @@ typedef struct plan_ctx {
     const char *cache_dir;   /* --cache */
     int no_cache;            /* --no-cache */
     const char *outpath;
-    const char *installed;   /* --installed FILE */
+    const char *installed;   /* --installed FILE (the last one given) */
+    char **installed_v;      /* every --installed, in order */
+    size_t n_installed;
+    int is_fleet;            /* several --installed, or a folder: a fleet */
+    ps_fleet fleet;
     const char *time_model;  /* --time-model FILE */
     int arch_given;          /* --arch was given */
     int allow_partial;       /* --allow-partial */
@@ -151,6 +164,8 @@ typedef struct plan_ctx {
 static void ctx_free(plan_ctx *c)
 {
     ps_strv_free(&c->exclude, &c->n_exclude);
+    ps_strv_free(&c->installed_v, &c->n_installed);
+    ps_fleet_free(&c->fleet);
     free(c->until);
     ps_plan_free(&c->plan);
     ps_inventory_free(&c->inv);
@@ -234,6 +249,10 @@ static int parse_options(ps_cli *cli, plan_ctx *c, int argc, char **argv, const 
             break;
         case 'i':
             c->installed = optarg;
+            if (ps_strv_push(&c->installed_v, &c->n_installed, optarg) != 0) {
+                fprintf(cli->err, "patchseq %s: out of memory\n", c->cmd);
+                return 2;
+            }
             break;
         case 'A':
             if (!is_plan) {
@@ -453,7 +472,23 @@ static int build_plan(ps_cli *cli, plan_ctx *c, char **paths, int npaths)
 
     if ((r = ps_cli_load_kb(cli, c->cmd, c->rules, &c->kb, &c->f)) != 0)
         return r;
-    if (c->installed) {
+    if (c->is_fleet) {
+        char **files = NULL, msg[2048];
+        size_t nfiles = 0;
+
+        if (ps_fleet_files((const char *const *)c->installed_v, c->n_installed, &files, &nfiles,
+                           msg, sizeof msg) != 0 ||
+            ps_fleet_load(&c->fleet, files, nfiles, msg, sizeof msg) != 0) {
+            ps_buf m = {0};
+
+            ps_esc_printf(&m, ps_esc_text, "%s", msg);
+            fprintf(cli->err, "patchseq %s: --installed: %s\n", c->cmd, m.data ? m.data : "");
+            ps_buf_free(&m);
+            ps_strv_free(&files, &nfiles);
+            return 2;
+        }
+        ps_strv_free(&files, &nfiles);
+    } else if (c->installed) {
         if ((r = ps_cli_load_inventory(cli, c->cmd, c->installed, &c->inv)) != 0)
             return r;
         c->opts.inventory = &c->inv;
@@ -478,6 +513,14 @@ static int build_plan(ps_cli *cli, plan_ctx *c, char **paths, int npaths)
                                strcmp(c->format, "md") == 0 || strcmp(c->format, "html") == 0);
     if ((r = ps_cli_read_bundle(cli, &c->bundle, paths, npaths, &ropts, &c->f)) != 0)
         return r;
+    if (c->is_fleet) {
+        /* every machine against the bundle read once */
+        if (ps_fleet_plan(&c->fleet, &c->bundle, &c->kb, &c->opts, &c->f) != 0)
+            goto oom;
+        filter_findings(&c->f, c->opts.arch_mask);
+        ps_findings_sort(&c->f);
+        return 0;
+    }
     if (ps_plan_build(&c->plan, &c->bundle, &c->kb, &c->opts, &c->f) != 0)
         goto oom;
     filter_findings(&c->f, c->opts.arch_mask);
@@ -489,14 +532,29 @@ oom:
 }
 
 /* An output that is an input, refused before anything is read. */
-static int check_paths(ps_cli *cli, const plan_ctx *c, char **paths, int npaths)
+static int check_paths(ps_cli *cli, plan_ctx *c, char **paths, int npaths)
 {
     const ps_cli_io outs[] = {{"-o", c->outpath}};
-    const ps_cli_io ins[] = {
-        {"--installed", c->installed}, {"--rules", c->rules}, {"--time-model", c->time_model}};
+    ps_cli_io *ins = calloc(c->n_installed + 2, sizeof *ins);
+    size_t n = 0;
+    int rc;
 
-    return ps_cli_check_run(cli, c->cmd, outs, PS_ARRAY_LEN(outs), ins, PS_ARRAY_LEN(ins), paths,
-                            npaths);
+    if (ins == NULL) {
+        fprintf(cli->err, "patchseq %s: out of memory\n", c->cmd);
+        return 2;
+    }
+    for (size_t i = 0; i < c->n_installed; i++) {
+        struct stat st;
+
+        ins[n++] = (ps_cli_io){"--installed", c->installed_v[i]};
+        if (c->n_installed > 1 || (stat(c->installed_v[i], &st) == 0 && S_ISDIR(st.st_mode)))
+            c->is_fleet = 1;
+    }
+    ins[n++] = (ps_cli_io){"--rules", c->rules};
+    ins[n++] = (ps_cli_io){"--time-model", c->time_model};
+    rc = ps_cli_check_run(cli, c->cmd, outs, PS_ARRAY_LEN(outs), ins, n, paths, npaths);
+    free(ins);
+    return rc;
 }
 
 #define GRAPH_SVG_MAX_BYTES (32u * 1024u * 1024u)
@@ -618,10 +676,44 @@ out:
     return out.data ? ps_buf_steal(&out, NULL) : NULL;
 }
 
+/*
+ * A fleet as a script: only when every machine has the one plan (its
+ * findings join the command's, as for one machine).  Returns 0 with *plan
+ * set, or 2 after a message.
+ */
+static int fleet_script_plan(ps_cli *cli, plan_ctx *c, const ps_plan **plan)
+{
+    const ps_fleet *fl = &c->fleet;
+    const ps_fleet_group *g = fl->n_groups ? &fl->groups[0] : NULL;
+
+    if (fl->n_groups != 1 || g->state == PS_NO_NODE) {
+        fprintf(cli->err, "patchseq plan: --format %s: the %zu machines have %zu different "
+                "plans (see --format text): a script installs one plan; give the inventories of "
+                "one group (--installed FILE...), or use an orchestration format (--format "
+                "ansible) for a fleet\n", c->format, fl->n_machines, fl->n_groups);
+        return 2;
+    }
+    for (size_t i = 0; i < fl->states[g->state].findings.count; i++) {
+        const ps_finding *it = &fl->states[g->state].findings.items[i];
+        ps_where w = {it->file, it->member, it->line, it->arch, it->os, it->kb};
+
+        if (ps_findings_add(&c->f, it->code, &w, "%s", it->message) != 0) {
+            fprintf(cli->err, "patchseq plan: out of memory\n");
+            return 2;
+        }
+    }
+    ps_findings_sort(&c->f);
+    *plan = &fl->states[g->state].plan;
+    return 0;
+}
+
 int ps_cmd_plan(ps_cli *cli, int argc, char **argv)
 {
     plan_ctx c;
     ps_render_opts ro;
+    ps_render_group *groups = NULL;
+    ps_render_machine *machines = NULL;
+    const ps_plan *plan;
     char *doc = NULL, *svg = NULL, note[256] = "";
     size_t len = 0;
     int rc;
@@ -645,6 +737,22 @@ int ps_cmd_plan(ps_cli *cli, int argc, char **argv)
         goto out;
     if ((rc = build_plan(cli, &c, argv + c.first_arg, argc - c.first_arg)) != 0)
         goto out;
+    plan = &c.plan;
+    if (c.is_fleet && ps_plan_format_is_script(c.format) &&
+        (rc = fleet_script_plan(cli, &c, &plan)) != 0)
+        goto out;
+    if (c.is_fleet && !ps_plan_format_is_script(c.format)) {
+        if (ps_fleet_render_groups(&c.fleet, &groups) != 0 ||
+            ps_fleet_render_machines(&c.fleet, &machines) != 0) {
+            fprintf(cli->err, "patchseq plan: out of memory\n");
+            rc = 2;
+            goto out;
+        }
+        ro.groups = groups;
+        ro.n_groups = c.fleet.n_groups;
+        ro.machines = machines;
+        ro.n_machines = c.fleet.n_machines;
+    }
     if (ps_plan_format_is_script(c.format)) {
         ps_script_opts so = {(const char *const *)(argv + c.first_arg),
                              (size_t)(argc - c.first_arg)};
@@ -654,7 +762,7 @@ int ps_cmd_plan(ps_cli *cli, int argc, char **argv)
 
         for (size_t i = 0; i < c.f.count; i++)
             errors += c.f.items[i].severity == PS_SEV_ERROR;
-        if (ps_plan_script_check_opts(&c.plan, &so, msg, sizeof msg) != 0) {
+        if (ps_plan_script_check_opts(plan, &so, msg, sizeof msg) != 0) {
             ps_buf m = {0};
 
             /* the reason may name a file: shown escaped, on one line */
@@ -676,7 +784,7 @@ int ps_cmd_plan(ps_cli *cli, int argc, char **argv)
             rc = 2;
             goto out;
         }
-        if (ps_plan_render_script(&sb, c.format, &c.plan, &c.f, &so) != 0 || sb.data == NULL) {
+        if (ps_plan_render_script(&sb, c.format, plan, &c.f, &so) != 0 || sb.data == NULL) {
             ps_buf_free(&sb);
             fprintf(cli->err, "patchseq plan: --format %s: no script is written: a value "
                     "cannot go into it safely, or out of memory\n", c.format);
@@ -687,11 +795,11 @@ int ps_cmd_plan(ps_cli *cli, int argc, char **argv)
     } else {
         ro.verbose = cli->verbose;
         ro.time_model = c.opts.time_model;
-        ro.inventory = c.installed;
+        ro.inventory = c.is_fleet ? NULL : c.installed;
         if (strcmp(c.format, "html") == 0)
-            ro.graph_svg = svg = graph_svg(&c.plan, &ro, note, sizeof note);
+            ro.graph_svg = svg = graph_svg(plan, &ro, note, sizeof note);
         ro.graph_note = note;
-        doc = ps_plan_render_with(c.format, &c.plan, &c.f, &ro, &len);
+        doc = ps_plan_render_with(c.format, plan, &c.f, &ro, &len);
     }
     if (doc == NULL) {
         fprintf(cli->err, "patchseq plan: out of memory\n");
@@ -710,7 +818,11 @@ int ps_cmd_plan(ps_cli *cli, int argc, char **argv)
     rc = ps_cli_emit(cli, c.outpath, doc, len);
     if (rc == 0)
         rc = ps_cli_exit_code(&c.f, 0);
+    if (rc == 0 && c.is_fleet && ps_fleet_errors(&c.fleet))
+        rc = 1; /* a machine's plan has an error */
 out:
+    free(groups);
+    free(machines);
     free(svg);
     free(doc);
     ctx_free(&c);
@@ -737,6 +849,12 @@ int ps_cmd_explain(ps_cli *cli, int argc, char **argv)
     }
     if ((rc = check_paths(cli, &c, argv + c.first_arg + 1, argc - c.first_arg - 1)) != 0)
         goto out;
+    if (c.is_fleet) {
+        fprintf(cli->err, "patchseq explain: --installed names one machine here (one file); "
+                "for a fleet, use plan\n");
+        rc = 2;
+        goto out;
+    }
     kb = ps_kb_normalize(argv[c.first_arg]);
     if (kb == NULL) {
         fprintf(cli->err, "patchseq explain: '%s' is not a KB number\n", argv[c.first_arg]);

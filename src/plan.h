@@ -266,7 +266,26 @@ typedef struct ps_render_group {
     const char *const *machines;   /* machine names (borrowed) */
     size_t n_machines;
     const ps_plan *plan;           /* the group's plan (borrowed) */
+    const char *status;            /* "needs-updates", "cannot-update", "current",
+                                      "wrong-architecture" (fleet.h), or NULL */
+    const char *why;               /* cannot-update, wrong-architecture: why, or NULL */
+    const ps_findings *findings;   /* the findings of the group's plan (text), or NULL */
 } ps_render_group;
+
+/* One machine of a fleet, for the json document's "machines". */
+typedef struct ps_render_machine {
+    const char *name;
+    const char *inventory;          /* the file it came from */
+    const char *os;                 /* the inventory's OS Name, or NULL */
+    const char *build;              /* the inventory's build, or NULL */
+    ps_arch arch;                   /* PS_ARCH_NONE when the inventory does not say */
+    const char *status;             /* fleet.h's status name */
+    const char *why;                /* or NULL */
+    size_t group;                   /* 0-based index into ps_render_opts.groups */
+    const ps_plan *plan;
+    const ps_findings *own;         /* its inventory's findings, or NULL */
+    const ps_findings *plan_findings; /* its plan's, or NULL */
+} ps_render_machine;
 
 /* How a document is rendered; all zero (or NULL) gives the defaults. */
 typedef struct ps_render_opts {
@@ -279,6 +298,8 @@ typedef struct ps_render_opts {
     const char *graph_note;        /* html: why there is no graph, or NULL */
     const ps_render_group *groups; /* a fleet; NULL = the single plan */
     size_t n_groups;
+    const ps_render_machine *machines; /* a fleet's machines (json); NULL = none */
+    size_t n_machines;
 } ps_render_opts;
 
 char *ps_plan_render_with(const char *format, const ps_plan *plan, const ps_findings *findings,

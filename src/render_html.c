@@ -508,10 +508,13 @@ static void html_scope(ps_buf *b, const ps_doc_section *sec, size_t nsec, const 
                   restarts == 1 ? "" : "s", ps_minutes(seconds));
 }
 
-static void html_groups(ps_buf *b, const ps_doc_section *sec, size_t nsec)
+static void html_groups(ps_buf *b, const ps_doc_section *sec, size_t nsec,
+                        const ps_render_opts *o)
 {
-    ps_buf_puts(b, "<section class=\"groups\">\n<h2>Machine groups</h2>\n<p>Machines with the "
-                   "same plan are one group; each group's plan is shown once below.</p>\n"
+    ps_buf_puts(b, "<section class=\"groups\">\n<h2>Machine groups</h2>\n<p>Fleet: ");
+    ps_fleet_counts_text(b, sec, nsec, o);
+    ps_buf_puts(b, ".  Machines with the same plan are one group; each group's plan is shown "
+                   "once below.</p>\n"
                    "<table>\n<thead><tr><th>Group</th><th>Machines</th><th>Plan</th></tr>"
                    "</thead>\n<tbody>\n");
     for (size_t g = 0; g < nsec; g++) {
@@ -545,6 +548,10 @@ static void html_groups(ps_buf *b, const ps_doc_section *sec, size_t nsec)
             }
             if (ap->n_steps == 0)
                 ps_buf_puts(b, "nothing to install");
+        }
+        if (o->groups[g].why) {
+            ps_buf_puts(b, sec[g].plan->count ? "<br>Why: " : "Why: ");
+            h(b, o->groups[g].why);
         }
         ps_buf_puts(b, "</td></tr>\n");
     }
@@ -640,7 +647,7 @@ int ps_render_html(ps_buf *b, const ps_plan *plan, const ps_findings *f, const p
                   PS_VERSION_STRING, html_style);
     html_scope(b, sec, nsec, o);
     if (o->n_groups)
-        html_groups(b, sec, nsec);
+        html_groups(b, sec, nsec, o);
     for (size_t g = 0; g < nsec; g++) {
         char prefix[32] = "";
 

@@ -396,10 +396,12 @@ static void md_scope(ps_buf *b, const ps_doc_section *sec, size_t nsec, const ps
                   ps_minutes(seconds));
 }
 
-static void md_groups(ps_buf *b, const ps_doc_section *sec, size_t nsec)
+static void md_groups(ps_buf *b, const ps_doc_section *sec, size_t nsec, const ps_render_opts *o)
 {
-    ps_buf_puts(b, "## Machine groups\n\nMachines with the same plan are one group; "
-                   "each group's plan is shown once below.\n\n");
+    ps_buf_puts(b, "## Machine groups\n\nFleet: ");
+    ps_fleet_counts_text(b, sec, nsec, o);
+    ps_buf_puts(b, ".  Machines with the same plan are one group; each group's plan is shown "
+                   "once below.\n\n");
     for (size_t g = 0; g < nsec; g++) {
         ps_buf_printf(b, "- Group %zu", g + 1);
         if (sec[g].label) {
@@ -412,6 +414,10 @@ static void md_groups(ps_buf *b, const ps_doc_section *sec, size_t nsec)
             if (m)
                 ps_buf_puts(b, ", ");
             md(b, sec[g].machines[m]);
+        }
+        if (o->groups[g].why) {
+            ps_buf_puts(b, "  \n  Why: ");
+            md(b, o->groups[g].why);
         }
         for (size_t i = 0; i < sec[g].plan->count; i++) {
             ps_buf_puts(b, "  \n  ");
@@ -501,7 +507,7 @@ int ps_render_md(ps_buf *b, const ps_plan *plan, const ps_findings *f, const ps_
     ps_buf_puts(b, "# Change request: install Windows updates\n\n");
     md_scope(b, sec, nsec, o);
     if (o->n_groups)
-        md_groups(b, sec, nsec);
+        md_groups(b, sec, nsec, o);
     for (size_t g = 0; g < nsec; g++) {
         char prefix[32] = "";
 

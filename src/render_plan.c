@@ -431,6 +431,108 @@ static void text_plan(ps_buf *b, const ps_arch_plan *ap, const ps_render_opts *o
     ps_buf_puts(b, "\n");
 }
 
+const char *ps_fleet_status_label(const char *status)
+{
+    static const struct {
+        const char *name, *words;
+    } labels[] = {{"needs-updates", "needs updates"},
+                  {"cannot-update", "cannot be brought up to date"},
+                  {"current", "already current"},
+                  {"wrong-architecture", "wrong architecture"}};
+
+    for (size_t i = 0; status && i < PS_ARRAY_LEN(labels); i++)
+        if (strcmp(status, labels[i].name) == 0)
+            return labels[i].words;
+    return status;
+}
+
+void ps_fleet_counts(const ps_doc_section *sec, size_t nsec, const ps_render_opts *o,
+                     size_t *machines, size_t counts[4])
+{
+    static const char *const order[4] = {"needs-updates", "cannot-update", "current",
+                                         "wrong-architecture"};
+
+    *machines = 0;
+    memset(counts, 0, 4 * sizeof *counts);
+    for (size_t g = 0; g < nsec; g++) {
+        *machines += sec[g].n_machines;
+        for (size_t k = 0; k < 4; k++)
+            if (o->groups[g].status && strcmp(o->groups[g].status, order[k]) == 0)
+                counts[k] += sec[g].n_machines;
+    }
+}
+
+void ps_fleet_counts_text(ps_buf *b, const ps_doc_section *sec, size_t nsec,
+                          const ps_render_opts *o)
+{
+    static const char *const words[4] = {"need updates", "cannot be brought up to date",
+                                         "already current", "wrong architecture"};
+    size_t machines, counts[4], shown = 0;
+
+    ps_fleet_counts(sec, nsec, o, &machines, counts);
+    ps_buf_printf(b, "%zu machine%s in %zu group%s", machines, machines == 1 ? "" : "s", nsec,
+                  nsec == 1 ? "" : "s");
+    for (size_t k = 0; k < 4; k++)
+        if (counts[k])
+            ps_buf_printf(b, "%s %zu %s", shown++ ? "," : ":", counts[k], words[k]);
+}
+
+/* "Windows 6.0 x64: KB1 -> KB2 -> restart" lines of a plan, or "nothing to
+ * install". */
+static void text_sequence(ps_buf *b, const ps_arch_plan *ap)
+{
+    tx_printf(b, "Windows %s %s:", ap->os, ps_arch_name(ap->arch));
+    if (ap->n_steps == 0)
+        ps_buf_puts(b, " nothing to install");
+    for (size_t s = 0; s < ap->n_steps; s++) {
+        ps_buf_puts(b, s ? " -> " : " ");
+        if (ap->steps[s].action == PS_STEP_REBOOT)
+            ps_buf_puts(b, "restart");
+        else
+            text(b, ap->nodes[ap->steps[s].node].kb);
+    }
+    ps_buf_puts(b, "\n");
+}
+
+#define SUMMARY_NAMES 10 /* machine names a summary line shows; the group lists all */
+
+/* The fleet summary: how many machines of each status, then one line per
+ * group with its machines and its sequence, or why it cannot be planned. */
+static void text_fleet_summary(ps_buf *b, const ps_doc_section *sec, size_t nsec,
+                               const ps_render_opts *o)
+{
+    ps_buf_puts(b, "fleet: ");
+    ps_fleet_counts_text(b, sec, nsec, o);
+    ps_buf_puts(b, "\n");
+    for (size_t g = 0; g < nsec; g++) {
+        const ps_render_group *rg = &o->groups[g];
+
+        ps_buf_printf(b, "  group %zu (", g + 1);
+        text(b, rg->status ? ps_fleet_status_label(rg->status) : rg->label ? rg->label : "");
+        ps_buf_printf(b, "), %zu machine%s:", sec[g].n_machines, sec[g].n_machines == 1 ? "" : "s");
+        for (size_t m = 0; m < sec[g].n_machines && m < SUMMARY_NAMES; m++) {
+            ps_buf_puts(b, m ? ", " : " ");
+            text(b, sec[g].machines[m]);
+        }
+        if (sec[g].n_machines > SUMMARY_NAMES)
+            ps_buf_printf(b, " and %zu more", sec[g].n_machines - SUMMARY_NAMES);
+        ps_buf_puts(b, "\n");
+        if (rg->why) {
+            ps_buf_puts(b, "    why: ");
+            text(b, rg->why);
+            ps_buf_puts(b, "\n");
+        }
+        if (rg->status && (strcmp(rg->status, "current") == 0 ||
+                           strcmp(rg->status, "wrong-architecture") == 0))
+            continue;
+        for (size_t i = 0; i < sec[g].plan->count; i++) {
+            ps_buf_puts(b, "    ");
+            text_sequence(b, &sec[g].plan->plans[i]);
+        }
+    }
+    ps_buf_puts(b, "\n");
+}
+
 int ps_render_text(ps_buf *b, const ps_plan *plan, const ps_findings *f, const ps_render_opts *o)
 {
     ps_doc_section *sec;
@@ -438,6 +540,8 @@ int ps_render_text(ps_buf *b, const ps_plan *plan, const ps_findings *f, const p
 
     if (nsec == 0)
         return -1;
+    if (o && o->n_groups)
+        text_fleet_summary(b, sec, nsec, o);
     for (size_t g = 0; g < nsec; g++) {
         if (o && o->n_groups) { /* a fleet: the machines of the group first */
             ps_buf_printf(b, "== group %zu", g + 1);
@@ -458,8 +562,15 @@ int ps_render_text(ps_buf *b, const ps_plan *plan, const ps_findings *f, const p
             ps_buf_puts(b, "no package to plan\n\n");
         for (size_t i = 0; i < sec[g].plan->count; i++)
             text_plan(b, &sec[g].plan->plans[i], o);
+        if (o && o->n_groups && o->groups[g].findings && o->groups[g].findings->count) {
+            ps_buf_printf(b, "group %zu ", g + 1);
+            text_findings(b, o->groups[g].findings);
+            ps_buf_puts(b, "\n");
+        }
     }
     free(sec);
+    if (o && o->n_groups)
+        ps_buf_puts(b, "fleet ");
     text_findings(b, f);
     return b->data ? 0 : -1;
 }
@@ -672,7 +783,88 @@ static json_t *arch_plan_json(const ps_arch_plan *ap)
     return o;
 }
 
-static int render_json(ps_buf *b, const ps_plan *plan, const ps_findings *f)
+/* A machine of a fleet: who it is, its status and group, its plans and its
+ * findings (its inventory's, then its plan's). */
+typedef struct plan_cache {
+    const ps_plan *plan;
+    const ps_findings *findings;
+    json_t *plans, *plan_findings;   /* built once per plan, shared by its machines */
+} plan_cache;
+
+static json_t *fleet_machine_json(const ps_render_machine *m, plan_cache *cache, size_t *ncache)
+{
+    json_t *o = json_object(), *plans, *fs;
+    plan_cache *pc = NULL;
+    int bad = 0;
+
+    for (size_t i = 0; i < *ncache && pc == NULL; i++)
+        if (cache[i].plan == m->plan && cache[i].findings == m->plan_findings)
+            pc = &cache[i];
+
+    bad |= set(o, "name", json_string(m->name));
+    bad |= set(o, "inventory", jstr(m->inventory));
+    bad |= set(o, "os", jstr(m->os));
+    bad |= set(o, "arch", m->arch != PS_ARCH_NONE ? json_string(ps_arch_name(m->arch)) : json_null());
+    bad |= set(o, "build", jstr(m->build));
+    bad |= set(o, "status", json_string(m->status));
+    bad |= set(o, "why", jstr(m->why));
+    bad |= set(o, "group", json_integer((json_int_t)m->group + 1));
+    if (pc == NULL) {
+        pc = &cache[(*ncache)++];
+        pc->plan = m->plan;
+        pc->findings = m->plan_findings;
+        pc->plans = json_array();
+        for (size_t i = 0; m->plan && i < m->plan->count; i++)
+            bad |= push(pc->plans, arch_plan_json(&m->plan->plans[i]));
+        pc->plan_findings = m->plan_findings ? ps_findings_to_json(m->plan_findings) : json_array();
+    }
+    plans = json_incref(pc->plans);
+    bad |= set(o, "plans", plans);
+    fs = m->own && m->own->count ? ps_findings_to_json(m->own) : NULL;
+    if (fs == NULL) /* the plan's findings alone: shared */
+        fs = json_incref(pc->plan_findings);
+    else if (pc->plan_findings && json_array_extend(fs, pc->plan_findings) != 0)
+        bad = 1;
+    bad |= set(o, "findings", fs);
+    if (bad) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* The groups of a fleet: status, reason and machine names. */
+static json_t *fleet_groups_json(const ps_render_opts *o)
+{
+    json_t *a = json_array();
+    int bad = 0;
+
+    for (size_t g = 0; g < o->n_groups; g++) {
+        const ps_render_group *rg = &o->groups[g];
+        json_t *go = json_object(), *names = json_array();
+        int gbad = 0;
+
+        for (size_t m = 0; m < rg->n_machines; m++)
+            gbad |= push(names, json_string(rg->machines[m]));
+        gbad |= set(go, "group", json_integer((json_int_t)g + 1));
+        gbad |= set(go, "status", jstr(rg->status));
+        gbad |= set(go, "why", jstr(rg->why));
+        gbad |= set(go, "machines", names);
+        if (gbad) {
+            json_decref(go);
+            go = NULL;
+        }
+        bad |= push(a, go);
+    }
+    if (bad) {
+        json_decref(a);
+        return NULL;
+    }
+    return a;
+}
+
+static int render_json(ps_buf *b, const ps_plan *plan, const ps_findings *f,
+                       const ps_render_opts *ro)
 {
     static const ps_findings none = {0};
     json_t *root = json_object(), *plans = json_array();
@@ -680,10 +872,29 @@ static int render_json(ps_buf *b, const ps_plan *plan, const ps_findings *f)
     size_t len = 0;
     int bad = 0;
 
-    bad |= set(root, "schema", json_string("patchseq.plan/1"));
-    for (size_t i = 0; i < plan->count; i++)
-        bad |= push(plans, arch_plan_json(&plan->plans[i]));
-    bad |= set(root, "plans", plans);
+    if (ro->machines) { /* a fleet: patchseq.plan/2 */
+        json_t *ms = json_array();
+        plan_cache *pc = calloc(ro->n_machines ? ro->n_machines : 1, sizeof *pc);
+        size_t npc = 0;
+
+        json_decref(plans);
+        bad |= set(root, "schema", json_string("patchseq.plan/2"));
+        bad |= set(root, "groups", fleet_groups_json(ro));
+        bad |= pc == NULL;
+        for (size_t i = 0; pc && i < ro->n_machines; i++)
+            bad |= push(ms, fleet_machine_json(&ro->machines[i], pc, &npc));
+        for (size_t i = 0; i < npc; i++) {
+            json_decref(pc[i].plans);
+            json_decref(pc[i].plan_findings);
+        }
+        free(pc);
+        bad |= set(root, "machines", ms);
+    } else {
+        bad |= set(root, "schema", json_string("patchseq.plan/1"));
+        for (size_t i = 0; i < plan->count; i++)
+            bad |= push(plans, arch_plan_json(&plan->plans[i]));
+        bad |= set(root, "plans", plans);
+    }
     bad |= set(root, "findings", ps_findings_to_json(f ? f : &none));
     if (bad) {
         json_decref(root);
@@ -707,7 +918,7 @@ static const struct {
     render_opts_fn ofn;
 } renderers[] = {
     {"text", NULL, ps_render_text},
-    {"json", render_json, NULL},
+    {"json", NULL, render_json},
     {"md", NULL, ps_render_md},
     {"dot", NULL, ps_render_dot},
     {"html", NULL, ps_render_html},
