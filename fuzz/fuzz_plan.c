@@ -288,6 +288,12 @@ static void check_plan(const ps_plan *plan)
                 FUZZ_CHECK(s->node == PS_NO_NODE);
                 continue;
             }
+            if (s->action == PS_STEP_MANUAL) { /* the ESU activation: no package, a year */
+                FUZZ_CHECK(s->node == PS_NO_NODE && s->esu_year >= 1 && s->manual != NULL);
+                FUZZ_CHECK(s->n_activations <= 2 && k + 1 < ap->n_steps &&
+                           ap->steps[k + 1].action == PS_STEP_INSTALL);
+                continue;
+            }
             FUZZ_CHECK(s->node < ap->n_nodes);
             FUZZ_CHECK(ap->nodes[s->node].state == PS_NODE_PLANNED);
             FUZZ_CHECK(ap->nodes[s->node].step > step);
@@ -357,7 +363,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     {
         static const char *const names[] = {"host-a", "<b>host</b>"};
-        ps_render_group groups[2] = {{"fresh", names, 1, &plan}, {NULL, names + 1, 1, &plan}};
+        ps_render_group groups[2] = {{"fresh", names, 1, &plan, "cannot-update", "why <i>", &f},
+                                     {NULL, names + 1, 1, &plan, NULL, NULL, NULL}};
         ps_render_opts ro = {0};
 
         ro.groups = groups;

@@ -83,6 +83,11 @@ static json_t *arch_plan_canonical(const ps_arch_plan *ap, const char *const *ro
             bad = 1;
             break;
         }
+        if (st->action == PS_STEP_MANUAL) { /* the ESU activation: its year, never a key */
+            bad |= ps_json_set(s, "action", json_string("manual"));
+            bad |= ps_json_set(s, "esu_year", json_integer((json_int_t)st->esu_year));
+            continue;
+        }
         if (st->action == PS_STEP_REBOOT || st->node >= ap->n_nodes) {
             bad |= ps_json_set(s, "action", json_string("reboot"));
             continue;

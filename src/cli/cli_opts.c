@@ -42,7 +42,8 @@ typedef struct optdef {
 
 static const optdef options[] = {
     {"format", 0, 1, C_INSPECT | C_VALIDATE, "text json", 0},
-    {"format", 0, 1, C_PLAN, "text json md dot html cmd ps1", 0},
+    {"format", 0, 1, C_PLAN, "text json md dot html cmd ps1 ansible", 0},
+    {"host", 0, 1, C_PLAN, NULL, 0},
     {"format", 0, 1, C_DIFF, "text json md", 0},
     {"arch", 0, 1, C_PLAN | C_EXPLAIN, "x86 x64 amd64 ia64", 0},
     {"hash", 0, 0, C_INSPECT, NULL, 0},

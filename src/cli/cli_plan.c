@@ -4,7 +4,9 @@
  */
 #include "cli.h"
 
+#include "ansible.h"
 #include "escape.h"
+#include "fleet.h"
 #include "inventory.h"
 #include "kb.h"
 #include "plan.h"
@@ -17,6 +19,7 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,7 +35,7 @@ static const char plan_usage[] =
     "options:\n"
     "  --arch ARCH         x86, x64 (or amd64) or ia64; repeat or list (x86,x64)\n"
     "                      for several (default: all)\n"
-    "  --format FORMAT     text (default), json, md, dot, html, cmd, ps1\n"
+    "  --format FORMAT     text (default), json, md, dot, html, cmd, ps1, ansible\n"
     "                      md is a change ticket, dot a Graphviz graph, html a\n"
     "                      self-contained report (its graph drawn by Graphviz's\n"
     "                      'dot' when it is installed; $PATCHSEQ_DOT names\n"
@@ -46,11 +49,25 @@ static const char plan_usage[] =
     "                      resumes after each restart (/dryrun, -DryRun: change\n"
     "                      nothing).  A file name outside [A-Za-z0-9._()+-] is left\n"
     "                      out of every plan (unsafe-file-name)\n"
+    "                      ansible writes a playbook folder (-o DIR, needed) for\n"
+    "                      ansible.windows: site.yml installs the plan with hash\n"
+    "                      checks and restarts, collect.yml fetches inventories\n"
+    "                      (one plan and one bundle folder, as for cmd and ps1)\n"
+    "  --host NAME         ansible: the machine the plan is for (default: the name\n"
+    "                      of the --installed file without its extension; without\n"
+    "                      either, the machines of the group 'windows')\n"
     "  --installed FILE    what the machine already has (systeminfo /fo csv, wmic\n"
     "                      qfe or Get-HotFix CSV, or a list of KBs): its KBs leave\n"
     "                      the plan and satisfy requirements, its OS build starts\n"
     "                      the plan, and only its architecture is planned (an\n"
-    "                      --arch without it is an error: exit 2)\n"
+    "                      --arch without it is an error: exit 2).  Repeat it, or\n"
+    "                      give a folder (one machine per file in it), to plan a\n"
+    "                      fleet: each machine is named by its Host Name, else by\n"
+    "                      its file name without the extension; machines with an\n"
+    "                      identical plan are one group, shown once after a fleet\n"
+    "                      summary; json lists each machine.  cmd and ps1 need one\n"
+    "                      plan for every machine (else give one --installed per\n"
+    "                      group)\n"
     "  --rules DIR         the knowledge dir (rules/ and manifests/)\n"
     "  --keep-superseded   keep superseded packages in the plan\n"
     "  --track TRACK       rollup (default: monthly rollups; the security-only\n"
@@ -85,7 +102,8 @@ static const char plan_usage[] =
     "time model (minutes): an install takes the time of its phase plus its size:\n"
     "  servicing-stack = 5, sha2-support = 5, licensing = 3, rollup = 20,\n"
     "  security-only = 15, other = 8, optional = 8, per-mib = 0.05 (per MiB of the\n"
-    "  package file); a reboot takes reboot = 10.  A window of steps between two\n"
+    "  package file); a reboot takes reboot = 4 (the restart itself: a phase's\n"
+    "  time includes what its restart completes).  A window of steps between two\n"
     "  reboots that alone exceeds MINUTES gets its own window (window-overrun).\n"
     "\n"
     "exit status: 0 planned, no error finding; 1 planned, with error findings\n"
@@ -131,10 +149,15 @@ typedef struct plan_ctx {
     const char *cache_dir;   /* --cache */
     int no_cache;            /* --no-cache */
     const char *outpath;
-    const char *installed;   /* --installed FILE */
+    const char *installed;   /* --installed FILE (the last one given) */
+    char **installed_v;      /* every --installed, in order */
+    size_t n_installed;
+    int is_fleet;            /* several --installed, or a folder: a fleet */
+    ps_fleet fleet;
     const char *time_model;  /* --time-model FILE */
     int arch_given;          /* --arch was given */
     int allow_partial;       /* --allow-partial */
+    const char *host;        /* --host NAME (--format ansible) */
     ps_time_model model;
     ps_inventory inv;
     ps_plan_opts opts;
@@ -151,6 +174,8 @@ typedef struct plan_ctx {
 static void ctx_free(plan_ctx *c)
 {
     ps_strv_free(&c->exclude, &c->n_exclude);
+    ps_strv_free(&c->installed_v, &c->n_installed);
+    ps_fleet_free(&c->fleet);
     free(c->until);
     ps_plan_free(&c->plan);
     ps_inventory_free(&c->inv);
@@ -204,6 +229,7 @@ static int parse_options(ps_cli *cli, plan_ctx *c, int argc, char **argv, const 
         {"cache", required_argument, NULL, 'C'},
         {"no-cache", no_argument, NULL, 'N'},
         {"allow-partial", no_argument, NULL, 'A'},
+        {"host", required_argument, NULL, 'H'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -225,15 +251,35 @@ static int parse_options(ps_cli *cli, plan_ctx *c, int argc, char **argv, const 
                 bad = "--format";
                 goto bad;
             }
-            if (!ps_plan_format_known(optarg)) {
+            if (!ps_plan_format_known(optarg) && strcmp(optarg, "ansible") != 0) {
                 fprintf(cli->err, "patchseq plan: unknown format '%s' (text, json, md, dot, html, "
-                        "cmd, ps1)\n", optarg);
+                        "cmd, ps1, ansible)\n", optarg);
                 return 2;
             }
             c->format = optarg;
             break;
         case 'i':
             c->installed = optarg;
+            if (ps_strv_push(&c->installed_v, &c->n_installed, optarg) != 0) {
+                fprintf(cli->err, "patchseq %s: out of memory\n", c->cmd);
+                return 2;
+            }
+            break;
+        case 'H':
+            if (!is_plan) {
+                bad = "--host";
+                goto bad;
+            }
+            if (!ps_ansible_name_ok(optarg)) {
+                ps_buf m = {0};
+
+                ps_esc_printf(&m, ps_esc_text, "%s", optarg);
+                fprintf(cli->err, "patchseq plan: --host '%s' cannot be an Ansible host name "
+                        "([A-Za-z0-9._-], first a letter or a digit)\n", m.data ? m.data : "");
+                ps_buf_free(&m);
+                return 2;
+            }
+            c->host = optarg;
             break;
         case 'A':
             if (!is_plan) {
@@ -453,7 +499,23 @@ static int build_plan(ps_cli *cli, plan_ctx *c, char **paths, int npaths)
 
     if ((r = ps_cli_load_kb(cli, c->cmd, c->rules, &c->kb, &c->f)) != 0)
         return r;
-    if (c->installed) {
+    if (c->is_fleet) {
+        char **files = NULL, msg[2048];
+        size_t nfiles = 0;
+
+        if (ps_fleet_files((const char *const *)c->installed_v, c->n_installed, &files, &nfiles,
+                           msg, sizeof msg) != 0 ||
+            ps_fleet_load(&c->fleet, files, nfiles, msg, sizeof msg) != 0) {
+            ps_buf m = {0};
+
+            ps_esc_printf(&m, ps_esc_text, "%s", msg);
+            fprintf(cli->err, "patchseq %s: --installed: %s\n", c->cmd, m.data ? m.data : "");
+            ps_buf_free(&m);
+            ps_strv_free(&files, &nfiles);
+            return 2;
+        }
+        ps_strv_free(&files, &nfiles);
+    } else if (c->installed) {
         if ((r = ps_cli_load_inventory(cli, c->cmd, c->installed, &c->inv)) != 0)
             return r;
         c->opts.inventory = &c->inv;
@@ -475,9 +537,18 @@ static int build_plan(ps_cli *cli, plan_ctx *c, char **paths, int npaths)
     /* a script checks each file against its SHA-256, a ticket lists it:
      * read them whole */
     ropts.hash = c->format && (ps_plan_format_is_script(c->format) ||
+                               strcmp(c->format, "ansible") == 0 ||
                                strcmp(c->format, "md") == 0 || strcmp(c->format, "html") == 0);
     if ((r = ps_cli_read_bundle(cli, &c->bundle, paths, npaths, &ropts, &c->f)) != 0)
         return r;
+    if (c->is_fleet) {
+        /* every machine against the bundle read once */
+        if (ps_fleet_plan(&c->fleet, &c->bundle, &c->kb, &c->opts, &c->f) != 0)
+            goto oom;
+        filter_findings(&c->f, c->opts.arch_mask);
+        ps_findings_sort(&c->f);
+        return 0;
+    }
     if (ps_plan_build(&c->plan, &c->bundle, &c->kb, &c->opts, &c->f) != 0)
         goto oom;
     filter_findings(&c->f, c->opts.arch_mask);
@@ -489,14 +560,29 @@ oom:
 }
 
 /* An output that is an input, refused before anything is read. */
-static int check_paths(ps_cli *cli, const plan_ctx *c, char **paths, int npaths)
+static int check_paths(ps_cli *cli, plan_ctx *c, char **paths, int npaths)
 {
     const ps_cli_io outs[] = {{"-o", c->outpath}};
-    const ps_cli_io ins[] = {
-        {"--installed", c->installed}, {"--rules", c->rules}, {"--time-model", c->time_model}};
+    ps_cli_io *ins = calloc(c->n_installed + 2, sizeof *ins);
+    size_t n = 0;
+    int rc;
 
-    return ps_cli_check_run(cli, c->cmd, outs, PS_ARRAY_LEN(outs), ins, PS_ARRAY_LEN(ins), paths,
-                            npaths);
+    if (ins == NULL) {
+        fprintf(cli->err, "patchseq %s: out of memory\n", c->cmd);
+        return 2;
+    }
+    for (size_t i = 0; i < c->n_installed; i++) {
+        struct stat st;
+
+        ins[n++] = (ps_cli_io){"--installed", c->installed_v[i]};
+        if (c->n_installed > 1 || (stat(c->installed_v[i], &st) == 0 && S_ISDIR(st.st_mode)))
+            c->is_fleet = 1;
+    }
+    ins[n++] = (ps_cli_io){"--rules", c->rules};
+    ins[n++] = (ps_cli_io){"--time-model", c->time_model};
+    rc = ps_cli_check_run(cli, c->cmd, outs, PS_ARRAY_LEN(outs), ins, n, paths, npaths);
+    free(ins);
+    return rc;
 }
 
 #define GRAPH_SVG_MAX_BYTES (32u * 1024u * 1024u)
@@ -618,10 +704,162 @@ out:
     return out.data ? ps_buf_steal(&out, NULL) : NULL;
 }
 
+/*
+ * plan --format ansible -o DIR: one host (--host NAME; else the name of the
+ * --installed file without its extension; else the group `windows`), its
+ * plan checked as for a script.  A plan with error findings is written with
+ * the host skipped and the reason, unless --allow-partial.  Returns the
+ * exit code.
+ */
+static int plan_ansible(ps_cli *cli, plan_ctx *c, char **paths, int npaths)
+{
+    static const char *const names[] = {"site.yml", "collect.yml", "inventory.ini", "README.txt",
+                                        "tasks/patchseq-step.yml", "group_vars/all.yml",
+                                        "group_vars/windows.yml"};
+    ps_script_opts so = {(const char *const *)paths, (size_t)npaths};
+    ps_cli_io outs[PS_ARRAY_LEN(names) + 1];
+    const ps_cli_io ins[] = {
+        {"--installed", c->installed}, {"--rules", c->rules}, {"--time-model", c->time_model}};
+    char *paths_out[PS_ARRAY_LEN(names) + 1] = {NULL}, *name = NULL, msg[1024];
+    ps_buf reason = {0}, m = {0};
+    ps_ansible_host host = {NULL, NULL, NULL};
+    size_t errors = 0, nout = 0;
+    struct stat st;
+    int rc = 2;
+
+    if (c->n_installed > 1 ||
+        (c->installed && stat(c->installed, &st) == 0 && S_ISDIR(st.st_mode))) {
+        fprintf(cli->err, "patchseq plan: --format ansible: a fleet (several --installed, or a "
+                "folder) is not written as a playbook yet: give one --installed FILE\n");
+        return 2;
+    }
+    if (c->outpath == NULL || strcmp(c->outpath, "-") == 0) {
+        fprintf(cli->err, "patchseq plan: --format ansible writes a folder: give it with -o DIR\n");
+        return 2;
+    }
+    if (stat(c->outpath, &st) == 0 && !S_ISDIR(st.st_mode)) {
+        ps_esc_printf(&m, ps_esc_text, "patchseq plan: --format ansible: -o %s exists and is not "
+                      "a folder\n", c->outpath);
+        goto out;
+    }
+    if (c->host)
+        name = ps_strdup(c->host);
+    else if (c->installed) {
+        const char *base = strrchr(c->installed, '/'), *dot;
+
+        base = base ? base + 1 : c->installed;
+        dot = strrchr(base, '.');
+        name = ps_strndup(base, dot && dot != base ? (size_t)(dot - base) : strlen(base));
+        if (name && !ps_ansible_name_ok(name)) {
+            ps_esc_printf(&m, ps_esc_text, "patchseq plan: --format ansible: the machine of %s "
+                          "would be '%s', which cannot be an Ansible host name: name it with "
+                          "--host\n", c->installed, name);
+            goto out;
+        }
+    }
+    if ((c->host || c->installed) && name == NULL)
+        goto oom;
+    /* the files of the folder, against the inputs (as for any -o) */
+    for (size_t i = 0; i <= PS_ARRAY_LEN(names); i++) {
+        const char *leaf = i < PS_ARRAY_LEN(names) ? names[i] : NULL;
+
+        if (leaf == NULL && name == NULL)
+            break;
+        paths_out[i] = leaf ? ps_asprintf("%s/%s", c->outpath, leaf)
+                            : ps_asprintf("%s/host_vars/%s.yml", c->outpath, name);
+        if (paths_out[i] == NULL)
+            goto oom;
+        outs[nout].what = "-o";
+        outs[nout++].path = paths_out[i];
+    }
+    if ((rc = ps_cli_check_run(cli, c->cmd, outs, nout, ins, PS_ARRAY_LEN(ins), paths, npaths)) ||
+        (rc = ps_cli_refuse_archives(cli, c->format, paths, npaths)) ||
+        (rc = build_plan(cli, c, paths, npaths)))
+        goto out;
+    rc = 2;
+    if (ps_plan_script_check_opts(&c->plan, &so, msg, sizeof msg) != 0) {
+        ps_esc_printf(&m, ps_esc_text, "patchseq plan: --format ansible: %s\n", msg);
+        goto out;
+    }
+    for (size_t i = 0; i < c->f.count; i++)
+        errors += c->f.items[i].severity == PS_SEV_ERROR;
+    if (errors && !c->allow_partial) {
+        ps_buf_printf(&reason, "the plan has %zu error finding%s (patchseq plan --format text "
+                      "lists them):", errors, errors == 1 ? "" : "s");
+        for (size_t i = 0; i < c->f.count; i++)
+            if (c->f.items[i].severity == PS_SEV_ERROR)
+                ps_buf_printf(&reason, " %s%s%s", c->f.items[i].kb ? c->f.items[i].kb : "",
+                              c->f.items[i].kb ? " " : "",
+                              ps_finding_code_name(c->f.items[i].code));
+        if (reason.data == NULL)
+            goto oom;
+        host.skip_reason = reason.data;
+    }
+    host.name = name;
+    host.plan = &c->plan;
+    if (ps_render_ansible(c->outpath, &host, 1, &c->f, &so, msg, sizeof msg) != 0) {
+        ps_esc_printf(&m, ps_esc_text, "patchseq plan: --format ansible: %s\n", msg);
+        goto out;
+    }
+    ps_findings_render_text(&m, &c->f);
+    if (host.skip_reason)
+        ps_buf_printf(&m, "patchseq plan: --format ansible: the plan has %zu error finding%s "
+                      "(above): the playbook skips the machine (--allow-partial installs the "
+                      "rest, naming what is left out)\n", errors, errors == 1 ? "" : "s");
+    rc = ps_cli_exit_code(&c->f, 0);
+    goto out;
+oom:
+    ps_buf_printf(&m, "patchseq plan: out of memory\n");
+    rc = 2;
+out:
+    if (m.data)
+        fputs(m.data, cli->err);
+    ps_buf_free(&m);
+    ps_buf_free(&reason);
+    for (size_t i = 0; i < PS_ARRAY_LEN(paths_out); i++)
+        free(paths_out[i]);
+    free(name);
+    return rc;
+}
+
+/*
+ * A fleet as a script: only when every machine has the one plan (its
+ * findings join the command's, as for one machine).  Returns 0 with *plan
+ * set, or 2 after a message.
+ */
+static int fleet_script_plan(ps_cli *cli, plan_ctx *c, const ps_plan **plan)
+{
+    const ps_fleet *fl = &c->fleet;
+    const ps_fleet_group *g = fl->n_groups ? &fl->groups[0] : NULL;
+
+    if (fl->n_groups != 1 || g->state == PS_NO_NODE) {
+        fprintf(cli->err, "patchseq plan: --format %s: the %zu machines have %zu different "
+                "plans (see --format text): a script installs one plan; give the inventories of "
+                "one group (--installed FILE...), or use an orchestration format (--format "
+                "ansible) for a fleet\n", c->format, fl->n_machines, fl->n_groups);
+        return 2;
+    }
+    for (size_t i = 0; i < fl->states[g->state].findings.count; i++) {
+        const ps_finding *it = &fl->states[g->state].findings.items[i];
+        ps_where w = {it->file, it->member, it->line, it->arch, it->os, it->kb};
+
+        if (ps_findings_add(&c->f, it->code, &w, "%s", it->message) != 0) {
+            fprintf(cli->err, "patchseq plan: out of memory\n");
+            return 2;
+        }
+    }
+    ps_findings_sort(&c->f);
+    *plan = &fl->states[g->state].plan;
+    return 0;
+}
+
 int ps_cmd_plan(ps_cli *cli, int argc, char **argv)
 {
     plan_ctx c;
     ps_render_opts ro;
+    ps_render_group *groups = NULL;
+    ps_render_machine *machines = NULL;
+    const ps_plan *plan;
     char *doc = NULL, *svg = NULL, note[256] = "";
     size_t len = 0;
     int rc;
@@ -638,6 +876,15 @@ int ps_cmd_plan(ps_cli *cli, int argc, char **argv)
         rc = 2;
         goto out;
     }
+    if (c.host && strcmp(c.format, "ansible") != 0) {
+        fprintf(cli->err, "patchseq plan: --host is for --format ansible\n");
+        rc = 2;
+        goto out;
+    }
+    if (strcmp(c.format, "ansible") == 0) {
+        rc = plan_ansible(cli, &c, argv + c.first_arg, argc - c.first_arg);
+        goto out;
+    }
     if ((rc = check_paths(cli, &c, argv + c.first_arg, argc - c.first_arg)) != 0)
         goto out;
     if (ps_plan_format_is_script(c.format) &&
@@ -645,6 +892,22 @@ int ps_cmd_plan(ps_cli *cli, int argc, char **argv)
         goto out;
     if ((rc = build_plan(cli, &c, argv + c.first_arg, argc - c.first_arg)) != 0)
         goto out;
+    plan = &c.plan;
+    if (c.is_fleet && ps_plan_format_is_script(c.format) &&
+        (rc = fleet_script_plan(cli, &c, &plan)) != 0)
+        goto out;
+    if (c.is_fleet && !ps_plan_format_is_script(c.format)) {
+        if (ps_fleet_render_groups(&c.fleet, &groups) != 0 ||
+            ps_fleet_render_machines(&c.fleet, &machines) != 0) {
+            fprintf(cli->err, "patchseq plan: out of memory\n");
+            rc = 2;
+            goto out;
+        }
+        ro.groups = groups;
+        ro.n_groups = c.fleet.n_groups;
+        ro.machines = machines;
+        ro.n_machines = c.fleet.n_machines;
+    }
     if (ps_plan_format_is_script(c.format)) {
         ps_script_opts so = {(const char *const *)(argv + c.first_arg),
                              (size_t)(argc - c.first_arg)};
@@ -654,7 +917,7 @@ int ps_cmd_plan(ps_cli *cli, int argc, char **argv)
 
         for (size_t i = 0; i < c.f.count; i++)
             errors += c.f.items[i].severity == PS_SEV_ERROR;
-        if (ps_plan_script_check_opts(&c.plan, &so, msg, sizeof msg) != 0) {
+        if (ps_plan_script_check_opts(plan, &so, msg, sizeof msg) != 0) {
             ps_buf m = {0};
 
             /* the reason may name a file: shown escaped, on one line */
@@ -676,7 +939,7 @@ int ps_cmd_plan(ps_cli *cli, int argc, char **argv)
             rc = 2;
             goto out;
         }
-        if (ps_plan_render_script(&sb, c.format, &c.plan, &c.f, &so) != 0 || sb.data == NULL) {
+        if (ps_plan_render_script(&sb, c.format, plan, &c.f, &so) != 0 || sb.data == NULL) {
             ps_buf_free(&sb);
             fprintf(cli->err, "patchseq plan: --format %s: no script is written: a value "
                     "cannot go into it safely, or out of memory\n", c.format);
@@ -687,11 +950,11 @@ int ps_cmd_plan(ps_cli *cli, int argc, char **argv)
     } else {
         ro.verbose = cli->verbose;
         ro.time_model = c.opts.time_model;
-        ro.inventory = c.installed;
+        ro.inventory = c.is_fleet ? NULL : c.installed;
         if (strcmp(c.format, "html") == 0)
-            ro.graph_svg = svg = graph_svg(&c.plan, &ro, note, sizeof note);
+            ro.graph_svg = svg = graph_svg(plan, &ro, note, sizeof note);
         ro.graph_note = note;
-        doc = ps_plan_render_with(c.format, &c.plan, &c.f, &ro, &len);
+        doc = ps_plan_render_with(c.format, plan, &c.f, &ro, &len);
     }
     if (doc == NULL) {
         fprintf(cli->err, "patchseq plan: out of memory\n");
@@ -710,7 +973,11 @@ int ps_cmd_plan(ps_cli *cli, int argc, char **argv)
     rc = ps_cli_emit(cli, c.outpath, doc, len);
     if (rc == 0)
         rc = ps_cli_exit_code(&c.f, 0);
+    if (rc == 0 && c.is_fleet && ps_fleet_errors(&c.fleet))
+        rc = 1; /* a machine's plan has an error */
 out:
+    free(groups);
+    free(machines);
     free(svg);
     free(doc);
     ctx_free(&c);
@@ -737,6 +1004,12 @@ int ps_cmd_explain(ps_cli *cli, int argc, char **argv)
     }
     if ((rc = check_paths(cli, &c, argv + c.first_arg + 1, argc - c.first_arg - 1)) != 0)
         goto out;
+    if (c.is_fleet) {
+        fprintf(cli->err, "patchseq explain: --installed names one machine here (one file); "
+                "for a fleet, use plan\n");
+        rc = 2;
+        goto out;
+    }
     kb = ps_kb_normalize(argv[c.first_arg]);
     if (kb == NULL) {
         fprintf(cli->err, "patchseq explain: '%s' is not a KB number\n", argv[c.first_arg]);

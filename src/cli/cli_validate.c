@@ -21,6 +21,7 @@
 #include "cli.h"
 #include "escape.h"
 #include "inventory.h"
+#include "fleet.h"
 #include "junit.h"
 #include "kb.h"
 #include "lock.h"
@@ -31,6 +32,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 static const char validate_usage[] =
@@ -54,7 +56,10 @@ static const char validate_usage[] =
     "  --installed FILE    validate against what a machine already has\n"
     "                      (systeminfo /fo csv, wmic qfe or Get-HotFix CSV, or a\n"
     "                      list of KBs); only its architecture is checked when the\n"
-    "                      file names one\n"
+    "                      file names one.  Repeat it or give a folder for a fleet\n"
+    "                      (one machine per file): it fails when any machine's\n"
+    "                      plan has an error, and --junit has one testcase per\n"
+    "                      machine\n"
     "  --strict            warnings fail too (exit 1)\n"
     "  --rules DIR         the knowledge dir (rules/ and manifests/)\n"
     "  --lock FILE         check the bundle against a lock made by `patchseq lock`\n"
@@ -108,6 +113,10 @@ typedef struct vctx {
     const char *format;
     const char *junit;
     const char *installed;
+    char **installed_v;     /* every --installed */
+    size_t n_installed;
+    int is_fleet;           /* several --installed, or a folder */
+    ps_fleet fleet;
     const char *rules;
     const char *lockpath;
     const char *outpath;
@@ -134,6 +143,8 @@ static void ctx_free(vctx *c)
 {
     ps_waivers_free(&c->w);
     free(c->waive);
+    ps_fleet_free(&c->fleet);
+    ps_strv_free(&c->installed_v, &c->n_installed);
     ps_plan_free(&c->plan);
     ps_plan_free(&c->lock_plan);
     ps_lock_free(&c->locked);
@@ -184,6 +195,10 @@ static int parse_options(ps_cli *cli, vctx *c, int argc, char **argv, const char
             break;
         case 'i':
             c->installed = optarg;
+            if (ps_strv_push(&c->installed_v, &c->n_installed, optarg) != 0) {
+                fprintf(cli->err, "patchseq %s: out of memory\n", c->cmd);
+                return 2;
+            }
             break;
         case 's':
             c->strict = 1;
@@ -231,11 +246,27 @@ static int parse_options(ps_cli *cli, vctx *c, int argc, char **argv, const char
     {
         /* an output that is an input, refused before anything is read */
         const ps_cli_io outs[] = {{"-o", c->outpath}, {"--junit", c->junit}};
-        const ps_cli_io ins[] = {
-            {"--installed", c->installed}, {"--rules", c->rules}, {"--lock", c->lockpath}};
+        ps_cli_io *ins = calloc(c->n_installed + 2, sizeof *ins);
+        size_t n = 0;
+        int r;
 
-        if (ps_cli_check_run(cli, c->cmd, outs, PS_ARRAY_LEN(outs), ins, PS_ARRAY_LEN(ins),
-                             argv + c->first_arg, argc - c->first_arg) != 0)
+        if (ins == NULL) {
+            fprintf(cli->err, "patchseq %s: out of memory\n", c->cmd);
+            return 2;
+        }
+        for (size_t i = 0; i < c->n_installed; i++) {
+            struct stat st;
+
+            ins[n++] = (ps_cli_io){"--installed", c->installed_v[i]};
+            if (c->n_installed > 1 || (stat(c->installed_v[i], &st) == 0 && S_ISDIR(st.st_mode)))
+                c->is_fleet = 1;
+        }
+        ins[n++] = (ps_cli_io){"--rules", c->rules};
+        ins[n++] = (ps_cli_io){"--lock", c->lockpath};
+        r = ps_cli_check_run(cli, c->cmd, outs, PS_ARRAY_LEN(outs), ins, n, argv + c->first_arg,
+                             argc - c->first_arg);
+        free(ins);
+        if (r != 0)
             return 2;
     }
     return -1;
@@ -490,7 +521,24 @@ static int load_all(ps_cli *cli, vctx *c, char **paths, int npaths)
 
     if ((r = ps_cli_load_kb(cli, c->cmd, c->rules, &c->kb, &c->f)) != 0)
         return r;
-    if (c->installed) {
+    if (c->is_fleet) {
+        char **files = NULL;
+        size_t nfiles = 0;
+        char fmsg[2048];
+
+        if (ps_fleet_files((const char *const *)c->installed_v, c->n_installed, &files, &nfiles,
+                           fmsg, sizeof fmsg) != 0 ||
+            ps_fleet_load(&c->fleet, files, nfiles, fmsg, sizeof fmsg) != 0) {
+            ps_buf m = {0};
+
+            ps_esc_printf(&m, ps_esc_text, "%s", fmsg);
+            fprintf(cli->err, "patchseq %s: --installed: %s\n", c->cmd, m.data ? m.data : "");
+            ps_buf_free(&m);
+            ps_strv_free(&files, &nfiles);
+            return 2;
+        }
+        ps_strv_free(&files, &nfiles);
+    } else if (c->installed) {
         if ((r = ps_cli_load_inventory(cli, c->cmd, c->installed, &c->inv)) != 0)
             return r;
         c->popts.inventory = &c->inv;
@@ -508,6 +556,18 @@ static int load_all(ps_cli *cli, vctx *c, char **paths, int npaths)
     ropts.no_cache = 1;
     if ((r = ps_cli_read_bundle(cli, &c->bundle, paths, npaths, &ropts, &c->f)) != 0)
         return r;
+    if (c->is_fleet) {
+        /* each machine's plan is judged; the plan of no machine is not */
+        ps_findings scratch = {0};
+
+        r = ps_fleet_plan(&c->fleet, &c->bundle, &c->kb, &c->popts, &c->f);
+        if (r == 0)
+            r = ps_plan_build(&c->plan, &c->bundle, &c->kb, &c->popts, &scratch);
+        ps_findings_free(&scratch);
+        if (r != 0)
+            goto oom;
+        return 0;
+    }
     if (ps_plan_build(&c->plan, &c->bundle, &c->kb, &c->popts, &c->f) != 0)
         goto oom;
     return 0;
@@ -582,6 +642,62 @@ static int add_finding(const vctx *c, ps_junit_case *jc, const ps_finding *it)
     return r;
 }
 
+/* A machine's findings: its inventory's, then its plan's. */
+static const ps_findings *machine_findings(const vctx *c, size_t i, int which)
+{
+    const ps_fleet_machine *m = &c->fleet.machines[i];
+
+    if (which == 0)
+        return &m->findings;
+    return m->state != PS_NO_NODE ? &c->fleet.states[m->state].findings : NULL;
+}
+
+/* 1 when machine i fails: an error finding (with --strict, a warning) in
+ * its inventory or its plan. */
+static bool machine_fails(const vctx *c, size_t i)
+{
+    for (int w = 0; w < 2; w++) {
+        const ps_findings *f = machine_findings(c, i, w);
+
+        for (size_t k = 0; f && k < f->count; k++)
+            if (fails(c, &f->items[k]))
+                return true;
+    }
+    return false;
+}
+
+/* A fleet: one testcase per machine, named by the machine, its inventory
+ * as the file; its findings on it (those of its plan name their file). */
+static int machine_cases(const vctx *c, ps_junit *j)
+{
+    for (size_t i = 0; i < c->fleet.n_machines; i++) {
+        const ps_fleet_machine *m = &c->fleet.machines[i];
+        ps_junit_case *jc = ps_junit_add_case(j, "patchseq.machine", m->name, m->inventory);
+
+        if (jc == NULL)
+            return -1;
+        for (int w = 0; w < 2; w++) {
+            const ps_findings *f = machine_findings(c, i, w);
+
+            for (size_t k = 0; f && k < f->count; k++) {
+                ps_finding copy = f->items[k];
+                char *msg = w && copy.file ? ps_asprintf("%s (%s)", copy.message, copy.file)
+                                           : ps_strdup(copy.message);
+                int r;
+
+                if (msg == NULL)
+                    return -1;
+                copy.message = msg;
+                r = add_finding(c, jc, &copy);
+                free(msg);
+                if (r != 0)
+                    return -1;
+            }
+        }
+    }
+    return 0;
+}
+
 /* One testcase per package and per plan; a finding goes to its package's
  * testcase, and also to its plan's (with the file named, since a plan
  * spans files); anything else to a testcase of its own file. */
@@ -596,11 +712,13 @@ static int build_junit(const vctx *c, ps_junit *j)
             ps_junit_add_case(j, "patchseq.package", p->file, p->file) == NULL)
             return -1;
     }
-    for (size_t i = 0; i < c->plan.count; i++) {
+    for (size_t i = 0; !c->is_fleet && i < c->plan.count; i++) {
         plan_name(name, sizeof name, &c->plan.plans[i]);
         if (ps_junit_add_case(j, "patchseq.plan", name, NULL) == NULL)
             return -1;
     }
+    if (c->is_fleet && machine_cases(c, j) != 0)
+        return -1;
     for (size_t i = 0; i < c->f.count; i++) {
         const ps_finding *it = &c->f.items[i];
         ps_junit_case *jc;
@@ -612,7 +730,7 @@ static int build_junit(const vctx *c, ps_junit *j)
                 return -1;
             placed = true;
         }
-        for (size_t k = 0; k < c->plan.count; k++) {
+        for (size_t k = 0; !c->is_fleet && k < c->plan.count; k++) {
             ps_finding copy = *it;
             char *msg;
             int r;
@@ -700,6 +818,18 @@ static char *render_text(const vctx *c, int ok, size_t *len)
 
     count_severities(&c->f, n);
     ps_findings_render_text_color(&b, &c->f, c->color);
+    for (size_t i = 0; c->is_fleet && i < c->fleet.n_machines; i++) {
+        const ps_fleet_machine *m = &c->fleet.machines[i];
+
+        for (int w = 0; w < 2; w++) {
+            const ps_findings *f = machine_findings(c, i, w);
+
+            if (f == NULL || f->count == 0)
+                continue;
+            ps_esc_printf(&b, ps_esc_text, "machine %s (%s):\n", m->name, m->inventory);
+            ps_findings_render_text_color(&b, f, c->color);
+        }
+    }
     if (c->quiet)
         return ps_buf_steal(&b, len);
     ps_buf_printf(&b, "validate%s: %s: %zu package%s, %zu plan%s", c->strict ? " --strict" : "",
@@ -712,6 +842,14 @@ static char *render_text(const vctx *c, int ok, size_t *len)
                   n[PS_SEV_INFO]);
     if (waived_count(&c->f))
         ps_buf_printf(&b, "; %zu waived", waived_count(&c->f));
+    if (c->is_fleet) {
+        size_t failing = 0;
+
+        for (size_t i = 0; i < c->fleet.n_machines; i++)
+            failing += machine_fails(c, i);
+        ps_buf_printf(&b, "; %zu machine%s, %zu failing", c->fleet.n_machines,
+                      plural(c->fleet.n_machines), failing);
+    }
     if (ps_buf_puts(&b, "\n") != 0) {
         ps_buf_free(&b);
         return NULL;
@@ -801,6 +939,27 @@ static char *render_json(const vctx *c, int ok, size_t *len)
                       "locked_plan_digest", c->locked.plan_digest);
         bad |= v ? json_object_set_new(root, "lock", v) : -1;
     }
+    if (c->is_fleet) {
+        json_t *ms = json_array();
+
+        for (size_t i = 0; ms && i < c->fleet.n_machines; i++) {
+            const ps_fleet_machine *m = &c->fleet.machines[i];
+            json_t *fs = ps_findings_to_json(&m->findings), *o;
+
+            if (fs && machine_findings(c, i, 1)) {
+                json_t *more = ps_findings_to_json(machine_findings(c, i, 1));
+
+                bad |= more == NULL || json_array_extend(fs, more) != 0;
+                json_decref(more);
+            }
+            o = json_pack("{s:s, s:s, s:s, s:o, s:b, s:o}", "name", m->name, "inventory",
+                          m->inventory, "status", ps_fleet_status_name(m->status), "why",
+                          m->why ? json_string(m->why) : json_null(), "ok", !machine_fails(c, i),
+                          "findings", fs ? fs : json_array());
+            bad |= o == NULL || json_array_append_new(ms, o) != 0;
+        }
+        bad |= ms ? json_object_set_new(root, "machines", ms) : -1;
+    }
     v = ps_findings_to_json(&c->f);
     bad |= v ? json_object_set_new(root, "findings", v) : -1;
     if (bad) {
@@ -861,6 +1020,9 @@ int ps_cmd_validate(ps_cli *cli, int argc, char **argv)
         goto oom;
     ps_findings_sort(&c.f);
     ok = ps_cli_exit_code(&c.f, c.strict) == 0;
+    for (size_t i = 0; c.is_fleet && i < c.fleet.n_machines; i++)
+        if (machine_fails(&c, i))
+            ok = 0; /* a machine's plan has an error */
     if (c.junit && (rc = write_junit(cli, &c)) != 0)
         goto out;
     {

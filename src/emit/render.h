@@ -45,6 +45,19 @@ typedef struct ps_doc_checks {
 void ps_doc_checks_count(const ps_doc_section *sec, size_t nsec, const ps_findings *f,
                          ps_doc_checks *c);
 
+/* A fleet's status name ("cannot-update") in words ("cannot be brought up
+ * to date"); other text as it is. */
+const char *ps_fleet_status_label(const char *status);
+/* The machines of a fleet document, and how many of them per status
+ * (needs-updates, cannot-update, current, wrong-architecture). */
+void ps_fleet_counts(const ps_doc_section *sec, size_t nsec, const ps_render_opts *o,
+                     size_t *machines, size_t counts[4]);
+
+/* "6 machines in 4 groups: 3 need updates, 1 already current" (numbers
+ * only: safe in every format). */
+void ps_fleet_counts_text(ps_buf *b, const ps_doc_section *sec, size_t nsec,
+                          const ps_render_opts *o);
+
 /* The figures of the summary line of a plan. */
 typedef struct ps_plan_summary {
     size_t installs;

@@ -30,6 +30,24 @@ static size_t boot_of_step(const ps_arch_plan *ap, size_t step)
     return k;
 }
 
+/* A manual step (the ESU activation): a box with its commands, and a
+ * dashed edge to the install it precedes. */
+static void dot_manual(ps_buf *b, const char *pfx, const ps_arch_plan *ap, size_t s)
+{
+    const ps_plan_step *st = &ap->steps[s];
+
+    ps_buf_printf(b, "      %s_m%zu [label=\"%zu. manual: activate the ESU key (year %u)", pfx, s,
+                  s + 1, st->esu_year);
+    for (size_t c = 0; c < st->n_commands; c++) {
+        ps_buf_puts(b, "\\n");
+        ps_esc_dot(b, st->commands[c]);
+    }
+    ps_buf_puts(b, "\", shape=note, style=filled, fillcolor=\"#e3f4e3\"];\n");
+    if (s + 1 < ap->n_steps && ap->steps[s + 1].action == PS_STEP_INSTALL)
+        ps_buf_printf(b, "      %s_m%zu -> %s_n%zu [style=dashed, label=\"manual\"];\n", pfx, s,
+                      pfx, ap->steps[s + 1].node);
+}
+
 static void dot_node(ps_buf *b, const char *id, const ps_arch_plan *ap, const ps_plan_node *n)
 {
     ps_buf_printf(b, "      %s [label=", id);
@@ -118,7 +136,7 @@ static void dot_plan(ps_buf *b, const ps_arch_plan *ap, const ps_doc_section *se
         size_t first = 0, last = 0, n = 0;
 
         for (size_t s = 0; s < ap->n_steps; s++)
-            if (ap->steps[s].action == PS_STEP_INSTALL && boot_of_step(ap, s) == k) {
+            if (ap->steps[s].action != PS_STEP_REBOOT && boot_of_step(ap, s) == k) {
                 if (n++ == 0)
                     first = s;
                 last = s;
@@ -136,6 +154,10 @@ static void dot_plan(ps_buf *b, const ps_arch_plan *ap, const ps_doc_section *se
         for (size_t s = first; s <= last; s++) {
             char id[96];
 
+            if (ap->steps[s].action == PS_STEP_MANUAL) {
+                dot_manual(b, pfx, ap, s);
+                continue;
+            }
             if (ap->steps[s].action != PS_STEP_INSTALL)
                 continue;
             snprintf(id, sizeof id, "%s_n%zu", pfx, ap->steps[s].node);

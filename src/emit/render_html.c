@@ -119,7 +119,7 @@ static void html_timeline(ps_buf *b, const ps_arch_plan *ap, const ps_render_opt
     for (size_t s = 0; s < ap->n_steps; s++) {
         unsigned long m = ps_minutes(ps_step_seconds(ap, s, o));
 
-        x += ap->steps[s].action == PS_STEP_REBOOT ? 64u : tl_width(m) + 6u;
+        x += ap->steps[s].action != PS_STEP_INSTALL ? 64u : tl_width(m) + 6u;
         if (x + 10u > width)
             width = x + 10u;
         if (ap->steps[s].action == PS_STEP_REBOOT)
@@ -171,6 +171,15 @@ static void html_timeline(ps_buf *b, const ps_arch_plan *ap, const ps_render_opt
             row++;
             continue;
         }
+        if (st->action == PS_STEP_MANUAL) {
+            ps_buf_printf(b, "<g><title>step %zu: manual: activate the ESU key of year %u</title>"
+                             "<rect x=\"%u\" y=\"%u\" width=\"58\" height=\"%u\" rx=\"4\" "
+                             "fill=\"#9fd39f\"/><text x=\"%u\" y=\"%u\" font-size=\"11\">"
+                             "%zu. ESU key</text></g>\n",
+                          s + 1, st->esu_year, x, y, TL_BOX, x + 3u, y + 19u, s + 1);
+            x += 64u;
+            continue;
+        }
         const ps_plan_node *n = &ap->nodes[st->node];
         unsigned wbox = tl_width(m);
 
@@ -216,6 +225,19 @@ static void html_steps(ps_buf *b, const ps_arch_plan *ap, const ps_render_opts *
             ps_buf_printf(b, "<tr class=\"restart\"><td class=\"n\">%zu</td><td><strong>restart"
                              "</strong></td><td colspan=\"4\"></td><td class=\"n\">%lu</td><td>",
                           s + 1, m);
+        } else if (st->action == PS_STEP_MANUAL) {
+            ps_buf_printf(b, "<tr class=\"manual\"><td class=\"n\">%zu</td><td><strong>manual"
+                             "</strong></td><td></td><td>activate the ESU key of year %u "
+                             "(the key is not in this report; the install scripts take it at "
+                             "run time):",
+                          s + 1, st->esu_year);
+            for (size_t c = 0; c < st->n_commands; c++) {
+                ps_buf_puts(b, c ? "<br>" : " ");
+                ps_buf_puts(b, "<code>");
+                h(b, st->commands[c]);
+                ps_buf_puts(b, "</code>");
+            }
+            ps_buf_puts(b, "</td><td colspan=\"2\"></td><td class=\"n\"></td><td>");
         } else {
             const ps_plan_node *n = &ap->nodes[st->node];
 
@@ -508,10 +530,13 @@ static void html_scope(ps_buf *b, const ps_doc_section *sec, size_t nsec, const 
                   restarts == 1 ? "" : "s", ps_minutes(seconds));
 }
 
-static void html_groups(ps_buf *b, const ps_doc_section *sec, size_t nsec)
+static void html_groups(ps_buf *b, const ps_doc_section *sec, size_t nsec,
+                        const ps_render_opts *o)
 {
-    ps_buf_puts(b, "<section class=\"groups\">\n<h2>Machine groups</h2>\n<p>Machines with the "
-                   "same plan are one group; each group's plan is shown once below.</p>\n"
+    ps_buf_puts(b, "<section class=\"groups\">\n<h2>Machine groups</h2>\n<p>Fleet: ");
+    ps_fleet_counts_text(b, sec, nsec, o);
+    ps_buf_puts(b, ".  Machines with the same plan are one group; each group's plan is shown "
+                   "once below.</p>\n"
                    "<table>\n<thead><tr><th>Group</th><th>Machines</th><th>Plan</th></tr>"
                    "</thead>\n<tbody>\n");
     for (size_t g = 0; g < nsec; g++) {
@@ -540,11 +565,17 @@ static void html_groups(ps_buf *b, const ps_doc_section *sec, size_t nsec)
                     ps_buf_puts(b, " &rarr; ");
                 if (ap->steps[s].action == PS_STEP_REBOOT)
                     ps_buf_puts(b, "restart");
+                else if (ap->steps[s].action == PS_STEP_MANUAL)
+                    ps_buf_puts(b, "activate ESU");
                 else
                     h(b, ap->nodes[ap->steps[s].node].kb);
             }
             if (ap->n_steps == 0)
                 ps_buf_puts(b, "nothing to install");
+        }
+        if (o->groups[g].why) {
+            ps_buf_puts(b, sec[g].plan->count ? "<br>Why: " : "Why: ");
+            h(b, o->groups[g].why);
         }
         ps_buf_puts(b, "</td></tr>\n");
     }
@@ -640,7 +671,7 @@ int ps_render_html(ps_buf *b, const ps_plan *plan, const ps_findings *f, const p
                   PS_VERSION_STRING, html_style);
     html_scope(b, sec, nsec, o);
     if (o->n_groups)
-        html_groups(b, sec, nsec);
+        html_groups(b, sec, nsec, o);
     for (size_t g = 0; g < nsec; g++) {
         char prefix[32] = "";
 

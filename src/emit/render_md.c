@@ -93,6 +93,8 @@ static void md_sequence(ps_buf *b, const ps_arch_plan *ap)
             ps_buf_puts(b, " -> ");
         if (ap->steps[s].action == PS_STEP_REBOOT)
             ps_buf_puts(b, "restart");
+        else if (ap->steps[s].action == PS_STEP_MANUAL)
+            ps_buf_puts(b, "activate ESU");
         else
             md(b, ap->nodes[ap->steps[s].node].kb);
     }
@@ -121,6 +123,9 @@ static void md_steps(ps_buf *b, const ps_arch_plan *ap, const ps_render_opts *o,
         if (st->action == PS_STEP_REBOOT) {
             ps_buf_printf(b, "| %zu | **restart** | | | | | %lu | ", s + 1,
                           ps_minutes(ps_step_seconds(ap, s, o)));
+        } else if (st->action == PS_STEP_MANUAL) {
+            ps_buf_printf(b, "| %zu | **manual** | | activate the ESU key of year %u (see "
+                             "Manual steps) | | | | ", s + 1, st->esu_year);
         } else {
             const ps_plan_node *n = &ap->nodes[st->node];
 
@@ -259,6 +264,33 @@ static void md_skipped(ps_buf *b, const ps_arch_plan *ap)
     ps_buf_puts(b, "\n");
 }
 
+/* The administrator's steps (the ESU activation): the commands, in order. */
+static void md_manual(ps_buf *b, const ps_arch_plan *ap)
+{
+    size_t n = 0;
+
+    for (size_t s = 0; s < ap->n_steps; s++)
+        n += ap->steps[s].action == PS_STEP_MANUAL;
+    if (n == 0)
+        return;
+    ps_buf_puts(b, "### Manual steps\n\n");
+    for (size_t s = 0; s < ap->n_steps; s++) {
+        const ps_plan_step *st = &ap->steps[s];
+
+        if (st->action != PS_STEP_MANUAL)
+            continue;
+        ps_buf_printf(b, "- step %zu: activate the ESU key of year %u, from an elevated "
+                         "command prompt (the key is not in this document; the install "
+                         "scripts take it at run time):\n", s + 1, st->esu_year);
+        for (size_t c = 0; c < st->n_commands; c++) {
+            ps_buf_printf(b, "  %zu. ", c + 1);
+            md(b, st->commands[c]);
+            ps_buf_puts(b, "\n");
+        }
+    }
+    ps_buf_puts(b, "\n");
+}
+
 static void md_backout(ps_buf *b, const ps_arch_plan *ap)
 {
     size_t n = 0;
@@ -336,6 +368,7 @@ static void md_plan(ps_buf *b, const ps_arch_plan *ap, const ps_findings *f,
         ps_buf_puts(b, "Nothing to install.\n\n");
     }
     md_restarts(b, ap);
+    md_manual(b, ap);
     md_windows(b, ap, &sum);
     md_missing(b, ap, f);
     md_skipped(b, ap);
@@ -398,10 +431,12 @@ static void md_scope(ps_buf *b, const ps_doc_section *sec, size_t nsec, const ps
                   ps_minutes(seconds));
 }
 
-static void md_groups(ps_buf *b, const ps_doc_section *sec, size_t nsec)
+static void md_groups(ps_buf *b, const ps_doc_section *sec, size_t nsec, const ps_render_opts *o)
 {
-    ps_buf_puts(b, "## Machine groups\n\nMachines with the same plan are one group; "
-                   "each group's plan is shown once below.\n\n");
+    ps_buf_puts(b, "## Machine groups\n\nFleet: ");
+    ps_fleet_counts_text(b, sec, nsec, o);
+    ps_buf_puts(b, ".  Machines with the same plan are one group; each group's plan is shown "
+                   "once below.\n\n");
     for (size_t g = 0; g < nsec; g++) {
         ps_buf_printf(b, "- Group %zu", g + 1);
         if (sec[g].label) {
@@ -414,6 +449,10 @@ static void md_groups(ps_buf *b, const ps_doc_section *sec, size_t nsec)
             if (m)
                 ps_buf_puts(b, ", ");
             md(b, sec[g].machines[m]);
+        }
+        if (o->groups[g].why) {
+            ps_buf_puts(b, "  \n  Why: ");
+            md(b, o->groups[g].why);
         }
         for (size_t i = 0; i < sec[g].plan->count; i++) {
             ps_buf_puts(b, "  \n  ");
@@ -503,7 +542,7 @@ int ps_render_md(ps_buf *b, const ps_plan *plan, const ps_findings *f, const ps_
     ps_buf_puts(b, "# Change request: install Windows updates\n\n");
     md_scope(b, sec, nsec, o);
     if (o->n_groups)
-        md_groups(b, sec, nsec);
+        md_groups(b, sec, nsec, o);
     for (size_t g = 0; g < nsec; g++) {
         char prefix[32] = "";
 

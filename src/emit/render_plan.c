@@ -156,6 +156,8 @@ unsigned long ps_step_seconds(const ps_arch_plan *ap, size_t i, const ps_render_
     }
     if (st->action == PS_STEP_REBOOT)
         return m->reboot;
+    if (st->action == PS_STEP_MANUAL)
+        return 0; /* the administrator's step: not estimated */
     return ps_time_model_install(m, ap->nodes[st->node].phase_name, ap->nodes[st->node].pkg->size);
 }
 
@@ -235,6 +237,9 @@ int ps_step_plain_reason(ps_buf *b, const ps_arch_plan *ap, const ps_plan_step *
     const ps_plan_node *n;
     size_t named[2] = {PS_NO_NODE, PS_NO_NODE}, distinct = 0, listed = 0;
 
+    if (st->action == PS_STEP_MANUAL)
+        return ps_buf_printf(b, "activate the ESU key of year %u before the next update",
+                             st->esu_year);
     if (st->action == PS_STEP_REBOOT)
         return ps_buf_puts(b, ap->n_steps && st == &ap->steps[ap->n_steps - 1]
                                   ? "restart at the end: the updates installed ask for it"
@@ -353,6 +358,38 @@ static void text_install_reasons(ps_buf *b, const ps_arch_plan *ap, const ps_pla
     }
 }
 
+/* "reason [provenance]" -> the length of "reason" */
+static size_t without_provenance(const char *r)
+{
+    size_t n = strlen(r);
+
+    if (n && r[n - 1] == ']') {
+        const char *open = strrchr(r, '[');
+
+        if (open && open > r && open[-1] == ' ')
+            return (size_t)(open - 1 - r);
+    }
+    return n;
+}
+
+static void text_manual_step(ps_buf *b, const ps_plan_step *st, size_t num, int verbose)
+{
+    ps_buf_printf(b, "  %2zu. manual: activate the ESU key (year %u)\n", num, st->esu_year);
+    for (size_t c = 0; c < st->n_commands; c++) {
+        ps_buf_puts(b, "      > ");
+        text(b, st->commands[c]);
+        ps_buf_puts(b, "\n");
+    }
+    for (size_t r = 0; r < st->n_reasons; r++) {
+        char *t = verbose ? NULL : ps_strndup(st->reasons[r], without_provenance(st->reasons[r]));
+
+        ps_buf_puts(b, "      - ");
+        text(b, t ? t : st->reasons[r]);
+        ps_buf_puts(b, "\n");
+        free(t);
+    }
+}
+
 static void text_plan(ps_buf *b, const ps_arch_plan *ap, const ps_render_opts *o)
 {
     ps_plan_summary sum;
@@ -389,6 +426,10 @@ static void text_plan(ps_buf *b, const ps_arch_plan *ap, const ps_render_opts *o
                 text(b, st->reasons[r]);
                 ps_buf_puts(b, "\n");
             }
+            continue;
+        }
+        if (st->action == PS_STEP_MANUAL) {
+            text_manual_step(b, st, s + 1, o && o->verbose);
             continue;
         }
         const ps_plan_node *n = &ap->nodes[st->node];
@@ -434,6 +475,110 @@ static void text_plan(ps_buf *b, const ps_arch_plan *ap, const ps_render_opts *o
     ps_buf_puts(b, "\n");
 }
 
+const char *ps_fleet_status_label(const char *status)
+{
+    static const struct {
+        const char *name, *words;
+    } labels[] = {{"needs-updates", "needs updates"},
+                  {"cannot-update", "cannot be brought up to date"},
+                  {"current", "already current"},
+                  {"wrong-architecture", "wrong architecture"}};
+
+    for (size_t i = 0; status && i < PS_ARRAY_LEN(labels); i++)
+        if (strcmp(status, labels[i].name) == 0)
+            return labels[i].words;
+    return status;
+}
+
+void ps_fleet_counts(const ps_doc_section *sec, size_t nsec, const ps_render_opts *o,
+                     size_t *machines, size_t counts[4])
+{
+    static const char *const order[4] = {"needs-updates", "cannot-update", "current",
+                                         "wrong-architecture"};
+
+    *machines = 0;
+    memset(counts, 0, 4 * sizeof *counts);
+    for (size_t g = 0; g < nsec; g++) {
+        *machines += sec[g].n_machines;
+        for (size_t k = 0; k < 4; k++)
+            if (o->groups[g].status && strcmp(o->groups[g].status, order[k]) == 0)
+                counts[k] += sec[g].n_machines;
+    }
+}
+
+void ps_fleet_counts_text(ps_buf *b, const ps_doc_section *sec, size_t nsec,
+                          const ps_render_opts *o)
+{
+    static const char *const words[4] = {"need updates", "cannot be brought up to date",
+                                         "already current", "wrong architecture"};
+    size_t machines, counts[4], shown = 0;
+
+    ps_fleet_counts(sec, nsec, o, &machines, counts);
+    ps_buf_printf(b, "%zu machine%s in %zu group%s", machines, machines == 1 ? "" : "s", nsec,
+                  nsec == 1 ? "" : "s");
+    for (size_t k = 0; k < 4; k++)
+        if (counts[k])
+            ps_buf_printf(b, "%s %zu %s", shown++ ? "," : ":", counts[k], words[k]);
+}
+
+/* "Windows 6.0 x64: KB1 -> KB2 -> restart" lines of a plan, or "nothing to
+ * install". */
+static void text_sequence(ps_buf *b, const ps_arch_plan *ap)
+{
+    tx_printf(b, "Windows %s %s:", ap->os, ps_arch_name(ap->arch));
+    if (ap->n_steps == 0)
+        ps_buf_puts(b, " nothing to install");
+    for (size_t s = 0; s < ap->n_steps; s++) {
+        ps_buf_puts(b, s ? " -> " : " ");
+        if (ap->steps[s].action == PS_STEP_REBOOT)
+            ps_buf_puts(b, "restart");
+        else if (ap->steps[s].action == PS_STEP_MANUAL)
+            ps_buf_puts(b, "activate ESU");
+        else
+            text(b, ap->nodes[ap->steps[s].node].kb);
+    }
+    ps_buf_puts(b, "\n");
+}
+
+#define SUMMARY_NAMES 10 /* machine names a summary line shows; the group lists all */
+
+/* The fleet summary: how many machines of each status, then one line per
+ * group with its machines and its sequence, or why it cannot be planned. */
+static void text_fleet_summary(ps_buf *b, const ps_doc_section *sec, size_t nsec,
+                               const ps_render_opts *o)
+{
+    ps_buf_puts(b, "fleet: ");
+    ps_fleet_counts_text(b, sec, nsec, o);
+    ps_buf_puts(b, "\n");
+    for (size_t g = 0; g < nsec; g++) {
+        const ps_render_group *rg = &o->groups[g];
+
+        ps_buf_printf(b, "  group %zu (", g + 1);
+        text(b, rg->status ? ps_fleet_status_label(rg->status) : rg->label ? rg->label : "");
+        ps_buf_printf(b, "), %zu machine%s:", sec[g].n_machines, sec[g].n_machines == 1 ? "" : "s");
+        for (size_t m = 0; m < sec[g].n_machines && m < SUMMARY_NAMES; m++) {
+            ps_buf_puts(b, m ? ", " : " ");
+            text(b, sec[g].machines[m]);
+        }
+        if (sec[g].n_machines > SUMMARY_NAMES)
+            ps_buf_printf(b, " and %zu more", sec[g].n_machines - SUMMARY_NAMES);
+        ps_buf_puts(b, "\n");
+        if (rg->why) {
+            ps_buf_puts(b, "    why: ");
+            text(b, rg->why);
+            ps_buf_puts(b, "\n");
+        }
+        if (rg->status && (strcmp(rg->status, "current") == 0 ||
+                           strcmp(rg->status, "wrong-architecture") == 0))
+            continue;
+        for (size_t i = 0; i < sec[g].plan->count; i++) {
+            ps_buf_puts(b, "    ");
+            text_sequence(b, &sec[g].plan->plans[i]);
+        }
+    }
+    ps_buf_puts(b, "\n");
+}
+
 int ps_render_text(ps_buf *b, const ps_plan *plan, const ps_findings *f, const ps_render_opts *o)
 {
     ps_doc_section *sec;
@@ -441,6 +586,8 @@ int ps_render_text(ps_buf *b, const ps_plan *plan, const ps_findings *f, const p
 
     if (nsec == 0)
         return -1;
+    if (o && o->n_groups)
+        text_fleet_summary(b, sec, nsec, o);
     for (size_t g = 0; g < nsec; g++) {
         if (o && o->n_groups) { /* a fleet: the machines of the group first */
             ps_buf_printf(b, "== group %zu", g + 1);
@@ -461,8 +608,15 @@ int ps_render_text(ps_buf *b, const ps_plan *plan, const ps_findings *f, const p
             ps_buf_puts(b, "no package to plan\n\n");
         for (size_t i = 0; i < sec[g].plan->count; i++)
             text_plan(b, &sec[g].plan->plans[i], o);
+        if (o && o->n_groups && o->groups[g].findings && o->groups[g].findings->count) {
+            ps_buf_printf(b, "group %zu ", g + 1);
+            text_findings(b, o->groups[g].findings);
+            ps_buf_puts(b, "\n");
+        }
     }
     free(sec);
+    if (o && o->n_groups)
+        ps_buf_puts(b, "fleet ");
     text_findings(b, f);
     return b->data ? 0 : -1;
 }
@@ -483,6 +637,25 @@ static json_t *step_json(const ps_arch_plan *ap, const ps_plan_step *st)
 
     if (st->action == PS_STEP_REBOOT) {
         bad |= ps_json_set(o, "action", json_string("reboot"));
+    } else if (st->action == PS_STEP_MANUAL) {
+        json_t *acts = json_array();
+
+        bad |= ps_json_set(o, "action", json_string("manual"));
+        bad |= ps_json_set(o, "name", json_string(st->manual && st->manual->name ? st->manual->name
+                                                                            : "esu-activation"));
+        bad |= ps_json_set(o, "esu_year", json_integer((json_int_t)st->esu_year));
+        bad |= ps_json_set(o, "commands", ps_json_strv(st->commands, st->n_commands));
+        for (size_t i = 0; acts && i < st->n_activations; i++) {
+            const ps_kb_activation *a = st->activations[i];
+            json_t *j = json_object();
+
+            bad |= j == NULL;
+            bad |= ps_json_set(j, "edition", json_string(ps_edition_name(a->edition)));
+            bad |= ps_json_set(j, "id", json_string(a->id));
+            bad |= ps_json_set(j, "source", ps_json_str(a->source));
+            bad |= ps_json_push(acts, j);
+        }
+        bad |= ps_json_set(o, "activations", acts);
     } else {
         const ps_plan_node *n = &ap->nodes[st->node];
 
@@ -637,7 +810,88 @@ static json_t *arch_plan_json(const ps_arch_plan *ap)
     return o;
 }
 
-static int render_json(ps_buf *b, const ps_plan *plan, const ps_findings *f)
+/* A machine of a fleet: who it is, its status and group, its plans and its
+ * findings (its inventory's, then its plan's). */
+typedef struct plan_cache {
+    const ps_plan *plan;
+    const ps_findings *findings;
+    json_t *plans, *plan_findings;   /* built once per plan, shared by its machines */
+} plan_cache;
+
+static json_t *fleet_machine_json(const ps_render_machine *m, plan_cache *cache, size_t *ncache)
+{
+    json_t *o = json_object(), *plans, *fs;
+    plan_cache *pc = NULL;
+    int bad = 0;
+
+    for (size_t i = 0; i < *ncache && pc == NULL; i++)
+        if (cache[i].plan == m->plan && cache[i].findings == m->plan_findings)
+            pc = &cache[i];
+
+    bad |= ps_json_set(o, "name", json_string(m->name));
+    bad |= ps_json_set(o, "inventory", ps_json_str(m->inventory));
+    bad |= ps_json_set(o, "os", ps_json_str(m->os));
+    bad |= ps_json_set(o, "arch", m->arch != PS_ARCH_NONE ? json_string(ps_arch_name(m->arch)) : json_null());
+    bad |= ps_json_set(o, "build", ps_json_str(m->build));
+    bad |= ps_json_set(o, "status", json_string(m->status));
+    bad |= ps_json_set(o, "why", ps_json_str(m->why));
+    bad |= ps_json_set(o, "group", json_integer((json_int_t)m->group + 1));
+    if (pc == NULL) {
+        pc = &cache[(*ncache)++];
+        pc->plan = m->plan;
+        pc->findings = m->plan_findings;
+        pc->plans = json_array();
+        for (size_t i = 0; m->plan && i < m->plan->count; i++)
+            bad |= ps_json_push(pc->plans, arch_plan_json(&m->plan->plans[i]));
+        pc->plan_findings = m->plan_findings ? ps_findings_to_json(m->plan_findings) : json_array();
+    }
+    plans = json_incref(pc->plans);
+    bad |= ps_json_set(o, "plans", plans);
+    fs = m->own && m->own->count ? ps_findings_to_json(m->own) : NULL;
+    if (fs == NULL) /* the plan's findings alone: shared */
+        fs = json_incref(pc->plan_findings);
+    else if (pc->plan_findings && json_array_extend(fs, pc->plan_findings) != 0)
+        bad = 1;
+    bad |= ps_json_set(o, "findings", fs);
+    if (bad) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* The groups of a fleet: status, reason and machine names. */
+static json_t *fleet_groups_json(const ps_render_opts *o)
+{
+    json_t *a = json_array();
+    int bad = 0;
+
+    for (size_t g = 0; g < o->n_groups; g++) {
+        const ps_render_group *rg = &o->groups[g];
+        json_t *go = json_object(), *names = json_array();
+        int gbad = 0;
+
+        for (size_t m = 0; m < rg->n_machines; m++)
+            gbad |= ps_json_push(names, json_string(rg->machines[m]));
+        gbad |= ps_json_set(go, "group", json_integer((json_int_t)g + 1));
+        gbad |= ps_json_set(go, "status", ps_json_str(rg->status));
+        gbad |= ps_json_set(go, "why", ps_json_str(rg->why));
+        gbad |= ps_json_set(go, "machines", names);
+        if (gbad) {
+            json_decref(go);
+            go = NULL;
+        }
+        bad |= ps_json_push(a, go);
+    }
+    if (bad) {
+        json_decref(a);
+        return NULL;
+    }
+    return a;
+}
+
+static int render_json(ps_buf *b, const ps_plan *plan, const ps_findings *f,
+                       const ps_render_opts *ro)
 {
     static const ps_findings none = {0};
     json_t *root = json_object(), *plans = json_array();
@@ -645,10 +899,29 @@ static int render_json(ps_buf *b, const ps_plan *plan, const ps_findings *f)
     size_t len = 0;
     int bad = 0;
 
-    bad |= ps_json_set(root, "schema", json_string("patchseq.plan/1"));
-    for (size_t i = 0; i < plan->count; i++)
-        bad |= ps_json_push(plans, arch_plan_json(&plan->plans[i]));
-    bad |= ps_json_set(root, "plans", plans);
+    if (ro->machines) { /* a fleet: patchseq.plan/2 */
+        json_t *ms = json_array();
+        plan_cache *pc = calloc(ro->n_machines ? ro->n_machines : 1, sizeof *pc);
+        size_t npc = 0;
+
+        json_decref(plans);
+        bad |= ps_json_set(root, "schema", json_string("patchseq.plan/2"));
+        bad |= ps_json_set(root, "groups", fleet_groups_json(ro));
+        bad |= pc == NULL;
+        for (size_t i = 0; pc && i < ro->n_machines; i++)
+            bad |= ps_json_push(ms, fleet_machine_json(&ro->machines[i], pc, &npc));
+        for (size_t i = 0; i < npc; i++) {
+            json_decref(pc[i].plans);
+            json_decref(pc[i].plan_findings);
+        }
+        free(pc);
+        bad |= ps_json_set(root, "machines", ms);
+    } else {
+        bad |= ps_json_set(root, "schema", json_string("patchseq.plan/1"));
+        for (size_t i = 0; i < plan->count; i++)
+            bad |= ps_json_push(plans, arch_plan_json(&plan->plans[i]));
+        bad |= ps_json_set(root, "plans", plans);
+    }
     bad |= ps_json_set(root, "findings", ps_findings_to_json(f ? f : &none));
     if (bad) {
         json_decref(root);
@@ -672,7 +945,7 @@ static const struct {
     render_opts_fn ofn;
 } renderers[] = {
     {"text", NULL, ps_render_text},
-    {"json", render_json, NULL},
+    {"json", NULL, render_json},
     {"md", NULL, ps_render_md},
     {"dot", NULL, ps_render_dot},
     {"html", NULL, ps_render_html},

@@ -55,6 +55,26 @@ typedef struct script {
     const ps_findings *f;
 } script;
 
+/* An activation ID: a GUID, 8-4-4-4-12 lowercase hex digits. */
+static int activation_id_ok(const char *id)
+{
+    static const size_t dash[] = {8, 13, 18, 23};
+    size_t k = 0;
+
+    if (id == NULL || strlen(id) != 36)
+        return 0;
+    for (size_t i = 0; i < 36; i++) {
+        if (k < 4 && i == dash[k]) {
+            if (id[i] != '-')
+                return 0;
+            k++;
+        } else if (!strchr("0123456789abcdef", id[i]) || id[i] == '\0') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 int ps_plan_format_is_script(const char *format)
 {
     return format && (strcmp(format, "cmd") == 0 || strcmp(format, "ps1") == 0);
@@ -213,6 +233,23 @@ int ps_plan_script_check_opts(const ps_plan *plan, const ps_script_opts *o, char
     for (size_t i = 0; i < ap->n_steps; i++) {
         const ps_plan_node *n;
 
+        if (ap->steps[i].action == PS_STEP_MANUAL) {
+            const ps_plan_step *st = &ap->steps[i];
+
+            if (st->n_activations == 0) {
+                snprintf(msg, msglen, "step %zu: the knowledge base knows no ESU activation ID "
+                         "of year %u for this machine (give --installed for its edition)", i + 1,
+                         st->esu_year);
+                return -1;
+            }
+            for (size_t k = 0; k < st->n_activations; k++)
+                if (!activation_id_ok(st->activations[k]->id)) {
+                    snprintf(msg, msglen, "step %zu: an ESU activation ID of the knowledge base "
+                             "is not a GUID and cannot go into a script", i + 1);
+                    return -1;
+                }
+            continue;
+        }
         if (ap->steps[i].action != PS_STEP_INSTALL)
             continue;
         n = &ap->nodes[ap->steps[i].node];
@@ -271,6 +308,8 @@ static int script_id(script *sc)
     for (size_t i = 0; i < sc->n; i++) {
         if (sc->steps[i].n)
             ps_buf_printf(&b, "install %s %s\n", sc->steps[i].n->kb, sc->steps[i].file);
+        else if (sc->steps[i].st->action == PS_STEP_MANUAL)
+            ps_buf_printf(&b, "manual esu %u\n", sc->steps[i].st->esu_year);
         else
             ps_buf_puts(&b, "reboot\n");
     }
@@ -386,6 +425,9 @@ static void header(ps_buf *b, const script *sc, const char *c)
         if (s->n)
             ps_buf_printf(b, "%s  %2zu. install %s %s (%s)", c, i + 1, s->n->kb, s->file,
                           s->tool);
+        else if (s->st->action == PS_STEP_MANUAL)
+            ps_buf_printf(b, "%s  %2zu. manual: activate the ESU key of year %u (the key is "
+                             "given at run time)", c, i + 1, s->st->esu_year);
         else
             ps_buf_printf(b, "%s  %2zu. reboot", c, i + 1);
         if (s->window)
@@ -546,6 +588,17 @@ static int cmd_steps(ps_buf *b, const script *sc)
                                  "next window, from step %zu\"\n"
                                  "if \"%%PS_DRY%%%%PS_NOREBOOT%%\"==\"00\" goto :window_done\n",
                               s->window, i + 2);
+        } else if (s->st->action == PS_STEP_MANUAL) {
+            ps_buf_printf(b, "call :esu %zu %u %s %s\n", i + 1, s->st->esu_year,
+                          s->st->activations[0]->id,
+                          s->st->activations[s->st->n_activations > 1]->id);
+            ps_buf_printf(b, "if \"%%PS_RESULT%%\"==\"stop\" goto :stopped\n"
+                             "if not \"%%PS_RESULT%%\"==\"key\" goto :step%zu_done\n"
+                             "call :save %zu\n"
+                             "goto :need_key\n"
+                             ":step%zu_done\n"
+                             "call :save %zu\n",
+                          i + 1, i + 1, i + 1, i + 2);
         } else {
             ps_buf_printf(b, "call :restart %zu %zu %d\n", i + 1, i + 2, mode);
             ps_buf_puts(b, "if \"%PS_RESULT%\"==\"halt\" goto :halted\n"
@@ -627,6 +680,12 @@ static int ps1_block(ps_buf *b, const script *sc, const char *name)
                               s->tool, s->window, s->window_end ? "true" : "false");
                 if (bad)
                     return -1;
+            } else if (s->st->action == PS_STEP_MANUAL) {
+                ps_buf_printf(b, "    @{ Action = 'manual'; Name = 'esu-activation'; Year = %u; "
+                                 "ClientId = '%s'; ServerId = '%s'; Window = %zu; "
+                                 "WindowEnd = $false; Last = $false }",
+                              s->st->esu_year, s->st->activations[0]->id,
+                              s->st->activations[s->st->n_activations > 1]->id, s->window);
             } else
                 ps_buf_printf(b, "    @{ Action = 'reboot'; Window = %zu; WindowEnd = $%s; "
                                  "Last = $%s }",
@@ -713,4 +772,15 @@ int ps_plan_render_cmd(ps_buf *b, const ps_plan *plan, const ps_findings *f)
 int ps_plan_render_ps1(ps_buf *b, const ps_plan *plan, const ps_findings *f)
 {
     return render_crlf(b, plan, f, NULL, render_ps1);
+}
+
+int ps_plan_script_id(const ps_plan *plan, const ps_script_opts *o, char *id, size_t idlen)
+{
+    script sc;
+
+    if (idlen == 0 || script_init(&sc, plan, NULL, o) != 0)
+        return -1;
+    snprintf(id, idlen, "%s", sc.id);
+    script_free(&sc);
+    return 0;
 }

@@ -485,6 +485,56 @@ static int parse_os_name(const char *v, ps_inventory *inv, ps_err *err)
     return inv->os_name ? 0 : oom(err);
 }
 
+int ps_host_name_valid(const char *s, size_t n)
+{
+    size_t label = 0;
+
+    if (s == NULL || n == 0 || n > 253)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+
+        if (c == '.') {
+            if (label == 0 || s[i - 1] == '-')
+                return 0;
+            label = 0;
+            continue;
+        }
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '-' ||
+              c == '_'))
+            return 0;
+        if (c == '-' && label == 0)
+            return 0;
+        if (++label > 63)
+            return 0;
+    }
+    return label > 0 && s[n - 1] != '-';
+}
+
+/* systeminfo's "Host Name" or a CSName: trimmed, checked, kept.  "" keeps
+ * none; a second, different name is an error. */
+static int parse_host_name(const char *v, unsigned line, const char *column, ps_inventory *inv,
+                           ps_err *err)
+{
+    size_t n = strlen(v);
+    char ex[EXCERPT_MAX + 4];
+
+    v = trim(v, &n);
+    if (n == 0)
+        return 0;
+    if (!ps_host_name_valid(v, n)) {
+        excerpt(v, n, ex, sizeof ex);
+        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, line,
+                   "%s '%s' is not a host name (letters, digits, '-' and '_' in labels of at "
+                   "most 63 characters separated by dots)", column, ex);
+        return -1;
+    }
+    if (inv->host_name)
+        return 0;
+    inv->host_name = ps_strndup(v, n);
+    return inv->host_name ? 0 : oom(err);
+}
+
 static ps_arch parse_system_type(const char *s)
 {
     size_t n = strlen(s);
@@ -565,12 +615,16 @@ typedef struct columns {
     long sys_type;   /* systeminfo "System Type" */
     long hotfix_id;  /* wmic / Get-HotFix "HotFixID" */
     long machine;    /* wmic / Get-HotFix "CSName" */
+    long host_name;  /* systeminfo "Host Name" */
 } columns;
 
 /* The rows of a wmic or Get-HotFix export, all of one machine. */
-static int csv_row_qfe(const csv *c, const columns *col, char **machine, kbvec *k,
-                       ps_err *err)
+static int csv_row_qfe(const csv *c, const columns *col, char **machine, ps_inventory *inv,
+                       kbvec *k, ps_err *err)
 {
+    if (col->machine >= 0 &&
+        parse_host_name(csv_field(c, (size_t)col->machine), c->rec_line, "CSName", inv, err) < 0)
+        return -1;
     if (col->machine >= 0) {
         const char *m = csv_field(c, (size_t)col->machine);
         size_t n = strlen(m);
@@ -600,6 +654,9 @@ static int csv_row_systeminfo(const csv *c, const columns *col, ps_inventory *in
         parse_os_version(csv_field(c, (size_t)col->os_version), c->rec_line, inv, err) < 0)
         return -1;
     if (col->os_name >= 0 && parse_os_name(csv_field(c, (size_t)col->os_name), inv, err) < 0)
+        return -1;
+    if (col->host_name >= 0 && parse_host_name(csv_field(c, (size_t)col->host_name), c->rec_line,
+                                               "Host Name", inv, err) < 0)
         return -1;
     if (col->sys_type >= 0)
         inv->arch = parse_system_type(csv_field(c, (size_t)col->sys_type));
@@ -632,6 +689,7 @@ static int parse_csv(const char *p, const char *end, unsigned line, int typed,
     col.sys_type = csv_column(&c, "System Type");
     col.hotfix_id = csv_column(&c, "HotFixID");
     col.machine = csv_column(&c, "CSName");
+    col.host_name = csv_column(&c, "Host Name");
     sysinfo = col.hotfixes >= 0 && !typed;
     if (sysinfo) {
         inv->format = "systeminfo";
@@ -652,7 +710,7 @@ static int parse_csv(const char *p, const char *end, unsigned line, int typed,
         }
         rows++;
         if (!sysinfo) {
-            if (csv_row_qfe(&c, &col, &machine, k, err) < 0)
+            if (csv_row_qfe(&c, &col, &machine, inv, k, err) < 0)
                 goto out;
         } else if (rows > 1) {
             ps_err_set(err, PS_F_UNREADABLE_PACKAGE, c.rec_line,
@@ -880,6 +938,7 @@ void ps_inventory_free(ps_inventory *inv)
     ps_free_ptr(&inv->os_version);
     ps_free_ptr(&inv->os_build);
     ps_free_ptr(&inv->os_name);
+    ps_free_ptr(&inv->host_name);
     inv->arch = PS_ARCH_NONE;
     inv->format = NULL;
 }

@@ -36,6 +36,8 @@ typedef struct ps_inventory {
                           as the legacy-code-page "(R)" signs dropped, runs of blanks
                           made one), at most 160 characters, or NULL */
     ps_arch arch;      /* from systeminfo's System Type, or PS_ARCH_NONE */
+    char *host_name;   /* systeminfo's Host Name (or the CSName of a wmic or Get-HotFix
+                          export), checked by ps_host_name_valid, or NULL when absent */
     const char *format; /* static: "systeminfo", "wmic-qfe", "get-hotfix", "kb-list" */
 } ps_inventory;
 
@@ -53,6 +55,14 @@ int ps_inventory_parse(const void *data, size_t len, ps_inventory *out, ps_err *
  * returns -1 with "PATH:LINE: message" (or "PATH: message") in err.
  */
 int ps_inventory_load(const char *path, ps_inventory *out, char *err, size_t errlen);
+
+/*
+ * 1 when `s` can name a machine: a host name of 1 to 253 characters, labels
+ * of 1 to 63 characters of [A-Za-z0-9_-] separated by single dots, no label
+ * starting or ending with '-'.  (NetBIOS names with other punctuation are
+ * refused: the name becomes a file name and goes into documents.)
+ */
+int ps_host_name_valid(const char *s, size_t n);
 
 /* 1 when kb ("KB4474419", "kb4474419" or "4474419") is installed, else 0. */
 int ps_inventory_has(const ps_inventory *inv, const char *kb);

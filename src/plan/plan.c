@@ -320,8 +320,8 @@ static bool rule_before_matches(const planner *pl, const ps_rule *r, const ps_pl
 {
     const char *from;
 
-    if (r->kb)
-        return ps_streq_ci(r->kb, n->kb);
+    if (r->kb) /* or, with or-later, any package the manifests say supersedes it */
+        return ps_kb_satisfies(pl->kb, pl->ap->os, n->kb, r->kb, r->or_superseding) == 1;
     if (r->role == PS_ROLE_UNKNOWN || r->role != n->role)
         return false;
     if (r->from == NULL || ps_streq_ci(r->from, n->kb))
@@ -339,8 +339,14 @@ static bool rule_satisfied_by_inventory(const planner *pl, const ps_rule *r)
 
     if (inv == NULL)
         return false;
-    if (r->kb)
-        return inventory_has(inv, r->kb);
+    if (r->kb) {
+        if (inventory_has(inv, r->kb))
+            return true;
+        for (size_t i = 0; r->or_superseding && i < inv->n_kbs; i++)
+            if (ps_kb_satisfies(pl->kb, pl->ap->os, inv->kbs[i], r->kb, 1) == 1)
+                return true;
+        return false;
+    }
     from = rule_from_date(pl, r);
     for (size_t i = 0; i < inv->n_kbs; i++) {
         const ps_kb_entry *e = ps_kb_find(pl->kb, pl->ap->os, inv->kbs[i]);
@@ -641,7 +647,12 @@ static int edge_for(planner *pl, const req *rq, size_t a)
         barrier = 1;
         break;
     case PS_EDGE_RULE:
-        if (rq->rule->reason)
+        if (rq->rule->kb && !ps_streq_ci(rq->rule->kb, A->kb))
+            /* or-later: a package that supersedes the KB named meets it */
+            reason = ps_asprintf("%s; %s supersedes %s, so it meets the requirement",
+                                 rq->rule->reason ? rq->rule->reason : "a requirement", A->kb,
+                                 rq->rule->kb);
+        else if (rq->rule->reason)
             reason = ps_strdup(rq->rule->reason);
         else
             reason = ps_asprintf("%s comes before %s", A->kb, B->kb);
@@ -1171,6 +1182,19 @@ static bool supersedes(const planner *pl, const ps_plan_node *B, const ps_plan_n
         return true;
     }
     if (A->role == PS_ROLE_SERVICING_STACK && B->role == PS_ROLE_SERVICING_STACK) {
+        /* when the manifests know both SSUs, their supersedence (the closure
+         * of the <supersedes> lists) wins over the generic "a newer stack
+         * supersedes" rule: Windows 7's KB3138612 is superseded by no later
+         * SSU (it also carries the Windows Update client fix) */
+        int known = ps_kb_supersedes(pl->kb, pl->ap->os, B->kb, A->kb);
+
+        if (known == 0)
+            return false;
+        if (known == 1 && !(A->stack && B->stack && ps_version_cmp(B->stack, A->stack) > 0) &&
+            !(A->date && B->date && strcmp(B->date, A->date) > 0)) {
+            *how = "kb";
+            return true;
+        }
         if (A->stack && B->stack && ps_version_cmp(B->stack, A->stack) != 0
                 ? ps_version_cmp(B->stack, A->stack) > 0
                 : (A->date && B->date && strcmp(B->date, A->date) > 0)) {
@@ -1483,7 +1507,7 @@ static int step_push(ps_arch_plan *ap, ps_step_action act, size_t node)
     if (ns == NULL)
         return -1;
     ap->steps = ns;
-    ap->steps[ap->n_steps++] = (ps_plan_step){act, node, NULL, 0, NULL};
+    ap->steps[ap->n_steps++] = (ps_plan_step){.action = act, .node = node};
     if (node != PS_NO_NODE)
         ap->nodes[node].step = ap->n_steps;
     return 0;
@@ -1617,7 +1641,7 @@ static int make_steps(planner *pl)
     }
     /* a final reboot when something installed since the last one may need it */
     {
-        ps_plan_step fin = {PS_STEP_REBOOT, PS_NO_NODE, NULL, 0, NULL};
+        ps_plan_step fin = {.action = PS_STEP_REBOOT, .node = PS_NO_NODE};
         size_t total = 0, shown = 0;
 
         for (size_t i = level_start; i < ap->n_steps; i++)
@@ -1676,6 +1700,152 @@ static int make_steps(planner *pl)
         if (!pl->inplan[i])
             ap->skipped[ap->n_skipped++] = i;
     return 0;
+}
+
+/*
+ * The manual steps of the knowledge base (rules/<os>.xml <step>; today the
+ * ESU activation): one per ESU year of the planned packages a step's `then`
+ * selectors match, just before the first of them.  The rules put those
+ * packages after the licensing package and its restart, so the step sits
+ * between that restart and the first ESU update.  The key is never in the
+ * plan: the commands carry PS_MAK_PLACEHOLDER.
+ */
+static char *manual_command(const char *tmpl, const ps_plan_step *st)
+{
+    ps_buf b = {0};
+    int rc = 0;
+
+    for (const char *p = tmpl; *p && rc == 0;) {
+        if (strncmp(p, "{mak}", 5) == 0) {
+            rc = ps_buf_puts(&b, PS_MAK_PLACEHOLDER);
+            p += 5;
+        } else if (strncmp(p, "{activation-id}", 15) == 0) {
+            rc = ps_buf_puts(&b, st->n_activations == 1 ? st->activations[0]->id
+                                                        : "<activation ID of your edition>");
+            p += 15;
+        } else {
+            rc = ps_buf_append(&b, p++, 1);
+        }
+    }
+    if (rc != 0 || ps_buf_puts(&b, "") != 0) {
+        ps_buf_free(&b);
+        return NULL;
+    }
+    return ps_buf_steal(&b, NULL);
+}
+
+static int manual_step_fill(planner *pl, ps_plan_step *st, const ps_manual_step *ms, unsigned year)
+{
+    const ps_arch_plan *ap = pl->ap;
+    ps_edition ed = ap->machine.edition ? ps_edition_parse(ap->machine.edition) : PS_EDITION_ANY;
+    char *t;
+
+    st->manual = ms;
+    st->esu_year = year;
+    if (ed != PS_EDITION_ANY) {
+        st->activations[0] = ps_kb_activation_for(pl->kb, ap->os, ed, year);
+        st->n_activations = st->activations[0] != NULL;
+    } else {
+        const ps_kb_activation *c = ps_kb_activation_for(pl->kb, ap->os, PS_EDITION_CLIENT, year);
+        const ps_kb_activation *s = ps_kb_activation_for(pl->kb, ap->os, PS_EDITION_SERVER, year);
+
+        if (c)
+            st->activations[st->n_activations++] = c;
+        if (s && s != c && (c == NULL || strcmp(c->id, s->id) != 0))
+            st->activations[st->n_activations++] = s;
+    }
+    for (size_t i = 0; i < ms->n_commands; i++) {
+        char *c = manual_command(ms->commands[i], st);
+
+        if (c == NULL || ps_strv_push(&st->commands, &st->n_commands, c) != 0) {
+            free(c);
+            return -1;
+        }
+        free(c);
+    }
+    t = ps_asprintf("%s (ESU year %u) [%s:%u (%s)]", ms->reason ? ms->reason : ms->name, year,
+                    ms->where.file ? ms->where.file : "rules", ms->where.line,
+                    ms->source ? ms->source : "");
+    if (step_reason(st, t) != 0)
+        return -1;
+    for (size_t i = 0; i < st->n_activations; i++) {
+        const ps_kb_activation *a = st->activations[i];
+
+        t = ps_asprintf("activation ID of ESU year %u%s%s: %s [%s:%u (%s)]", year,
+                        a->edition != PS_EDITION_ANY ? ", edition " : "",
+                        a->edition != PS_EDITION_ANY ? ps_edition_name(a->edition) : "", a->id,
+                        a->where.file ? a->where.file : "manifests", a->where.line,
+                        a->source ? a->source : "");
+        if (step_reason(st, t) != 0)
+            return -1;
+    }
+    if (st->n_activations == 0 &&
+        step_reason(st, ps_asprintf("the knowledge base knows no activation ID of ESU year %u "
+                                    "for this machine: find it in the ESU documentation",
+                                    year)) != 0)
+        return -1;
+    if (step_reason(st, ps_strdup(ap->machine.from_inventory
+                                      ? "the inventory does not show whether an ESU key is "
+                                        "active: when `slmgr /dlv` shows the ESU license of this "
+                                        "year activated, skip this step"
+                                      : "without an inventory, whether an ESU key is active is "
+                                        "unknown: when `slmgr /dlv` shows the ESU license of "
+                                        "this year activated, skip this step")) != 0)
+        return -1;
+    return 0;
+}
+
+static int manual_steps(planner *pl)
+{
+    ps_arch_plan *ap = pl->ap;
+    const ps_manual_step *ms = ps_kb_step(pl->kb, ap->os, "esu-activation");
+    unsigned done = 0; /* bit per ESU year */
+
+    if (ms == NULL)
+        return 0;
+    for (size_t i = 0; i < ap->n_steps; i++) {
+        const ps_plan_node *n;
+        unsigned year;
+        bool match = false;
+        ps_plan_step *ns;
+
+        if (ap->steps[i].action != PS_STEP_INSTALL)
+            continue;
+        n = &ap->nodes[ap->steps[i].node];
+        for (size_t k = 0; k < ms->n_before && !match; k++)
+            match = selector_matches(&ms->before[k], n);
+        year = match ? ps_kb_esu_year(pl->kb, ap->os, n->date) : 0;
+        if (year == 0 || year >= 32 || (done & (1u << year)))
+            continue;
+        done |= 1u << year;
+        ns = realloc(ap->steps, (ap->n_steps + 1) * sizeof *ns);
+        if (ns == NULL)
+            return -1;
+        ap->steps = ns;
+        memmove(&ap->steps[i + 1], &ap->steps[i], (ap->n_steps - i) * sizeof *ns);
+        ap->n_steps++;
+        ap->steps[i] = (ps_plan_step){.action = PS_STEP_MANUAL, .node = PS_NO_NODE};
+        if (manual_step_fill(pl, &ap->steps[i], ms, year) != 0)
+            return -1;
+        i++; /* the install it precedes */
+    }
+    for (size_t i = 0; i < ap->n_steps; i++)
+        if (ap->steps[i].action == PS_STEP_INSTALL)
+            ap->nodes[ap->steps[i].node].step = i + 1;
+    return 0;
+}
+
+const char *ps_step_action_name(ps_step_action a)
+{
+    switch (a) {
+    case PS_STEP_INSTALL:
+        return "install";
+    case PS_STEP_REBOOT:
+        return "reboot";
+    case PS_STEP_MANUAL:
+        return "manual";
+    }
+    return "?";
 }
 
 /* ------------------------------------------------------------------ */
@@ -2429,8 +2599,10 @@ static void arch_plan_free(ps_arch_plan *ap)
     free(ap->machine.kbs);
     edges_clear(ap);
     free(ap->edges);
-    for (size_t i = 0; i < ap->n_steps; i++)
+    for (size_t i = 0; i < ap->n_steps; i++) {
         ps_strv_free(&ap->steps[i].reasons, &ap->steps[i].n_reasons);
+        ps_strv_free(&ap->steps[i].commands, &ap->steps[i].n_commands);
+    }
     free(ap->steps);
     free(ap->skipped);
     for (size_t i = 0; i < ap->n_cycles; i++) {
@@ -2489,7 +2661,7 @@ void ps_time_model_default(ps_time_model *m)
     m->other = 8 * 60;
     m->optional = 8 * 60;
     m->per_mib = 3;
-    m->reboot = 10 * 60;
+    m->reboot = 4 * 60;
 }
 
 static unsigned *time_model_field(ps_time_model *m, const char *name, size_t n)
@@ -2657,6 +2829,8 @@ static int make_windows(ps_arch_plan *ap, const ps_plan_opts *opts, ps_findings 
     for (size_t i = 0; i < ap->n_steps; i++) {
         const ps_plan_step *st = &ap->steps[i];
 
+        if (st->action == PS_STEP_MANUAL)
+            continue; /* the administrator's step: not estimated */
         if (st->action == PS_STEP_REBOOT)
             seg += m->reboot;
         else
@@ -2732,7 +2906,7 @@ static int plan_one(ps_arch_plan *ap, const ps_kb *kb, const ps_plan_opts *opts,
         if (!pl.excluded)
             break;
     }
-    if (make_steps(&pl) != 0 || plan_findings(ap, f) != 0 || esu_finding(ap, kb, f) != 0)
+    if (make_steps(&pl) != 0 || manual_steps(&pl) != 0 || plan_findings(ap, f) != 0 || esu_finding(ap, kb, f) != 0)
         goto out;
     if (opts->window_minutes && make_windows(ap, opts, f) != 0)
         goto out;

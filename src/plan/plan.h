@@ -26,8 +26,12 @@
  * file); a reboot takes `reboot`.  Defaults (ps_time_model_default), in
  * minutes: servicing-stack 5, sha2-support 5, licensing 3, rollup 20,
  * security-only 15, other 8 (and any phase not named here), optional 8;
- * 0.05 per MiB (3 s); reboot 10.  Every value can be overridden from a
- * file of "name = minutes" lines (ps_time_model_parse).
+ * 0.05 per MiB (3 s); reboot 4.  A phase's time is the whole install of
+ * such a package, the servicing its restart completes ("configuring
+ * updates") included; a reboot is the restart itself, so that work is not
+ * counted twice.  Steps that are not installs or reboots (the manual ESU
+ * activation) and skipped packages cost nothing.  Every value can be
+ * overridden from a file of "name = minutes" lines (ps_time_model_parse).
  */
 typedef struct ps_time_model {
     unsigned servicing_stack, sha2_support, licensing, rollup, security_only, other, optional;
@@ -151,16 +155,36 @@ typedef struct ps_plan_edge {
 
 typedef enum ps_step_action {
     PS_STEP_INSTALL = 0,
-    PS_STEP_REBOOT
+    PS_STEP_REBOOT,
+    PS_STEP_MANUAL           /* what the administrator does (the ESU activation) */
 } ps_step_action;
+
+/* "install", "reboot", "manual" */
+const char *ps_step_action_name(ps_step_action a);
 
 typedef struct ps_plan_step {
     ps_step_action action;
-    size_t node;             /* install: the node; reboot: PS_NO_NODE */
+    size_t node;             /* install: the node; reboot, manual: PS_NO_NODE */
     char **reasons;
     size_t n_reasons;
     const char *build_after; /* kernel build after this step when it changes, else NULL */
+    /* PS_STEP_MANUAL only (else zero): the knowledge base's step (rules/<os>.xml
+     * <step>, borrowed), the ESU year it activates, the activation IDs that
+     * fit the machine (one when its edition is known, else one per edition
+     * the manifests name; none when the manifests know none), and the
+     * commands with {mak} as "<your ESU MAK>" and {activation-id} filled in
+     * when there is exactly one ID (else "<activation ID of your edition>").
+     * The key itself is never in a plan: scripts take it at run time. */
+    const ps_manual_step *manual;
+    unsigned esu_year;
+    const ps_kb_activation *activations[2];
+    size_t n_activations;
+    char **commands;
+    size_t n_commands;
 } ps_plan_step;
+
+/* The placeholder of the ESU key in the commands of a manual step. */
+#define PS_MAK_PLACEHOLDER "<your ESU MAK>"
 
 /* A cycle found while ordering: its members in order, and the text that
  * names each edge with its reason. */
@@ -266,7 +290,26 @@ typedef struct ps_render_group {
     const char *const *machines;   /* machine names (borrowed) */
     size_t n_machines;
     const ps_plan *plan;           /* the group's plan (borrowed) */
+    const char *status;            /* "needs-updates", "cannot-update", "current",
+                                      "wrong-architecture" (fleet.h), or NULL */
+    const char *why;               /* cannot-update, wrong-architecture: why, or NULL */
+    const ps_findings *findings;   /* the findings of the group's plan (text), or NULL */
 } ps_render_group;
+
+/* One machine of a fleet, for the json document's "machines". */
+typedef struct ps_render_machine {
+    const char *name;
+    const char *inventory;          /* the file it came from */
+    const char *os;                 /* the inventory's OS Name, or NULL */
+    const char *build;              /* the inventory's build, or NULL */
+    ps_arch arch;                   /* PS_ARCH_NONE when the inventory does not say */
+    const char *status;             /* fleet.h's status name */
+    const char *why;                /* or NULL */
+    size_t group;                   /* 0-based index into ps_render_opts.groups */
+    const ps_plan *plan;
+    const ps_findings *own;         /* its inventory's findings, or NULL */
+    const ps_findings *plan_findings; /* its plan's, or NULL */
+} ps_render_machine;
 
 /* How a document is rendered; all zero (or NULL) gives the defaults. */
 typedef struct ps_render_opts {
@@ -279,6 +322,8 @@ typedef struct ps_render_opts {
     const char *graph_note;        /* html: why there is no graph, or NULL */
     const ps_render_group *groups; /* a fleet; NULL = the single plan */
     size_t n_groups;
+    const ps_render_machine *machines; /* a fleet's machines (json); NULL = none */
+    size_t n_machines;
 } ps_render_opts;
 
 char *ps_plan_render_with(const char *format, const ps_plan *plan, const ps_findings *findings,
@@ -316,6 +361,11 @@ int ps_plan_render_script(ps_buf *b, const char *format, const ps_plan *plan,
  * with '\\' between the components, into out; -1 when a component is not a
  * safe file name (or is "." or "..") or out is too small. */
 int ps_script_rel_path(const char *file, const ps_script_opts *o, char *out, size_t outlen);
+
+/* The plan id the scripts name their log and state by
+ * ("patchseq-6.0-x64-0123456789abcdef": a hash of the steps), into id; -1
+ * on a plan ps_plan_script_check_opts refuses. */
+int ps_plan_script_id(const ps_plan *plan, const ps_script_opts *o, char *id, size_t idlen);
 
 /* 1 when the base name of `path` (after the last '/' or '\') is not empty
  * and only has characters of [A-Za-z0-9._()+-]. */

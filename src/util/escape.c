@@ -304,6 +304,13 @@ int ps_esc_yaml(ps_buf *b, const char *s)
     return 0;
 }
 
+int ps_esc_ansible(ps_buf *b, const char *s)
+{
+    if (puts_(b, "!unsafe \"") < 0 || ps_esc_yaml(b, s) != 0 || puts_(b, "\"") < 0)
+        return -1;
+    return 0;
+}
+
 static int cmd_check(const char *s, const char *refused)
 {
     size_t n;

@@ -54,6 +54,12 @@ int ps_esc_html(ps_buf *b, const char *s);
  * NEL escaped, invalid bytes as \uFFFD. */
 int ps_esc_yaml(ps_buf *b, const char *s);
 
+/* A whole YAML scalar for Ansible: `!unsafe "..."`, the content escaped
+ * by ps_esc_yaml.  The !unsafe tag makes Ansible take the value as text,
+ * never as a template: "{{ }}", "{% %}" and "{#" stay inert in variables
+ * read from host_vars or group_vars. */
+int ps_esc_ansible(ps_buf *b, const char *s);
+
 /*
  * cmd.exe.  A value enters a batch file only as a literal this renderer
  * accepts; it never escapes with carets (a caret's meaning depends on the

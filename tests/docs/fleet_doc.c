@@ -86,6 +86,7 @@ int main(int argc, char **argv)
         }
         if (ps_plan_build(&gr->plan, &b, &kb, &po, &f) != 0)
             return die("out of memory");
+        memset(&rg[ng], 0, sizeof rg[ng]);
         rg[ng].label = label;
         rg[ng].machines = gr->machines;
         rg[ng].n_machines = nm;

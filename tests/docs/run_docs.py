@@ -204,7 +204,7 @@ def test_ticket(fx, out):
     docs = {
         "one plan": (fx.plan("md", "--arch", "x86"), [6]),
         "two plans": (fx.plan("md"), [6, 6]),
-        "windows": (fx.plan("md", "--arch", "x86", "--window", "30"), [6]),
+        "windows": (fx.plan("md", "--arch", "x86", "--window", "25"), [6]),
         "fleet": (fx.fleet("md"), [6, 3]),
         "hostile": (fx.plan_hostile("md"), None),
     }
@@ -225,14 +225,14 @@ def test_ticket(fx, out):
                  "2008 ... | 2019-05-14 | sha2-support | 5 | SHA-2 code signing support; after "
                  "KB4493730 (rule) [^1-1-2] |",
                  "- Machines: every machine of these systems",
-                 "About 55 minutes in one window",
+                 "About 43 minutes in one window",
                  "SHA-256 of each of the 4 files computed"]:
         check(want in one, "one plan: no %r" % want)
     check(re.search(r"- step 5, KB4520002: \./Windows6\.0-KB4520002-x86\.msu, \d+ KiB, SHA-256 "
                     r"[0-9a-f]{64}  \n  2019-10 Security Monthly Quality Rollup", one),
           "one plan: the file line of step 5")
-    check("| 2 | 4-6 | 35 | longer than the window |" in docs["windows"][0] and
-          "In total about 55 minutes." in docs["windows"][0], "windows: the window table")
+    check("| 2 | 4-6 | 29 | longer than the window |" in docs["windows"][0] and
+          "In total about 43 minutes." in docs["windows"][0], "windows: the window table")
     fleet = docs["fleet"][0]
     check("- Group 1 (fresh), 2 machines: srv-app01, srv-app02" in fleet and
           "- Group 2 (prepared), 1 machine: srv-db01" in fleet and

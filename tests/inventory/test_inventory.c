@@ -151,6 +151,64 @@ static void test_systeminfo_2008_sp2_x64(void **state)
     assert_null(inv.os_build);
 }
 
+/* The Host Name names the machine of a fleet: kept when it is a host name,
+ * an error at its line when it is not; absent or empty: none. */
+static void test_host_name(void **state)
+{
+    const char *text = SYSTEMINFO_HEADER "\r\n"
+        SYSTEMINFO_ROW("x64-based PC", "1 Hotfix(s) Installed.,[01]: KB4493730") "\r\n";
+    const char *bad = "\"Host Name\",\"OS Version\",\"Hotfix(s)\"\r\n"
+                      "\"WS 2008\",\"6.0.6003\",\"1 Hotfix(s) Installed.,[01]: KB4493730\"\r\n";
+    const char *empty = "\"Host Name\",\"OS Version\",\"Hotfix(s)\"\r\n"
+                        "\"  \",\"6.0.6003\",\"1 Hotfix(s) Installed.,[01]: KB4493730\"\r\n";
+    const char *wmic = "Node,CSName,HotFixID\r\nSRV-A,SRV-A,KB4493730\r\nSRV-A,srv-a,KB4474419\r\n";
+    ps_inventory inv;
+
+    (void)state;
+    parse_ok(text, strlen(text), &inv);
+    assert_string_equal(inv.host_name, "WS2008SP2");
+    ps_inventory_free(&inv);
+    assert_null(inv.host_name);
+    parse_fails(bad, strlen(bad), PS_F_UNREADABLE_PACKAGE, 2,
+                "Host Name 'WS 2008' is not a host name (letters, digits, '-' and '_' in labels "
+                "of at most 63 characters separated by dots)");
+    parse_ok(empty, strlen(empty), &inv);
+    assert_null(inv.host_name);
+    ps_inventory_free(&inv);
+    parse_ok(wmic, strlen(wmic), &inv);
+    assert_string_equal(inv.host_name, "SRV-A");
+    ps_inventory_free(&inv);
+    parse_ok("KB4493730\n", 10, &inv);
+    assert_null(inv.host_name);
+    ps_inventory_free(&inv);
+
+    assert_int_equal(ps_host_name_valid("WS2008", 6), 1);
+    assert_int_equal(ps_host_name_valid("srv-01.corp.example", 19), 1);
+    assert_int_equal(ps_host_name_valid("a_b", 3), 1);
+    assert_int_equal(ps_host_name_valid("", 0), 0);
+    assert_int_equal(ps_host_name_valid("-a", 2), 0);
+    assert_int_equal(ps_host_name_valid("a-", 2), 0);
+    assert_int_equal(ps_host_name_valid("a..b", 4), 0);
+    assert_int_equal(ps_host_name_valid(".a", 2), 0);
+    assert_int_equal(ps_host_name_valid("a.", 2), 0);
+    assert_int_equal(ps_host_name_valid("a-.b", 4), 0);
+    assert_int_equal(ps_host_name_valid("../x", 4), 0);
+    assert_int_equal(ps_host_name_valid("a/b", 3), 0);
+    assert_int_equal(ps_host_name_valid("a\\b", 3), 0);
+    assert_int_equal(ps_host_name_valid("<b>", 3), 0);
+    {
+        char label[70], name[260];
+
+        memset(label, 'a', sizeof label);
+        assert_int_equal(ps_host_name_valid(label, 63), 1);
+        assert_int_equal(ps_host_name_valid(label, 64), 0);
+        for (size_t i = 0; i < sizeof name; i++)
+            name[i] = i % 2 ? '.' : 'a';
+        assert_int_equal(ps_host_name_valid(name, 253), 1);
+        assert_int_equal(ps_host_name_valid(name, 255), 0);
+    }
+}
+
 /* systeminfo > file from PowerShell: UTF-16LE with a BOM; an x86 machine
  * with an entry that is not a KB number; LF line ends. */
 static void test_systeminfo_utf16le_x86(void **state)
@@ -589,6 +647,7 @@ int main(void)
         cmocka_unit_test(test_empty_and_binary),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_load),
+        cmocka_unit_test(test_host_name),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -574,9 +574,9 @@ static void test_render_and_explain(void **state)
                                 "- Systems: Windows 6.0 (Windows Vista SP2 / Windows Server 2008 "
                                 "SP2), x64\n- Architectures: x64\n"));
     assert_non_null(strstr(doc, "## Windows 6.0 (Windows Vista SP2 / Windows Server 2008 SP2), x64"
-                                "\n\n4 installs, 2 restarts, about 55 minutes; build "
+                                "\n\n4 installs, 2 restarts, about 43 minutes; build "
                                 "6.0.6002.18005 -> 6.0.6003.20654.\n"));
-    assert_non_null(strstr(doc, "| 3 | **restart** | | | | | 10 | restart before the next steps "
+    assert_non_null(strstr(doc, "| 3 | **restart** | | | | | 4 | restart before the next steps "
                                 "can be installed [^1-1-3] |\n"));
     assert_non_null(strstr(doc, "[^1-1-3]: Step 3: KB4474419 must be active before SHA-2-only "
                                 "packages; KB4474419 before KB4520002: a restart after the SHA-2 "
@@ -604,7 +604,7 @@ static void test_render_and_explain(void **state)
     assert_non_null(strstr(doc, "   5. install KB4520002 [rollup] b/Windows6.0-KB4520002-x64.msu\n"
                                 "      restart: possible; build after: 6.0.6003.20654\n"));
     /* the summary line first; the provenance only with --verbose */
-    assert_non_null(strstr(doc, ", x64\n  4 installs, 2 restarts, about 55 minutes; build "
+    assert_non_null(strstr(doc, ", x64\n  4 installs, 2 restarts, about 43 minutes; build "
                                 "6.0.6002.18005 -> 6.0.6003.20654\n\n"));
     assert_null(strstr(doc, "- phase "));
     assert_null(strstr(doc, "update.cat: no SHA-1 digest"));
@@ -1203,7 +1203,7 @@ static void test_time_model(void **state)
 
     (void)state;
     ps_time_model_default(&m);
-    assert_int_equal(m.reboot, 600);
+    assert_int_equal(m.reboot, 240);
     assert_int_equal(m.rollup, 1200);
     assert_int_equal(m.per_mib, 3);
     assert_int_equal(ps_time_model_install(&m, "rollup", 300u * 1024u * 1024u), 1200 + 900);
@@ -1259,57 +1259,57 @@ static void test_windows(void **state)
     kb_init(&fx);
     ps_plan_opts_default(&o);
     bundle_add(&b, chain, PS_ARRAY_LEN(chain), "x64", NULL);
-    /* default model: 5 + 5 + reboot 10 = 20; 5 + rollup 20 + reboot 10 = 35 */
+    /* default model: 5 + 5 + reboot 4 = 14; 5 + rollup 20 + reboot 4 = 29 */
     o.window_minutes = 60;
     assert_int_equal(ps_plan_build(&plan, &b, &fx.kb, &o, &f), 0);
-    check_str(windows_of(&plan.plans[0]), "1-6:55");
+    check_str(windows_of(&plan.plans[0]), "1-6:43");
     assert_int_equal(ps_findings_count_code(&f, PS_F_WINDOW_OVERRUN), 0);
     ps_plan_free(&plan);
     ps_findings_free(&f);
-    o.window_minutes = 55;
+    o.window_minutes = 43;
     assert_int_equal(ps_plan_build(&plan, &b, &fx.kb, &o, &f), 0);
-    check_str(windows_of(&plan.plans[0]), "1-6:55");
+    check_str(windows_of(&plan.plans[0]), "1-6:43");
     ps_plan_free(&plan);
     ps_findings_free(&f);
-    o.window_minutes = 54;
+    o.window_minutes = 42;
     assert_int_equal(ps_plan_build(&plan, &b, &fx.kb, &o, &f), 0);
-    check_str(windows_of(&plan.plans[0]), "1-3:20 4-6:35");
+    check_str(windows_of(&plan.plans[0]), "1-3:14 4-6:29");
     assert_int_equal(ps_findings_count_code(&f, PS_F_WINDOW_OVERRUN), 0);
     ps_plan_free(&plan);
     ps_findings_free(&f);
-    o.window_minutes = 30;
+    o.window_minutes = 25;
     assert_int_equal(ps_plan_build(&plan, &b, &fx.kb, &o, &f), 0);
-    check_str(windows_of(&plan.plans[0]), "1-3:20 4-6:35!");
+    check_str(windows_of(&plan.plans[0]), "1-3:14 4-6:29!");
     assert_int_equal(ps_findings_count_code(&f, PS_F_WINDOW_OVERRUN), 1);
     assert_int_equal(finding(&f, PS_F_WINDOW_OVERRUN, 0)->severity, PS_SEV_WARNING);
     assert_int_equal(finding(&f, PS_F_WINDOW_OVERRUN, 0)->arch, PS_ARCH_X64);
     assert_null(finding(&f, PS_F_WINDOW_OVERRUN, 0)->file);
     assert_string_equal(finding(&f, PS_F_WINDOW_OVERRUN, 0)->message,
-                        "window 2 (steps 4-6) needs about 35 minutes, more than the 30-minute "
+                        "window 2 (steps 4-6) needs about 29 minutes, more than the 25-minute "
                         "window: the steps between two reboots cannot be split");
     doc = ps_plan_render("md", &plan, &f, NULL);
-    assert_non_null(strstr(doc, "### Estimated time\n\nWindows of at most 30 minutes:\n\n"
+    assert_non_null(strstr(doc, "### Estimated time\n\nWindows of at most 25 minutes:\n\n"
                                 "| Window | Steps | Minutes | Note |\n|---:|---|---:|---|\n"
-                                "| 1 | 1-3 | 20 |  |\n| 2 | 4-6 | 35 | longer than the window |\n"
-                                "\nIn total about 55 minutes.\n"));
+                                "| 1 | 1-3 | 14 |  |\n| 2 | 4-6 | 29 | longer than the window |\n"
+                                "\nIn total about 43 minutes.\n"));
     free(doc);
     doc = ps_plan_render("text", &plan, &f, NULL);
-    assert_non_null(strstr(doc, "  windows of 30 minutes (estimated):\n    1. steps 1-3, about 20 "
-                                "minutes\n    2. steps 4-6, about 35 minutes (longer than the "
+    assert_non_null(strstr(doc, "  windows of 25 minutes (estimated):\n    1. steps 1-3, about 14 "
+                                "minutes\n    2. steps 4-6, about 29 minutes (longer than the "
                                 "window)\n"));
     free(doc);
     doc = ps_plan_render("json", &plan, &f, NULL);
-    assert_non_null(strstr(doc, "\"window_minutes\": 30,\n      \"windows\": [\n        {\n"
+    assert_non_null(strstr(doc, "\"window_minutes\": 25,\n      \"windows\": [\n        {\n"
                                 "          \"index\": 1,\n          \"steps\": [\n            1,\n"
                                 "            2,\n            3\n          ],\n"
-                                "          \"minutes\": 20,\n          \"overrun\": false\n"));
+                                "          \"minutes\": 14,\n          \"overrun\": false\n"));
     free(doc);
     ps_plan_free(&plan);
     ps_findings_free(&f);
     /* both segments longer than the window: each its own window */
     o.window_minutes = 10;
     assert_int_equal(ps_plan_build(&plan, &b, &fx.kb, &o, &f), 0);
-    check_str(windows_of(&plan.plans[0]), "1-3:20! 4-6:35!");
+    check_str(windows_of(&plan.plans[0]), "1-3:14! 4-6:29!");
     assert_int_equal(ps_findings_count_code(&f, PS_F_WINDOW_OVERRUN), 2);
     ps_plan_free(&plan);
     ps_findings_free(&f);
@@ -1400,7 +1400,7 @@ static void test_scripts(void **state)
     assert_non_null(strstr(doc, "\r\n:step6\r\ncall :restart 6 7 2\r\n"));
     assert_non_null(strstr(doc, "if defined PROCESSOR_ARCHITEW6432 goto :wrong_arch\r\n"
                                 "if /i not \"%PROCESSOR_ARCHITECTURE%\"==\"x86\" goto :wrong_arch\r\n"));
-    assert_non_null(strstr(doc, "REM window 2: steps 4-6, about 35 minutes\r\n"));
+    assert_non_null(strstr(doc, "REM window 2: steps 4-6, about 29 minutes\r\n"));
     assert_non_null(strstr(doc, "REM left out: KB4474419 (duplicate)\r\n"));
     assert_null(strstr(doc, "WARNING"));
     free(doc);
@@ -1442,7 +1442,7 @@ static void test_cli_usage(void **state)
     r = ps_test_cli(5, cmd);
     assert_int_equal(r.rc, 2);
     assert_string_equal(r.err, "patchseq plan: unknown format 'pdf' (text, json, md, dot, html, "
-                        "cmd, ps1)\n");
+                        "cmd, ps1, ansible)\n");
     assert_string_equal(r.out, "");
     ps_test_run_free(&r);
     r = ps_test_cli(7, ps1); /* a second run: the option parser starts afresh */

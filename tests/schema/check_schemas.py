@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Validates JSON documents patchseq wrote against docs/schema/.
 
-Each document names its schema ("schema": "patchseq.plan/1" -> plan);
-docs/schema/<name>.schema.json (draft 2020-12) must accept it.
+Each document names its schema ("schema": "patchseq.plan/1"); the schema
+of docs/schema/ with that title (draft 2020-12) must accept it.
 
 usage: check_schemas.py SCHEMA_DIR [--min N] PATH...
 PATH is a file or a folder (every *.json in it, recursively).  Fails when
@@ -21,16 +21,30 @@ except ImportError:
     sys.exit(77)
 
 
+def validator(s, store):
+    """A validator of s that resolves references to the other schemas of the
+    folder by their $id (plan.v2 refers to plan's definitions)."""
+    try:
+        from referencing import Registry, Resource
+        registry = Registry().with_resources(
+            (i, Resource.from_contents(d)) for i, d in store.items())
+        return jsonschema.Draft202012Validator(s, registry=registry)
+    except ImportError:  # python3-jsonschema before 4.18
+        resolver = jsonschema.RefResolver.from_schema(s, store=store)
+        return jsonschema.Draft202012Validator(s, resolver=resolver)
+
+
 def load_schemas(folder):
-    schemas = {}
+    loaded = []
     for name in sorted(os.listdir(folder)):
         if not name.endswith(".schema.json"):
             continue
         with open(os.path.join(folder, name), encoding="utf-8") as f:
             s = json.load(f)
         jsonschema.Draft202012Validator.check_schema(s)
-        schemas[s["title"]] = jsonschema.Draft202012Validator(s)
-    return schemas
+        loaded.append(s)
+    store = {s["$id"]: s for s in loaded if "$id" in s}
+    return {s["title"]: validator(s, store) for s in loaded}
 
 
 def documents(paths):

@@ -6,8 +6,9 @@ Usage: run_ps1_grammar.py CASES_DIR WORK_DIR
 Installs the npm packages tree-sitter-powershell and web-tree-sitter into
 WORK_DIR (never into the source tree; once, then reused), writes the ps1
 of several plans (the 2008 SP2 chain x64 and x86, with --window, a partial
-plan with --allow-partial, subfolders, a 6.1 .cab through DISM) and parses
-them and the template src/templates/install.ps1.in with ps1_grammar.cjs:
+plan with --allow-partial, subfolders, a 6.1 .cab through DISM, the ESU
+activation step on 6.0 and on 6.1 with both activation IDs) and parses
+them and the template src/emit/templates/install.ps1.in with ps1_grammar.cjs:
 no ERROR or MISSING node anywhere, and none of the PowerShell 3.0+
 constructs of run_scripts.py's deny-list in the scripts.  Skips (exit 77)
 without node or npm.
@@ -73,6 +74,26 @@ def main():
         run_scripts.build([{"kb": "KB4490628", "arch": "x64", "os": "6.1", "container": "cab",
                             "file": "Windows6.1-KB4490628-x64.cab", "date": "2019-03-12", "version": "6.1.1.0"}], c, tmp)
         variants.append(("cab61", c, []))
+        # the ESU activation step (6.0: one activation ID; 6.1 without an
+        # inventory: the client and the server ID, chosen at run time)
+        with open(os.path.join(cases, "..", "plan", "track-rollup-esu", "bundle.json"), encoding="utf-8") as fh:
+            esu = [p for p in json.load(fh)
+                   if p["kb"] in ("KB4493730", "KB4474419", "KB5010452", "KB4538484", "KB4537810")]
+        e = os.path.join(tmp, "esu")
+        run_scripts.build(esu, e, tmp)
+        variants.append(("esu", e, ["--arch", "x64"]))
+        e61 = os.path.join(tmp, "esu61")
+        run_scripts.build([
+            {"kb": "KB4490628", "arch": "x64", "os": "6.1", "date": "2019-03-12", "provides_stack": "6.1.7601.24384",
+             "installer": "6.1.7601.17514", "sha2": False, "version": "6.1.1.0"},
+            {"kb": "KB4474419", "arch": "x64", "os": "6.1", "rev": 3, "version": "6.1.3.0", "date": "2019-09-23",
+             "installer": "6.1.7601.24384", "release_type": "Security Update", "restart": "required"},
+            {"kb": "KB4538483", "arch": "x64", "os": "6.1", "date": "2020-02-11", "installer": "6.1.7601.24384",
+             "sha2": True, "version": "6.1.1.0", "restart": "required"},
+            {"kb": "KB4537820", "arch": "x64", "os": "6.1", "name": "Package_for_RollupFix", "version": "6.1.1.51",
+             "date": "2020-02-11", "installer": "6.1.7601.24384", "kernel": "6.1.7601.24545", "sha2": True,
+             "release_type": "Security Update", "restart": "required"}], e61, tmp)
+        variants.append(("esu61", e61, []))
         for name, folder, extra in variants:
             rc, out, err = run_scripts.run(["plan", "--format", "ps1"] + extra + ["."], folder)
             if rc not in (0, 1) or not out:
@@ -83,6 +104,13 @@ def main():
             for pat in run_scripts.PS3_DENY:
                 m = re.search(pat, code, re.I)
                 run_scripts.check(m is None, "%s: PowerShell 3.0+ construct %r: %s" % (name, pat, m and m.group(0)))
+            if name.startswith("esu"):
+                run_scripts.check("Action = 'manual'; Name = 'esu-activation'; Year = 1;" in text
+                                  and "-EsuKey" in text, "%s: no ESU activation step in the script" % name)
+                if name == "esu61":
+                    run_scripts.check("ClientId = '77db037b-95c3-48d7-a3ab-a9c6d41093e0'; "
+                                      "ServerId = '553673ed-6ddf-419c-a153-b760283472fd'" in text,
+                                      "esu61: the script does not carry both activation IDs")
             path = os.path.join(tmp, name + ".ps1")
             with open(path, "wb") as fh:
                 fh.write(out)

@@ -257,7 +257,7 @@ def ps1_checks(tag, raw, bundle, order, arch):
     check(text.index("SHA256CryptoServiceProvider") < text.index("[System.Security.Cryptography.SHA256]::Create()"),
           "%s: not the CryptoServiceProvider first (FIPS)" % tag)
     check("if ($null -eq $hash)" in text, "%s: no 'cannot compute' apart from 'mismatch'" % tag)
-    check("param([switch]$DryRun, [switch]$NoReboot, [switch]$Task)" in text and "exit 3010" in text,
+    check("param([switch]$DryRun, [switch]$NoReboot, [switch]$Task, [string]$EsuKey = '')" in text and "exit 3010" in text,
           "%s: no -NoReboot with exit 3010" % tag)
     check("/sc onstart /ru SYSTEM" in text, "%s: no scheduled task at startup" % tag)
     check("if (-not $Installed -and -not $NeedRestart)" in text, "%s: a restart not tied to an install" % tag)

@@ -119,6 +119,10 @@ static void test_yaml(void **state)
     expect(ps_esc_yaml, "a\nb\rc\td\x01\x7f", "a\\nb\\rc\\td\\x01\\x7F");
     expect(ps_esc_yaml, "\xc2\x85\xe2\x80\xa8\xef\xbb\xbf\xef\xbf\xbe\xff",
            "\\u0085\\u2028\\uFEFF\\uFFFE\\uFFFD");
+    /* Ansible: a tagged scalar that is never a template */
+    expect(ps_esc_ansible, "{{ lookup('pipe', 'id') }}", "!unsafe \"{{ lookup('pipe', 'id') }}\"");
+    expect(ps_esc_ansible, "{% raw %}\"\n{#", "!unsafe \"{% raw %}\\\"\\n{#\"");
+    expect(ps_esc_ansible, "", "!unsafe \"\"");
 }
 
 static void test_cmd(void **state)
@@ -225,7 +229,7 @@ static void check_xml(const char *out)
 
 static void check_one(const char *s)
 {
-    esc_fn plain[] = {ps_esc_text, ps_esc_md, ps_esc_dot, ps_esc_yaml};
+    esc_fn plain[] = {ps_esc_text, ps_esc_md, ps_esc_dot, ps_esc_yaml, ps_esc_ansible};
     int rc;
     char *o;
 

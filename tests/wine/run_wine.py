@@ -22,7 +22,11 @@ by running what RunOnce holds, and what the scheduled task holds (/task);
 the reboot-loop guard; a rerun on a fully patched machine (no restart); the
 architecture, WOW64, version and elevation refusals, each logged; --window
 stops; /noreboot exit codes 0, 1, 2, 3010; a folder with ( ) and spaces;
-subfolders; a .cab through pkgmgr (start /w) on 6.0.
+subfolders; a .cab through pkgmgr (start /w) on 6.0; the ESU activation
+step (cscript stands in for slmgr.vbs): without /esukey: the script stops
+there (exit 4) and resumes there, with a key it runs slmgr /ipk and /ato
+with the activation ID of the plan and never logs the key; a key of the
+wrong shape is refused; a failing slmgr stops.
 """
 import hashlib
 import json
@@ -34,7 +38,7 @@ import sys
 import tempfile
 
 FAILS = []
-STUBS = ["wusa", "pkgmgr", "dism", "shutdown", "certutil", "schtasks"]
+STUBS = ["wusa", "pkgmgr", "dism", "shutdown", "certutil", "schtasks", "cscript"]
 CBS = r"HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing"
 RUNONCE = r"HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\RunOnce"
 
@@ -427,6 +431,65 @@ def cases(w, chain, tmp):
     w.set_pending(False)
 
 
+ESU_KEY = "AB12C-DE34F-GH56J-KL78M-NP90Q"
+
+
+def esu_case(w, folder):
+    """Steps: 1 2 install, 3 restart, 4 5 install (SSU, licensing), 6 restart,
+    7 activate the ESU key (year 1), 8 install (the February 2020 rollup), 9 restart."""
+    s = os.path.join(folder, "install.cmd")
+    w.reset()
+    rc, out = w.script(s, "/noreboot")
+    check(rc == 3010 and w.state().get("next") == "4", "esu: first run: exit %s, state %s" % (rc, w.state()))
+    rc, out = w.script(s, "/noreboot")
+    check(rc == 3010 and w.state().get("next") == "7", "esu: second run: exit %s, state %s" % (rc, w.state()))
+    # no key: stop at the activation step, resumable there
+    for run in (1, 2):
+        rc, out = w.script(s, "/noreboot")
+        log = w.log()
+        check(rc == 4 and w.state().get("next") == "7" and count(w.calls(), "cscript") == 0
+              and count(w.calls(), "wusa") == 4
+              and "step 7: manual step: activate the ESU key of year 1. Run this script again with /esukey:" in log,
+              "esu: no key (run %d): exit %s, state %s, calls %s:\n%s" % (run, rc, w.state(), w.calls(), log))
+    # a key of the wrong shape: refused before anything runs
+    for bad in ("/esukey:AB12C-DE34F", "/esukey:AB12C-DE34F-GH56J-KL78M-NP90", "/esukey:AB12C_DE34F_GH56J_KL78M_NP90Q",
+                "/esukey:AB12C-DE34F-GH56J-KL78M-NP9!Q", "/esukey:"):
+        rc, out = w.script(s, "/noreboot", bad)
+        check(rc == 2 and count(w.calls(), "cscript") == 0 and count(w.calls(), "wusa") == 4
+              and w.state().get("next") == "7", "esu: bad key %r: exit %s, calls %s" % (bad, rc, w.calls()))
+    # slmgr fails: stop, nothing after it installed
+    with open(os.path.join(w.ctl, "cscript.codes"), "w") as fh:
+        fh.write("1\n")
+    rc, out = w.script(s, "/noreboot", "/esukey:" + ESU_KEY)
+    check(rc == 1 and count(w.calls(), "cscript") == 1 and count(w.calls(), "wusa") == 4
+          and "slmgr returned exit code 1 activating the ESU key of year 1: stop" in w.log(),
+          "esu: failing slmgr: exit %s, calls %s:\n%s" % (rc, w.calls(), w.log()))
+    os.unlink(os.path.join(w.ctl, "cscript.codes"))
+    for leaf in ("cscript.log",):
+        if os.path.exists(os.path.join(w.ctl, leaf)):
+            os.unlink(os.path.join(w.ctl, leaf))
+    with open(os.path.join(w.programdata, [f for f in os.listdir(w.programdata) if f.endswith(".state")][0]), "w") as fh:
+        fh.write("next=7\r\ntrystep=0\r\ntries=0\r\nreboots=2\r\n")
+    # with the key: slmgr /ipk KEY, slmgr /ato ID of year 1 (Server 2008), then the rollup
+    rc, out = w.script(s, "/noreboot", "/esukey:" + ESU_KEY)
+    cs = w.calls("cscript")
+    log = w.log()
+    check(rc == 3010 and len(cs) == 2 and cs[0].endswith("slmgr.vbs\" /ipk " + ESU_KEY)
+          and cs[1].endswith("slmgr.vbs\" /ato 553673ed-6ddf-419c-a153-b760283472fd")
+          and count(w.calls(), "wusa") == 5 and w.state().get("next") == "10"
+          and "step 7: the ESU key of year 1 is activated" in log,
+          "esu: with the key: exit %s, cscript %s, state %s:\n%s" % (rc, cs, w.state(), log))
+    check(ESU_KEY not in log and ESU_KEY not in json.dumps(w.state()) and ESU_KEY not in out,
+          "esu: the key reached the log, the state or the console")
+    with open(s, encoding="ascii", errors="replace") as fh:
+        check(ESU_KEY not in fh.read(), "esu: the key is in the script")
+    # dry run: says what it would do, needs no key
+    w.reset()
+    rc, out = w.script(s, "/dryrun")
+    check(rc == 0 and "dry run: step 7: would activate the ESU key of year 1" in out and count(w.calls(), "cscript") == 0,
+          "esu: dry run: exit %s:\n%s" % (rc, out))
+
+
 def window_case(w, folder):
     s = os.path.join(folder, "install.cmd")
     w.reset(codes={"wusa": [3010]})
@@ -481,6 +544,15 @@ def wine_cases(w, work):
     plan(win, os.path.join(win, "install.cmd"), "--arch", "x64", "--window", "40")
     cases(w, chain, tmp)
     window_case(w, win)
+
+    # the ESU activation step
+    with open(os.path.join(os.environ["PS_SOURCE_DIR"], "tests", "plan", "track-rollup-esu", "bundle.json")) as fh:
+        esu_spec = [p for p in json.load(fh)
+                    if p["kb"] in ("KB4493730", "KB4474419", "KB5010452", "KB4538484", "KB4537810")]
+    esu = os.path.join(tmp, "esu")
+    mkbundle(esu_spec, esu, tmp)
+    plan(esu, os.path.join(esu, "install.cmd"), "--arch", "x64")
+    esu_case(w, esu)
 
     # subfolders below the bundle root
     sub = os.path.join(tmp, "tree")
