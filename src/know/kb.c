@@ -9,6 +9,7 @@
  * knowledge dir, and the line.
  */
 #include "kb.h"
+#include "kb_int.h"
 
 #include "config.h"
 
@@ -26,7 +27,6 @@
 
 #define KB_MAX_FILE_BYTES (4u << 20)  /* one knowledge file */
 #define KB_MAX_FILES 64               /* *.xml files per folder */
-#define KB_MAX_RULES_GRAPH 2000       /* rules of one OS checked for cycles */
 #define KB_MAX_ERRORS_PER_DOC 50      /* schema errors reported per document */
 
 #define SCHEMA_MANIFESTS "manifests/manifests.rng"
@@ -72,40 +72,7 @@ ps_role ps_role_parse(const char *s)
 /* Load context and errors                                             */
 /* ------------------------------------------------------------------ */
 
-/* A <requires> of a manifests entry, waiting for its OS's rules. */
-typedef struct pending_req {
-    char *os;
-    ps_rule rule;
-} pending_req;
-
-/* A top-level <revision kb=""> of a manifests file, waiting for its entry. */
-typedef struct pending_rev {
-    char *os;
-    char *kb;
-    ps_kb_revision rev;
-} pending_rev;
-
-typedef struct ld {
-    ps_kb *kb;
-    ps_findings *f;
-    unsigned errors;
-    int oom;
-    const char *file;     /* document being loaded */
-    int manifests_failed; /* a manifests document could not be loaded: no
-                             "not in the manifests" errors, which would
-                             only repeat that */
-    int rules_failed;     /* the same for a rules document */
-    char **keys;          /* source keys declared in that document */
-    size_t nkeys;
-    pending_req *pend;
-    size_t npend;
-    pending_rev *prev;    /* top-level <revision>s, attached once entries are sorted */
-    size_t nprev;
-} ld;
-
-static void rerr(ld *c, const char *file, unsigned line, const char *fmt, ...) PS_PRINTF(4, 5);
-
-static void rerr(ld *c, const char *file, unsigned line, const char *fmt, ...)
+void ps_kb_rerr(ld *c, const char *file, unsigned line, const char *fmt, ...)
 {
     ps_where w = {0};
     va_list ap;
@@ -205,7 +172,7 @@ static void rule_free(ps_rule *r)
     ps_free_ptr(&r->finding);
 }
 
-static void entry_free(ps_kb_entry *e)
+void ps_kb_entry_free(ps_kb_entry *e)
 {
     ps_free_ptr(&e->kb);
     ps_free_ptr(&e->os);
@@ -280,7 +247,7 @@ void ps_kb_free(ps_kb *kb)
     if (kb == NULL)
         return;
     for (size_t i = 0; i < kb->n_entries; i++)
-        entry_free(&kb->entries[i]);
+        ps_kb_entry_free(&kb->entries[i]);
     ps_free_ptr(&kb->entries);
     kb->n_entries = 0;
     for (size_t i = 0; i < kb->n_os; i++)
@@ -299,7 +266,7 @@ void ps_kb_free(ps_kb *kb)
 }
 
 /* Grows *arr (of elements of size sz) by one zeroed element; NULL on OOM. */
-static void *grow(void *arrp, size_t *n, size_t sz)
+void *ps_kb_grow(void *arrp, size_t *n, size_t sz)
 {
     void **arr = arrp;
     char *p = realloc(*arr, (*n + 1) * sz);
@@ -341,7 +308,7 @@ static void read_sources(ld *c, xmlNodePtr root)
             if (key == NULL)
                 continue;
             if (ps_strv_contains(c->keys, c->nkeys, key))
-                rerr(c, c->file, node_line(k), "source key %s is declared twice", key);
+                ps_kb_rerr(c, c->file, node_line(k), "source key %s is declared twice", key);
             else if (ps_strv_push(&c->keys, &c->nkeys, key) != 0)
                 c->oom = 1;
             free(key);
@@ -370,7 +337,7 @@ static void check_sources(ld *c, xmlNodePtr n, const char *src)
                 return;
             }
             if (!ps_strv_contains(c->keys, c->nkeys, tok))
-                rerr(c, c->file, node_line(n), "source key %s is not declared in <sources>", tok);
+                ps_kb_rerr(c, c->file, node_line(n), "source key %s is not declared in <sources>", tok);
             free(tok);
         }
         p += len;
@@ -430,13 +397,13 @@ static void rng_error(void *data, ps_xml_error_ptr e)
     if (s->n >= KB_MAX_ERRORS_PER_DOC)
         return;
     s->n++;
-    rerr(s->c, s->file, line, "%s", msg);
+    ps_kb_rerr(s->c, s->file, line, "%s", msg);
 }
 
 static void rng_flush(rng_sink *s, const char *fallback)
 {
     if (s->n == 0)
-        rerr(s->c, s->file, 0, "%s", s->first[0] ? s->first : fallback);
+        ps_kb_rerr(s->c, s->file, 0, "%s", s->first[0] ? s->first : fallback);
 }
 
 /* Schemas are plain grammars: no include or externalRef, which would make
@@ -468,11 +435,11 @@ static xmlRelaxNGPtr compile_schema(ld *c, const ps_kb_doc *d)
 
     doc = ps_xml_parse(d->data, d->len, KB_MAX_FILE_BYTES, &err);
     if (doc == NULL) {
-        rerr(c, d->path, err.line, "%s", err.msg);
+        ps_kb_rerr(c, d->path, err.line, "%s", err.msg);
         goto out;
     }
     if ((ext = find_external(xmlDocGetRootElement(doc), 0)) != NULL) {
-        rerr(c, d->path, node_line(ext), "schema refers to another file (%s): not supported",
+        ps_kb_rerr(c, d->path, node_line(ext), "schema refers to another file (%s): not supported",
              (const char *)ext->name);
         goto out;
     }
@@ -504,7 +471,7 @@ static xmlDocPtr parse_valid(ld *c, const ps_kb_doc *d, xmlRelaxNGPtr schema)
 
     doc = ps_xml_parse(d->data, d->len, KB_MAX_FILE_BYTES, &err);
     if (doc == NULL) {
-        rerr(c, d->path, err.line, "%s", err.msg);
+        ps_kb_rerr(c, d->path, err.line, "%s", err.msg);
         return NULL;
     }
     vctx = xmlRelaxNGNewValidCtxt(schema);
@@ -583,7 +550,7 @@ static char *read_month(ld *c, xmlNodePtr n, const char *what, const char *date)
     if (m == NULL)
         return month_of(c, date);
     if (date != NULL && strncmp(m, date, 7) != 0)
-        rerr(c, c->file, node_line(n), "%s: month %s disagrees with date %s", what, m, date);
+        ps_kb_rerr(c, c->file, node_line(n), "%s: month %s disagrees with date %s", what, m, date);
     return m;
 }
 
@@ -599,7 +566,7 @@ static void revision_free(ps_kb_revision *r)
 /* <revision kb="" n="" [date] [month] [file] source=""/> at the top level. */
 static void load_revision(ld *c, xmlNodePtr k, const char *os)
 {
-    pending_rev *p = grow(&c->prev, &c->nprev, sizeof *p);
+    pending_rev *p = ps_kb_grow(&c->prev, &c->nprev, sizeof *p);
     xmlChar *nv;
     char what[64];
 
@@ -622,7 +589,7 @@ static void load_revision(ld *c, xmlNodePtr k, const char *os)
 }
 
 /* Attaches the revisions to their entries, in file order. */
-static void attach_revisions(ld *c)
+void ps_kb_attach_revisions(ld *c)
 {
     for (size_t i = 0; i < c->nprev && !c->oom; i++) {
         pending_rev *p = &c->prev[i];
@@ -632,18 +599,18 @@ static void attach_revisions(ld *c)
 
         if (e == NULL) {
             if (!c->manifests_failed)
-                rerr(c, p->rev.where.file, p->rev.where.line,
+                ps_kb_rerr(c, p->rev.where.file, p->rev.where.line,
                      "revision of %s, which is not in the manifests for %s", p->kb, p->os);
             continue;
         }
         for (size_t k = 0; k < e->n_revisions && !bad; k++) {
             if (e->revisions[k].n == p->rev.n) {
-                rerr(c, p->rev.where.file, p->rev.where.line,
+                ps_kb_rerr(c, p->rev.where.file, p->rev.where.line,
                      "%s: revision %u is listed twice (first at line %u)", e->kb, p->rev.n,
                      e->revisions[k].where.line);
                 bad = 1;
             } else if (e->revisions[k].n > p->rev.n) {
-                rerr(c, p->rev.where.file, p->rev.where.line,
+                ps_kb_rerr(c, p->rev.where.file, p->rev.where.line,
                      "%s: revision %u is listed after revision %u", e->kb, p->rev.n,
                      e->revisions[k].n);
                 bad = 1;
@@ -651,7 +618,7 @@ static void attach_revisions(ld *c)
         }
         if (bad)
             continue;
-        r = grow(&e->revisions, &e->n_revisions, sizeof *r);
+        r = ps_kb_grow(&e->revisions, &e->n_revisions, sizeof *r);
         if (r == NULL) {
             c->oom = 1;
             return;
@@ -676,13 +643,13 @@ static void load_activation(ld *c, xmlNodePtr n, const char *os)
 
         if (strcmp(q->os, os) == 0 && q->year == year &&
             (q->edition == edition || q->edition == PS_EDITION_ANY || edition == PS_EDITION_ANY)) {
-            rerr(c, c->file, node_line(n),
+            ps_kb_rerr(c, c->file, node_line(n),
                  "ESU activation ID of year %u (%s) for OS %s is already given at %s:%u", year,
                  ps_edition_name(edition), os, q->where.file, q->where.line);
             return;
         }
     }
-    a = grow(&c->kb->activations, &c->kb->n_activations, sizeof *a);
+    a = ps_kb_grow(&c->kb->activations, &c->kb->n_activations, sizeof *a);
     if (a == NULL) {
         c->oom = 1;
         return;
@@ -699,7 +666,7 @@ static void load_activation(ld *c, xmlNodePtr n, const char *os)
 
 static void load_update(ld *c, xmlNodePtr u, const char *os)
 {
-    ps_kb_entry *e = grow(&c->kb->entries, &c->kb->n_entries, sizeof *e);
+    ps_kb_entry *e = ps_kb_grow(&c->kb->entries, &c->kb->n_entries, sizeof *e);
     char *arch;
     xmlChar *sha2;
 
@@ -739,12 +706,12 @@ static void load_update(ld *c, xmlNodePtr u, const char *os)
             char *s = attr(c, k, "kb");
 
             if (s != NULL && ps_strv_contains(e->supersedes, e->n_supersedes, s))
-                rerr(c, c->file, node_line(k), "%s names %s as superseded twice", e->kb, s);
+                ps_kb_rerr(c, c->file, node_line(k), "%s names %s as superseded twice", e->kb, s);
             else if (s != NULL && ps_strv_push(&e->supersedes, &e->n_supersedes, s) != 0)
                 c->oom = 1;
             free(s);
         } else if (is_el(k, "requires")) {
-            pending_req *p = grow(&c->pend, &c->npend, sizeof *p);
+            pending_req *p = ps_kb_grow(&c->pend, &c->npend, sizeof *p);
 
             if (p == NULL) {
                 c->oom = 1;
@@ -801,7 +768,7 @@ static void load_phases(ld *c, ps_os_rules *o, xmlNodePtr ph)
         if (name == NULL)
             continue;
         if (ps_strv_contains(o->phases, o->n_phases, name)) {
-            rerr(c, c->file, node_line(p), "phase %s is listed twice", name);
+            ps_kb_rerr(c, c->file, node_line(p), "phase %s is listed twice", name);
             free(name);
             continue;
         }
@@ -821,7 +788,7 @@ static void load_phases(ld *c, ps_os_rules *o, xmlNodePtr ph)
             tok = ps_strndup(q, len);
             r = ps_role_parse(tok);
             if (r != PS_ROLE_UNKNOWN && o->role_phase[r] >= 0)
-                rerr(c, c->file, node_line(p), "role %s is already in phase %s", tok,
+                ps_kb_rerr(c, c->file, node_line(p), "role %s is already in phase %s", tok,
                      o->phases[o->role_phase[r]]);
             else if (r != PS_ROLE_UNKNOWN)
                 o->role_phase[r] = (int)o->n_phases - 1;
@@ -841,7 +808,7 @@ static void load_phases(ld *c, ps_os_rules *o, xmlNodePtr ph)
 
 static void load_recognizer(ld *c, ps_os_rules *o, xmlNodePtr n)
 {
-    ps_recognizer *r = grow(&o->recognizers, &o->n_recognizers, sizeof *r);
+    ps_recognizer *r = ps_kb_grow(&o->recognizers, &o->n_recognizers, sizeof *r);
     char *src;
 
     if (r == NULL) {
@@ -856,7 +823,7 @@ static void load_recognizer(ld *c, ps_os_rules *o, xmlNodePtr n)
     free(src);
     set_where(c, &r->where, n);
     if (r->delivers == NULL && r->identity_name == NULL && r->release_type == NULL)
-        rerr(c, c->file, node_line(n),
+        ps_kb_rerr(c, c->file, node_line(n),
              "recognizer for %s names nothing to match (delivers, identity or release-type)",
              ps_role_name(r->role));
 }
@@ -871,7 +838,7 @@ static void read_then(ld *c, xmlNodePtr k, ps_selector *s)
     s->since_month = month_of(c, s->since);
     s->sha2_only = attr_bool(k, "sha2-only", 0);
     if (s->kb == NULL && s->role == PS_ROLE_UNKNOWN && s->release_type == NULL)
-        rerr(c, c->file, node_line(k),
+        ps_kb_rerr(c, c->file, node_line(k),
              "<then> names no kb, role or release-type: the rule would apply to nothing");
 }
 
@@ -904,13 +871,13 @@ static void load_step(ld *c, ps_os_rules *o, xmlNodePtr n)
 
     for (size_t i = 0; name != NULL && i < o->n_steps; i++) {
         if (strcmp(o->steps[i].name, name) == 0) {
-            rerr(c, c->file, node_line(n), "step %s is already given at line %u", name,
+            ps_kb_rerr(c, c->file, node_line(n), "step %s is already given at line %u", name,
                  o->steps[i].where.line);
             free(name);
             return;
         }
     }
-    m = grow(&o->steps, &o->n_steps, sizeof *m);
+    m = ps_kb_grow(&o->steps, &o->n_steps, sizeof *m);
     if (m == NULL) {
         free(name);
         c->oom = 1;
@@ -924,7 +891,7 @@ static void load_step(ld *c, ps_os_rules *o, xmlNodePtr n)
         if (is_el(k, "first")) {
             m->after = attr_role(k, "role");
         } else if (is_el(k, "then")) {
-            ps_selector *s = grow(&m->before, &m->n_before, sizeof *s);
+            ps_selector *s = ps_kb_grow(&m->before, &m->n_before, sizeof *s);
 
             if (s == NULL) {
                 c->oom = 1;
@@ -936,7 +903,7 @@ static void load_step(ld *c, ps_os_rules *o, xmlNodePtr n)
             char bad[48];
 
             if (t != NULL && !command_ok(t, bad, sizeof bad))
-                rerr(c, c->file, node_line(k),
+                ps_kb_rerr(c, c->file, node_line(k),
                      "step %s: command uses %s; known placeholders are {mak} and {activation-id}",
                      m->name ? m->name : "?", bad);
             if (t != NULL && ps_strv_push(&m->commands, &m->n_commands, t) != 0)
@@ -955,26 +922,26 @@ static void load_esu_year(ld *c, ps_os_rules *o, xmlNodePtr n)
 
     xmlFree(yv);
     if (from != NULL && to != NULL && strcmp(from, to) > 0) {
-        rerr(c, c->file, node_line(n), "ESU year %u ends (%s) before it begins (%s)", year, to, from);
+        ps_kb_rerr(c, c->file, node_line(n), "ESU year %u ends (%s) before it begins (%s)", year, to, from);
         goto out;
     }
     if (o->n_esu_years > 0) {
         const ps_esu_year *p = &o->esu_years[o->n_esu_years - 1];
 
         if (year != p->year + 1) {
-            rerr(c, c->file, node_line(n), "ESU year %u follows year %u", year, p->year);
+            ps_kb_rerr(c, c->file, node_line(n), "ESU year %u follows year %u", year, p->year);
             goto out;
         }
         if (from != NULL && p->to != NULL && strcmp(from, p->to) <= 0) {
-            rerr(c, c->file, node_line(n), "ESU year %u begins (%s) before year %u ends (%s)", year,
+            ps_kb_rerr(c, c->file, node_line(n), "ESU year %u begins (%s) before year %u ends (%s)", year,
                  from, p->year, p->to);
             goto out;
         }
     } else if (year != 1) {
-        rerr(c, c->file, node_line(n), "the first ESU year is %u, not 1", year);
+        ps_kb_rerr(c, c->file, node_line(n), "the first ESU year is %u, not 1", year);
         goto out;
     }
-    y = grow(&o->esu_years, &o->n_esu_years, sizeof *y);
+    y = ps_kb_grow(&o->esu_years, &o->n_esu_years, sizeof *y);
     if (y == NULL) {
         c->oom = 1;
         goto out;
@@ -991,7 +958,7 @@ out:
 
 static void load_rule(ld *c, ps_os_rules *o, xmlNodePtr n)
 {
-    ps_rule *r = grow(&o->rules, &o->n_rules, sizeof *r);
+    ps_rule *r = ps_kb_grow(&o->rules, &o->n_rules, sizeof *r);
 
     if (r == NULL) {
         c->oom = 1;
@@ -1025,13 +992,13 @@ static void load_rules(ld *c, xmlDocPtr doc)
         return;
     for (size_t i = 0; i < c->kb->n_os; i++) {
         if (strcmp(c->kb->os[i].os, os) == 0) {
-            rerr(c, c->file, node_line(root), "rules for OS %s are already given in %s:%u", os,
+            ps_kb_rerr(c, c->file, node_line(root), "rules for OS %s are already given in %s:%u", os,
                  c->kb->os[i].where.file, c->kb->os[i].where.line);
             free(os);
             return;
         }
     }
-    o = grow(&c->kb->os, &c->kb->n_os, sizeof *o);
+    o = ps_kb_grow(&c->kb->os, &c->kb->n_os, sizeof *o);
     if (o == NULL) {
         c->oom = 1;
         free(os);
@@ -1070,453 +1037,6 @@ static void load_rules(ld *c, xmlDocPtr doc)
                     load_esu_year(c, o, k);
         }
         free(src);
-    }
-}
-
-/* ------------------------------------------------------------------ */
-/* Linking and cross-checks                                             */
-/* ------------------------------------------------------------------ */
-
-static int entry_cmp(const void *pa, const void *pb)
-{
-    const ps_kb_entry *a = pa, *b = pb;
-    int r;
-
-    if ((r = ps_strcmp_null_first(a->os, b->os)) != 0)
-        return r;
-    if ((r = ps_kb_cmp(a->kb, b->kb)) != 0)
-        return r;
-    if ((r = ps_strcmp_null_first(a->where.file, b->where.file)) != 0)
-        return r;
-    return (a->where.line > b->where.line) - (a->where.line < b->where.line);
-}
-
-static void drop_duplicates(ld *c)
-{
-    ps_kb *kb = c->kb;
-    size_t w = 0;
-
-    if (kb->n_entries > 1)
-        qsort(kb->entries, kb->n_entries, sizeof *kb->entries, entry_cmp);
-    for (size_t i = 0; i < kb->n_entries; i++) {
-        ps_kb_entry *e = &kb->entries[i];
-
-        if (w > 0 && ps_strcmp_null_first(kb->entries[w - 1].os, e->os) == 0 &&
-            ps_kb_cmp(kb->entries[w - 1].kb, e->kb) == 0) {
-            rerr(c, e->where.file, e->where.line, "duplicate entry %s for OS %s (first at %s:%u)",
-                 e->kb, e->os, kb->entries[w - 1].where.file, kb->entries[w - 1].where.line);
-            entry_free(e);
-            continue;
-        }
-        if (w != i)
-            kb->entries[w] = *e;
-        w++;
-    }
-    kb->n_entries = w;
-}
-
-/* The transitive closure of the (checked, direct) supersedes lists, same
- * OS: from each entry a breadth-first walk over the direct lists, held as
- * entry indices; `seen` stamps an entry with the walk that reached it, so
- * one walk costs the size of its closure, never a scan of a list.  A walk
- * that comes back to its start is a loop. */
-static void closure_walk(ld *c)
-{
-    ps_kb *kb = c->kb;
-    size_t n = kb->n_entries, total = 0;
-    size_t *first = calloc(n + 1, sizeof *first), *edge = NULL, *queue = NULL, *seen = NULL;
-    unsigned char *loop = calloc(n ? n : 1, 1);
-
-    if (first == NULL || loop == NULL)
-        goto oom;
-    for (size_t i = 0; i < n; i++) {
-        first[i] = total;
-        total += kb->entries[i].n_supersedes;
-    }
-    first[n] = total;
-    edge = malloc((total ? total : 1) * sizeof *edge);
-    queue = malloc((n ? n : 1) * sizeof *queue);
-    seen = malloc((n ? n : 1) * sizeof *seen);
-    if (edge == NULL || queue == NULL || seen == NULL)
-        goto oom;
-    for (size_t i = 0; i < n; i++) {
-        const ps_kb_entry *e = &kb->entries[i];
-
-        seen[i] = SIZE_MAX;
-        for (size_t k = 0; k < e->n_supersedes; k++) /* found: checked above */
-            edge[first[i] + k] = (size_t)(ps_kb_find(kb, e->os, e->supersedes[k]) - kb->entries);
-    }
-    for (size_t i = 0; i < n && !c->oom; i++) {
-        ps_kb_entry *e = &kb->entries[i];
-        size_t head = 0, tail = 0, direct;
-        int loops = 0;
-
-        seen[i] = i;
-        for (size_t k = first[i]; k < first[i + 1]; k++)
-            if (seen[edge[k]] != i) {
-                seen[edge[k]] = i;
-                queue[tail++] = edge[k];
-            }
-        direct = tail; /* e->supersedes already holds these */
-        while (head < tail) {
-            size_t q = queue[head++];
-
-            for (size_t k = first[q]; k < first[q + 1]; k++) {
-                size_t t = edge[k];
-
-                if (t == i)
-                    loops = 1;
-                if (seen[t] == i)
-                    continue;
-                seen[t] = i;
-                queue[tail++] = t;
-            }
-        }
-        for (size_t k = direct; k < tail && !c->oom; k++)
-            if (ps_strv_push(&e->supersedes, &e->n_supersedes, kb->entries[queue[k]].kb) != 0)
-                c->oom = 1;
-        if (loops)
-            loop[i] = 1;
-    }
-    /* A loop, named by the first of the closure that supersedes the start
-     * (only where a walk came back: the error path). */
-    for (size_t i = 0; i < n && !c->oom; i++) {
-        const ps_kb_entry *e = &kb->entries[i];
-
-        for (size_t k = 0; loop[i] && k < e->n_supersedes; k++) {
-            const ps_kb_entry *t = ps_kb_find(kb, e->os, e->supersedes[k]);
-
-            if (t != NULL && ps_strv_contains(t->supersedes, t->n_supersedes, e->kb)) {
-                rerr(c, e->where.file, e->where.line,
-                     "supersedence loops: %s and %s supersede each other", e->kb, t->kb);
-                break;
-            }
-        }
-    }
-    goto out;
-oom:
-    c->oom = 1;
-out:
-    free(first);
-    free(loop);
-    free(edge);
-    free(queue);
-    free(seen);
-}
-
-/* Checks the supersedes lists, then replaces them by their closure. */
-static void close_supersedence(ld *c)
-{
-    ps_kb *kb = c->kb;
-
-    for (size_t i = 0; i < kb->n_entries; i++) {
-        ps_kb_entry *e = &kb->entries[i];
-        size_t w = 0;
-
-        for (size_t k = 0; k < e->n_supersedes; k++) {
-            char *s = e->supersedes[k];
-
-            if (ps_kb_cmp(s, e->kb) == 0) {
-                rerr(c, e->where.file, e->where.line, "%s supersedes itself", e->kb);
-                free(s);
-            } else if (ps_kb_find(kb, e->os, s) == NULL) {
-                if (!c->manifests_failed)
-                    rerr(c, e->where.file, e->where.line,
-                     "%s supersedes %s, which is not in the manifests for %s", e->kb, s, e->os);
-                free(s);
-            } else {
-                e->supersedes[w++] = s;
-            }
-        }
-        e->n_supersedes = w;
-    }
-    /* The closure: a breadth-first walk from each entry over the direct
-     * lists (kept as entry indices), linear in the size of the closure. */
-    closure_walk(c);
-}
-
-static ps_os_rules *rules_for_mut(ps_kb *kb, const char *os)
-{
-    for (size_t i = 0; i < kb->n_os; i++)
-        if (ps_strcmp_null_first(kb->os[i].os, os) == 0)
-            return &kb->os[i];
-    return NULL;
-}
-
-static void attach_requirements(ld *c)
-{
-    for (size_t i = 0; i < c->npend; i++) {
-        pending_req *p = &c->pend[i];
-        ps_os_rules *o = rules_for_mut(c->kb, p->os);
-        ps_rule *r;
-
-        if (o == NULL && c->rules_failed)
-            continue;
-        if (o == NULL) {
-            rerr(c, p->rule.where.file, p->rule.where.line,
-                 "requirement of %s for OS %s, which has no rules file", p->rule.subject.kb,
-                 p->os);
-            continue;
-        }
-        r = grow(&o->rules, &o->n_rules, sizeof *r);
-        if (r == NULL) {
-            c->oom = 1;
-            return;
-        }
-        *r = p->rule;
-        memset(&p->rule, 0, sizeof p->rule);
-    }
-}
-
-static const ps_kb_entry *check_ref(ld *c, const ps_os_rules *o, const ps_rule *r,
-                                    const char *kbnum)
-{
-    const ps_kb_entry *e;
-
-    if (kbnum == NULL)
-        return NULL;
-    e = ps_kb_find(c->kb, o->os, kbnum);
-    if (e == NULL && !c->manifests_failed)
-        rerr(c, r->where.file, r->where.line, "rule names %s, which is not in the manifests for %s",
-             kbnum, o->os);
-    return e;
-}
-
-/* Unknown KBs, `from` of the wrong role, hard requirements on unconfirmed
- * knowledge (demoted to ORDER once reported). */
-static void check_rule_refs(ld *c, ps_os_rules *o)
-{
-    if (o->sha2_enabler != NULL) {
-        const ps_kb_entry *e = ps_kb_find(c->kb, o->os, o->sha2_enabler);
-
-        if (e == NULL) {
-            if (!c->manifests_failed)
-                rerr(c, o->where.file, o->where.line,
-                     "SHA-2 enabler %s is not in the manifests for %s", o->sha2_enabler, o->os);
-        } else if (e->role != PS_ROLE_SHA2_SUPPORT)
-            rerr(c, o->where.file, o->where.line,
-                 "SHA-2 enabler %s is a %s update in %s:%u, not sha2-support", e->kb,
-                 ps_role_name(e->role), e->where.file, e->where.line);
-    }
-    for (size_t i = 0; i < o->n_rules; i++) {
-        ps_rule *r = &o->rules[i];
-        const ps_kb_entry *refs[3];
-
-        refs[0] = check_ref(c, o, r, r->subject.kb);
-        refs[1] = check_ref(c, o, r, r->kb);
-        refs[2] = check_ref(c, o, r, r->from);
-        if (refs[2] != NULL && r->role != PS_ROLE_UNKNOWN && refs[2]->role != r->role)
-            rerr(c, r->where.file, r->where.line, "from %s is a %s update, not %s", r->from,
-                 ps_role_name(refs[2]->role), ps_role_name(r->role));
-        if (r->kind != PS_RULE_REQUIRE)
-            continue;
-        if (r->unconfirmed) {
-            rerr(c, r->where.file, r->where.line,
-                 "a require rule cannot rest on unconfirmed knowledge: confirm it or make it an "
-                 "order rule");
-            r->kind = PS_RULE_ORDER;
-            continue;
-        }
-        for (size_t k = 0; k < 3; k++) {
-            if (refs[k] != NULL && refs[k]->unconfirmed) {
-                rerr(c, r->where.file, r->where.line,
-                     "require rule rests on %s, whose entry (%s:%u) is unconfirmed", refs[k]->kb,
-                     refs[k]->where.file, refs[k]->where.line);
-                r->kind = PS_RULE_ORDER;
-                break;
-            }
-        }
-    }
-}
-
-/* The graph of "first before then" over names (a KB, else a role). */
-static const char *first_name(const ps_rule *r)
-{
-    return r->kb != NULL ? r->kb : r->role != PS_ROLE_UNKNOWN ? ps_role_name(r->role) : NULL;
-}
-
-static const char *then_name(const ps_rule *r)
-{
-    if (r->subject.kb != NULL)
-        return r->subject.kb;
-    if (r->subject.role != PS_ROLE_UNKNOWN && r->subject.release_type == NULL &&
-        r->subject.since == NULL && !r->subject.sha2_only)
-        return ps_role_name(r->subject.role);
-    return NULL; /* a narrower subject: not a node of its own */
-}
-
-static void check_contradictions(ld *c, const ps_os_rules *o)
-{
-    for (size_t i = 0; i < o->n_rules; i++) {
-        const ps_rule *r = &o->rules[i];
-        const char *a = first_name(r), *b = then_name(r);
-
-        if (a == NULL || b == NULL)
-            continue;
-        if (strcmp(a, b) == 0) {
-            rerr(c, r->where.file, r->where.line, "rule puts %s before itself", a);
-            continue;
-        }
-        for (size_t k = 0; k < i; k++) {
-            const ps_rule *q = &o->rules[k];
-            const char *qa = first_name(q), *qb = then_name(q);
-
-            if (qa != NULL && qb != NULL && strcmp(qa, b) == 0 && strcmp(qb, a) == 0) {
-                rerr(c, r->where.file, r->where.line,
-                     "rule puts %s before %s, but %s:%u puts %s before %s", a, b, q->where.file,
-                     q->where.line, b, a);
-                break;
-            }
-        }
-    }
-}
-
-/* Cycles of three or more rules (two are contradictions, reported above):
- * an iterative depth-first search over the rules as edges. */
-static void check_cycles(ld *c, const ps_os_rules *o)
-{
-    size_t n = o->n_rules;
-    unsigned char *state = NULL; /* per rule-edge: 0 new, 1 on the path, 2 done */
-    size_t *stack = NULL, *next = NULL;
-
-    if (n == 0)
-        return;
-    if (n > KB_MAX_RULES_GRAPH) {
-        rerr(c, o->where.file, o->where.line, "more than %d rules for OS %s: not checked for cycles",
-             KB_MAX_RULES_GRAPH, o->os);
-        return;
-    }
-    state = calloc(n, 1);
-    stack = calloc(n, sizeof *stack);
-    next = calloc(n, sizeof *next);
-    if (state == NULL || stack == NULL || next == NULL) {
-        c->oom = 1;
-        goto out;
-    }
-    /* Edge i follows edge j when then(j) == first(i).  A path of edges that
-     * comes back to an edge on the path is a cycle. */
-    for (size_t s = 0; s < n; s++) {
-        size_t depth = 0;
-
-        if (state[s] != 0 || first_name(&o->rules[s]) == NULL || then_name(&o->rules[s]) == NULL)
-            continue;
-        stack[depth++] = s;
-        state[s] = 1;
-        next[s] = 0;
-        while (depth > 0) {
-            size_t cur = stack[depth - 1];
-            const char *to = then_name(&o->rules[cur]);
-            int pushed = 0;
-
-            while (next[cur] < n) {
-                size_t e = next[cur]++;
-                const char *fa = first_name(&o->rules[e]);
-
-                if (fa == NULL || then_name(&o->rules[e]) == NULL || strcmp(fa, to) != 0)
-                    continue;
-                if (state[e] == 1) {
-                    size_t from = 0, len;
-
-                    while (stack[from] != e)
-                        from++;
-                    len = depth - from;
-                    if (len >= 3) {
-                        ps_buf b = {0};
-
-                        for (size_t k = from; k < depth; k++)
-                            ps_buf_printf(&b, "%s -> ", first_name(&o->rules[stack[k]]));
-                        ps_buf_printf(&b, "%s", first_name(&o->rules[e]));
-                        rerr(c, o->rules[cur].where.file, o->rules[cur].where.line,
-                             "rules form a cycle: %s", b.data ? b.data : "");
-                        ps_buf_free(&b);
-                    }
-                    continue;
-                }
-                if (state[e] == 0) {
-                    state[e] = 1;
-                    next[e] = 0;
-                    stack[depth++] = e;
-                    pushed = 1;
-                    break;
-                }
-            }
-            if (!pushed) {
-                state[cur] = 2;
-                depth--;
-            }
-        }
-    }
-out:
-    free(state);
-    free(stack);
-    free(next);
-}
-
-/* or-later requirements need a chain to follow; steps need what their
- * commands name. */
-static void check_new_refs(ld *c, ps_os_rules *o)
-{
-    for (size_t i = 0; i < o->n_rules; i++) {
-        const ps_rule *r = &o->rules[i];
-        int superseded = 0;
-
-        if (!r->or_superseding || r->kb == NULL || ps_kb_find(c->kb, o->os, r->kb) == NULL)
-            continue;
-        for (size_t k = 0; k < c->kb->n_entries && !superseded; k++) {
-            const ps_kb_entry *e = &c->kb->entries[k];
-
-            superseded = ps_strcmp_null_first(e->os, o->os) == 0 &&
-                         ps_strv_contains(e->supersedes, e->n_supersedes, r->kb);
-        }
-        if (!superseded)
-            rerr(c, r->where.file, r->where.line,
-                 "or-later on %s, but no entry of the manifests for %s supersedes it", r->kb,
-                 o->os);
-    }
-    for (size_t i = 0; i < o->n_steps; i++) {
-        const ps_manual_step *m = &o->steps[i];
-        int uses_id = 0, has_id = 0;
-
-        for (size_t k = 0; k < m->n_before; k++)
-            if (m->before[k].kb != NULL && ps_kb_find(c->kb, o->os, m->before[k].kb) == NULL &&
-                !c->manifests_failed)
-                rerr(c, m->where.file, m->where.line,
-                     "step %s names %s, which is not in the manifests for %s", m->name,
-                     m->before[k].kb, o->os);
-        for (size_t k = 0; k < m->n_commands; k++)
-            uses_id |= strstr(m->commands[k], "{activation-id}") != NULL;
-        if (!uses_id)
-            continue;
-        if (o->n_esu_years == 0)
-            rerr(c, m->where.file, m->where.line,
-                 "step %s uses {activation-id}, but the rules for %s give no <esu-years>", m->name,
-                 o->os);
-        for (size_t y = 0; y < o->n_esu_years; y++) {
-            has_id = 0;
-            for (size_t k = 0; k < c->kb->n_activations; k++)
-                has_id |= strcmp(c->kb->activations[k].os, o->os) == 0 &&
-                          c->kb->activations[k].year == o->esu_years[y].year;
-            if (!has_id && !c->manifests_failed)
-                rerr(c, o->esu_years[y].where.file, o->esu_years[y].where.line,
-                     "ESU year %u of %s has no activation ID in the manifests", o->esu_years[y].year,
-                     o->os);
-        }
-    }
-}
-
-static void link_and_check(ld *c)
-{
-    drop_duplicates(c);
-    if (c->oom)
-        return;
-    close_supersedence(c);
-    attach_requirements(c);
-    attach_revisions(c);
-    for (size_t i = 0; i < c->kb->n_os && !c->oom; i++) {
-        check_rule_refs(c, &c->kb->os[i]);
-        check_new_refs(c, &c->kb->os[i]);
-        check_contradictions(c, &c->kb->os[i]);
-        check_cycles(c, &c->kb->os[i]);
     }
 }
 
@@ -1584,7 +1104,7 @@ static void load_kind(ld *c, const ps_kb_doc *docs, size_t n, const char *folder
         else if (any)
             c->rules_failed = 1;
         if (any)
-            rerr(c, schema_path, 0, "schema missing: the %s files cannot be checked", folder);
+            ps_kb_rerr(c, schema_path, 0, "schema missing: the %s files cannot be checked", folder);
         return;
     }
     /* A schema that is not the shipped one is compiled even with no file
@@ -1600,7 +1120,7 @@ static void load_kind(ld *c, const ps_kb_doc *docs, size_t n, const char *folder
 
             doc = ps_xml_parse(docs[i].data, docs[i].len, KB_MAX_FILE_BYTES, &err);
             if (doc == NULL)
-                rerr(c, docs[i].path, err.line, "%s", err.msg);
+                ps_kb_rerr(c, docs[i].path, err.line, "%s", err.msg);
         } else {
             if (!compiled) {
                 compiled = 1;
@@ -1640,7 +1160,7 @@ int ps_kb_load_docs(ps_kb *kb, const char *dir, const ps_kb_doc *docs, size_t nd
     load_kind(&c, docs, ndocs, "manifests", SCHEMA_MANIFESTS, load_manifests);
     load_kind(&c, docs, ndocs, "rules", SCHEMA_RULES, load_rules);
     if (!c.oom)
-        link_and_check(&c);
+        ps_kb_link_and_check(&c);
     ps_strv_free(&c.keys, &c.nkeys);
     for (size_t i = 0; i < c.npend; i++) {
         free(c.pend[i].os);
