@@ -256,7 +256,7 @@ static const char *const kb_sources[] = {"update.mum", "pkgProperties", "file na
  *              release_type, restart, build_date, installer_version,
  *              provides_stack, kernel_version, catalog_digests, sha2_only,
  *              has_wsus, [update_id, classification, [superseded_by...],
- *              [prerequisites...]], size, hashed, sha256, sha1, deep_reads]
+ *              [prerequisites...], revision_id, title], size, hashed, sha256, sha1, deep_reads]
  *   finding:  [code name, arch, os, kb, file, member, line, message]
  *
  * Text fields are strings or null; the rest are integers.
@@ -321,6 +321,8 @@ static json_t *package_json(const ps_package *p)
     add(w, jstr(p->wsus.classification), &ok);
     add(w, jstrv(p->wsus.superseded_by, p->wsus.n_superseded_by), &ok);
     add(w, jstrv(p->wsus.prerequisites, p->wsus.n_prerequisites), &ok);
+    add(w, jstr(p->wsus.revision_id), &ok);
+    add(w, jstr(p->wsus.title), &ok);
     add(a, json_integer(p->container), &ok);
     add(a, json_integer(p->readable), &ok);
     add(a, jstr(p->kb), &ok);
@@ -672,7 +674,9 @@ static int facts_ok(const ps_package *p)
              fact_or_null(PS_FACT_VERSION, p->provides_stack) &&
              fact_or_null(PS_FACT_VERSION, p->kernel_version) &&
              fact_or_null(PS_FACT_GUID, p->wsus.update_id) &&
-             fact_or_null(PS_FACT_GUID, p->wsus.classification);
+             fact_or_null(PS_FACT_GUID, p->wsus.classification) &&
+             fact_or_null(PS_FACT_DECIMAL, p->wsus.revision_id) &&
+             fact_or_null(PS_FACT_TITLE, p->wsus.title);
 
     for (size_t i = 0; ok && i < p->wsus.n_superseded_by; i++)
         ok = ps_fact_ok(PS_FACT_DECIMAL, p->wsus.superseded_by[i]);
@@ -718,11 +722,13 @@ static int package_from_json(ps_package *p, const json_t *a, const struct stat *
     p->catalog_digests = (unsigned)rd_int(&c, 0, 31);
     p->sha2_only = (int)rd_int(&c, -1, 1);
     p->has_wsus = (int)rd_int(&c, 0, 1);
-    w = cur_of(next(&c), 4);
+    w = cur_of(next(&c), 6);
     p->wsus.update_id = rd_str(&w);
     p->wsus.classification = rd_str(&w);
     rd_strv(&w, &p->wsus.superseded_by, &p->wsus.n_superseded_by);
     rd_strv(&w, &p->wsus.prerequisites, &p->wsus.n_prerequisites);
+    p->wsus.revision_id = rd_str(&w);
+    p->wsus.title = rd_str(&w);
     p->size = (uint64_t)rd_int(&c, 0, LLONG_MAX);
     hashed = (int)rd_int(&c, 0, 1);
     if (hashed) {

@@ -1,7 +1,7 @@
 /*
  * wsus.c - WSUSSCAN.cab -> package.cab -> package.xml (OfflineSyncPackage):
  * the update id of the package, its classification, what supersedes it and
- * the updates it requires.
+ * the updates it requires; and localized/<lang>/<RevisionId>: its title.
  */
 #include "parse.h"
 
@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define OFFLINE_NS "http://schemas.microsoft.com/msus/2004/02/OfflineSync"
 /* Entries of one list (a real bundle has a handful). */
@@ -25,6 +26,8 @@ void ps_wsus_info_free(ps_wsus_info *w)
     ps_free_ptr(&w->classification);
     ps_strv_free(&w->superseded_by, &w->n_superseded_by);
     ps_strv_free(&w->prerequisites, &w->n_prerequisites);
+    ps_free_ptr(&w->revision_id);
+    ps_free_ptr(&w->title);
 }
 
 static int oom(ps_err *err)
@@ -216,6 +219,9 @@ int ps_wsus_parse(const void *data, size_t len, size_t max_bytes, ps_wsus_info *
         read_classification(&w, upd, err) < 0 || read_superseded_by(&w, upd, err) < 0 ||
         read_prerequisites(&w, upd, err) < 0)
         goto out;
+    w.revision_id = ps_node_attr(upd, "RevisionId");
+    if (w.revision_id != NULL && !is_number(w.revision_id))
+        ps_free_ptr(&w.revision_id); /* only a key for the title: none is no title */
     *out = w;
     memset(&w, 0, sizeof w);
     rc = 0;
@@ -223,4 +229,78 @@ out:
     ps_wsus_info_free(&w);
     ps_xml_free(doc);
     return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* localized/<lang>/<RevisionId>                                        */
+/* ------------------------------------------------------------------ */
+
+int ps_wsus_title_parse(const void *data, size_t len, size_t max_bytes, char **title,
+                        ps_err *err)
+{
+    xmlDoc *doc = NULL;
+    xmlNode *root, *t;
+    char *v = NULL;
+    int rc = -1;
+
+    *title = NULL;
+    doc = ps_xml_parse(data, len, max_bytes, err);
+    if (doc == NULL)
+        goto out;
+    root = ps_node_root(doc, NULL, "LocalizedProperties", err);
+    if (root == NULL)
+        goto out;
+    t = ps_node_child(root, NULL, "Title");
+    if (t == NULL) {
+        rc = 0;
+        goto out;
+    }
+    v = (char *)xmlNodeGetContent(t);
+    if (v == NULL) {
+        rc = oom(err);
+        goto out;
+    }
+    if (ps_fact_check(PS_FACT_TITLE, "LocalizedProperties/Title", v, ps_node_line(t), err) < 0)
+        goto out;
+    *title = ps_strdup(v);
+    rc = *title ? 0 : oom(err);
+out:
+    xmlFree(v);
+    ps_xml_free(doc);
+    return rc;
+}
+
+/* 1 when word occurs in s, in any case. */
+static int has_ci(const char *s, const char *word)
+{
+    size_t n = strlen(word);
+
+    for (; *s; s++)
+        if (strncasecmp(s, word, n) == 0)
+            return 1;
+    return 0;
+}
+
+ps_title_kind ps_wsus_title_kind(const char *title, char month[8])
+{
+    month[0] = '\0';
+    if (title == NULL)
+        return PS_TITLE_NONE;
+    if (strlen(title) >= 8 && title[0] == '2' && title[1] == '0' && isdigit((unsigned char)title[2]) &&
+        isdigit((unsigned char)title[3]) && title[4] == '-' && isdigit((unsigned char)title[5]) &&
+        isdigit((unsigned char)title[6]) && title[7] == ' ') {
+        int m = (title[5] - '0') * 10 + (title[6] - '0');
+
+        if (m >= 1 && m <= 12) {
+            memcpy(month, title, 7);
+            month[7] = '\0';
+        }
+    }
+    if (has_ci(title, "Preview") && has_ci(title, "Rollup"))
+        return PS_TITLE_PREVIEW;
+    if (has_ci(title, "Security Only") || has_ci(title, "Security-only"))
+        return PS_TITLE_SECURITY_ONLY;
+    if (has_ci(title, "Monthly Quality Rollup") || has_ci(title, "Monthly Rollup"))
+        return PS_TITLE_ROLLUP;
+    return PS_TITLE_NONE;
 }
