@@ -174,6 +174,14 @@ struct _xmlNode *ps_node_root(void *doc, const char *ns, const char *local, ps_e
 /* 1-based line of node in its document, 0 when unknown. */
 unsigned ps_node_line(const struct _xmlNode *node);
 /*
+ * An element of ps_xml_stream as a node of its own (free with xmlFreeNode):
+ * its name, namespace, line (capped as the tree caps it) and the attributes
+ * without namespace, their values decoded as the tree decodes them; no
+ * parent, no children.  NULL when out of memory.
+ */
+struct _xmlNode *ps_node_shallow(const char *local, const char *ns, unsigned line,
+                                 const char *const *attrs, size_t n);
+/*
  * Fills id from an assemblyIdentity element (attributes name, version,
  * processorArchitecture, language, publicKeyToken).  name and version are
  * required: without them returns -1 with err set at the element's line.

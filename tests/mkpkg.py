@@ -46,6 +46,8 @@ A bundle spec is a JSON list of package objects; keys (all but kb optional):
   container     "msu" (default) or "cab" (a bare update cab)
   wsus          true to include WSUSSCAN.cab (default true)
   superseded_by list of WSUS revision ids for package.xml SupersededBy
+  extra_updates raw text inside <Updates> of package.xml, before the package's own
+                Update (hostile tests)
   update_id     WSUS UpdateId (default derived from the kb)
   title         WSUS title of the bundle: package.cab then has the real layout
                 (docs/formats.md 3.1): core/, extended/, localized/en/<RevisionId>
@@ -284,12 +286,12 @@ def package_xml(q):
     return ('\ufeff<OfflineSyncPackage MinimumClientVersion="5.4.3790.2191" ProtocolVersion="2.0" '
             'PackageId="00000000-0000-0000-0000-000000000000" CreationDate="%sT12:00:00Z" '
             'PackageVersion="1.0" xmlns="http://schemas.microsoft.com/msus/2004/02/OfflineSync">'
-            '<Updates><Update CreationDate="%sT12:00:00Z" DefaultLanguage="en" UpdateId="%s" '
+            '<Updates>%s<Update CreationDate="%sT12:00:00Z" DefaultLanguage="en" UpdateId="%s" '
             'RevisionNumber="200" RevisionId="1001" IsLeaf="true" IsBundle="true"><Categories>'
             '<Category Type="Company" Id="56309036-4c77-4dd9-951a-99ee9c246a94"/>'
             '<Category Type="UpdateClassification" Id="%s"/></Categories>'
             '<Prerequisites><UpdateId Id="%s"/></Prerequisites>%s</Update></Updates>'
-            '</OfflineSyncPackage>' % (esc(q["date"]), esc(q["date"]), esc(q["update_id"]), cls,
+            '</OfflineSyncPackage>' % (esc(q["date"]), q.get("extra_updates", ""), esc(q["date"]), esc(q["update_id"]), cls,
                                        cls, sup))
 
 

@@ -118,6 +118,43 @@ static void bundle_wins(void **state)
     ps_wsus_info_free(&w);
 }
 
+/* package.xml is streamed: the facts and errors of a leaf taken until a
+ * bundle comes are dropped with it; elements in another namespace, a
+ * second <Updates> or <Categories>, and Updates after the bundle are not
+ * looked at. */
+static void leaf_dropped(void **state)
+{
+    const char *doc =
+        PKG "<Updates>"
+        "<Update UpdateId=\"" G2 "\" IsLeaf=\"true\"><Categories>"
+        "<Category Type=\"UpdateClassification\" Id=\"x\"/></Categories>"
+        "<Prerequisites><UpdateId Id=\"" G3 "\"/></Prerequisites>"
+        "<SupersededBy><Revision Id=\"-1\"/></SupersededBy></Update>"
+        "<x:Update xmlns:x=\"urn:x\" UpdateId=\"" G3 "\" IsBundle=\"true\"/>"
+        "<Update UpdateId=\"" G1 "\" IsBundle=\"true\"><Categories/><Categories>"
+        "<Category Type=\"UpdateClassification\" Id=\"x\"/></Categories>"
+        "<Prerequisites><Or><UpdateId Id=\"x\"/></Or><UpdateId Id=\"" G2 "\"/></Prerequisites>"
+        "</Update>"
+        "<Update UpdateId=\"x\" IsBundle=\"true\"/></Updates>"
+        "<Updates><Update UpdateId=\"x\" IsBundle=\"true\"/>" END;
+    const char *leaf_bad = PKG "<Updates><Update UpdateId=\"" G2 "\" IsLeaf=\"true\">"
+                               "<SupersededBy>\n<Revision Id=\"x\"/></SupersededBy></Update>"
+                               "<Update UpdateId=\"" G3 "\" IsLeaf=\"true\"/>" END;
+    ps_wsus_info w;
+
+    (void)state;
+    parse_ok(doc, strlen(doc), &w);
+    assert_string_equal(w.update_id, G1);
+    assert_null(w.classification);
+    assert_int_equal(w.n_superseded_by, 0);
+    assert_int_equal(w.n_prerequisites, 1);
+    assert_string_equal(w.prerequisites[0], G2);
+    ps_wsus_info_free(&w);
+    /* no bundle: the first leaf's error stands, a later leaf does not help */
+    parse_fails(leaf_bad, strlen(leaf_bad), MAX_XML, PS_F_UNSAFE_INPUT, 2,
+                "unsafe value in Revision/@Id: \"x\" is not a decimal number (1 to 10 digits)");
+}
+
 static void errors(void **state)
 {
     const char *root = "<?xml version=\"1.0\"?>\n<OfflineSyncPackage/>";
@@ -359,6 +396,7 @@ int main(void)
         cmocka_unit_test(kb4538483),
         cmocka_unit_test(leaf_package),
         cmocka_unit_test(bundle_wins),
+        cmocka_unit_test(leaf_dropped),
         cmocka_unit_test(errors),
         cmocka_unit_test(too_many),
         cmocka_unit_test(title_samples),
