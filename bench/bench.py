@@ -22,7 +22,8 @@ same load:
   cache     `inspect` over the 1000 packages with a warm metadata cache,
             text and --format json (to a pipe: one line)
   hostile   a 30 MiB cix, 4,096 sub-packages with a cix of 65,535 names,
-            an MSZIP bomb: 6 copies each, read on 6 threads (peak RSS)
+            a 30 MiB WSUSSCAN package.xml, an MSZIP bomb: 6 copies each, read
+            on 6 threads (peak RSS)
   hash      `patchseq inspect --hash` over the 48 MiB bundle in MiB/s,
             next to `openssl speed` for SHA-256 and SHA-1 (one pass of both
             costs 1/(1/sha256 + 1/sha1) per core)
@@ -86,14 +87,16 @@ HOSTILE = [
 
 
 def build_hostile(out, jobs):
-    """6 copies of each hostile package (and of the bomb of the reader
-    tests, made by tests/reader/mkfixtures.py's bomb_cab)."""
+    """6 copies of each hostile package (and of the bomb and the 30 MiB
+    package.xml of the reader tests, from tests/reader/mkfixtures.py)."""
     if os.path.isdir(out):
         return
     one = out + ".one"
-    build_bundle(one, HOSTILE, jobs)
     sys.path.insert(0, os.path.join(ROOT, "tests", "reader"))
-    import mkfixtures  # noqa: E402 (the MSZIP bomb)
+    import mkfixtures  # noqa: E402 (the MSZIP bomb, the big package.xml)
+    build_bundle(one, HOSTILE + [{"kb": "KB4300005", "os": "6.1", "layout": "real",
+                                  "payload": 4096,
+                                  "extra_updates": mkfixtures.hostile_wsus_updates()}], jobs)
     with tempfile.TemporaryDirectory(prefix="bench-bomb.") as tmp:
         subprocess.run([sys.executable, MKPKG, "--out", tmp, "--one",
                         '{"kb": "KB4300003", "container": "cab", "file": "x.cab"}'],

@@ -13,6 +13,7 @@
  *     date=2019-09-23 stack=6.0.6003.20489 kernel=6.0.6003.20654
  *     installer=6.0.6003.20484 sha2=1 rev=4 restart=required size=1234
  *     file=Windows6.0-KB4474419-v4-x64.msu id=U1 prereq=U2,U3 supby=U4
+ *     title=2019-09_Preview_of_Monthly_Quality_Rollup_(KB1) class=GUID
  *     unreadable=1 hashed=1
  *
  * The plan is built, rendered as text, json, md, dot and html (also as a
@@ -214,6 +215,12 @@ static void set_field(ps_package *p, struct opts *o, int is_opts, const char *k,
         p->has_wsus = 1;
     } else if (KEY("prereq")) {
         list(&p->wsus.prerequisites, &p->wsus.n_prerequisites, v, vn);
+        p->has_wsus = 1;
+    } else if (KEY("title")) {
+        SET(p->wsus.title);
+        p->has_wsus = 1;
+    } else if (KEY("class")) {
+        SET(p->wsus.classification);
         p->has_wsus = 1;
     } else if (KEY("supby")) {
         list(&p->wsus.superseded_by, &p->wsus.n_superseded_by, v, vn);

@@ -96,7 +96,8 @@ typedef enum ps_severity {
     X(OTHER_TRACK, "other-track", PS_SEV_INFO)                      \
     X(OPTIONAL, "optional", PS_SEV_INFO)                            \
     X(EXCLUDED, "excluded", PS_SEV_INFO)                            \
-    X(AFTER_TARGET, "after-target", PS_SEV_INFO)
+    X(AFTER_TARGET, "after-target", PS_SEV_INFO)                    \
+    X(METADATA_MISMATCH, "metadata-mismatch", PS_SEV_INFO)
 
 typedef enum ps_finding_code {
 #define PS_X_ENUM(e, s, v) PS_F_##e,
@@ -187,6 +188,8 @@ typedef struct ps_wsus_info {
     size_t n_superseded_by;
     char **prerequisites;   /* bare Prerequisites/UpdateId/@Id (AND); Or groups are not kept */
     size_t n_prerequisites;
+    char *revision_id;      /* RevisionId of that update (decimal), or NULL */
+    char *title;            /* its English title (localized/en/<RevisionId>), or NULL */
 } ps_wsus_info;
 
 typedef struct ps_package {

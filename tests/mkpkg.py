@@ -46,7 +46,13 @@ A bundle spec is a JSON list of package objects; keys (all but kb optional):
   container     "msu" (default) or "cab" (a bare update cab)
   wsus          true to include WSUSSCAN.cab (default true)
   superseded_by list of WSUS revision ids for package.xml SupersededBy
+  extra_updates raw text inside <Updates> of package.xml, before the package's own
+                Update (hostile tests)
   update_id     WSUS UpdateId (default derived from the kb)
+  title         WSUS title of the bundle: package.cab then has the real layout
+                (docs/formats.md 3.1): core/, extended/, localized/en/<RevisionId>
+                fragments of a detectoid, the bundle and its leaf, package.xml last
+  classification  WSUS UpdateClassification GUID (default from release_type)
   props         false to leave pkgProperties.txt out
   utf16_props   true to write pkgProperties.txt as UTF-16LE with a BOM
   extra_mum     raw text appended inside <package> of update.mum (for bad-input tests)
@@ -274,22 +280,58 @@ def package_xml(q):
     if q.get("superseded_by"):
         sup = "<SupersededBy>%s</SupersededBy>" % "".join(
             '<Revision Id="%s"/>' % esc(r) for r in q["superseded_by"])
-    cls = "0fa1201d-4330-4fa8-8ae9-b877473b6441" if "Security" in q["release_type"] \
-        else "cd5ffd1e-e932-4e3a-bf74-18bf0b1bbd83"
+    cls = q.get("classification") or (
+        "0fa1201d-4330-4fa8-8ae9-b877473b6441" if "Security" in q["release_type"]
+        else "cd5ffd1e-e932-4e3a-bf74-18bf0b1bbd83")
     return ('\ufeff<OfflineSyncPackage MinimumClientVersion="5.4.3790.2191" ProtocolVersion="2.0" '
             'PackageId="00000000-0000-0000-0000-000000000000" CreationDate="%sT12:00:00Z" '
             'PackageVersion="1.0" xmlns="http://schemas.microsoft.com/msus/2004/02/OfflineSync">'
-            '<Updates><Update CreationDate="%sT12:00:00Z" DefaultLanguage="en" UpdateId="%s" '
+            '<Updates>%s<Update CreationDate="%sT12:00:00Z" DefaultLanguage="en" UpdateId="%s" '
             'RevisionNumber="200" RevisionId="1001" IsLeaf="true" IsBundle="true"><Categories>'
             '<Category Type="Company" Id="56309036-4c77-4dd9-951a-99ee9c246a94"/>'
             '<Category Type="UpdateClassification" Id="%s"/></Categories>'
             '<Prerequisites><UpdateId Id="%s"/></Prerequisites>%s</Update></Updates>'
-            '</OfflineSyncPackage>' % (esc(q["date"]), esc(q["date"]), esc(q["update_id"]), cls,
+            '</OfflineSyncPackage>' % (esc(q["date"]), q.get("extra_updates", ""), esc(q["date"]), esc(q["update_id"]), cls,
                                        cls, sup))
 
 
-def gcab(out, files, cwd, compress=True):
-    cmd = ["gcab", "-c"] + (["-z"] if compress else []) + ["-n", out] + files
+def wsus_fragments(q, wdir):
+    """core/, extended/ and localized/en/ of a detectoid (1000), the bundle
+    (1001, the RevisionId of package_xml) and its leaf (1002), in the member
+    order of a real package.cab (folders in turn, package.xml last)."""
+    kbnum = q["kb"][2:]
+    frag = {
+        "core": {
+            "1000": '<UpdateIdentity UpdateID="%s" RevisionNumber="200" /><Properties '
+                    'UpdateType="Detectoid" />' % esc(q["update_id"]),
+            "1001": '<UpdateIdentity UpdateID="%s" RevisionNumber="200" /><Properties '
+                    'UpdateType="Software" ExplicitlyDeployable="true" />' % esc(q["update_id"]),
+            "1002": '<UpdateIdentity UpdateID="%s" RevisionNumber="200" /><Properties '
+                    'UpdateType="Software" />' % esc(q["update_id"])},
+        "extended": {
+            "1000": '<ExtendedProperties DefaultPropertiesLanguage="en" />',
+            "1001": '<ExtendedProperties DefaultPropertiesLanguage="en" IsBeta="false"><KBArticleID>'
+                    '%s</KBArticleID></ExtendedProperties>' % esc(kbnum),
+            "1002": '<ExtendedProperties DefaultPropertiesLanguage="en" />'},
+        "localized/en": {
+            "1000": '<LocalizedProperties><Language>en</Language><Title>Windows %s</Title>'
+                    '</LocalizedProperties>' % esc(q["os"]),
+            "1001": '<LocalizedProperties><Language>en</Language><Title>%s</Title><Description>'
+                    'Fix for %s</Description></LocalizedProperties>' % (esc(q["title"]), esc(q["kb"])),
+            "1002": '<LocalizedProperties><Language>en</Language><Title>Binary  0</Title>'
+                    '</LocalizedProperties>'},
+    }
+    members = []
+    for folder in ("core", "extended", "localized/en"):
+        os.makedirs(os.path.join(wdir, folder))
+        for rev in sorted(frag[folder]):
+            write(os.path.join(wdir, folder, rev), frag[folder][rev])
+            members.append(folder + "/" + rev)
+    return members
+
+
+def gcab(out, files, cwd, compress=True, paths=False):
+    cmd = ["gcab", "-c"] + (["-z"] if compress else []) + ([] if paths else ["-n"]) + [out] + files
     subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
 
 
@@ -397,8 +439,9 @@ def build(p, signer, outdir):
         if q["wsus"]:
             wdir = os.path.join(tmp, "wsus")
             os.makedirs(wdir)
+            members = wsus_fragments(q, wdir) if q.get("title") is not None else []
             write(os.path.join(wdir, "package.xml"), package_xml(q))
-            gcab(os.path.join(wdir, "package.cab"), ["package.xml"], wdir)
+            gcab(os.path.join(wdir, "package.cab"), members + ["package.xml"], wdir, paths=True)
             gcab(os.path.join(outer, "WSUSSCAN.cab"), ["package.cab"], wdir)
             outer_members.append("WSUSSCAN.cab")
         outer_members.append(cabname)

@@ -30,6 +30,7 @@
  */
 #include "plan.h"
 #include "plan_int.h"
+#include "parse.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -2018,6 +2019,13 @@ static int plan_findings(const ps_arch_plan *ap, ps_findings *f)
         if (ps_findings_add(f, code, &w, "%s", n->why ? n->why : "left out of the plan") != 0)
             return -1;
     }
+    for (size_t i = 0; i < ap->n_nodes; i++) {
+        const ps_plan_node *n = &ap->nodes[i];
+        ps_where w = {n->pkg->file, NULL, 0, ap->arch, ap->os, n->kb};
+
+        if (n->mismatch && ps_findings_add(f, PS_F_METADATA_MISMATCH, &w, "%s", n->mismatch) != 0)
+            return -1;
+    }
     for (size_t i = 0; i < ap->n_cycles; i++) {
         const ps_plan_cycle *c = &ap->cycles[i];
         const ps_plan_node *n = &ap->nodes[c->members[0]];
@@ -2074,8 +2082,66 @@ static int release_date(const char *date, int nth, char **out)
     return 1;
 }
 
+/* WSUS UpdateClassification categories. */
+#define WSUS_SECURITY_UPDATES "0fa1201d-4330-4fa8-8ae9-b877473b6441"
+#define WSUS_UPDATES "cd5ffd1e-e932-4e3a-bf74-18bf0b1bbd83"
+
+/*
+ * A package the knowledge base does not know, whose WSUS title names a
+ * monthly rollup, a security-only update or a preview: the title gives the
+ * role (over the rules' recognizers and the kernel heuristic) and, by its
+ * "YYYY-MM" prefix, the release month.  What disagrees with it (the role the
+ * other metadata give, the WSUS classification, a build date neither in nor
+ * just before that month) is kept in n->mismatch.
+ */
+static int title_role(ps_plan_node *n, const ps_package *p, ps_title_kind tk, const char *month,
+                      const ps_os_rules *r)
+{
+    ps_role t = tk == PS_TITLE_PREVIEW         ? PS_ROLE_PREVIEW_ROLLUP
+                : tk == PS_TITLE_SECURITY_ONLY ? PS_ROLE_SECURITY_ONLY
+                                               : PS_ROLE_ROLLUP;
+    const char *cls = p->wsus.classification;
+    ps_buf odd = {0};
+    int rc = 0, bad = 0;
+
+    if (n->role != PS_ROLE_OTHER && n->role != t &&
+        !(t == PS_ROLE_PREVIEW_ROLLUP && n->role == PS_ROLE_ROLLUP))
+        bad |= ps_buf_printf(&odd, "its other metadata make it %s (%s)", ps_role_name(n->role),
+                             n->role_why) < 0;
+    if (cls && t == PS_ROLE_PREVIEW_ROLLUP && ps_streq_ci(cls, WSUS_SECURITY_UPDATES))
+        bad |= ps_buf_printf(&odd, "%sits WSUS classification is Security Updates",
+                             odd.len ? "; " : "") < 0;
+    if (cls && t != PS_ROLE_PREVIEW_ROLLUP && ps_streq_ci(cls, WSUS_UPDATES))
+        bad |= ps_buf_printf(&odd, "%sits WSUS classification is Updates, not Security Updates",
+                             odd.len ? "; " : "") < 0;
+    if (month[0] && p->build_date && strlen(p->build_date) == 10) {
+        int y = atoi(month), m = atoi(month + 5), py = m == 1 ? y - 1 : y, pm = m == 1 ? 12 : m - 1;
+        char prev[32];
+
+        snprintf(prev, sizeof prev, "%04d-%02d", py, pm);
+        if (strncmp(p->build_date, month, 7) != 0 && strncmp(p->build_date, prev, 7) != 0)
+            bad |= ps_buf_printf(&odd, "%sits build date %s is neither in %s nor in the month "
+                                 "before", odd.len ? "; " : "", p->build_date, month) < 0;
+    }
+    free(n->role_why);
+    n->role = t;
+    n->role_why = ps_asprintf("WSUS title \"%s\"", p->wsus.title);
+    n->phase = phase_rank(r, n->role, &n->phase_name);
+    if (n->role_why == NULL || bad)
+        rc = -1;
+    else if (odd.len)
+        n->mismatch = ps_asprintf("%s is planned as %s by its WSUS title \"%s\", but %s", p->kb,
+                                  ps_role_name(t), p->wsus.title, odd.data);
+    if (odd.len && n->mismatch == NULL)
+        rc = -1;
+    ps_buf_free(&odd);
+    return rc;
+}
+
 static int node_init(ps_plan_node *n, const ps_package *p, const ps_kb *kb, const ps_os_rules *r)
 {
+    char month[8] = "";
+    ps_title_kind tk;
     char why[512] = "";
     const ps_kb_entry *e = ps_kb_find(kb, p->os, p->kb);
 
@@ -2102,11 +2168,19 @@ static int node_init(ps_plan_node *n, const ps_package *p, const ps_kb *kb, cons
             return -1;
         n->phase = phase_rank(r, n->role, &n->phase_name);
     }
+    tk = e == NULL && p->has_wsus ? ps_wsus_title_kind(p->wsus.title, month) : PS_TITLE_NONE;
+    if (tk != PS_TITLE_NONE && title_role(n, p, tk, month, r) < 0)
+        return -1;
     if (e && e->date) {
         n->date = e->date;
     } else {
-        int rc = release_date(p->build_date, n->role == PS_ROLE_PREVIEW_ROLLUP ? 3 : 2,
-                              &n->date_own);
+        char first[32];
+        int rc;
+
+        /* the title's month, else the build date */
+        snprintf(first, sizeof first, "%s-01", month);
+        rc = release_date(tk != PS_TITLE_NONE && month[0] ? first : p->build_date,
+                          n->role == PS_ROLE_PREVIEW_ROLLUP ? 3 : 2, &n->date_own);
 
         if (rc < 0)
             return -1;
@@ -2591,6 +2665,7 @@ static void arch_plan_free(ps_arch_plan *ap)
         free(ap->nodes[i].needed_why);
         free(ap->nodes[i].stack_why);
         free(ap->nodes[i].date_own);
+        free(ap->nodes[i].mismatch);
         ps_strv_free(&ap->nodes[i].gaps, &ap->nodes[i].n_gaps);
     }
     free(ap->nodes);

@@ -126,6 +126,8 @@ typedef struct ps_plan_node {
     const char *date;        /* release date: the knowledge base's, else the package's build
                                 date moved to the Patch Tuesday on or after it; may be NULL */
     char *date_own;          /* owned storage of a date computed from the build date */
+    char *mismatch;          /* what disagrees with the WSUS title the role came from
+                                (a metadata-mismatch finding), or NULL */
     const char *stack;       /* servicing stack it delivers, or NULL */
     const char *kernel;      /* kernel version it delivers, or NULL */
     int sha2_only;           /* 1 / 0 (unknown counts as 0) */

@@ -258,7 +258,7 @@ static const char *const kb_sources[] = {"update.mum", "pkgProperties", "file na
  *              release_type, restart, build_date, installer_version,
  *              provides_stack, kernel_version, catalog_digests, sha2_only,
  *              has_wsus, [update_id, classification, [superseded_by...],
- *              [prerequisites...]], size, hashed, sha256, sha1, deep_reads]
+ *              [prerequisites...], revision_id, title], size, hashed, sha256, sha1, deep_reads]
  *   finding:  [code name, arch, os, kb, file, member, line, message]
  *
  * Text fields are strings or null; the rest are integers.
@@ -292,6 +292,8 @@ static json_t *package_json(const ps_package *p)
     ok &= ps_json_push(w, ps_json_str(p->wsus.classification)) == 0;
     ok &= ps_json_push(w, ps_json_strv(p->wsus.superseded_by, p->wsus.n_superseded_by)) == 0;
     ok &= ps_json_push(w, ps_json_strv(p->wsus.prerequisites, p->wsus.n_prerequisites)) == 0;
+    ok &= ps_json_push(w, ps_json_str(p->wsus.revision_id)) == 0;
+    ok &= ps_json_push(w, ps_json_str(p->wsus.title)) == 0;
     ok &= ps_json_push(a, json_integer(p->container)) == 0;
     ok &= ps_json_push(a, json_integer(p->readable)) == 0;
     ok &= ps_json_push(a, ps_json_str(p->kb)) == 0;
@@ -621,7 +623,9 @@ static int facts_ok(const ps_package *p)
              fact_or_null(PS_FACT_VERSION, p->provides_stack) &&
              fact_or_null(PS_FACT_VERSION, p->kernel_version) &&
              fact_or_null(PS_FACT_GUID, p->wsus.update_id) &&
-             fact_or_null(PS_FACT_GUID, p->wsus.classification);
+             fact_or_null(PS_FACT_GUID, p->wsus.classification) &&
+             fact_or_null(PS_FACT_DECIMAL, p->wsus.revision_id) &&
+             fact_or_null(PS_FACT_TITLE, p->wsus.title);
 
     for (size_t i = 0; ok && i < p->wsus.n_superseded_by; i++)
         ok = ps_fact_ok(PS_FACT_DECIMAL, p->wsus.superseded_by[i]);
@@ -667,11 +671,13 @@ static int package_from_json(ps_package *p, const json_t *a, const struct stat *
     p->catalog_digests = (unsigned)rd_int(&c, 0, 31);
     p->sha2_only = (int)rd_int(&c, -1, 1);
     p->has_wsus = (int)rd_int(&c, 0, 1);
-    w = cur_of(next(&c), 4);
+    w = cur_of(next(&c), 6);
     p->wsus.update_id = rd_str(&w);
     p->wsus.classification = rd_str(&w);
     rd_strv(&w, &p->wsus.superseded_by, &p->wsus.n_superseded_by);
     rd_strv(&w, &p->wsus.prerequisites, &p->wsus.n_prerequisites);
+    p->wsus.revision_id = rd_str(&w);
+    p->wsus.title = rd_str(&w);
     p->size = (uint64_t)rd_int(&c, 0, LLONG_MAX);
     hashed = (int)rd_int(&c, 0, 1);
     if (hashed) {

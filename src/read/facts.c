@@ -182,6 +182,8 @@ int ps_fact_ok(ps_fact_kind kind, const char *s)
         return s[0] != '\0' && strlen(s) <= 10 && strspn(s, "0123456789") == strlen(s);
     case PS_FACT_SOURCE:
         return label_ok(s, 260, "\"%<>|&^!`");
+    case PS_FACT_TITLE:
+        return label_ok(s, 255, "");
     }
     return 0;
 }
@@ -217,6 +219,8 @@ const char *ps_fact_grammar(ps_fact_kind kind)
         return "a decimal number (1 to 10 digits)";
     case PS_FACT_SOURCE:
         return "a source location (1 to 260 printable ASCII characters without \"%<>|&^!`)";
+    case PS_FACT_TITLE:
+        return "a title (1 to 255 printable ASCII characters)";
     }
     return "valid";
 }

@@ -25,7 +25,8 @@ typedef enum ps_fact_kind {
     PS_FACT_TIMESTAMP,  /* YYYY-MM-DD, optionally followed by 'T' or ' ' and [0-9:.Z+-]{1,32} */
     PS_FACT_GUID,       /* 8-4-4-4-12 hex digits */
     PS_FACT_DECIMAL,    /* 1-10 decimal digits */
-    PS_FACT_SOURCE      /* an unattend source location: printable ASCII without "%<>|&^!`, 1-260 */
+    PS_FACT_SOURCE,     /* an unattend source location: printable ASCII without "%<>|&^!`, 1-260 */
+    PS_FACT_TITLE       /* a WSUS title: printable ASCII (space to '~'), 1-255 */
 } ps_fact_kind;
 
 /* 1 when s has the grammar of kind; 0 otherwise (NULL is 0). */

@@ -90,6 +90,53 @@ unsigned ps_node_line(const struct _xmlNode *node)
     return l > 0 && (unsigned long)l <= UINT_MAX ? (unsigned)l : 0;
 }
 
+struct _xmlNode *ps_node_shallow(const char *local, const char *ns, unsigned line,
+                                 const char *const *attrs, size_t n)
+{
+    xmlNode *node = xmlNewNode(NULL, (const xmlChar *)local);
+
+    if (node == NULL)
+        return NULL;
+    if (ns != NULL) {
+        xmlNs *x = xmlNewNs(node, (const xmlChar *)ns, NULL);
+
+        if (x == NULL) {
+            xmlFreeNode(node);
+            return NULL;
+        }
+        node->ns = x;
+    }
+    node->line = line < 65535 ? (unsigned short)line : 65535; /* as the tree has it */
+    for (size_t i = 0; i < n; i++) {
+        const char *const *a = attrs + 5 * i;
+        xmlChar *value;
+        xmlAttr *prop;
+
+        if (a[2] != NULL) /* namespaced */
+            continue;
+        value = xmlStrndup((const xmlChar *)a[3], (int)(a[4] - a[3]));
+        /* the value as the tree builder decodes it (character references) */
+        prop = value != NULL ? xmlNewDocProp(NULL, (const xmlChar *)a[0], value) : NULL;
+        xmlFree(value);
+        if (prop == NULL) {
+            xmlFreeNode(node);
+            return NULL;
+        }
+        prop->parent = node;
+        if (node->properties == NULL) {
+            node->properties = prop;
+        } else {
+            xmlAttr *last = node->properties;
+
+            while (last->next != NULL)
+                last = last->next;
+            last->next = prop;
+            prop->prev = last;
+        }
+    }
+    return node;
+}
+
 /* ---- identities --------------------------------------------------- */
 
 void ps_identity_free(ps_identity *id)
@@ -395,55 +442,6 @@ struct mum_stream {
     int oom;
 };
 
-/* A shallow copy of one element: name, namespace, line, the attributes
- * without namespace (ps_node_attr reads only those), no children. */
-static xmlNode *shallow(const char *local, const char *ns, unsigned line,
-                        const char *const *attrs, size_t n)
-{
-    xmlNode *node = xmlNewNode(NULL, (const xmlChar *)local);
-
-    if (node == NULL)
-        return NULL;
-    if (ns != NULL) {
-        xmlNs *x = xmlNewNs(node, (const xmlChar *)ns, NULL);
-
-        if (x == NULL) {
-            xmlFreeNode(node);
-            return NULL;
-        }
-        node->ns = x;
-    }
-    node->line = line < 65535 ? (unsigned short)line : 65535; /* as the tree has it */
-    for (size_t i = 0; i < n; i++) {
-        const char *const *a = attrs + 5 * i;
-        xmlChar *value;
-        xmlAttr *prop;
-
-        if (a[2] != NULL) /* namespaced */
-            continue;
-        value = xmlStrndup((const xmlChar *)a[3], (int)(a[4] - a[3]));
-        /* the value as the tree builder decodes it (character references) */
-        prop = value != NULL ? xmlNewDocProp(NULL, (const xmlChar *)a[0], value) : NULL;
-        xmlFree(value);
-        if (prop == NULL) {
-            xmlFreeNode(node);
-            return NULL;
-        }
-        prop->parent = node;
-        if (node->properties == NULL) {
-            node->properties = prop;
-        } else {
-            xmlAttr *last = node->properties;
-
-            while (last->next != NULL)
-                last = last->next;
-            last->next = prop;
-            prop->prev = last;
-        }
-    }
-    return node;
-}
-
 static int in_asm(const char *ns, const char *local, const char *want)
 {
     return ns != NULL && strcmp(ns, ASM_V3_NS) == 0 && strcmp(local, want) == 0;
@@ -605,7 +603,7 @@ static enum node_kind classify(struct mum_stream *st, enum node_kind parent, con
         break;
     }
     if (fn != NULL && !st->failed[ph]) {
-        node = shallow(local, ns, line, attrs, n);
+        node = ps_node_shallow(local, ns, line, attrs, n);
         if (node == NULL)
             st->oom = 1;
         else
@@ -634,7 +632,7 @@ static void on_start(void *user, const char *local, const char *ns, unsigned lin
                 const char *const *a = attrs + 5 * i;
 
                 if (a[2] == NULL && strcmp(a[0], "creationTimeStamp") == 0 && st->ts == NULL) {
-                    xmlNode *node = shallow(local, ns, line, attrs, n);
+                    xmlNode *node = ps_node_shallow(local, ns, line, attrs, n);
 
                     if (node == NULL || get_attr(node, "creationTimeStamp", &st->ts) < 0)
                         st->oom = 1;

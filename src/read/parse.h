@@ -119,6 +119,33 @@ int ps_wsus_parse(const void *data, size_t len, size_t max_bytes, ps_wsus_info *
                   ps_err *err);
 void ps_wsus_info_free(ps_wsus_info *w);
 
+/*
+ * A localized/<lang>/<RevisionId> fragment of package.cab:
+ * <LocalizedProperties><Language>en</Language><Title>...</Title>...
+ * (no namespace).  *title: the text of the first <Title> (malloc'd), or
+ * NULL when there is none.  The title must be 1 to 255 printable ASCII
+ * characters (PS_FACT_TITLE); anything else (control characters, a huge
+ * title) is -1 with err set (PS_F_UNSAFE_INPUT).
+ */
+int ps_wsus_title_parse(const void *data, size_t len, size_t max_bytes, char **title,
+                        ps_err *err);
+
+/* What a WSUS title says of the release: Microsoft's titles are
+ * "2020-02 Security Monthly Quality Rollup for Windows 7 for x64-based
+ * Systems (KB4537820)", "2020-02 Security Only Quality Update for ...",
+ * "2019-09 Preview of Monthly Quality Rollup for ...". */
+typedef enum ps_title_kind {
+    PS_TITLE_NONE = 0,      /* none of the three */
+    PS_TITLE_ROLLUP,        /* "Security Monthly Quality Rollup", "Monthly Rollup" */
+    PS_TITLE_SECURITY_ONLY, /* "Security Only" */
+    PS_TITLE_PREVIEW        /* "Preview" (of a rollup) */
+} ps_title_kind;
+
+/* The kind of title (case-insensitive words; Preview before Security Only
+ * before Monthly Rollup), and in month[8] its "YYYY-MM" prefix (years
+ * 2000-2099), or "" when it has none. */
+ps_title_kind ps_wsus_title_kind(const char *title, char month[8]);
+
 /* ---- shared ------------------------------------------------------- */
 
 void ps_identity_free(ps_identity *id);
@@ -146,6 +173,14 @@ char *ps_node_attr(const struct _xmlNode *node, const char *name);
 struct _xmlNode *ps_node_root(void *doc, const char *ns, const char *local, ps_err *err);
 /* 1-based line of node in its document, 0 when unknown. */
 unsigned ps_node_line(const struct _xmlNode *node);
+/*
+ * An element of ps_xml_stream as a node of its own (free with xmlFreeNode):
+ * its name, namespace, line (capped as the tree caps it) and the attributes
+ * without namespace, their values decoded as the tree decodes them; no
+ * parent, no children.  NULL when out of memory.
+ */
+struct _xmlNode *ps_node_shallow(const char *local, const char *ns, unsigned line,
+                                 const char *const *attrs, size_t n);
 /*
  * Fills id from an assemblyIdentity element (attributes name, version,
  * processorArchitecture, language, publicKeyToken).  name and version are

@@ -708,12 +708,100 @@ out:
 /* Members of the .msu                                                 */
 /* ------------------------------------------------------------------ */
 
+/* The English title of a revision, kept until package.xml (the last
+ * member of package.cab) names the revision of the package. */
+#define WSUS_TITLES 64
+struct wsus_title {
+    char rev[12];
+    char *title;  /* NULL with err set when the fragment was refused */
+    ps_err err;
+    char *member;
+};
+
+/* "localized/en/<digits>" (either separator): the digits, else NULL. */
+static const char *en_title_rev(const char *name)
+{
+    static const char pre[] = "localized/en/";
+    size_t n = sizeof pre - 1, d;
+
+    for (size_t i = 0; i < n; i++)
+        if (tolower((unsigned char)name[i]) != pre[i] && !(pre[i] == '/' && name[i] == '\\'))
+            return NULL;
+    d = strspn(name + n, "0123456789");
+    return d > 0 && d <= 10 && name[n + d] == '\0' ? name + n : NULL;
+}
+
+static int names_kb(const char *d, size_t len)
+{
+    for (size_t i = 0; i + 2 < len; i++)
+        if (d[i] == '(' && d[i + 1] == 'K' && d[i + 2] == 'B')
+            return 1;
+    return 0;
+}
+
+/* Reads a localized/en fragment naming a KB ("(KB", as every title of an
+ * update does; detectoids and leaves do not) into titles. */
+static void keep_title(struct rd *r, ps_ar *pc, const char *rev, struct wsus_title *t,
+                       size_t *nt)
+{
+    char *data = NULL;
+    size_t len = 0;
+    struct wsus_title *k;
+
+    if (*nt >= WSUS_TITLES)
+        return; /* a real package.cab has one; more are not kept */
+    if (read_member(r, pc, 1, &data, &len) < 0)
+        return;
+    if (!names_kb(data, len)) {
+        free(data);
+        return;
+    }
+    k = &t[*nt];
+    memset(k, 0, sizeof *k);
+    snprintf(k->rev, sizeof k->rev, "%s", rev);
+    k->member = ps_strdup(ps_ar_member_path(pc));
+    if (k->member == NULL) {
+        r->oom = 1;
+        free(data);
+        return;
+    }
+    if (ps_wsus_title_parse(data, len, xml_cap(r), &k->title, &k->err) < 0)
+        k->title = NULL;
+    else if (k->title == NULL)
+        ps_free_ptr(&k->member); /* no <Title>: nothing to keep */
+    if (k->member != NULL)
+        (*nt)++;
+    free(data);
+}
+
+/* The title of the revision package.xml picked, or its error as a finding. */
+static void pick_title(struct rd *r, struct wsus_title *t, size_t nt)
+{
+    const char *rev = r->p->wsus.revision_id;
+
+    for (size_t i = 0; rev != NULL && i < nt; i++) {
+        if (strcmp(t[i].rev, rev) != 0)
+            continue;
+        if (t[i].title == NULL)
+            err_finding(r, &t[i].err, t[i].member);
+        r->p->wsus.title = t[i].title;
+        t[i].title = NULL;
+        break;
+    }
+    for (size_t i = 0; i < nt; i++) {
+        free(t[i].title);
+        free(t[i].member);
+    }
+}
+
 static void read_wsus(struct rd *r, ps_ar *outer)
 {
     ps_ar *w = NULL, *pc = NULL;
     ps_err e;
     const char *name;
     int rc;
+    struct wsus_title titles[WSUS_TITLES];
+    size_t nt = 0;
 
     if (ps_ar_open_nested(&w, outer, &e) < 0) {
         fatal(r, &e, ps_ar_member_path(outer));
@@ -732,9 +820,16 @@ static void read_wsus(struct rd *r, ps_ar *outer)
         fatal(r, &e, ps_ar_member_path(w));
         goto out;
     }
-    while ((rc = ps_ar_next(pc, &name, &e)) > 0)
+    while (!r->stop && !r->oom && (rc = ps_ar_next(pc, &name, &e)) > 0) {
+        const char *rev;
+
         if (ps_streq_ci(name, "package.xml"))
             break;
+        if ((rev = en_title_rev(name)) != NULL)
+            keep_title(r, pc, rev, titles, &nt);
+    }
+    if (r->stop || r->oom)
+        goto out;
     if (rc < 0) {
         fatal(r, &e, ps_ar_member_path(w));
         goto out;
@@ -757,6 +852,7 @@ static void read_wsus(struct rd *r, ps_ar *outer)
         big_leave(held);
     }
 out:
+    pick_title(r, titles, nt); /* no package.xml read: no revision, nothing picked */
     ps_ar_close(pc);
     ps_ar_close(w);
 }

@@ -60,8 +60,10 @@ static void kb4538483(void **state)
     assert_int_equal(w.n_prerequisites, 2);
     assert_string_equal(w.prerequisites[0], G2);
     assert_string_equal(w.prerequisites[1], G3);
+    assert_string_equal(w.revision_id, "2859"); /* the bundle's: localized/en/2859 */
     ps_wsus_info_free(&w);
     assert_null(w.update_id);
+    assert_null(w.revision_id);
     assert_int_equal(w.n_prerequisites, 0);
     ps_wsus_info_free(&w);
     free(data);
@@ -114,6 +116,43 @@ static void bundle_wins(void **state)
     assert_null(w.classification);
     assert_int_equal(w.n_prerequisites, 0);
     ps_wsus_info_free(&w);
+}
+
+/* package.xml is streamed: the facts and errors of a leaf taken until a
+ * bundle comes are dropped with it; elements in another namespace, a
+ * second <Updates> or <Categories>, and Updates after the bundle are not
+ * looked at. */
+static void leaf_dropped(void **state)
+{
+    const char *doc =
+        PKG "<Updates>"
+        "<Update UpdateId=\"" G2 "\" IsLeaf=\"true\"><Categories>"
+        "<Category Type=\"UpdateClassification\" Id=\"x\"/></Categories>"
+        "<Prerequisites><UpdateId Id=\"" G3 "\"/></Prerequisites>"
+        "<SupersededBy><Revision Id=\"-1\"/></SupersededBy></Update>"
+        "<x:Update xmlns:x=\"urn:x\" UpdateId=\"" G3 "\" IsBundle=\"true\"/>"
+        "<Update UpdateId=\"" G1 "\" IsBundle=\"true\"><Categories/><Categories>"
+        "<Category Type=\"UpdateClassification\" Id=\"x\"/></Categories>"
+        "<Prerequisites><Or><UpdateId Id=\"x\"/></Or><UpdateId Id=\"" G2 "\"/></Prerequisites>"
+        "</Update>"
+        "<Update UpdateId=\"x\" IsBundle=\"true\"/></Updates>"
+        "<Updates><Update UpdateId=\"x\" IsBundle=\"true\"/>" END;
+    const char *leaf_bad = PKG "<Updates><Update UpdateId=\"" G2 "\" IsLeaf=\"true\">"
+                               "<SupersededBy>\n<Revision Id=\"x\"/></SupersededBy></Update>"
+                               "<Update UpdateId=\"" G3 "\" IsLeaf=\"true\"/>" END;
+    ps_wsus_info w;
+
+    (void)state;
+    parse_ok(doc, strlen(doc), &w);
+    assert_string_equal(w.update_id, G1);
+    assert_null(w.classification);
+    assert_int_equal(w.n_superseded_by, 0);
+    assert_int_equal(w.n_prerequisites, 1);
+    assert_string_equal(w.prerequisites[0], G2);
+    ps_wsus_info_free(&w);
+    /* no bundle: the first leaf's error stands, a later leaf does not help */
+    parse_fails(leaf_bad, strlen(leaf_bad), MAX_XML, PS_F_UNSAFE_INPUT, 2,
+                "unsafe value in Revision/@Id: \"x\" is not a decimal number (1 to 10 digits)");
 }
 
 static void errors(void **state)
@@ -190,14 +229,180 @@ static void too_many(void **state)
     ps_buf_free(&b);
 }
 
+/* ---- localized/<lang>/<RevisionId> ------------------------------ */
+
+static char *title_ok(const char *text)
+{
+    char *t = NULL;
+    ps_err err = {0};
+
+    if (ps_wsus_title_parse(text, strlen(text), MAX_XML, &t, &err) != 0)
+        fail_msg("line %u: %s", err.line, err.msg);
+    return t;
+}
+
+static void title_fails(const char *text, size_t len, ps_finding_code code)
+{
+    char *t = (char *)1;
+    ps_err err = {0};
+
+    assert_int_equal(ps_wsus_title_parse(text, len, MAX_XML, &t, &err), -1);
+    assert_null(t);
+    assert_int_equal(err.code, code);
+    assert_true(err.msg[0] != '\0');
+}
+
+/* The real fragments of the KB4538483 sample: the bundle, its leaf, a
+ * detectoid. */
+static void title_samples(void **state)
+{
+    static const struct {
+        const char *rel, *title;
+    } s[] = {
+        {"win7-kb4538483-x64/WSUSSCAN-package-cab-excerpt/localized/en/2859",
+         "Security Update for Windows (KB4538483)"},
+        {"win7-kb4538483-x64/WSUSSCAN-package-cab-excerpt/localized/en/2858", "Binary  0"},
+        {"win7-kb4538483-x64/WSUSSCAN-package-cab-excerpt/localized/en/2857",
+         "Windows Server 2008 RTM"},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof s / sizeof s[0]; i++) {
+        size_t len;
+        char *data = sample_read(s[i].rel, &len);
+        char *t = title_ok(data);
+        char month[8];
+
+        assert_string_equal(t, s[i].title);
+        assert_int_equal(ps_wsus_title_kind(t, month), PS_TITLE_NONE);
+        assert_string_equal(month, "");
+        free(t);
+        free(data);
+    }
+}
+
+/* Entities are text; no <Title> is no title; the first of two. */
+static void title_crafted(void **state)
+{
+    char *t;
+
+    (void)state;
+    t = title_ok("<LocalizedProperties><Language>en</Language><Title>A &amp; B &lt;i&gt; "
+                 "(KB1)</Title></LocalizedProperties>");
+    assert_string_equal(t, "A & B <i> (KB1)");
+    free(t);
+    assert_null(title_ok("<LocalizedProperties><Language>en</Language></LocalizedProperties>"));
+    t = title_ok("<LocalizedProperties><Title>one</Title><Title>two</Title></LocalizedProperties>");
+    assert_string_equal(t, "one");
+    free(t);
+    /* elements inside the title: their text */
+    t = title_ok("<LocalizedProperties><Title>a<b>bold</b></Title></LocalizedProperties>");
+    assert_string_equal(t, "abold");
+    free(t);
+}
+
+/* Control characters, a title over 255 characters, an empty one, non-ASCII:
+ * refused as unsafe; a reference to ESC, a document that is not XML,
+ * another root, a NUL byte, too many bytes: refused as unreadable. */
+static void title_hostile(void **state)
+{
+    static const char *const bad[] = {
+        "<LocalizedProperties><Title>line\nbreak</Title></LocalizedProperties>",
+        "<LocalizedProperties><Title>tab\there</Title></LocalizedProperties>",
+        "<LocalizedProperties><Title></Title></LocalizedProperties>",
+        "<LocalizedProperties><Title>caf\xc3\xa9</Title></LocalizedProperties>",
+    };
+    static const char esc[] =
+        "<LocalizedProperties><Title>2020-02 Security Only&#x1b;[31m</Title></LocalizedProperties>";
+    static const char nul[] = "<LocalizedProperties><Title>a\0b</Title></LocalizedProperties>";
+    ps_buf huge = {0};
+    char *t = NULL;
+    ps_err err = {0};
+
+    (void)state;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        title_fails(bad[i], strlen(bad[i]), PS_F_UNSAFE_INPUT);
+    assert_int_equal(ps_buf_puts(&huge, "<LocalizedProperties><Title>"), 0);
+    for (int i = 0; i < 256; i++)
+        assert_int_equal(ps_buf_puts(&huge, "x"), 0);
+    assert_int_equal(ps_buf_puts(&huge, "</Title></LocalizedProperties>"), 0);
+    title_fails(huge.data, huge.len, PS_F_UNSAFE_INPUT);
+    ps_buf_free(&huge);
+    /* not XML (a reference to ESC), another root, a NUL byte: errors of the document */
+    title_fails(esc, sizeof esc - 1, PS_F_UNREADABLE_PACKAGE);
+    assert_int_equal(ps_wsus_title_parse("<Title>x</Titl", 14, MAX_XML, &t, &err), -1);
+    assert_null(t);
+    assert_int_equal(ps_wsus_title_parse("<Other><Title>x</Title></Other>", 31, MAX_XML, &t, &err),
+                     -1);
+    assert_null(t);
+    assert_int_equal(ps_wsus_title_parse(nul, sizeof nul - 1, MAX_XML, &t, &err), -1);
+    assert_null(t);
+    /* more bytes than allowed */
+    assert_int_equal(ps_wsus_title_parse(bad[0], strlen(bad[0]), 16, &t, &err), -1);
+    assert_true(err.msg[0] != '\0');
+    assert_null(t);
+}
+
+/* Microsoft's title forms, and what is not one of them. */
+static void title_kinds(void **state)
+{
+    static const struct {
+        const char *title;
+        ps_title_kind kind;
+        const char *month;
+    } k[] = {
+        {"2020-02 Security Monthly Quality Rollup for Windows 7 for x64-based Systems (KB4537820)",
+         PS_TITLE_ROLLUP, "2020-02"},
+        {"2020-02 Security Only Quality Update for Windows 7 for x64-based Systems (KB4537813)",
+         PS_TITLE_SECURITY_ONLY, "2020-02"},
+        {"2019-09 Preview of Monthly Quality Rollup for Windows 7 for x86-based Systems (KB4516048)",
+         PS_TITLE_PREVIEW, "2019-09"},
+        {"2018-10 Preview of Monthly Quality Rollup for Windows Server 2008 SP2", PS_TITLE_PREVIEW,
+         "2018-10"},
+        {"October, 2016 Security Monthly Quality Rollup for Windows 7 (KB3185330)", PS_TITLE_ROLLUP,
+         ""},
+        {"2019-10 security only quality update for windows server 2008", PS_TITLE_SECURITY_ONLY,
+         "2019-10"},
+        {"2020-02 Servicing Stack Update for Windows 7 for x64-based Systems (KB4537829)",
+         PS_TITLE_NONE, "2020-02"},
+        {"Security Update for Windows (KB4538483)", PS_TITLE_NONE, ""},
+        {"2020-13 Security Monthly Quality Rollup", PS_TITLE_ROLLUP, ""},
+        {"2020-00 Security Only Quality Update", PS_TITLE_SECURITY_ONLY, ""},
+        {"1999-02 Security Only Quality Update", PS_TITLE_SECURITY_ONLY, ""},
+        {"2020-02Security Only", PS_TITLE_SECURITY_ONLY, ""},
+        {"2020-02", PS_TITLE_NONE, ""},
+        {"Preview of something", PS_TITLE_NONE, ""},
+        {"", PS_TITLE_NONE, ""},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
+        char month[8] = "junk";
+
+        assert_int_equal(ps_wsus_title_kind(k[i].title, month), k[i].kind);
+        assert_string_equal(month, k[i].month);
+    }
+    {
+        char month[8] = "junk";
+
+        assert_int_equal(ps_wsus_title_kind(NULL, month), PS_TITLE_NONE);
+        assert_string_equal(month, "");
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(kb4538483),
         cmocka_unit_test(leaf_package),
         cmocka_unit_test(bundle_wins),
+        cmocka_unit_test(leaf_dropped),
         cmocka_unit_test(errors),
         cmocka_unit_test(too_many),
+        cmocka_unit_test(title_samples),
+        cmocka_unit_test(title_crafted),
+        cmocka_unit_test(title_hostile),
+        cmocka_unit_test(title_kinds),
     };
 
     return cmocka_run_group_tests_name("wsus", tests, NULL, NULL);

@@ -20,7 +20,8 @@ cix/    update cabs with and without _manifest_.cix.xml, the child .mum that
 real/   packages in the real member order (mkpkg.py --layout real), 6.0 and
         6.1, each with a 1 MiB and a 16 MiB payload
 hostile/ a 29.6 MiB cix, 4,096 sub-packages named with a cix of 65,535 names,
-         a 28 MB update.mum of 1.4 million elements,
+         a 28 MB update.mum of 1.4 million elements, a 30 MiB WSUSSCAN
+         package.xml of 78,000 Updates,
         and an MSZIP bomb (.msu of a few KB whose update cab's first member
         is 1 GiB of zeros, before update.mum)
 tree/   a folder for ps_bundle_read: subfolders, a foreign file, symbolic
@@ -141,6 +142,29 @@ def bomb_cab(mum, cat):
     return b"".join([head, folder, cffiles, zero * 32768] + tail)
 
 
+def hostile_wsus_updates():
+    """<Update> elements for a WSUSSCAN package.xml of 30 MiB (under the
+    32 MiB XML limit), to go before the package's own bundle, which is the
+    one taken: a software leaf naming 1,024 prerequisites (dropped when the
+    bundle comes), then 78,000 detectoids.  A tree of it took 1.1 GiB."""
+    rnd = random.Random(4300005)
+
+    def guid():
+        return "%08x-%04x-4%03x-8%03x-%012x" % (rnd.getrandbits(32), rnd.getrandbits(16),
+                                                rnd.getrandbits(12), rnd.getrandbits(12),
+                                                rnd.getrandbits(48))
+    leaf = ('<Update CreationDate="2019-01-01T12:00:00Z" UpdateId="%s" RevisionNumber="200" '
+            'RevisionId="1" IsLeaf="true"><Categories><Category Type="UpdateClassification" '
+            'Id="%s"/></Categories><Prerequisites>%s</Prerequisites></Update>\n'
+            % (guid(), guid(), "".join('<UpdateId Id="%s"/>' % guid() for _ in range(1024))))
+    return leaf + "".join(
+        '<Update CreationDate="2019-01-01T12:00:00Z" UpdateId="%s" RevisionNumber="200" '
+        'RevisionId="%d" IsLeaf="true" IsSoftware="false"><Categories><Category '
+        'Type="Product" Id="%s"/></Categories><Prerequisites><UpdateId Id="%s"/>'
+        '<UpdateId Id="%s"/></Prerequisites></Update>\n'
+        % (guid(), 2 + i, guid(), guid(), guid()) for i in range(78000))
+
+
 def hostile_packages(a, out):
     with tempfile.TemporaryDirectory(prefix="fx.") as tmp:
         # a cix of 29.6 MiB (under the 32 MiB XML limit) in front of update.mum
@@ -160,6 +184,12 @@ def hostile_packages(a, out):
         with open(spec, "w") as fh:
             json.dump([{"kb": "KB4300004", "os": "6.1", "layout": "real", "payload": 4096,
                         "extra_mum": pad, "wsus": False}], fh)
+        run_mkpkg(a.mkpkg, a.samples, out, spec=spec)
+        # a WSUSSCAN package.xml of 30 MiB (under the 32 MiB XML limit)
+        spec = os.path.join(tmp, "bigwsus.json")
+        with open(spec, "w") as fh:
+            json.dump([{"kb": "KB4300005", "os": "6.1", "layout": "real", "payload": 4096,
+                        "extra_updates": hostile_wsus_updates()}], fh)
         run_mkpkg(a.mkpkg, a.samples, out, spec=spec)
         # the MSZIP bomb: an update cab of 1 GiB of zeros inside an .msu
         run_mkpkg(a.mkpkg, a.samples, tmp, one='{"kb": "KB4300003", "container": "cab", "file": "x.cab"}')

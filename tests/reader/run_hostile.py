@@ -5,8 +5,9 @@
 
 FIXTURES/hostile holds a 30 MiB cix in front of update.mum, an update.mum
 naming 4,096 sub-packages with a cix of 65,535 names, a 28 MB update.mum
-of 1.4 million elements (a tree of it took some 1 GiB) and an MSZIP bomb
-(mkfixtures.py).  Six copies of each are read on six threads, cold, in
+of 1.4 million elements (a tree of it took some 1 GiB), a 30 MiB WSUSSCAN
+package.xml of 78,000 Updates (its tree took 1.1 GiB) and an
+MSZIP bomb (mkfixtures.py).  Six copies of each are read on six threads, cold, in
 one child process:
 
 - peak resident memory (the rusage of the one child; it includes the forked Python's
@@ -16,12 +17,14 @@ one child process:
   for one package;
 - the JSON output (one line, as stdout is a pipe): every good copy read
   with deep_reads 0, every bomb refused with the ratio limit, and no other
-  finding.
+  finding; the big package.xml gives its bundle's UpdateId, not the
+  leaf's before it.
 
 Then `inspect --verbose` says how far reading went: "deep read: none" on
 the real-order packages, one deep read on the cab whose table names no
 component manifest (FIXTURES/cix), and its JSON has deep_reads 1.
 """
+import hashlib
 import json
 import os
 import resource
@@ -30,6 +33,10 @@ import subprocess
 import sys
 
 MIB = 1024 * 1024
+# the UpdateId mkpkg.py gives KB4300005 x64 (its bundle, last in <Updates>)
+BIG_WSUS_ID = "%08x-0000-4000-8000-%012x" % (
+    int(hashlib.sha1(b"KB4300005").hexdigest()[:8], 16),
+    int(hashlib.sha1(b"KB4300005x64").hexdigest()[:12], 16))
 
 
 def main():
@@ -63,14 +70,16 @@ def main():
         fails.append("cpu %.1f s, over 20 s" % cpu)
     doc = json.loads(out)
     pk = doc["packages"]
-    if len(pk) != 24:
-        fails.append("%d packages, not 24" % len(pk))
+    if len(pk) != 30:
+        fails.append("%d packages, not 30" % len(pk))
     for q in pk:
         bomb = "KB4300003" in q["file"]
         if q["readable"] == bomb:
             fails.append("%s: readable %s" % (q["file"], q["readable"]))
         if q["deep_reads"] != 0:
             fails.append("%s: deep_reads %d" % (q["file"], q["deep_reads"]))
+        if "KB4300005" in q["file"] and (q.get("wsus") or {}).get("update_id") != BIG_WSUS_ID:
+            fails.append("%s: wsus %r" % (q["file"], q.get("wsus")))
     fs = doc["findings"]
     if len(fs) != 6 or not all("KB4300003" in f["file"] and "limit max_ratio" in f["message"]
                                for f in fs):

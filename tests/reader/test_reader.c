@@ -636,6 +636,10 @@ static void test_real_wsusscan_in_msu(void **state)
     assert_int_equal(g.p.has_wsus, 1);
     assert_str(g.p.wsus.update_id, "f326c2c9-8e25-4d1f-850d-80495e82da3c");
     assert_str(g.p.wsus.classification, "0fa1201d-4330-4fa8-8ae9-b877473b6441");
+    /* the bundle's RevisionId, and its title from localized/en/2859 (member
+     * 2688 of 4951, before package.xml) */
+    assert_str(g.p.wsus.revision_id, "2859");
+    assert_str(g.p.wsus.title, "Security Update for Windows (KB4538483)");
     assert_int_equal(g.st.max_depth, 3);
     assert_str(g.p.kb, "KB4538483");
     assert_str(g.p.name_os, "6.1");
