@@ -18,6 +18,7 @@
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 #include <limits.h>
+#include <openssl/sha.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -1135,12 +1136,99 @@ static void drop_duplicates(ld *c)
     kb->n_entries = w;
 }
 
+/* The transitive closure of the (checked, direct) supersedes lists, same
+ * OS: from each entry a breadth-first walk over the direct lists, held as
+ * entry indices; `seen` stamps an entry with the walk that reached it, so
+ * one walk costs the size of its closure, never a scan of a list.  A walk
+ * that comes back to its start is a loop. */
+static void closure_walk(ld *c)
+{
+    ps_kb *kb = c->kb;
+    size_t n = kb->n_entries, total = 0;
+    size_t *first = calloc(n + 1, sizeof *first), *edge = NULL, *queue = NULL, *seen = NULL;
+    unsigned char *loop = calloc(n ? n : 1, 1);
+
+    if (first == NULL || loop == NULL)
+        goto oom;
+    for (size_t i = 0; i < n; i++) {
+        first[i] = total;
+        total += kb->entries[i].n_supersedes;
+    }
+    first[n] = total;
+    edge = malloc((total ? total : 1) * sizeof *edge);
+    queue = malloc((n ? n : 1) * sizeof *queue);
+    seen = malloc((n ? n : 1) * sizeof *seen);
+    if (edge == NULL || queue == NULL || seen == NULL)
+        goto oom;
+    for (size_t i = 0; i < n; i++) {
+        const ps_kb_entry *e = &kb->entries[i];
+
+        seen[i] = SIZE_MAX;
+        for (size_t k = 0; k < e->n_supersedes; k++) /* found: checked above */
+            edge[first[i] + k] = (size_t)(ps_kb_find(kb, e->os, e->supersedes[k]) - kb->entries);
+    }
+    for (size_t i = 0; i < n && !c->oom; i++) {
+        ps_kb_entry *e = &kb->entries[i];
+        size_t head = 0, tail = 0, direct;
+        int loops = 0;
+
+        seen[i] = i;
+        for (size_t k = first[i]; k < first[i + 1]; k++)
+            if (seen[edge[k]] != i) {
+                seen[edge[k]] = i;
+                queue[tail++] = edge[k];
+            }
+        direct = tail; /* e->supersedes already holds these */
+        while (head < tail) {
+            size_t q = queue[head++];
+
+            for (size_t k = first[q]; k < first[q + 1]; k++) {
+                size_t t = edge[k];
+
+                if (t == i)
+                    loops = 1;
+                if (seen[t] == i)
+                    continue;
+                seen[t] = i;
+                queue[tail++] = t;
+            }
+        }
+        for (size_t k = direct; k < tail && !c->oom; k++)
+            if (ps_strv_push(&e->supersedes, &e->n_supersedes, kb->entries[queue[k]].kb) != 0)
+                c->oom = 1;
+        if (loops)
+            loop[i] = 1;
+    }
+    /* A loop, named by the first of the closure that supersedes the start
+     * (only where a walk came back: the error path). */
+    for (size_t i = 0; i < n && !c->oom; i++) {
+        const ps_kb_entry *e = &kb->entries[i];
+
+        for (size_t k = 0; loop[i] && k < e->n_supersedes; k++) {
+            const ps_kb_entry *t = ps_kb_find(kb, e->os, e->supersedes[k]);
+
+            if (t != NULL && ps_strv_contains(t->supersedes, t->n_supersedes, e->kb)) {
+                rerr(c, e->where.file, e->where.line,
+                     "supersedence loops: %s and %s supersede each other", e->kb, t->kb);
+                break;
+            }
+        }
+    }
+    goto out;
+oom:
+    c->oom = 1;
+out:
+    free(first);
+    free(loop);
+    free(edge);
+    free(queue);
+    free(seen);
+}
+
 /* Checks the supersedes lists, then replaces them by their closure. */
 static void close_supersedence(ld *c)
 {
     ps_kb *kb = c->kb;
-    int changed = 1;
-    size_t rounds = 0;
 
     for (size_t i = 0; i < kb->n_entries; i++) {
         ps_kb_entry *e = &kb->entries[i];
@@ -1163,42 +1251,9 @@ static void close_supersedence(ld *c)
         }
         e->n_supersedes = w;
     }
-    /* Fixed point; entries are few and chains short, and the round count
-     * is bounded by the number of entries. */
-    while (changed && !c->oom && rounds++ <= kb->n_entries) {
-        changed = 0;
-        for (size_t i = 0; i < kb->n_entries; i++) {
-            ps_kb_entry *e = &kb->entries[i];
-
-            for (size_t k = 0; k < e->n_supersedes && !c->oom; k++) {
-                const ps_kb_entry *t = ps_kb_find(kb, e->os, e->supersedes[k]);
-
-                for (size_t j = 0; t != NULL && t != e && j < t->n_supersedes; j++) {
-                    const char *s = t->supersedes[j];
-
-                    if (kb_cmp(s, e->kb) == 0 ||
-                        ps_strv_contains(e->supersedes, e->n_supersedes, s))
-                        continue;
-                    if (ps_strv_push(&e->supersedes, &e->n_supersedes, s) != 0)
-                        c->oom = 1;
-                    changed = 1;
-                }
-            }
-        }
-    }
-    for (size_t i = 0; i < kb->n_entries; i++) {
-        ps_kb_entry *e = &kb->entries[i];
-
-        for (size_t k = 0; k < e->n_supersedes; k++) {
-            const ps_kb_entry *t = ps_kb_find(kb, e->os, e->supersedes[k]);
-
-            if (t != NULL && ps_strv_contains(t->supersedes, t->n_supersedes, e->kb)) {
-                rerr(c, e->where.file, e->where.line,
-                     "supersedence loops: %s and %s supersede each other", e->kb, t->kb);
-                break;
-            }
-        }
-    }
+    /* The closure: a breadth-first walk from each entry over the direct
+     * lists (kept as entry indices), linear in the size of the closure. */
+    closure_walk(c);
 }
 
 static ps_os_rules *rules_for_mut(ps_kb *kb, const char *os)
@@ -1507,12 +1562,40 @@ static int is_data_doc(const char *path, const char *folder)
            strlen(path + fl + 1) > 4;
 }
 
+/* The digests of the shipped files (generated: src/kb_shipped.py). */
+extern const unsigned char ps_kb_shipped_digests[][32];
+extern const size_t ps_kb_shipped_count;
+
+/* 1 when the bytes of d are those of a shipped file: the kb tests check
+ * each against its shipped schema, so the run-time RELAX NG check (most of
+ * the cost of loading) is skipped for them. */
+static int is_shipped(const ps_kb_doc *d)
+{
+    unsigned char md[SHA256_DIGEST_LENGTH];
+    size_t lo = 0, hi = ps_kb_shipped_count;
+
+    if (d == NULL || SHA256(d->data, d->len, md) == NULL)
+        return 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int r = memcmp(ps_kb_shipped_digests[mid], md, sizeof md);
+
+        if (r == 0)
+            return 1;
+        if (r < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
 static void load_kind(ld *c, const ps_kb_doc *docs, size_t n, const char *folder,
                       const char *schema_path, void (*load)(ld *, xmlDocPtr))
 {
     const ps_kb_doc *sd = find_doc(docs, n, schema_path);
     xmlRelaxNGPtr schema = NULL;
-    int any = 0;
+    int any = 0, shipped_schema, compiled = 0;
 
     for (size_t i = 0; i < n; i++)
         any |= is_data_doc(docs[i].path, folder);
@@ -1525,15 +1608,29 @@ static void load_kind(ld *c, const ps_kb_doc *docs, size_t n, const char *folder
             rerr(c, schema_path, 0, "schema missing: the %s files cannot be checked", folder);
         return;
     }
-    schema = compile_schema(c, sd);
-    if (schema == NULL)
-        return;
+    /* A schema that is not the shipped one is compiled even with no file
+     * to check, so that its own errors are found. */
+    shipped_schema = is_shipped(sd);
     for (size_t i = 0; i < n && !c->oom; i++) {
         xmlDocPtr doc;
 
         if (!is_data_doc(docs[i].path, folder))
             continue;
-        doc = parse_valid(c, &docs[i], schema);
+        if (shipped_schema && is_shipped(&docs[i])) {
+            ps_err err = {0};
+
+            doc = ps_xml_parse(docs[i].data, docs[i].len, KB_MAX_FILE_BYTES, &err);
+            if (doc == NULL)
+                rerr(c, docs[i].path, err.line, "%s", err.msg);
+        } else {
+            if (!compiled) {
+                compiled = 1;
+                schema = compile_schema(c, sd);
+            }
+            if (schema == NULL)
+                return;
+            doc = parse_valid(c, &docs[i], schema);
+        }
         if (doc == NULL) {
             if (load == load_manifests)
                 c->manifests_failed = 1;
@@ -1546,6 +1643,8 @@ static void load_kind(ld *c, const ps_kb_doc *docs, size_t n, const char *folder
         c->file = NULL;
         ps_xml_free(doc);
     }
+    if (!compiled && !shipped_schema)
+        schema = compile_schema(c, sd);
     xmlRelaxNGFree(schema);
 }
 

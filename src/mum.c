@@ -342,40 +342,131 @@ out:
     return rc;
 }
 
-/* Every assemblyIdentity directly under parent, through fn. */
-static int each_identity(ps_mum *m, const xmlNode *parent,
-                         int (*fn)(ps_mum *, const xmlNode *, ps_err *), ps_err *err)
-{
-    for (xmlNode *id = ps_node_child(parent, ASM_V3_NS, "assemblyIdentity"); id != NULL;
-         id = ps_node_next(id, ASM_V3_NS, "assemblyIdentity"))
-        if (fn(m, id, err) < 0)
-            return -1;
-    return 0;
-}
+/*
+ * update.mum is read with ps_xml_stream: the parser of ps_xml_parse without
+ * the tree, so that a huge (hostile) manifest costs its size in time and
+ * nothing in memory beyond what is kept (MUM_MAX_ITEMS of each list).  Each
+ * element that matters is handed to the helpers above as a shallow node
+ * (its name, namespace, line and attributes; no children), and the elements
+ * that matter are known from their path:
+ *
+ *   assembly                                 creationTimeStamp
+ *     assemblyIdentity (the first)           the identity
+ *     package (the first)                    identifier, releaseType, restart
+ *       parent (the first)
+ *         assemblyIdentity (the first)       the parent version: the OS
+ *       installerAssembly                    the servicing stack version
+ *       update
+ *         package / assemblyIdentity         the child packages
+ *         component / assemblyIdentity       the components
+ *         applicable / updateComponent / assemblyIdentity
+ *
+ * The checks are those of the tree walk it replaces, and so is the order in
+ * which a first error wins: identity, time stamp, package attributes,
+ * parent, installer, then the updates in document order.  A document that
+ * is not well-formed is that error, whatever the callbacks found.
+ */
+enum node_kind {
+    K_IGNORED,
+    K_ROOT,
+    K_PACKAGE,
+    K_PARENT,
+    K_UPDATE,
+    K_UPD_PACKAGE,
+    K_UPD_COMPONENT,
+    K_APPLICABLE,
+    K_UPD_COMPONENT2,
+};
 
-/* One package/update element: child packages and component identities. */
-static int read_update(ps_mum *m, const xmlNode *update, ps_err *err)
+enum phase { PH_ID, PH_TS, PH_PKG, PH_PARENT, PH_INSTALLER, PH_UPDATES, PH_N };
+
+#define MUM_DEPTH 8
+
+struct mum_stream {
+    ps_mum m;
+    unsigned depth;               /* elements open */
+    enum node_kind kind[MUM_DEPTH];
+    int root_seen, root_bad, have_id, have_pkg, have_parent, have_parent_id, have_ss;
+    unsigned root_line;
+    char *root_name, *root_ns;
+    char *ts;
+    int failed[PH_N];
+    ps_err err[PH_N];
+    int oom;
+};
+
+/* A shallow copy of one element: name, namespace, line, the attributes
+ * without namespace (ps_node_attr reads only those), no children. */
+static xmlNode *shallow(const char *local, const char *ns, unsigned line,
+                        const char *const *attrs, size_t n)
 {
-    for (xmlNode *c = update->children; c != NULL; c = c->next) {
-        if (ps_node_is(c, ASM_V3_NS, "package")) {
-            if (each_identity(m, c, add_child, err) < 0)
-                return -1;
-        } else if (ps_node_is(c, ASM_V3_NS, "component")) {
-            if (each_identity(m, c, add_component, err) < 0)
-                return -1;
-        } else if (ps_node_is(c, ASM_V3_NS, "applicable")) {
-            for (xmlNode *u = ps_node_child(c, ASM_V3_NS, "updateComponent"); u != NULL;
-                 u = ps_node_next(u, ASM_V3_NS, "updateComponent"))
-                if (each_identity(m, u, add_component, err) < 0)
-                    return -1;
+    xmlNode *node = xmlNewNode(NULL, (const xmlChar *)local);
+
+    if (node == NULL)
+        return NULL;
+    if (ns != NULL) {
+        xmlNs *x = xmlNewNs(node, (const xmlChar *)ns, NULL);
+
+        if (x == NULL) {
+            xmlFreeNode(node);
+            return NULL;
+        }
+        node->ns = x;
+    }
+    node->line = line < 65535 ? (unsigned short)line : 65535; /* as the tree has it */
+    for (size_t i = 0; i < n; i++) {
+        const char *const *a = attrs + 5 * i;
+        xmlChar *value;
+        xmlAttr *prop;
+
+        if (a[2] != NULL) /* namespaced */
+            continue;
+        value = xmlStrndup((const xmlChar *)a[3], (int)(a[4] - a[3]));
+        /* the value as the tree builder decodes it (character references) */
+        prop = value != NULL ? xmlNewDocProp(NULL, (const xmlChar *)a[0], value) : NULL;
+        xmlFree(value);
+        if (prop == NULL) {
+            xmlFreeNode(node);
+            return NULL;
+        }
+        prop->parent = node;
+        if (node->properties == NULL) {
+            node->properties = prop;
+        } else {
+            xmlAttr *last = node->properties;
+
+            while (last->next != NULL)
+                last = last->next;
+            last->next = prop;
+            prop->prev = last;
         }
     }
-    return 0;
+    return node;
 }
 
-static int read_package(ps_mum *m, const xmlNode *pkg, ps_err *err)
+static int in_asm(const char *ns, const char *local, const char *want)
 {
-    xmlNode *parent, *n;
+    return ns != NULL && strcmp(ns, ASM_V3_NS) == 0 && strcmp(local, want) == 0;
+}
+
+/* Runs fn on the shallow node, keeping the first error of the phase. */
+static void run(struct mum_stream *st, enum phase ph, const xmlNode *node,
+                int (*fn)(struct mum_stream *, const xmlNode *, ps_err *))
+{
+    if (st->failed[ph])
+        return;
+    if (fn(st, node, &st->err[ph]) < 0)
+        st->failed[ph] = 1;
+}
+
+static int on_identity(struct mum_stream *st, const xmlNode *n, ps_err *err)
+{
+    return ps_identity_from_node(&st->m.identity, n, err);
+}
+
+static int on_package(struct mum_stream *st, const xmlNode *pkg, ps_err *err)
+{
+    ps_mum *m = &st->m;
 
     if (get_attr(pkg, "identifier", &m->identifier) < 0 ||
         get_attr(pkg, "releaseType", &m->release_type) < 0 ||
@@ -387,89 +478,242 @@ static int read_package(ps_mum *m, const xmlNode *pkg, ps_err *err)
                       err) < 0 ||
         ps_fact_check(PS_FACT_LABEL, "package/@restart", m->restart, ps_node_line(pkg), err) < 0)
         return -1;
-
-    parent = ps_node_child(pkg, ASM_V3_NS, "parent");
-    n = ps_node_child(parent, ASM_V3_NS, "assemblyIdentity");
-    if (n != NULL) {
-        if (get_attr(n, "version", &m->parent_version) < 0)
-            return oom(err);
-        if (ps_fact_check(PS_FACT_VERSION, "parent/assemblyIdentity/@version", m->parent_version,
-                          ps_node_line(n), err) < 0)
-            return -1;
-        if (os_of(m->parent_version, &m->os) < 0)
-            return oom(err);
-    }
-
-    for (n = ps_node_child(pkg, ASM_V3_NS, "installerAssembly"); n != NULL;
-         n = ps_node_next(n, ASM_V3_NS, "installerAssembly")) {
-        char *name = NULL;
-
-        if (get_attr(n, "name", &name) < 0)
-            return oom(err);
-        if (ps_streq_ci(name, SERVICING_STACK)) {
-            free(name);
-            if (get_attr(n, "version", &m->installer_version) < 0)
-                return oom(err);
-            if (ps_fact_check(PS_FACT_VERSION, "installerAssembly/@version",
-                              m->installer_version, ps_node_line(n), err) < 0)
-                return -1;
-            break;
-        }
-        free(name);
-    }
-
-    for (n = ps_node_child(pkg, ASM_V3_NS, "update"); n != NULL;
-         n = ps_node_next(n, ASM_V3_NS, "update"))
-        if (read_update(m, n, err) < 0)
-            return -1;
     return 0;
+}
+
+static int on_parent_identity(struct mum_stream *st, const xmlNode *n, ps_err *err)
+{
+    ps_mum *m = &st->m;
+
+    if (get_attr(n, "version", &m->parent_version) < 0)
+        return oom(err);
+    if (ps_fact_check(PS_FACT_VERSION, "parent/assemblyIdentity/@version", m->parent_version,
+                      ps_node_line(n), err) < 0)
+        return -1;
+    if (os_of(m->parent_version, &m->os) < 0)
+        return oom(err);
+    return 0;
+}
+
+static int on_installer(struct mum_stream *st, const xmlNode *n, ps_err *err)
+{
+    char *name = NULL;
+
+    if (get_attr(n, "name", &name) < 0)
+        return oom(err);
+    if (ps_streq_ci(name, SERVICING_STACK)) {
+        free(name);
+        st->have_ss = 1; /* the first one counts: the later ones are not looked at */
+        if (get_attr(n, "version", &st->m.installer_version) < 0)
+            return oom(err);
+        return ps_fact_check(PS_FACT_VERSION, "installerAssembly/@version",
+                             st->m.installer_version, ps_node_line(n), err);
+    }
+    free(name);
+    return 0;
+}
+
+static int on_child(struct mum_stream *st, const xmlNode *n, ps_err *err)
+{
+    return add_child(&st->m, n, err);
+}
+
+static int on_component(struct mum_stream *st, const xmlNode *n, ps_err *err)
+{
+    return add_component(&st->m, n, err);
+}
+
+static char *dup_or_null(const char *s, int *oom_flag)
+{
+    char *c;
+
+    if (s == NULL)
+        return NULL;
+    c = ps_strdup(s);
+    if (c == NULL)
+        *oom_flag = 1;
+    return c;
+}
+
+/* What an element is, from its parent's kind; and the work it brings. */
+static enum node_kind classify(struct mum_stream *st, enum node_kind parent, const char *local,
+                               const char *ns, unsigned line, const char *const *attrs,
+                               size_t n)
+{
+    enum node_kind k = K_IGNORED;
+    enum phase ph = PH_N;
+    int (*fn)(struct mum_stream *, const xmlNode *, ps_err *) = NULL;
+    xmlNode *node;
+
+    switch (parent) {
+    case K_ROOT:
+        if (in_asm(ns, local, "assemblyIdentity") && !st->have_id) {
+            st->have_id = 1;
+            ph = PH_ID;
+            fn = on_identity;
+        } else if (in_asm(ns, local, "package") && !st->have_pkg) {
+            st->have_pkg = 1;
+            k = K_PACKAGE;
+            ph = PH_PKG;
+            fn = on_package;
+        }
+        break;
+    case K_PACKAGE:
+        if (in_asm(ns, local, "parent") && !st->have_parent) {
+            st->have_parent = 1;
+            k = K_PARENT;
+        } else if (in_asm(ns, local, "installerAssembly") && !st->have_ss) {
+            ph = PH_INSTALLER;
+            fn = on_installer;
+        } else if (in_asm(ns, local, "update")) {
+            k = K_UPDATE;
+        }
+        break;
+    case K_PARENT:
+        if (in_asm(ns, local, "assemblyIdentity") && !st->have_parent_id) {
+            st->have_parent_id = 1;
+            ph = PH_PARENT;
+            fn = on_parent_identity;
+        }
+        break;
+    case K_UPDATE:
+        if (in_asm(ns, local, "package"))
+            k = K_UPD_PACKAGE;
+        else if (in_asm(ns, local, "component"))
+            k = K_UPD_COMPONENT;
+        else if (in_asm(ns, local, "applicable"))
+            k = K_APPLICABLE;
+        break;
+    case K_UPD_PACKAGE:
+        if (in_asm(ns, local, "assemblyIdentity")) {
+            ph = PH_UPDATES;
+            fn = on_child;
+        }
+        break;
+    case K_APPLICABLE:
+        if (in_asm(ns, local, "updateComponent"))
+            k = K_UPD_COMPONENT2;
+        break;
+    case K_UPD_COMPONENT:
+    case K_UPD_COMPONENT2:
+        if (in_asm(ns, local, "assemblyIdentity")) {
+            ph = PH_UPDATES;
+            fn = on_component;
+        }
+        break;
+    case K_IGNORED:
+        break;
+    }
+    if (fn != NULL && !st->failed[ph]) {
+        node = shallow(local, ns, line, attrs, n);
+        if (node == NULL)
+            st->oom = 1;
+        else
+            run(st, ph, node, fn);
+        xmlFreeNode(node);
+    }
+    return k;
+}
+
+static void on_start(void *user, const char *local, const char *ns, unsigned line,
+                     const char *const *attrs, size_t n)
+{
+    struct mum_stream *st = user;
+    enum node_kind k = K_IGNORED;
+
+    if (st->depth == 0 && !st->root_seen) {
+        st->root_seen = 1;
+        st->root_line = line < 65535 ? line : 65535;
+        if (!in_asm(ns, local, "assembly")) {
+            st->root_bad = 1;
+            st->root_name = dup_or_null(local, &st->oom);
+            st->root_ns = dup_or_null(ns, &st->oom);
+        } else {
+            k = K_ROOT;
+            for (size_t i = 0; i < n; i++) {
+                const char *const *a = attrs + 5 * i;
+
+                if (a[2] == NULL && strcmp(a[0], "creationTimeStamp") == 0 && st->ts == NULL) {
+                    xmlNode *node = shallow(local, ns, line, attrs, n);
+
+                    if (node == NULL || get_attr(node, "creationTimeStamp", &st->ts) < 0)
+                        st->oom = 1;
+                    xmlFreeNode(node);
+                }
+            }
+        }
+    } else if (st->depth > 0 && st->depth <= MUM_DEPTH) {
+        k = classify(st, st->kind[st->depth - 1], local, ns, line, attrs, n);
+    }
+    if (st->depth < MUM_DEPTH)
+        st->kind[st->depth] = k;
+    st->depth++;
+}
+
+static void on_end(void *user)
+{
+    struct mum_stream *st = user;
+
+    if (st->depth > 0)
+        st->depth--;
 }
 
 int ps_mum_parse(const void *data, size_t len, size_t max_bytes, ps_mum *out, ps_err *err)
 {
-    xmlDoc *doc = NULL;
-    xmlNode *root, *n;
-    char *ts = NULL;
-    ps_mum m = {0};
+    static const ps_xml_sax sax = {on_start, on_end};
+    struct mum_stream *st = calloc(1, sizeof *st);
     int rc = -1;
 
     memset(out, 0, sizeof *out);
-    doc = ps_xml_parse(data, len, max_bytes, err);
-    if (doc == NULL)
+    if (st == NULL)
+        return oom(err);
+    if (ps_xml_stream(data, len, max_bytes, &sax, st, err) < 0)
         goto out;
-    root = ps_node_root(doc, ASM_V3_NS, "assembly", err);
-    if (root == NULL)
+    if (st->oom) {
+        oom(err);
         goto out;
-    n = ps_node_child(root, ASM_V3_NS, "assemblyIdentity");
-    if (n == NULL) {
-        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, ps_node_line(root),
+    }
+    if (!st->root_seen || st->root_bad) {
+        const char *href = st->root_ns;
+
+        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, st->root_line,
+                   "root element is <%s>%s%s%s, expected <%s> in namespace \"%s\"",
+                   st->root_name != NULL ? st->root_name : "",
+                   href ? " in namespace \"" : " without namespace", href ? href : "",
+                   href ? "\"" : "", "assembly", ASM_V3_NS);
+        goto out;
+    }
+    if (!st->have_id) {
+        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, st->root_line,
                    "<assembly> has no <assemblyIdentity>");
         goto out;
     }
-    if (ps_identity_from_node(&m.identity, n, err) < 0)
-        goto out;
-    if (get_attr(root, "creationTimeStamp", &ts) < 0) {
-        oom(err);
+    if (st->failed[PH_ID]) {
+        *err = st->err[PH_ID];
         goto out;
     }
     /* a time stamp, with a real date (the date is what is kept) */
-    if (ps_fact_check(PS_FACT_TIMESTAMP, "assembly/@creationTimeStamp", ts, ps_node_line(root),
+    if (ps_fact_check(PS_FACT_TIMESTAMP, "assembly/@creationTimeStamp", st->ts, st->root_line,
                       err) < 0)
         goto out;
-    if (date_of(ts, &m.creation_date) < 0) {
+    if (date_of(st->ts, &st->m.creation_date) < 0) {
         oom(err);
         goto out;
     }
-    n = ps_node_child(root, ASM_V3_NS, "package");
-    if (n != NULL && read_package(&m, n, err) < 0)
-        goto out;
-    *out = m;
-    memset(&m, 0, sizeof m);
+    for (int ph = PH_PKG; ph < PH_N; ph++)
+        if (st->failed[ph]) {
+            *err = st->err[ph];
+            goto out;
+        }
+    *out = st->m;
+    memset(&st->m, 0, sizeof st->m);
     rc = 0;
 out:
-    free(ts);
-    ps_mum_free(&m);
-    ps_xml_free(doc);
+    ps_mum_free(&st->m);
+    free(st->ts);
+    free(st->root_name);
+    free(st->root_ns);
+    free(st);
     return rc;
 }
 

@@ -72,6 +72,20 @@ void ps_strv_free(char ***v, size_t *n);
 void *ps_xml_parse(const void *data, size_t len, size_t max_bytes, ps_err *err);
 void ps_xml_free(void *doc);
 
+/* ps_xml_parse's parser (the same limits, refusals and errors) without the
+ * tree: each element start and end goes to a callback, so that memory does
+ * not grow with the document.  attrs holds n attributes of 5 pointers each
+ * (local name, prefix, namespace URI, value start, value end), as libxml2's
+ * SAX2 gives them.  0, or -1 with err set when the document is not
+ * well-formed (what the callbacks found is then to be dropped). */
+typedef struct ps_xml_sax {
+    void (*start)(void *user, const char *local, const char *ns, unsigned line,
+                  const char *const *attrs, size_t n);
+    void (*end)(void *user);
+} ps_xml_sax;
+int ps_xml_stream(const void *data, size_t len, size_t max_bytes, const ps_xml_sax *sax,
+                  void *user, ps_err *err);
+
 /*
  * Writes data to path.  A regular file (or an absent one) is replaced
  * atomically: a temporary file "<name>.tmp.<pid>.XXXXXX" beside it, fsync,

@@ -10,6 +10,8 @@
 #include <string.h>
 
 struct guard {
+    const ps_xml_sax *sax; /* NULL: build the tree */
+    void *user;
     int doctype;
     unsigned line;
     int have_error;      /* the first error is the most specific one */
@@ -71,7 +73,61 @@ static void copy_msg(char *dst, size_t n, const char *src)
             *p = ' ';
 }
 
-static void *parse(const void *data, size_t len, size_t max_bytes, ps_err *err)
+static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
+                     int nb_ns, const xmlChar **ns, int nb_attrs, int nb_defaulted,
+                     const xmlChar **attrs)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    struct guard *g = ctxt->_private;
+    int line = xmlSAX2GetLineNumber(ctx);
+
+    (void)prefix;
+    (void)nb_ns;
+    (void)ns;
+    (void)nb_defaulted;
+    g->sax->start(g->user, (const char *)local, (const char *)uri, line > 0 ? (unsigned)line : 0,
+                  (const char *const *)attrs, nb_attrs > 0 ? (size_t)nb_attrs : 0);
+}
+
+static void on_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    struct guard *g = ctxt->_private;
+
+    (void)local;
+    (void)prefix;
+    (void)uri;
+    g->sax->end(g->user);
+}
+
+struct cursor {
+    const char *p;
+    size_t left;
+};
+
+static int cursor_read(void *ctx, char *buf, int len)
+{
+    struct cursor *c = ctx;
+    size_t n = len > 0 ? (size_t)len : 0;
+
+    if (n > c->left)
+        n = c->left;
+    if (n > 65536)
+        n = 65536;
+    memcpy(buf, c->p, n);
+    c->p += n;
+    c->left -= n;
+    return (int)n;
+}
+
+static int cursor_close(void *ctx)
+{
+    (void)ctx;
+    return 0;
+}
+
+static void *parse(const void *data, size_t len, size_t max_bytes, const ps_xml_sax *sax,
+                   void *user, ps_err *err)
 {
     xmlParserCtxtPtr ctxt = NULL;
     xmlDocPtr doc = NULL;
@@ -103,7 +159,29 @@ static void *parse(const void *data, size_t len, size_t max_bytes, ps_err *err)
     ctxt->sax->resolveEntity = NULL;
     ctxt->sax->entityDecl = NULL;
     ctxt->sax->serror = on_error;
-    doc = xmlCtxtReadMemory(ctxt, data, (int)len, NULL, NULL, opts);
+    g.sax = sax;
+    g.user = user;
+    if (sax != NULL) {
+        /* the same parser, no tree: elements go to the callbacks */
+        ctxt->sax->startElementNs = on_start;
+        ctxt->sax->endElementNs = on_end;
+        ctxt->sax->startElement = NULL;
+        ctxt->sax->endElement = NULL;
+        ctxt->sax->characters = NULL;
+        ctxt->sax->ignorableWhitespace = NULL;
+        ctxt->sax->cdataBlock = NULL;
+        ctxt->sax->comment = NULL;
+        ctxt->sax->processingInstruction = NULL;
+        ctxt->sax->reference = NULL;
+    }
+    if (sax != NULL) {
+        /* fed in pieces: libxml2 does not copy the whole document first */
+        struct cursor cur = {data, len};
+
+        doc = xmlCtxtReadIO(ctxt, cursor_read, cursor_close, &cur, NULL, NULL, opts);
+    } else {
+        doc = xmlCtxtReadMemory(ctxt, data, (int)len, NULL, NULL, opts);
+    }
     if (g.doctype) {
         ps_err_set(err, PS_F_UNSAFE_INPUT, g.line,
                    "document type declaration (DOCTYPE) refused: real manifests carry none");
@@ -134,9 +212,28 @@ void *ps_xml_parse(const void *data, size_t len, size_t max_bytes, ps_err *err)
     void *doc;
 
     xmlSetGenericErrorFunc(NULL, quiet_error);
-    doc = parse(data, len, max_bytes, err);
+    doc = parse(data, len, max_bytes, NULL, NULL, err);
     xmlSetGenericErrorFunc(old_ctx, old_fn);
     return doc;
+}
+
+int ps_xml_stream(const void *data, size_t len, size_t max_bytes, const ps_xml_sax *sax,
+                  void *user, ps_err *err)
+{
+    xmlGenericErrorFunc old_fn = xmlGenericError;
+    void *old_ctx = xmlGenericErrorContext;
+    ps_err e = {0};
+    void *doc;
+
+    xmlSetGenericErrorFunc(NULL, quiet_error);
+    doc = parse(data, len, max_bytes, sax, user, &e);
+    xmlSetGenericErrorFunc(old_ctx, old_fn);
+    if (doc == NULL) {
+        *err = e;
+        return -1;
+    }
+    xmlFreeDoc(doc); /* the document node only */
+    return 0;
 }
 
 void ps_xml_free(void *doc)

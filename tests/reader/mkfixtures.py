@@ -20,6 +20,7 @@ cix/    update cabs with and without _manifest_.cix.xml, the child .mum that
 real/   packages in the real member order (mkpkg.py --layout real), 6.0 and
         6.1, each with a 1 MiB and a 16 MiB payload
 hostile/ a 29.6 MiB cix, 4,096 sub-packages named with a cix of 65,535 names,
+         a 28 MB update.mum of 1.4 million elements,
         and an MSZIP bomb (.msu of a few KB whose update cab's first member
         is 1 GiB of zeros, before update.mum)
 tree/   a folder for ps_bundle_read: subfolders, a foreign file, symbolic
@@ -150,6 +151,16 @@ def hostile_packages(a, out):
         q = {"kb": "KB4300002", "os": "6.1", "layout": "real", "payload": 4096,
              "cix_names": 65535 - 9, "children": 4095, "wsus": False}
         run_mkpkg(a.mkpkg, a.samples, out, one=json.dumps(q))
+        # an update.mum of 28 MB (under the 32 MiB XML limit): 1.4 million
+        # small elements that a tree would hold as nodes (some 1 GiB); hex
+        # values, so that it compresses like text, not like a bomb
+        rnd = random.Random(4300004)
+        pad = "".join('    <x v="%08x"/>\n' % rnd.getrandbits(32) for _ in range(1400000))
+        spec = os.path.join(tmp, "bigmum.json")
+        with open(spec, "w") as fh:
+            json.dump([{"kb": "KB4300004", "os": "6.1", "layout": "real", "payload": 4096,
+                        "extra_mum": pad, "wsus": False}], fh)
+        run_mkpkg(a.mkpkg, a.samples, out, spec=spec)
         # the MSZIP bomb: an update cab of 1 GiB of zeros inside an .msu
         run_mkpkg(a.mkpkg, a.samples, tmp, one='{"kb": "KB4300003", "container": "cab", "file": "x.cab"}')
         subprocess.run(["bsdtar", "-xf", os.path.join(tmp, "x.cab"), "-C", tmp], check=True)

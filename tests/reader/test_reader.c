@@ -588,7 +588,9 @@ static void test_bad_catalog(void **state)
     (void)state;
     read_pkg(&g, FX "/cix/Windows6.0-KB4000009-badcat-x64.cab");
     assert_int_equal(g.rc, 0);
-    assert_one_finding(&g, PS_F_UNREADABLE_PACKAGE, "update.cat", 0, "not a DER PKCS#7 catalog");
+    assert_one_finding(&g, PS_F_UNREADABLE_PACKAGE, "update.cat", 0,
+                       "not a DER PKCS#7 catalog (byte 0: tag 0x6e where the ContentInfo "
+                       "SEQUENCE (0x30) belongs)");
     assert_int_equal(g.p.readable, 1);
     assert_int_equal(g.p.catalog_digests, 0);
     assert_int_equal(g.p.sha2_only, -1);
