@@ -52,7 +52,8 @@ static const char plan_usage[] =
     "                      ansible writes a playbook folder (-o DIR, needed) for\n"
     "                      ansible.windows: site.yml installs the plan with hash\n"
     "                      checks and restarts, collect.yml fetches inventories\n"
-    "                      (one plan and one bundle folder, as for cmd and ps1)\n"
+    "                      (one bundle folder; one plan, or a fleet of --installed\n"
+    "                      DIR: one host_vars file per machine, each its own plan)\n"
     "  --host NAME         ansible: the machine the plan is for (default: the name\n"
     "                      of the --installed file without its extension; without\n"
     "                      either, the machines of the group 'windows')\n"
@@ -705,6 +706,50 @@ out:
 }
 
 /*
+ * plan --format ansible -o DIR for a fleet: one host per machine, in name
+ * order, each with its own plan; a machine that cannot be brought up to
+ * date or whose architecture the bundle has nothing for is skipped with
+ * the reason (ps_fleet_hosts), as is a plan the script checks refuse.
+ * Messages go to m.  Returns the exit code (1 when a machine is skipped
+ * for an error, as for the other formats of a fleet).
+ */
+static int fleet_ansible(ps_cli *cli, plan_ctx *c, const ps_script_opts *so, ps_buf *m)
+{
+    ps_fleet_host *fh = NULL;
+    ps_ansible_host *hosts = NULL;
+    size_t n = c->fleet.n_machines, skipped = 0;
+    char msg[1024];
+    int rc = 2;
+
+    (void)cli;
+    if (ps_fleet_hosts(&c->fleet, &fh) != 0 ||
+        (hosts = calloc(n ? n : 1, sizeof *hosts)) == NULL) {
+        ps_buf_printf(m, "patchseq plan: out of memory\n");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        hosts[i] = (ps_ansible_host){fh[i].name, fh[i].plan, fh[i].skip_reason};
+        skipped += fh[i].skip_reason != NULL;
+    }
+    if (ps_render_ansible(c->outpath, hosts, n, &c->f, so, msg, sizeof msg) != 0) {
+        ps_esc_printf(m, ps_esc_text, "patchseq plan: --format ansible: %s\n", msg);
+        goto out;
+    }
+    ps_findings_render_text(m, &c->f);
+    if (skipped)
+        ps_buf_printf(m, "patchseq plan: --format ansible: %zu of the %zu machines cannot be "
+                      "brought up to date by the bundle: the playbook skips them with the reason "
+                      "(patchseq plan --installed ... --format text says why)\n", skipped, n);
+    rc = ps_cli_exit_code(&c->f, 0);
+    if (rc == 0 && ps_fleet_errors(&c->fleet))
+        rc = 1;
+out:
+    free(fh);
+    free(hosts);
+    return rc;
+}
+
+/*
  * plan --format ansible -o DIR: one host (--host NAME; else the name of the
  * --installed file without its extension; else the group `windows`), its
  * plan checked as for a script.  A plan with error findings is written with
@@ -718,8 +763,8 @@ static int plan_ansible(ps_cli *cli, plan_ctx *c, char **paths, int npaths)
                                         "group_vars/windows.yml"};
     ps_script_opts so = {(const char *const *)paths, (size_t)npaths};
     ps_cli_io outs[PS_ARRAY_LEN(names) + 1];
-    const ps_cli_io ins[] = {
-        {"--installed", c->installed}, {"--rules", c->rules}, {"--time-model", c->time_model}};
+    ps_cli_io *ins = calloc(c->n_installed + 2, sizeof *ins);
+    size_t nin = 0;
     char *paths_out[PS_ARRAY_LEN(names) + 1] = {NULL}, *name = NULL, msg[1024];
     ps_buf reason = {0}, m = {0};
     ps_ansible_host host = {NULL, NULL, NULL};
@@ -727,15 +772,25 @@ static int plan_ansible(ps_cli *cli, plan_ctx *c, char **paths, int npaths)
     struct stat st;
     int rc = 2;
 
-    if (c->n_installed > 1 ||
-        (c->installed && stat(c->installed, &st) == 0 && S_ISDIR(st.st_mode))) {
-        fprintf(cli->err, "patchseq plan: --format ansible: a fleet (several --installed, or a "
-                "folder) is not written as a playbook yet: give one --installed FILE\n");
+    if (ins == NULL) {
+        fprintf(cli->err, "patchseq plan: out of memory\n");
         return 2;
+    }
+    for (size_t i = 0; i < c->n_installed; i++)
+        ins[nin++] = (ps_cli_io){"--installed", c->installed_v[i]};
+    ins[nin++] = (ps_cli_io){"--rules", c->rules};
+    ins[nin++] = (ps_cli_io){"--time-model", c->time_model};
+    if (c->n_installed > 1 ||
+        (c->installed && stat(c->installed, &st) == 0 && S_ISDIR(st.st_mode)))
+        c->is_fleet = 1;
+    if (c->is_fleet && c->host) {
+        fprintf(cli->err, "patchseq plan: --format ansible: --host names the machine of one "
+                "plan; a fleet's machines are named by their inventories\n");
+        goto out;
     }
     if (c->outpath == NULL || strcmp(c->outpath, "-") == 0) {
         fprintf(cli->err, "patchseq plan: --format ansible writes a folder: give it with -o DIR\n");
-        return 2;
+        goto out;
     }
     if (stat(c->outpath, &st) == 0 && !S_ISDIR(st.st_mode)) {
         ps_esc_printf(&m, ps_esc_text, "patchseq plan: --format ansible: -o %s exists and is not "
@@ -744,7 +799,7 @@ static int plan_ansible(ps_cli *cli, plan_ctx *c, char **paths, int npaths)
     }
     if (c->host)
         name = ps_strdup(c->host);
-    else if (c->installed) {
+    else if (c->installed && !c->is_fleet) {
         const char *base = strrchr(c->installed, '/'), *dot;
 
         base = base ? base + 1 : c->installed;
@@ -757,7 +812,7 @@ static int plan_ansible(ps_cli *cli, plan_ctx *c, char **paths, int npaths)
             goto out;
         }
     }
-    if ((c->host || c->installed) && name == NULL)
+    if ((c->host || (c->installed && !c->is_fleet)) && name == NULL)
         goto oom;
     /* the files of the folder, against the inputs (as for any -o) */
     for (size_t i = 0; i <= PS_ARRAY_LEN(names); i++) {
@@ -772,11 +827,15 @@ static int plan_ansible(ps_cli *cli, plan_ctx *c, char **paths, int npaths)
         outs[nout].what = "-o";
         outs[nout++].path = paths_out[i];
     }
-    if ((rc = ps_cli_check_run(cli, c->cmd, outs, nout, ins, PS_ARRAY_LEN(ins), paths, npaths)) ||
+    if ((rc = ps_cli_check_run(cli, c->cmd, outs, nout, ins, nin, paths, npaths)) ||
         (rc = ps_cli_refuse_archives(cli, c->format, paths, npaths)) ||
         (rc = build_plan(cli, c, paths, npaths)))
         goto out;
     rc = 2;
+    if (c->is_fleet) {
+        rc = fleet_ansible(cli, c, &so, &m);
+        goto out;
+    }
     if (ps_plan_script_check_opts(&c->plan, &so, msg, sizeof msg) != 0) {
         ps_esc_printf(&m, ps_esc_text, "patchseq plan: --format ansible: %s\n", msg);
         goto out;
@@ -819,6 +878,7 @@ out:
     for (size_t i = 0; i < PS_ARRAY_LEN(paths_out); i++)
         free(paths_out[i]);
     free(name);
+    free(ins);
     return rc;
 }
 

@@ -371,7 +371,13 @@ static char *plan_identity(const ps_plan *plan)
 
             if (st->action == PS_STEP_REBOOT)
                 ps_buf_puts(&b, "restart\n");
-            else
+            else if (st->action == PS_STEP_MANUAL) {
+                /* the ESU activation: its year and the IDs it chooses from */
+                ps_buf_printf(&b, "manual esu %u", st->esu_year);
+                for (size_t k = 0; k < st->n_activations; k++)
+                    ps_buf_printf(&b, " %s", st->activations[k]->id);
+                ps_buf_puts(&b, "\n");
+            } else
                 ps_buf_printf(&b, "install %s %zu:%s\n", ap->nodes[st->node].kb,
                               strlen(ap->nodes[st->node].pkg->file), ap->nodes[st->node].pkg->file);
         }

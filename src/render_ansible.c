@@ -83,13 +83,13 @@ static int host_vars(ps_buf *b, const ps_ansible_host *h, const ps_script_opts *
     const char *who = h->name ? h->name : "the machines of the group " PS_ANSIBLE_DEFAULT_GROUP;
     const ps_arch_plan *ap;
     char msg[1024], id[96];
-    size_t k = 0;
+    size_t k = 0, manual = 0;
     int six_zero;
 
     *installs = (size_t)-1;
     ps_buf_printf(b, "---\n# patchseq: the plan of %s (patchseq plan --format ansible)\n", who);
     if (h->skip_reason) {
-        ps_buf_puts(b, "# skipped: the plan has errors (patchseq_skip_reason)\n");
+        ps_buf_puts(b, "# skipped: patchseq_skip_reason says why\n");
         skipped_vars(b, h->skip_reason);
         return 0;
     }
@@ -105,25 +105,46 @@ static int host_vars(ps_buf *b, const ps_ansible_host *h, const ps_script_opts *
     }
     ap = &h->plan->plans[0];
     six_zero = strcmp(ap->os, "6.0") == 0;
-    for (size_t i = 0; i < ap->n_steps; i++)
+    for (size_t i = 0; i < ap->n_steps; i++) {
         k += ap->steps[i].action == PS_STEP_INSTALL;
+        manual += ap->steps[i].action == PS_STEP_MANUAL;
+    }
     *installs = k;
     ps_buf_printf(b, "# Windows %s %s, build %s -> %s; %zu installs, %u restarts\n", ap->os,
                   ps_arch_name(ap->arch), ap->start_build ? ap->start_build : "unknown",
                   ap->end_build ? ap->end_build : "unknown", k, ap->reboots);
+    if (manual)
+        ps_buf_printf(b, "# %zu ESU activation step%s: the run needs patchseq_esu_key (the ESU "
+                      "MAK, kept in ansible-vault)\n", manual, manual == 1 ? "" : "s");
     kv(b, "", "patchseq_plan_id", id);
     kv(b, "", "patchseq_os", ap->os);
     kv(b, "", "patchseq_arch", ps_arch_name(ap->arch));
     kv(b, "", "patchseq_skip_reason", "");
     ps_buf_printf(b, "patchseq_windows: %zu\n", ap->n_windows);
-    ps_buf_puts(b, k ? "patchseq_steps:\n" : "patchseq_steps: []\n");
-    /* an install, with `restart: true` when a reboot step follows it */
+    ps_buf_puts(b, k + manual ? "patchseq_steps:\n" : "patchseq_steps: []\n");
+    /* an install, with `restart: true` when a reboot step follows it; the
+     * ESU activation, with the activation IDs the scripts choose from (the
+     * client's and the server's, or the one twice) */
     for (size_t i = 0; i < ap->n_steps; i++) {
         const ps_plan_step *st = &ap->steps[i];
         const ps_plan_node *n;
-        char file[1024], src[1024];
+        char file[1024], src[1024], marker[32];
         size_t window = 0;
 
+        for (size_t w = 0; w < ap->n_windows; w++)
+            if (i >= ap->windows[w].first && i <= ap->windows[w].last)
+                window = w + 1;
+        if (st->action == PS_STEP_MANUAL) {
+            /* checked above: one or two IDs, each a GUID */
+            snprintf(marker, sizeof marker, "esu-year-%u", st->esu_year);
+            ps_buf_printf(b, "  - step: %zu\n    action: manual\n", i + 1);
+            kv(b, "    ", "kb", marker);
+            ps_buf_printf(b, "    year: %u\n", st->esu_year);
+            kv(b, "    ", "activation_client", st->activations[0]->id);
+            kv(b, "    ", "activation_server", st->activations[st->n_activations > 1]->id);
+            ps_buf_printf(b, "    restart: false\n    window: %zu\n", window);
+            continue;
+        }
         if (st->action != PS_STEP_INSTALL)
             continue;
         n = &ap->nodes[st->node];
@@ -132,9 +153,6 @@ static int host_vars(ps_buf *b, const ps_ansible_host *h, const ps_script_opts *
         for (size_t j = 0; file[j]; j++)
             src[j] = file[j] == '\\' ? '/' : file[j];
         src[strlen(file)] = '\0';
-        for (size_t w = 0; w < ap->n_windows; w++)
-            if (i >= ap->windows[w].first && i <= ap->windows[w].last)
-                window = w + 1;
         ps_buf_printf(b, "  - step: %zu\n", i + 1);
         kv(b, "    ", "kb", n->kb);
         kv(b, "    ", "file", file);
