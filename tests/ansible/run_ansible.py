@@ -15,6 +15,15 @@ MODE golden: the folders of the 2008 SP2 chain (tests/plan/chain-2008sp2),
       unsafe-skipped      a plan with error findings: the host is skipped
                           with the reason (exit 1); with --allow-partial
                           the rest is written
+      fleet               --installed DIR: the machines of tests/fleet
+                          (fresh, prepared, current, x86, Windows 7, an
+                          unreadable inventory), one host_vars each with
+                          its own steps, the others skipped with the
+                          reason, inventory.ini listing all (exit 1)
+      esu                 --installed DIR: the machine of
+                          tests/plan/machine-oct2019-esu by systeminfo and
+                          by KB list: the activation step (action manual,
+                          its year and activation IDs)
     site.yml, collect.yml and tasks/patchseq-step.yml are the same in every
     folder (golden/common/); every SHA-256 is the one of the file its step
     names; the installs come in the order of `plan --format json`; the
@@ -44,7 +53,14 @@ MODE dryrun: site.yml run for real with ansible_connection=local against
     an altered copy (hash mismatch) and an unknown exit code fail the host
     with nothing installed after them; a plan of two
     windows runs window 1 only, then window 2; a host whose plan has errors
-    is skipped with no Windows module called.  collect.yml is not run (its
+    is skipped with no Windows module called.  The fleet folder, each host
+    with its own fake file system (PATCHSEQ_STUB_HOST): every machine's
+    own sequence, nothing for the skipped ones, a rerun does nothing.  The
+    ESU folder: without patchseq_esu_key the host fails at the activation
+    with nothing after it; a value that is no key runs no slmgr; with the
+    key, slmgr /ipk (the key in argv) and /ato (the ID of the edition:
+    ProductType WinNT picks the client's of two), then the ESU update; the
+    key is not in the output of ansible-playbook -v.  collect.yml is not run (its
     fetch needs a real remote file).  Exit 77 without ansible-playbook.
 
 Environment: PATCHSEQ, PS_MKPKG, PS_SAMPLES, PS_SOURCE_DIR;
@@ -123,6 +139,16 @@ CAB_SPEC = [
 ]
 
 
+def fleet_inventory_text(m):
+    """An inventory of tests/fleet/machines.json (its run_fleet.py writes them)."""
+    sys.path.insert(0, os.path.join(os.environ["PS_SOURCE_DIR"], "tests", "fleet"))
+    import run_fleet
+    return run_fleet.inventory_text(m)
+
+
+FLEET_HOSTS = ["bad", "SRV-DONE", "SRV-FRESH1", "SRV-FRESH2", "SRV-PREP", "SRV-WIN7", "SRV-X86", "web01"]
+
+
 def cases(tmp):
     """[(name, bundle dir, args, expected exit)]; builds the bundles."""
     src = os.environ["PS_SOURCE_DIR"]
@@ -138,7 +164,32 @@ def cases(tmp):
     build(unsafe, bad, tmp)
     with open(os.path.join(tmp, "SRV-PREP.csv"), "w", encoding="ascii", newline="") as fh:
         fh.write(SYSTEMINFO)
+    # a fleet: the machines of tests/fleet at their levels, against its bundle
+    fleet_b = os.path.join(tmp, "fleet")
+    with open(os.path.join(src, "tests", "fleet", "bundle.json"), encoding="utf-8") as fh:
+        build(json.load(fh), fleet_b, tmp)
+    fleet_inv = os.path.join(tmp, "fleet-inv")
+    os.makedirs(fleet_inv, exist_ok=True)
+    with open(os.path.join(src, "tests", "fleet", "machines.json"), encoding="utf-8") as fh:
+        for m in json.load(fh):
+            with open(os.path.join(fleet_inv, m["file"]), "w", encoding="utf-8", newline="") as out:
+                out.write(fleet_inventory_text(m))
+    # an ESU plan (the activation step): the machine of tests/plan/machine-oct2019-esu,
+    # by systeminfo (its edition known) and by a KB list
+    esu_b = os.path.join(tmp, "esu")
+    with open(os.path.join(src, "tests", "plan", "machine-oct2019-esu", "bundle.json"), encoding="utf-8") as fh:
+        build(json.load(fh), esu_b, tmp)
+    with open(os.path.join(src, "tests", "plan", "machine-oct2019-esu", "machine.json"), encoding="utf-8") as fh:
+        esu_m = json.load(fh)
+    esu_inv = os.path.join(tmp, "esu-inv")
+    os.makedirs(esu_inv, exist_ok=True)
+    for m in (dict(esu_m, format="systeminfo", host="ESU1"), dict(esu_m, format="kb-list")):
+        with open(os.path.join(esu_inv, "ESU1.csv" if m["format"] == "systeminfo" else "esu2.txt"),
+                  "w", encoding="utf-8", newline="") as out:
+            out.write(fleet_inventory_text(m))
     return [
+        ("fleet", fleet_b, ["--installed", fleet_inv], 1),
+        ("esu", esu_b, ["--installed", esu_inv], 0),
         ("chain-x64", b, ["--arch", "x64", "--host", "srv1"], 0),
         ("chain-x64-window40", b, ["--arch", "x64", "--host", "srv1", "--window", "40"], 0),
         ("chain-x86-group", b, ["--arch", "x86"], 0),
@@ -204,17 +255,29 @@ def mode_golden(cases_dir, tmp):
     made = generate(tmp)
     for name, d, bundle, args in made:
         files = folder_files(d)
-        check(sorted(files) == sorted(STATIC + ["group_vars/all.yml", "inventory.ini", "README.txt",
-                                                 "host_vars/%s.yml" % ("SRV-PREP" if name == "machine-prepared"
-                                                                       else "srv61" if name == "cab-6.1" else "srv1")
-                                                 if name != "chain-x86-group" else "group_vars/windows.yml"]),
+        hosts = {"fleet": FLEET_HOSTS, "esu": ["ESU1", "esu2"], "machine-prepared": ["SRV-PREP"],
+                 "cab-6.1": ["srv61"], "chain-x86-group": []}.get(name, ["srv1"])
+        check(sorted(files) == sorted(STATIC + ["group_vars/all.yml", "inventory.ini", "README.txt"] +
+                                      ["host_vars/%s.yml" % h for h in hosts] +
+                                      ([] if hosts else ["group_vars/windows.yml"])),
               "%s: the files are %s" % (name, sorted(files)))
         for rel, text in files.items():
             if rel in STATIC:
                 golden_compare(os.path.join(gold, "common", rel), text, update and name == "chain-x64")
             else:
                 golden_compare(os.path.join(gold, name, rel), normalise(text, bundle), update)
+        if name in ("fleet", "esu"):
+            check(files["inventory.ini"].split("[patchseq]\n")[1].split("\n\n")[0].split("\n") == hosts,
+                  "%s: inventory.ini lists %r" % (name, files["inventory.ini"]))
+            fleet_golden(name, files)
         # each hash is the one of its file; the installs in plan order
+        for vars_file in [t for r, t in files.items() if r.startswith("host_vars/") or r == "group_vars/windows.yml"]:
+            for st in host_steps(vars_file):
+                if st.get("action") != "manual":
+                    p = os.path.join(bundle, st["src"])
+                    check(os.path.isfile(p) and sha256(p) == st["sha256"], "%s: %s: the SHA-256 is not its file's" % (name, st["kb"]))
+        if name in ("fleet", "esu"):
+            continue
         vars_file = [t for r, t in files.items() if r.startswith("host_vars/") or r == "group_vars/windows.yml"][0]
         steps = host_steps(vars_file)
         for st in steps:
@@ -235,7 +298,28 @@ def mode_golden(cases_dir, tmp):
         reboots_after = [i for i, s in enumerate(plan["plans"][0]["steps"]) if s["action"] == "reboot"]
         check(sum(1 for s in steps if s["restart"] == "true") == len(reboots_after),
               "%s: %d restarts in the steps, %d reboots in the plan" % (name, sum(1 for s in steps if s["restart"] == "true"), len(reboots_after)))
-    refusals(tmp, made[0][2])
+    refusals(tmp, [m for m in made if m[0] == "chain-x64"][0][2])
+
+
+def fleet_golden(name, files):
+    """The fleet and the ESU fleet: each machine's own steps, the skipped ones with their reason."""
+    if name == "fleet":
+        for h, why in (("SRV-X86", "x86) can use none of the 4 packages"), ("SRV-WIN7", "can use none of the 4"),
+                       ("bad", "its inventory cannot be read")):
+            check(why in files["host_vars/%s.yml" % h] and host_steps(files["host_vars/%s.yml" % h]) == [],
+                  "fleet: %s is not skipped with its reason" % h)
+        kbs = {h: [st["kb"] for st in host_steps(files["host_vars/%s.yml" % h])] for h in FLEET_HOSTS}
+        full = ["KB4493730", "KB4474419", "KB4517134", "KB4520002"]
+        check(kbs["SRV-FRESH1"] == full and kbs["SRV-FRESH2"] == full and kbs["SRV-PREP"] == full[2:] and
+              kbs["web01"] == full[2:] and kbs["SRV-DONE"] == [], "fleet: the steps per machine are %s" % kbs)
+        check('patchseq_skip_reason: !unsafe ""' in files["host_vars/SRV-DONE.yml"], "fleet: SRV-DONE is skipped")
+    else:
+        for h in ("ESU1", "esu2"):
+            st = host_steps(files["host_vars/%s.yml" % h])
+            check([x["kb"] for x in st] == ["KB4526478", "KB5010452", "KB4538484", "esu-year-3", "KB5022340"] and
+                  st[3].get("action") == "manual" and st[3].get("year") == "3" and
+                  re.match(r"^[0-9a-f-]{36}$", st[3].get("activation_server", "")) is not None,
+                  "esu: %s: the steps are %s" % (h, st))
 
 
 def refusals(tmp, bundle):
@@ -353,12 +437,12 @@ def yaml_check(name, d):
                 for x in v:
                     walk(x)
             elif isinstance(v, str) and not isinstance(v, Unsafe) and rel not in STATIC:
-                check(rel == "group_vars/all.yml" or v in ("wusa", "pkgmgr", "dism"),
+                check(rel == "group_vars/all.yml" or v in ("wusa", "pkgmgr", "dism", "manual"),
                       "%s: %s: a string value that is not !unsafe: %r" % (name, rel, v))
         walk(doc)
 
 
-VALUE_LINE = re.compile(r'^(?:  - |    |)(\w+): (?:!unsafe "(?:[^"\\]|\\.)*"|\d+|true|false|wusa|pkgmgr|dism|\[\])$')
+VALUE_LINE = re.compile(r'^(?:  - |    |)(\w+): (?:!unsafe "(?:[^"\\]|\\.)*"|\d+|true|false|wusa|pkgmgr|dism|manual|\[\])$')
 
 
 def vars_check(name, d):
@@ -429,22 +513,34 @@ def dry_run(d, tmp, tag, cfg, extra=(), want_rc=0):
     return dry_again(d, tmp, stub, tag, cfg, extra, want_rc)
 
 
-def dry_again(d, tmp, stub, tag, cfg, extra=(), want_rc=0):
+def dry_again(d, tmp, stub, tag, cfg, extra=(), want_rc=0, per_host=False):
+    """Runs site.yml again with the stub folder kept.  per_host: each host
+    runs through an interpreter wrapper setting PATCHSEQ_STUB_HOST, so it
+    has its own fake file system and log; the events are then {host: [..]}."""
     coll = os.path.join(tmp, "collections", "ansible_collections", "ansible", "windows")
     if not os.path.isdir(coll):
         shutil.copytree(os.path.join(os.environ["PS_SOURCE_DIR"], "tests", "ansible", "stubs"), coll)
     with open(os.path.join(stub, "config.json"), "w") as fh:
         json.dump(cfg, fh)
-    log = os.path.join(stub, "log.jsonl")
-    if os.path.exists(log):
-        os.unlink(log)
+    names = sorted(f[:-4] for f in os.listdir(os.path.join(d, "host_vars")))
+    logs = {n: os.path.join(stub, "host-" + n, "log.jsonl") for n in names} if per_host else \
+        {None: os.path.join(stub, "log.jsonl")}
+    for log in logs.values():
+        if os.path.exists(log):
+            os.unlink(log)
     with open(shutil.which("ansible-playbook")) as fh:
         interp = fh.readline()[2:].strip().split()[-1]  # the Python of ansible-playbook
-    names = [f[:-4] for f in os.listdir(os.path.join(d, "host_vars"))]
     inv = os.path.join(stub, "inventory.ini")
     with open(inv, "w") as fh:
-        fh.write("[patchseq]\n" + "".join("%s ansible_connection=local ansible_python_interpreter=%s\n"
-                                         % (n, interp) for n in names))
+        fh.write("[patchseq]\n")
+        for n in names:
+            py = interp
+            if per_host:
+                py = os.path.join(stub, "python-" + n)
+                with open(py, "w") as w:
+                    w.write("#!/bin/sh\nPATCHSEQ_STUB_HOST='%s' exec '%s' \"$@\"\n" % (n, interp))
+                os.chmod(py, 0o755)
+            fh.write("%s ansible_connection=local ansible_python_interpreter=%s\n" % (n, py))
     env = ansible_env(tmp)
     env.update({"ANSIBLE_COLLECTIONS_PATH": os.path.join(tmp, "collections"),
                 "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false", "PATCHSEQ_STUB_DIR": stub})
@@ -452,11 +548,13 @@ def dry_again(d, tmp, stub, tag, cfg, extra=(), want_rc=0):
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=600)
     out = p.stdout.decode(errors="replace")
     check(p.returncode == want_rc, "dry run %s: exit %d, not %d: %s" % (tag, p.returncode, want_rc, out[-3000:]))
-    events = []
-    if os.path.exists(log):
-        with open(log) as fh:
-            events = [json.loads(l) for l in fh]
-    return events, out
+    events = {}
+    for n, log in logs.items():
+        events[n] = []
+        if os.path.exists(log):
+            with open(log) as fh:
+                events[n] = [json.loads(l) for l in fh]
+    return (events if per_host else events[None]), out
 
 
 def summary(events):
@@ -465,6 +563,8 @@ def summary(events):
     for e in events:
         if e["module"] == "win_stat" and e["checksum"] == "sha256":
             out.append("hash " + re.search(r"KB\d+", e["path"]).group(0))
+        elif e["module"] == "win_command" and e["argv"][0].lower().endswith("\\cscript.exe"):
+            out.append("slmgr " + e["argv"][3] + (" " + e["argv"][4] if e["argv"][3] == "/ato" else ""))
         elif e["module"] == "win_command":
             out.append("install " + re.search(r"KB\d+", " ".join(e["argv"])).group(0))
         elif e["module"] == "win_reboot":
@@ -532,8 +632,83 @@ def mode_dryrun(tmp):
     ev, out = dry_run(made["unsafe-skipped"][0], tmp, "skipped", {})
     check(ev == [], "dry run skipped host: %s" % ev)
     check("skipped: the plan has" in out, "dry run skipped host: no reason shown")
-    print("dry run: 9 runs")
+    dry_fleet(made["fleet"][0], tmp)
+    dry_esu(made["esu"][0], tmp)
+    print("dry run: 16 runs")
     return None
+
+
+def dry_fleet(d, tmp):
+    """The fleet folder: every host its own steps; the skipped ones touch nothing."""
+    stub = os.path.join(tmp, "stub-fleet")
+    os.makedirs(stub, exist_ok=True)
+    ev, out = dry_again(d, tmp, stub, "fleet", {}, per_host=True)
+    full = ["hash KB4493730", "install KB4493730", "hash KB4474419", "install KB4474419", "reboot",
+            "hash KB4517134", "install KB4517134", "hash KB4520002", "install KB4520002", "reboot"]
+    want = {"SRV-FRESH1": full, "SRV-FRESH2": full, "SRV-PREP": full[5:], "web01": full[5:], "SRV-DONE": []}
+    for h, seq in want.items():
+        check(summary(ev[h]) == seq, "dry run fleet: %s: %s, not %s" % (h, summary(ev[h]), seq))
+    check(ev["SRV-DONE"] != [], "dry run fleet: SRV-DONE (current) ran no module at all")
+    for h in ("bad", "SRV-WIN7", "SRV-X86"):
+        check(ev[h] == [], "dry run fleet: skipped host %s: %s" % (h, ev[h]))
+    check("can use none of the 4 packages" in out and "its inventory cannot be read" in out,
+          "dry run fleet: the reasons of the skipped hosts are not shown")
+    # a rerun of the fleet: nothing is installed again anywhere
+    ev, out = dry_again(d, tmp, stub, "fleet-rerun", {}, per_host=True)
+    check(all(summary(e) == [] for e in ev.values()), "dry run fleet rerun: %s" % {h: summary(e) for h, e in ev.items()})
+
+
+ESU_KEY = "QWER7-ASDF8-ZXCV9-TYUI1-GHJK2"
+
+
+def dry_esu(d, tmp):
+    """The ESU plan: without the key the host stops at the activation with
+    nothing after it installed; a rerun with the key runs slmgr /ipk, /ato
+    with the ID of the edition, then the ESU update; the key is never shown."""
+    with open(os.path.join(d, "host_vars", "ESU1.yml")) as fh:
+        aid = re.search(r'activation_server: !unsafe "([0-9a-f-]{36})"', fh.read()).group(1)
+    before = ["hash KB4526478", "install KB4526478", "hash KB5010452", "install KB5010452",
+              "hash KB4538484", "install KB4538484", "reboot"]
+    after = ["hash KB5022340", "install KB5022340", "reboot"]
+    stub = os.path.join(tmp, "stub-esu")
+    os.makedirs(stub, exist_ok=True)
+    lim = ["--limit", "ESU1", "-v"]
+    ev, out = dry_again(d, tmp, stub, "esu-nokey", {}, lim, want_rc=2, per_host=True)
+    check(summary(ev["ESU1"]) == before, "dry run esu without key: %s" % summary(ev["ESU1"]))
+    check("Run again with patchseq_esu_key" in out, "dry run esu without key: no reason shown: %s" % out[-1500:])
+    # a value that is not a key: the same stop, slmgr not run
+    ev, out = dry_again(d, tmp, stub, "esu-badkey", {}, lim + ["-e", "patchseq_esu_key=abc&calc"], want_rc=2, per_host=True)
+    check(summary(ev["ESU1"]) == [], "dry run esu bad key: %s" % summary(ev["ESU1"]))
+    # with the key: resumes at the activation
+    ev, out = dry_again(d, tmp, stub, "esu-key", {}, lim + ["-e", "patchseq_esu_key=" + ESU_KEY], per_host=True)
+    check(summary(ev["ESU1"]) == ["slmgr /ipk", "slmgr /ato " + aid] + after,
+          "dry run esu with key: %s" % summary(ev["ESU1"]))
+    ipk = [e for e in ev["ESU1"] if e["module"] == "win_command" and "/ipk" in e["argv"]]
+    check(len(ipk) == 1 and ipk[0]["argv"] == ["C:\\Windows\\System32\\cscript.exe", "//nologo",
+                                               "C:\\Windows\\System32\\slmgr.vbs", "/ipk", ESU_KEY],
+          "dry run esu: slmgr /ipk is %s" % ipk)
+    check(ESU_KEY not in out, "dry run esu: the key is in the output of ansible-playbook")
+    # the edition picks the ID among two (the IDs of a 6.1 plan of no known edition)
+    d2 = os.path.join(tmp, "esu-two-ids")
+    shutil.rmtree(d2, ignore_errors=True)
+    shutil.copytree(d, d2)
+    client = "11111111-2222-3333-4444-555555555555"
+    for h in ("ESU1", "esu2"):
+        p = os.path.join(d2, "host_vars", h + ".yml")
+        with open(p) as fh:
+            text = fh.read()
+        with open(p, "w") as fh:
+            fh.write(re.sub(r'activation_client: !unsafe "[^"]*"', 'activation_client: !unsafe "%s"' % client, text))
+    stub = os.path.join(tmp, "stub-esu2")
+    os.makedirs(stub, exist_ok=True)
+    cfg = {"hosts": {"esu2": {"registry": {
+        "HKLM:\\SYSTEM\\CurrentControlSet\\Control\\ProductOptions\\ProductType": "WinNT"}}}}
+    ev, out = dry_again(d2, tmp, stub, "esu-editions", cfg, ["-e", "patchseq_esu_key=" + ESU_KEY, "-e", "patchseq_serial=2"],
+                        per_host=True)
+    check(summary(ev["ESU1"]) == before + ["slmgr /ipk", "slmgr /ato " + aid] + after,
+          "dry run esu server: %s" % summary(ev["ESU1"]))
+    check(summary(ev["esu2"]) == before + ["slmgr /ipk", "slmgr /ato " + client] + after,
+          "dry run esu client: %s" % summary(ev["esu2"]))
 
 
 def main():

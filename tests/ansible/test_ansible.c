@@ -1,7 +1,7 @@
 /*
  * test_ansible.c - the playbook folder of plans built by hand
  * (ps_ansible_build, ps_render_ansible): several hosts, skipped hosts and
- * their reasons, machine names, the default group, the installer per
+ * their reasons, the ESU activation step, machine names, the default group, the installer per
  * package, and the writing rules (nothing through a link).
  */
 #include <setjmp.h>
@@ -176,6 +176,71 @@ static void test_fleet(void **state)
     ps_ansible_files_free(files, n);
 }
 
+/* The ESU activation: a step with its year and the IDs of the editions;
+ * an ID that is no GUID, or none, and the host is skipped with the reason. */
+static void test_manual(void **state)
+{
+    hand_plan p;
+    ps_plan_step steps[4];
+    ps_kb_activation client = {.id = (char *)"11111111-2222-3333-4444-555555555555"};
+    ps_kb_activation server = {.id = (char *)"aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"};
+    ps_kb_activation bad = {.id = (char *)"{{ lookup('pipe', 'id') }}"};
+    const char *roots[] = {"/tmp"};
+    ps_script_opts so = {roots, 1};
+    ps_ansible_host host;
+    ps_ansible_file *files = NULL;
+    size_t n = 0;
+    char msg[512];
+    const char *t;
+
+    (void)state;
+    hand(&p, "6.0", "/tmp/a.msu", "/tmp/b.msu", 0);
+    steps[0] = p.steps[0];
+    steps[1] = p.steps[1];
+    steps[2] = (ps_plan_step){.action = PS_STEP_MANUAL, .node = PS_NO_NODE, .esu_year = 2,
+                              .activations = {&client, &server}, .n_activations = 2};
+    steps[3] = p.steps[2];
+    p.ap.steps = steps;
+    p.ap.n_steps = 4;
+    host = (ps_ansible_host){"srv1", &p.plan, NULL};
+    assert_int_equal(ps_ansible_build(&host, 1, NULL, &so, &files, &n, msg, sizeof msg), 0);
+    t = text_of(files, n, "host_vars/srv1.yml");
+    assert_non_null(strstr(t, "# 1 ESU activation step: the run needs patchseq_esu_key"));
+    assert_non_null(strstr(t, "  - step: 3\n    action: manual\n    kb: !unsafe \"esu-year-2\"\n"
+                              "    year: 2\n"
+                              "    activation_client: !unsafe \"11111111-2222-3333-4444-555555555555\"\n"
+                              "    activation_server: !unsafe \"aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee\"\n"
+                              "    restart: false\n    window: 0\n  - step: 4\n"));
+    /* the step before the restart keeps its restart */
+    assert_non_null(strstr(t, "    restart: true\n    window: 0\n  - step: 3\n"));
+    ps_ansible_files_free(files, n);
+
+    /* one ID: both are it */
+    steps[2].n_activations = 1;
+    steps[2].activations[0] = &server;
+    assert_int_equal(ps_ansible_build(&host, 1, NULL, &so, &files, &n, msg, sizeof msg), 0);
+    t = text_of(files, n, "host_vars/srv1.yml");
+    assert_non_null(strstr(t, "activation_client: !unsafe \"aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee\"\n"
+                              "    activation_server: !unsafe \"aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee\"\n"));
+    ps_ansible_files_free(files, n);
+
+    /* no ID, or one that is no GUID: the host is skipped with the reason */
+    steps[2].n_activations = 0;
+    assert_int_equal(ps_ansible_build(&host, 1, NULL, &so, &files, &n, msg, sizeof msg), 0);
+    t = text_of(files, n, "host_vars/srv1.yml");
+    assert_non_null(strstr(t, "patchseq_skip_reason: !unsafe \"step 3: the knowledge base knows no ESU "
+                              "activation ID of year 2"));
+    assert_non_null(strstr(t, "patchseq_steps: []\n"));
+    ps_ansible_files_free(files, n);
+    steps[2].n_activations = 1;
+    steps[2].activations[0] = &bad;
+    assert_int_equal(ps_ansible_build(&host, 1, NULL, &so, &files, &n, msg, sizeof msg), 0);
+    t = text_of(files, n, "host_vars/srv1.yml");
+    assert_non_null(strstr(t, "is not a GUID"));
+    assert_null(strstr(t, "lookup"));
+    ps_ansible_files_free(files, n);
+}
+
 static void test_refusals(void **state)
 {
     hand_plan p;
@@ -283,6 +348,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_fleet),
+        cmocka_unit_test(test_manual),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_default_group),
         cmocka_unit_test(test_write),

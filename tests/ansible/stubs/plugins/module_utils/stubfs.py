@@ -6,7 +6,15 @@ import os
 
 
 def _dir():
-    return os.environ["PATCHSEQ_STUB_DIR"]
+    """The stub folder; with PATCHSEQ_STUB_HOST (set per host by the
+    interpreter wrapper of the dry run) the host's own subfolder, so each
+    host has its own file system and log."""
+    d = os.environ["PATCHSEQ_STUB_DIR"]
+    host = os.environ.get("PATCHSEQ_STUB_HOST")
+    if host:
+        d = os.path.join(d, "host-" + host)
+        os.makedirs(d, exist_ok=True)
+    return d
 
 
 def load():
@@ -39,8 +47,11 @@ def sha256_of_file(path):
 
 
 def config():
+    """config.json of the stub folder, with its "hosts"[host] on top."""
     try:
-        with open(os.path.join(_dir(), "config.json")) as fh:
-            return json.load(fh)
+        with open(os.path.join(os.environ["PATCHSEQ_STUB_DIR"], "config.json")) as fh:
+            cfg = json.load(fh)
     except FileNotFoundError:
         return {}
+    cfg.update(cfg.get("hosts", {}).get(os.environ.get("PATCHSEQ_STUB_HOST", ""), {}))
+    return cfg

@@ -19,6 +19,9 @@ def main():
     cfg = stubfs.config()
     if p["argv"][0].lower() == "systeminfo.exe":
         m.exit_json(changed=True, rc=0, stdout=cfg.get("systeminfo", ""), stderr="")
+    if p["argv"][0].lower().endswith("\\cscript.exe"):
+        # slmgr: config.json "slmgr_rc" (default 0)
+        m.exit_json(changed=True, rc=cfg.get("slmgr_rc", 0), stdout="", stderr="")
     rc = 0
     for kb, code in cfg.get("rc", {}).items():
         if any(kb in a for a in p["argv"]):
