@@ -245,8 +245,6 @@ out:
 /* Writing                                                             */
 /* ------------------------------------------------------------------ */
 
-static const char *const kb_sources[] = {"update.mum", "pkgProperties", "file name"};
-
 /*
  * The package and its findings are stored as arrays, in a fixed order
  * (parsing arrays costs half of parsing objects, and a warm run is
@@ -297,7 +295,7 @@ static json_t *package_json(const ps_package *p)
     ok &= ps_json_push(a, json_integer(p->container)) == 0;
     ok &= ps_json_push(a, json_integer(p->readable)) == 0;
     ok &= ps_json_push(a, ps_json_str(p->kb)) == 0;
-    ok &= ps_json_push(a, ps_json_str(p->kb_source)) == 0;
+    ok &= ps_json_push(a, ps_json_str(ps_kb_source_name(p->kb_source))) == 0;
     ok &= ps_json_push(a, json_integer(p->revision)) == 0;
     ok &= ps_json_push(a, json_integer(p->arch)) == 0;
     ok &= ps_json_push(a, json_integer(p->name_arch)) == 0;
@@ -644,11 +642,11 @@ static int package_from_json(ps_package *p, const json_t *a, const struct stat *
     p->readable = (int)rd_int(&c, 0, 1);
     p->kb = rd_str(&c);
     src = rd_str(&c);
-    for (size_t i = 0; src != NULL && i < PS_ARRAY_LEN(kb_sources); i++) {
-        if (strcmp(src, kb_sources[i]) == 0)
-            p->kb_source = kb_sources[i];
+    for (int i = PS_KB_SOURCE_NONE + 1; src != NULL && i < PS_KB_SOURCE__COUNT; i++) {
+        if (strcmp(src, ps_kb_source_name((ps_kb_source)i)) == 0)
+            p->kb_source = (ps_kb_source)i;
     }
-    if (src != NULL && p->kb_source == NULL)
+    if (src != NULL && p->kb_source == PS_KB_SOURCE_NONE)
         c.bad = 1;
     free(src);
     p->revision = (unsigned)rd_int(&c, 0, UINT_MAX);

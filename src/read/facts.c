@@ -375,6 +375,17 @@ static char *date_of_build_date(const char *v)
     return ps_strdup(d);
 }
 
+const char *ps_kb_source_name(ps_kb_source source)
+{
+    static const char *const names[PS_KB_SOURCE__COUNT] = {
+        [PS_KB_SOURCE_MUM] = "update.mum",
+        [PS_KB_SOURCE_PROPS] = "pkgProperties",
+        [PS_KB_SOURCE_FILE_NAME] = "file name",
+    };
+
+    return (unsigned)source < PS_KB_SOURCE__COUNT ? names[source] : NULL;
+}
+
 void ps_facts_of_name(ps_package *p, const char *base)
 {
     p->revision = name_revision(base);
@@ -404,12 +415,12 @@ int ps_facts_fill(ps_package *p, const ps_fact_sources *s)
     if (m != NULL && m->kb != NULL) {
         if (ps_set_str(&p->kb, m->kb) < 0)
             return -1;
-        p->kb_source = "update.mum";
+        p->kb_source = PS_KB_SOURCE_MUM;
     } else if (prop(s, "KB Article Number") != NULL &&
                (p->kb = ps_kb_normalize(prop(s, "KB Article Number"))) != NULL) {
-        p->kb_source = "pkgProperties";
+        p->kb_source = PS_KB_SOURCE_PROPS;
     } else if ((p->kb = name_kb(s->base)) != NULL) {
-        p->kb_source = "file name";
+        p->kb_source = PS_KB_SOURCE_FILE_NAME;
     }
 
     if (m != NULL && m->identity.name != NULL) {
@@ -459,7 +470,7 @@ int ps_facts_fill(ps_package *p, const ps_fact_sources *s)
      * or in a package with an unsafe member name */
     p->readable = !s->refused &&
                   (p->identity.name != NULL ||
-                   (p->kb != NULL && strcmp(p->kb_source, "file name") != 0));
+                   (p->kb != NULL && p->kb_source != PS_KB_SOURCE_FILE_NAME));
     return 0;
 }
 
