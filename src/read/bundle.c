@@ -651,6 +651,8 @@ struct pool {
 /* Reads one listed entry; returns 1 when it came from the cache. */
 static int read_item(struct item *it, const ps_read_opts *opts, ps_cache *cache)
 {
+    ps_ar_stats stats;
+
     if (it->kind == K_ARCHIVE) {
         it->rc = read_archive(it, opts, NULL, 0) < 0 ? -1 : 1;
         return 0;
@@ -672,9 +674,10 @@ static int read_item(struct item *it, const ps_read_opts *opts, ps_cache *cache)
     if (cache != NULL && it->have_st &&
         ps_cache_get(cache, it->path, it->display, &it->st, &it->pkg, &it->found, &it->rc) == 1)
         return 1;
-    it->rc = ps_package_read(&it->pkg, it->path, it->display, opts, &it->found);
+    it->rc = ps_package_read_stats(&it->pkg, it->path, it->display, opts, &it->found, &stats);
     if (cache != NULL && it->have_st && it->rc >= 0)
-        ps_cache_put(cache, it->path, it->display, &it->st, it->rc, &it->pkg, &it->found);
+        ps_cache_put(cache, it->path, it->display, &it->st, it->rc, stats.outcome, &it->pkg,
+                     &it->found);
     return 0;
 }
 

@@ -344,22 +344,6 @@ static json_t *findings_json(const ps_findings *f)
     return ok_or_null(a, ok);
 }
 
-/* Whether the outcome is the same whenever the file is the same: not when
- * the file could not be opened or read (the file-level unreadable-package
- * findings) or when the time limit stopped the read. */
-static int cacheable(const ps_findings *f)
-{
-    for (size_t i = 0; i < f->count; i++) {
-        const ps_finding *x = &f->items[i];
-
-        if (x->code == PS_F_UNREADABLE_PACKAGE && x->member == NULL)
-            return 0;
-        if (strstr(x->message, "max_seconds") != NULL)
-            return 0;
-    }
-    return 1;
-}
-
 static int same_file(const struct stat *a, const struct stat *b)
 {
     return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
@@ -423,7 +407,7 @@ out:
 }
 
 int ps_cache_put(ps_cache *c, const char *path, const char *display, const struct stat *st,
-                 int rc, const ps_package *p, const ps_findings *f)
+                 int rc, ps_read_outcome outcome, const ps_package *p, const ps_findings *f)
 {
     json_t *root = NULL;
     char *entry = NULL, *body = NULL, state[65], sum[65];
@@ -431,7 +415,7 @@ int ps_cache_put(ps_cache *c, const char *path, const char *display, const struc
     struct stat now;
     int ok = 1, stored = 0;
 
-    if (c == NULL || (rc != 0 && rc != 1) || !cacheable(f))
+    if (c == NULL || (rc != 0 && rc != 1) || outcome != PS_READ_OF_BYTES)
         return 0;
     if (stat(path, &now) != 0 || !same_file(st, &now) || too_recent(st))
         return 0;

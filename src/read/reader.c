@@ -92,6 +92,9 @@ void rd_finding(struct rd *r, ps_finding_code code, const char *member, unsigned
     va_list ap;
     char *msg;
 
+    if (code == PS_F_UNREADABLE_PACKAGE && member == NULL)
+        r->of_file = 1; /* about the file, not its bytes */
+
     va_start(ap, fmt);
     msg = ps_vasprintf(fmt, ap);
     va_end(ap);
@@ -584,6 +587,9 @@ static int rd_finish(struct rd *r, int rc, ps_ar_stats *stats)
     if (r->oom)
         rc = -1;
     r->p->deep_reads = r->ctx.stats.deep_reads;
+    r->ctx.stats.outcome = r->of_file         ? PS_READ_OF_FILE
+                           : r->ctx.time_hit ? PS_READ_OF_TIME
+                                             : PS_READ_OF_BYTES;
     if (stats != NULL)
         *stats = r->ctx.stats;
     rd_free(r);

@@ -47,6 +47,7 @@ struct rd {
     int fatal;                /* an error ended the read: the data may be partial */
     int oom;
     int hostile;              /* a member name is unsafe: the package is refused */
+    int of_file;              /* a file-level unreadable-package finding (ps_read_outcome) */
     int cab_end;              /* a bare update cab: everything needed is read */
 
     /* the update cab being read (nested, or the file itself) */
