@@ -372,7 +372,7 @@ static int add_component(ps_mum *m, const xmlNode *idnode, ps_err *err)
     }
     if (ps_identity_from_node(&id, idnode, err) < 0)
         goto out;
-    grown = realloc(m->components, (m->n_components + 1) * sizeof *grown);
+    grown = ps_realloc(m->components, (m->n_components + 1) * sizeof *grown);
     if (grown == NULL) {
         oom(err);
         goto out;
@@ -647,7 +647,7 @@ static int on_start(void *user, int parent, const char *local, const char *ns, u
 int ps_mum_parse(const void *data, size_t len, size_t max_bytes, ps_mum *out, ps_err *err)
 {
     static const ps_xml_path_sax sax = {on_start, MUM_DEPTH};
-    struct mum_stream *st = calloc(1, sizeof *st);
+    struct mum_stream *st = ps_calloc(1, sizeof *st);
     int rc = -1;
 
     memset(out, 0, sizeof *out);

@@ -52,7 +52,7 @@ static int nameset_add(struct nameset *n, const char *s)
 
     if (2 * (n->count + 1) > n->cap) {
         size_t cap = n->cap ? 2 * n->cap : 16;
-        char **slot = calloc(cap, sizeof *slot);
+        char **slot = ps_calloc(cap, sizeof *slot);
         struct nameset grown = {slot, cap, 0};
 
         if (slot == NULL)

@@ -363,7 +363,7 @@ int ps_wsus_parse(const void *data, size_t len, size_t max_bytes, ps_wsus_info *
                   ps_err *err)
 {
     static const ps_xml_path_sax sax = {on_start, WSUS_DEPTH};
-    struct wsus_stream *st = calloc(1, sizeof *st);
+    struct wsus_stream *st = ps_calloc(1, sizeof *st);
     int rc = -1;
 
     memset(out, 0, sizeof *out);
