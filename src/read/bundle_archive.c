@@ -19,7 +19,6 @@
 /* A member of an archive bundle is read into memory: the largest one. */
 #define MAX_ARCHIVE_MEMBER ((size_t)2 << 30)
 
-
 int ps_bundle_is_archive(const char *path)
 {
     static const char *const ext[] = {".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2",

@@ -347,7 +347,6 @@ static int dedupe(struct list *l)
     return 0;
 }
 
-
 /* The first stat of a path that fails: err set, -1. */
 static int unusable(const char *path, char *err, size_t errlen)
 {

@@ -14,10 +14,10 @@
  * update cab, are read only when update.mum gave no identity or no KB.
  * So the cost of reading a package does not grow with its payload.
  *
- * This file holds the member kinds (a table), the walk of the outer file
- * and its stop rule, and the entry points; the update cab is read in
- * reader_cab.c, WSUSSCAN.cab in reader_wsus.c, and the facts are merged
- * in facts.c.
+ * This file holds the reading state's helpers, the walk of the outer file
+ * and its stop rule, and the entry points; the member kinds (a table) are
+ * in reader_kinds.c, the update cab is read in reader_cab.c, WSUSSCAN.cab
+ * in reader_wsus.c, and the facts are merged in facts.c.
  */
 #include "reader.h"
 #include "reader_int.h"
@@ -63,7 +63,6 @@ void ps_package_free(ps_package *p)
     ps_wsus_info_free(&p->wsus);
     memset(p, 0, sizeof *p);
 }
-
 
 /* A message is one line: libxml2 and libarchive texts may hold line
  * breaks or other control bytes (libxml2: "...encoding !\nBytes: 0xD1");
@@ -204,149 +203,6 @@ void rd_report_unsafe_name(struct rd *r, ps_ar *ar)
     r->hostile = 1;
 }
 
-/* ------------------------------------------------------------------ */
-/* Member kinds                                                        */
-/* ------------------------------------------------------------------ */
-
-static int parse_mum(struct rd *r, const char *data, size_t len, ps_err *e)
-{
-    return ps_mum_parse(data, len, rd_xml_cap(r), &r->mum, e);
-}
-
-static int parse_catalog(struct rd *r, const char *data, size_t len, ps_err *e)
-{
-    return ps_catalog_parse(data, len, &r->digests, e);
-}
-
-static int parse_props(struct rd *r, const char *data, size_t len, ps_err *e)
-{
-    return ps_props_parse(data, len, &r->props, e);
-}
-
-static int parse_unattend(struct rd *r, const char *data, size_t len, ps_err *e)
-{
-    return ps_unattend_parse(data, len, rd_xml_cap(r), &r->unattend, e);
-}
-
-static void drop_props(struct rd *r)
-{
-    ps_props_free(&r->props);
-}
-
-static void drop_unattend(struct rd *r)
-{
-    ps_unattend_free(&r->unattend);
-}
-
-static void took_mum(struct rd *r)
-{
-    rd_note_components(r, &r->mum);
-}
-
-#define RD_FLAG(f) offsetof(struct rd, f)
-#define RD_NO_FLAG ((size_t)0) /* offset 0 is r->p, never a flag */
-
-/*
- * The members the reader knows, by top-level name (ASCII case ignored),
- * in the order they are tried: first those of an update cab, then those
- * of an .msu (rd_classify()).  The ones read whole carry their parser: the
- * member is read into memory (under the XML cap when xml) and parsed;
- * `have` is set when the parse succeeded and `tried` (when there is one)
- * once the member was read at all; either one set skips a later member
- * of the kind.  A failed parse is a finding; it ends the read when
- * `fatal` (without update.mum the package has no identity).
- */
-static const struct member_kind {
-    enum kind kind;
-    const char *name;   /* the whole name, or with suffix its end */
-    int suffix;
-    int msu;            /* a member of an .msu, else of an update cab */
-    int xml;
-    int (*parse)(struct rd *r, const char *data, size_t len, ps_err *e);
-    void (*drop)(struct rd *r); /* frees a partial result of a failed parse */
-    void (*took)(struct rd *r); /* after a parse that succeeded */
-    size_t have, tried;
-    int fatal;
-} member_kinds[] = {
-    {K_UPDATE_MUM, "update.mum", 0, 0, 1, parse_mum, NULL, took_mum, RD_FLAG(have_mum),
-     RD_FLAG(mum_tried), 1},
-    {K_UPDATE_CAT, "update.cat", 0, 0, 0, parse_catalog, NULL, NULL, RD_FLAG(have_cat),
-     RD_FLAG(cat_tried), 0},
-    {K_CIX, "_manifest_.cix.xml", 0, 0, 0, NULL, NULL, NULL, RD_NO_FLAG, RD_NO_FLAG, 0},
-    {K_MUM, ".mum", 1, 0, 0, NULL, NULL, NULL, RD_NO_FLAG, RD_NO_FLAG, 0},
-    {K_MANIFEST, ".manifest", 1, 0, 0, NULL, NULL, NULL, RD_NO_FLAG, RD_NO_FLAG, 0},
-    {K_WSUS, "wsusscan.cab", 0, 1, 0, NULL, NULL, NULL, RD_NO_FLAG, RD_NO_FLAG, 0},
-    {K_UPDATE_CAB, ".cab", 1, 1, 0, NULL, NULL, NULL, RD_NO_FLAG, RD_NO_FLAG, 0},
-    {K_PROPS, "-pkgproperties.txt", 1, 1, 0, parse_props, drop_props, NULL, RD_FLAG(have_props),
-     RD_NO_FLAG, 0},
-    {K_UNATTEND, ".xml", 1, 1, 1, parse_unattend, drop_unattend, NULL, RD_FLAG(have_unattend),
-     RD_NO_FLAG, 0},
-};
-
-static int *flag(struct rd *r, size_t off)
-{
-    return off == RD_NO_FLAG ? NULL : (int *)(void *)((char *)r + off);
-}
-
-/* The kind of a member: nested_cab for the members of an update cab in
- * an .msu; otherwise the mode of the file decides which side may match. */
-enum kind rd_classify(struct rd *r, const char *name, int nested_cab)
-{
-    int cab_ok = nested_cab || r->mode != MODE_MSU;
-    int msu_ok = !nested_cab && r->mode != MODE_CAB;
-
-    if (strchr(name, '/') != NULL)
-        return K_OTHER; /* not a top member */
-    for (size_t i = 0; i < PS_ARRAY_LEN(member_kinds); i++) {
-        const struct member_kind *mk = &member_kinds[i];
-
-        if (!(mk->msu ? msu_ok : cab_ok))
-            continue;
-        if (mk->suffix ? ps_has_suffix_ci(name, mk->name) : ps_streq_ci(name, mk->name))
-            return mk->kind;
-    }
-    return K_OTHER;
-}
-
-void rd_read_whole(struct rd *r, ps_ar *ar, enum kind k)
-{
-    const struct member_kind *mk = NULL;
-    int *have, *tried;
-    char *data = NULL;
-    size_t len = 0;
-    int held;
-    ps_err e;
-
-    for (size_t i = 0; i < PS_ARRAY_LEN(member_kinds) && mk == NULL; i++)
-        if (member_kinds[i].kind == k && member_kinds[i].parse != NULL)
-            mk = &member_kinds[i];
-    if (mk == NULL)
-        return;
-    have = flag(r, mk->have);
-    tried = flag(r, mk->tried);
-    if (*have || (tried != NULL && *tried))
-        return;
-    if (tried != NULL)
-        *tried = 1;
-    held = rd_big_enter(ar);
-    if (rd_read_member(r, ar, mk->xml, &data, &len) == 0) {
-        if (mk->parse(r, data, len, &e) < 0) {
-            if (mk->drop != NULL)
-                mk->drop(r);
-            if (mk->fatal)
-                rd_fatal(r, &e, ps_ar_member_path(ar));
-            else
-                rd_err_finding(r, &e, ps_ar_member_path(ar));
-        } else {
-            *have = 1;
-            if (mk->took != NULL)
-                mk->took(r);
-        }
-    }
-    free(data);
-    rd_big_leave(held);
-}
-
 /* update.mum gave what the fallbacks would: no need to read further. */
 static int mum_complete(const struct rd *r)
 {
@@ -407,7 +263,6 @@ static void read_outer(struct rd *r, ps_ar *ar)
         }
     }
 }
-
 
 /* The facts of the package, from what was read. */
 static int fill(struct rd *r)
@@ -596,70 +451,79 @@ static int rd_finish(struct rd *r, int rc, ps_ar_stats *stats)
     return rc;
 }
 
+/* What an entry point holds for one read. */
+struct call {
+    struct rd r;
+    ps_read_opts defaults;
+    ps_findings discard; /* the findings when the caller wants none */
+};
+
+/* Starts a read: p cleared, the default options when opts is NULL, the
+ * facts of the file name.  0, or -1 out of memory (r.oom set). */
+static int call_start(struct call *c, ps_package *p, const char *path, const char *display,
+                      const ps_read_opts *opts, ps_findings *f)
+{
+    memset(c, 0, sizeof *c);
+    memset(p, 0, sizeof *p);
+    if (opts == NULL) {
+        ps_read_opts_default(&c->defaults);
+        opts = &c->defaults;
+    }
+    if (rd_start(&c->r, p, path, display, opts, f ? f : &c->discard) < 0) {
+        c->r.oom = 1;
+        return -1;
+    }
+    return 0;
+}
+
+static int call_end(struct call *c, int rc, ps_ar_stats *stats)
+{
+    rc = rd_finish(&c->r, rc, stats);
+    ps_findings_free(&c->discard);
+    return rc;
+}
+
 int ps_package_read_stats(ps_package *p, const char *path, const char *display,
                           const ps_read_opts *opts, ps_findings *f, ps_ar_stats *stats)
 {
-    struct rd r;
-    ps_read_opts defaults;
-    ps_findings discard = {NULL, 0, 0};
+    struct call c;
     struct src s = {-1, NULL, 0};
     struct stat st;
     int rc = 0;
 
-    memset(&r, 0, sizeof r);
-    memset(p, 0, sizeof *p);
-    if (opts == NULL) {
-        ps_read_opts_default(&defaults);
-        opts = &defaults;
-    }
-    if (rd_start(&r, p, path, display != NULL ? display : path, opts, f ? f : &discard) < 0) {
-        r.oom = 1;
+    if (call_start(&c, p, path, display != NULL ? display : path, opts, f) < 0)
         goto out;
-    }
     s.fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (s.fd < 0) {
-        rd_finding(&r, PS_F_UNREADABLE_PACKAGE, NULL, 0, "cannot open: %s", strerror(errno));
+        rd_finding(&c.r, PS_F_UNREADABLE_PACKAGE, NULL, 0, "cannot open: %s", strerror(errno));
         goto out;
     }
     if (fstat(s.fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        int named = rd_named(&r);
+        int named = rd_named(&c.r);
 
-        rd_finding(&r, named ? PS_F_UNREADABLE_PACKAGE : PS_F_FOREIGN_FILE, NULL, 0,
-                "not a regular file");
+        rd_finding(&c.r, named ? PS_F_UNREADABLE_PACKAGE : PS_F_FOREIGN_FILE, NULL, 0,
+                   "not a regular file");
         rc = named ? 0 : 1;
         goto out;
     }
-    rc = rd_read(&r, &s, (uint64_t)st.st_size);
+    rc = rd_read(&c.r, &s, (uint64_t)st.st_size);
 out:
-    rc = rd_finish(&r, rc, stats);
+    rc = call_end(&c, rc, stats);
     if (s.fd >= 0)
         close(s.fd);
-    ps_findings_free(&discard);
     return rc;
 }
 
 int ps_package_read_mem(ps_package *p, const void *data, size_t len, const char *display,
                         const ps_read_opts *opts, ps_findings *f, ps_ar_stats *stats)
 {
-    struct rd r;
-    ps_read_opts defaults;
-    ps_findings discard = {NULL, 0, 0};
+    struct call c;
     struct src s = {-1, data, len};
     int rc = 0;
 
-    memset(&r, 0, sizeof r);
-    memset(p, 0, sizeof *p);
-    if (opts == NULL) {
-        ps_read_opts_default(&defaults);
-        opts = &defaults;
-    }
-    if (rd_start(&r, p, NULL, display, opts, f ? f : &discard) < 0)
-        r.oom = 1;
-    else
-        rc = rd_read(&r, &s, (uint64_t)len);
-    rc = rd_finish(&r, rc, stats);
-    ps_findings_free(&discard);
-    return rc;
+    if (call_start(&c, p, NULL, display, opts, f) == 0)
+        rc = rd_read(&c.r, &s, (uint64_t)len);
+    return call_end(&c, rc, stats);
 }
 
 int ps_package_read(ps_package *p, const char *path, const char *display,

@@ -12,8 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-
-
+/* The name set (reader_int.h): open addressing, ASCII case ignored. */
 static uint64_t name_hash(const char *s)
 {
     uint64_t h = 1469598103934665603ull;
@@ -201,7 +200,6 @@ static void read_child_mum(struct rd *r, ps_ar *ar, const char *name)
     ps_mum_free(&m);
     free(data);
 }
-
 
 /* One CFFILE record of the update cab's header (cabhdr.h). */
 static void on_cab_file(void *user, const ps_cab_file *f)

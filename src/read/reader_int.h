@@ -1,8 +1,8 @@
 /*
  * reader_int.h - the state of the read of one package, shared by the
- * files of the reader (library-private to src/read/): reader.c (the member
- * kinds, the outer walk, the stop rule, the entry points), reader_cab.c
- * (the update cab) and reader_wsus.c (WSUSSCAN.cab).
+ * files of the reader (library-private to src/read/): reader.c (the outer
+ * walk, the stop rule, the entry points), reader_kinds.c (the member
+ * kinds), reader_cab.c (the update cab) and reader_wsus.c (WSUSSCAN.cab).
  */
 #ifndef PS_READER_INT_H
 #define PS_READER_INT_H
@@ -51,7 +51,7 @@ struct rd {
     int cab_end;              /* a bare update cab: everything needed is read */
 
     /* the update cab being read (nested, or the file itself) */
-    int have_mum, mum_tried, have_cat, cat_tried;
+    int have_mum, mum_tried, have_cat, cat_tried; /* tried: read once, whatever came of it */
     ps_mum mum;
     struct nameset want;      /* child .mum names named so far */
     struct nameset got;       /* .mum members read */
@@ -72,7 +72,7 @@ struct rd {
     ps_unattend unattend;
 };
 
-/* reader.c: findings, the caps, whole members */
+/* reader.c: findings, the caps, the big-member lock */
 void rd_finding(struct rd *r, ps_finding_code code, const char *member, unsigned line,
                 const char *fmt, ...) PS_PRINTF(5, 6);
 /* An unsafe-input error (a value outside its grammar) refuses the package. */
@@ -87,14 +87,16 @@ int rd_read_member(struct rd *r, ps_ar *ar, int xml, char **data, size_t *len);
 /* Takes the big-member lock when the current member is large; 1 when held. */
 int rd_big_enter(const ps_ar *ar);
 void rd_big_leave(int held);
+/* A member name that is not a plain relative name: the package is refused. */
+void rd_report_unsafe_name(struct rd *r, ps_ar *ar);
+
+/* reader_kinds.c: the member kinds */
 /* Reads and parses the current member, one of the kinds read whole
  * (update.mum, update.cat, pkgProperties, the unattend .xml). */
 void rd_read_whole(struct rd *r, ps_ar *ar, enum kind k);
 /* The kind of a member: nested_cab for the members of an update cab in
  * an .msu; otherwise the mode of the file decides which side may match. */
 enum kind rd_classify(struct rd *r, const char *name, int nested_cab);
-/* A member name that is not a plain relative name: the package is refused. */
-void rd_report_unsafe_name(struct rd *r, ps_ar *ar);
 
 /* reader_cab.c: the update cab */
 void rd_nameset_free(struct nameset *n);
