@@ -1,7 +1,7 @@
 /*
- * test_facts.c - the grammar of the facts kept from a package, and the
+ * test_facts.c - the grammar of the facts kept from a package, the
  * unsafe-input error that names the field, the line and the value shown
- * safely.
+ * safely, the facts of a file name, and the merge in fallback order.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "facts.h"
+#include "parse.h"
 
 struct c {
     ps_fact_kind kind;
@@ -89,9 +90,83 @@ static void test_check(void **state)
     free(big);
 }
 
+static void test_kb_source_name(void **state)
+{
+    (void)state;
+    assert_null(ps_kb_source_name(PS_KB_SOURCE_NONE));
+    assert_string_equal(ps_kb_source_name(PS_KB_SOURCE_MUM), "update.mum");
+    assert_string_equal(ps_kb_source_name(PS_KB_SOURCE_PROPS), "pkgProperties");
+    assert_string_equal(ps_kb_source_name(PS_KB_SOURCE_FILE_NAME), "file name");
+    assert_null(ps_kb_source_name(PS_KB_SOURCE__COUNT));
+}
+
+static void test_name_facts(void **state)
+{
+    ps_package p;
+
+    (void)state;
+    memset(&p, 0, sizeof p);
+    ps_facts_of_name(&p, "windows6.1-kb4474419-v3-x64_b5614c6cea5cb4e198717789633dca16308ef79c.msu");
+    assert_int_equal(p.revision, 3);
+    assert_int_equal(p.name_arch, PS_ARCH_X64);
+    assert_string_equal(p.name_os, "6.1");
+    ps_package_free(&p);
+
+    ps_facts_of_name(&p, "KB123-x86.cab");
+    assert_int_equal(p.revision, 0);
+    assert_int_equal(p.name_arch, PS_ARCH_X86);
+    assert_null(p.name_os);
+    ps_package_free(&p);
+}
+
+/* update.mum first, then pkgProperties, then the file name; a KB from the
+ * file name alone does not make the package readable. */
+static void test_fill_fallbacks(void **state)
+{
+    ps_mum m;
+    ps_package p;
+    ps_fact_sources s;
+
+    (void)state;
+    memset(&s, 0, sizeof s);
+    memset(&p, 0, sizeof p);
+    s.base = "windows6.1-kb4474419-v3-x64.msu";
+    ps_facts_of_name(&p, s.base);
+    assert_int_equal(ps_facts_fill(&p, &s), 0);
+    assert_string_equal(p.kb, "KB4474419");
+    assert_int_equal(p.kb_source, PS_KB_SOURCE_FILE_NAME);
+    assert_int_equal(p.arch, PS_ARCH_X64);
+    assert_string_equal(p.os, "6.1");
+    assert_int_equal(p.readable, 0);
+    ps_package_free(&p);
+
+    memset(&m, 0, sizeof m);
+    m.kb = (char *)"KB5000001";
+    m.identity.name = (char *)"Package_for_KB5000001";
+    m.identity.arch = (char *)"x86";
+    s.mum = &m;
+    ps_facts_of_name(&p, s.base);
+    assert_int_equal(ps_facts_fill(&p, &s), 0);
+    assert_string_equal(p.kb, "KB5000001");
+    assert_int_equal(p.kb_source, PS_KB_SOURCE_MUM);
+    assert_int_equal(p.arch, PS_ARCH_X86); /* the identity before the file name */
+    assert_int_equal(p.readable, 1);
+    ps_package_free(&p);
+
+    s.refused = 1; /* a read error or an unsafe member name */
+    ps_facts_of_name(&p, s.base);
+    assert_int_equal(ps_facts_fill(&p, &s), 0);
+    assert_int_equal(p.readable, 0);
+    ps_package_free(&p);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_grammar), cmocka_unit_test(test_check)};
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_grammar),        cmocka_unit_test(test_check),
+        cmocka_unit_test(test_kb_source_name), cmocka_unit_test(test_name_facts),
+        cmocka_unit_test(test_fill_fallbacks),
+    };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
