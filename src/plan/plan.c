@@ -133,7 +133,7 @@ static bool inventory_has(const ps_inventory *inv, const char *kb)
     return false;
 }
 
-static bool node_excluded(const ps_plan_node *n)
+bool ps_plan_node_excluded(const ps_plan_node *n)
 {
     return n->state == PS_NODE_DUPLICATE || n->state == PS_NODE_MISSING ||
            n->state == PS_NODE_CYCLE || n->state == PS_NODE_UNSAFE ||
@@ -165,31 +165,6 @@ static unsigned phase_rank(const ps_os_rules *r, ps_role role, const char **name
 /* The working state of one (OS, architecture) plan                    */
 /* ------------------------------------------------------------------ */
 
-typedef struct req {
-    size_t node;             /* the package that has the requirement */
-    ps_edge_kind kind;
-    const ps_rule *rule;     /* PS_EDGE_RULE */
-    size_t *cand;
-    size_t n_cand;
-} req;
-
-typedef struct planner {
-    ps_arch_plan *ap;
-    const ps_kb *kb;
-    const ps_plan_opts *opts;
-    unsigned char *inplan;
-    size_t *work;
-    size_t n_work;
-    req *q;
-    size_t n_q, cap_q;
-    size_t *scratch;         /* candidates being collected */
-    size_t *stack;           /* DFS stack */
-    unsigned char *seen;
-    int excluded;            /* a node left the plan in this round */
-    const char *wsus_want;   /* the UpdateId a WSUS requirement names */
-    const char *reach;       /* stack requirement: the stack reachable without the dependant */
-} planner;
-
 static void edges_clear(ps_arch_plan *ap)
 {
     for (size_t i = 0; i < ap->n_edges; i++) {
@@ -208,7 +183,7 @@ static void queue_clear(planner *pl)
 
 /* Adds an edge unless the same one (ends, kind, provenance) is there;
  * takes ownership of reason and provenance.  -1 on OOM. */
-static int edge_add(ps_arch_plan *ap, size_t from, size_t to, ps_edge_kind kind, int barrier,
+int ps_plan_edge_add(ps_arch_plan *ap, size_t from, size_t to, ps_edge_kind kind, int barrier,
                     char *reason, char *prov)
 {
     if (reason == NULL || prov == NULL)
@@ -242,7 +217,7 @@ oom:
 }
 
 /* Does `from` reach `to` through the edges? */
-static bool reaches(planner *pl, size_t from, size_t to)
+bool ps_plan_reaches(planner *pl, size_t from, size_t to)
 {
     ps_arch_plan *ap = pl->ap;
     size_t sp = 0;
@@ -318,7 +293,7 @@ static const char *rule_from_date(const planner *pl, const ps_rule *r)
 }
 
 /* Does node n satisfy the "before" side of rule r? */
-static bool rule_before_matches(const planner *pl, const ps_rule *r, const ps_plan_node *n)
+bool ps_plan_rule_before_matches(const planner *pl, const ps_rule *r, const ps_plan_node *n)
 {
     const char *from;
 
@@ -362,33 +337,12 @@ static bool rule_satisfied_by_inventory(const planner *pl, const ps_rule *r)
     return false;
 }
 
-static char *rule_provenance(const ps_rule *r)
-{
-    const char *file = r->where.file ? r->where.file : "rules";
-
-    if (r->source)
-        return ps_asprintf("%s:%u (%s)", file, r->where.line, r->source);
-    return ps_asprintf("%s:%u", file, r->where.line);
-}
-
-/* What the before side of a rule names: "KB4474419", "a servicing-stack
- * package from KB4493730 or later". */
-static char *rule_what(const ps_rule *r)
-{
-    if (r->kb)
-        return ps_strdup(r->kb);
-    if (r->from)
-        return ps_asprintf("a %s package from %s or later", ps_role_name(r->role), r->from);
-    return ps_asprintf("a %s package", ps_role_name(r->role));
-}
-
 /* ------------------------------------------------------------------ */
 /* The servicing stack: what SSUs deliver, and the closure             */
 /* ------------------------------------------------------------------ */
 
-static const char *enabler_of(const planner *pl);
 
-static bool is_ssu(const ps_plan_node *n)
+bool ps_plan_is_ssu(const ps_plan_node *n)
 {
     return n->role == PS_ROLE_SERVICING_STACK;
 }
@@ -423,7 +377,7 @@ static const char *credited_stack(const ps_arch_plan *ap, const ps_kb *kb, const
         const ps_plan_node *y = &ap->nodes[i];
         const char *st = known_stack(ap, kb, y->kb);
 
-        if (!is_ssu(y) || ps_streq_ci(y->kb, k) || st == NULL)
+        if (!ps_plan_is_ssu(y) || ps_streq_ci(y->kb, k) || st == NULL)
             continue;
         if (!((e && ps_strv_contains(e->supersedes, e->n_supersedes, y->kb)) ||
               (date && y->date && strcmp(y->date, date) < 0)))
@@ -489,7 +443,7 @@ static bool machine_chain_meets(const planner *pl, const ps_plan_node *b)
         for (size_t j = 0; j < ap->n_nodes && !newer_known; j++) {
             const ps_plan_node *y = &ap->nodes[j];
 
-            newer_known = y != b && is_ssu(y) && y->state != PS_NODE_INSTALLED && y->stack &&
+            newer_known = y != b && ps_plan_is_ssu(y) && y->state != PS_NODE_INSTALLED && y->stack &&
                           b->pkg->installer_version && y->date &&
                           ps_version_cmp(y->stack, b->pkg->installer_version) >= 0 &&
                           strcmp(y->date, k->date) > 0 && strcmp(y->date, b->date) <= 0;
@@ -501,37 +455,34 @@ static bool machine_chain_meets(const planner *pl, const ps_plan_node *b)
 }
 
 /* Is the minimum stack of s met by `stack`, or by the chain order? */
-static bool ssu_installable(const planner *pl, const ps_plan_node *s, const char *stack)
+bool ps_plan_ssu_installable(const planner *pl, const ps_plan_node *s, const char *stack)
 {
     return installer_met(s, stack) || machine_chain_meets(pl, s);
 }
 
-
-
 /* Is the enabler a package this plan can install? */
-static bool enabler_plannable(const planner *pl)
+bool ps_plan_enabler_plannable(const planner *pl)
 {
     const ps_arch_plan *ap = pl->ap;
 
-    if (enabler_of(pl) == NULL)
+    if (ps_plan_enabler_of(pl) == NULL)
         return false;
     for (size_t i = 0; i < ap->n_nodes; i++)
-        if (ps_streq_ci(ap->nodes[i].kb, enabler_of(pl)) && !node_excluded(&ap->nodes[i]))
+        if (ps_streq_ci(ap->nodes[i].kb, ps_plan_enabler_of(pl)) && !ps_plan_node_excluded(&ap->nodes[i]))
             return true;
     return false;
 }
 
 /* Can SHA-2-only SSU s be installed before b?  Only once SHA-2 support is
  * active after a restart: never before the SHA-2 support update itself. */
-static bool sha2_ok_before(const planner *pl, const ps_plan_node *s, const ps_plan_node *b)
+bool ps_plan_sha2_ok_before(const planner *pl, const ps_plan_node *s, const ps_plan_node *b)
 {
     if (!s->sha2_only || pl->ap->machine.sha2_active)
         return true;
-    if (enabler_of(pl) && ps_streq_ci(b->kb, enabler_of(pl)))
+    if (ps_plan_enabler_of(pl) && ps_streq_ci(b->kb, ps_plan_enabler_of(pl)))
         return false;
-    return enabler_plannable(pl);
+    return ps_plan_enabler_plannable(pl);
 }
-
 
 /*
  * The stack reachable before node b: from the machine's stack, every SSU
@@ -550,8 +501,8 @@ static const char *reach_before(const planner *pl, size_t b)
         for (size_t i = 0; i < ap->n_nodes; i++) {
             const ps_plan_node *s = &ap->nodes[i];
 
-            if (i == b || !is_ssu(s) || s->stack == NULL || node_excluded(s) ||
-                !ssu_installable(pl, s, reach) || !sha2_ok_before(pl, s, &ap->nodes[b]) ||
+            if (i == b || !ps_plan_is_ssu(s) || s->stack == NULL || ps_plan_node_excluded(s) ||
+                !ps_plan_ssu_installable(pl, s, reach) || !ps_plan_sha2_ok_before(pl, s, &ap->nodes[b]) ||
                 (reach && ps_version_cmp(s->stack, reach) <= 0))
                 continue;
             reach = s->stack;
@@ -573,7 +524,7 @@ static bool entry_sha2(const ps_kb_entry *e)
  * that delivers `need` or later (a SHA-1-signed one when sha1); when it
  * knows no stack that does, by the chain order: the newest SSU released on
  * or before `date` (the SSU of the dependant's month).  NULL when none. */
-static const ps_kb_entry *suggest_ssu(const planner *pl, const char *need, bool sha1,
+const ps_kb_entry *ps_plan_suggest_ssu(const planner *pl, const char *need, bool sha1,
                                       const char *date)
 {
     const ps_arch_plan *ap = pl->ap;
@@ -616,58 +567,9 @@ static const ps_kb_entry *suggest_ssu(const planner *pl, const char *need, bool 
 /* Edge texts                                                          */
 /* ------------------------------------------------------------------ */
 
-static const char *enabler_of(const planner *pl)
+const char *ps_plan_enabler_of(const planner *pl)
 {
     return pl->ap->rules->sha2_enabler;
-}
-
-/* Adds the edge that satisfies requirement rq with node a. */
-static int edge_for(planner *pl, const req *rq, size_t a)
-{
-    ps_arch_plan *ap = pl->ap;
-    const ps_plan_node *B = &ap->nodes[rq->node], *A = &ap->nodes[a];
-    char *reason = NULL, *prov = NULL;
-    int barrier = 0;
-
-    switch (rq->kind) {
-    case PS_EDGE_STACK:
-        reason = ps_asprintf("%s needs servicing stack %s or later; %s delivers %s", B->kb,
-                             B->pkg->installer_version, A->kb, A->stack);
-        prov = ps_asprintf("installerAssembly in %s update.mum; stack of %s from %s", B->kb,
-                           A->kb, A->stack_why ? A->stack_why
-                                  : A->pkg->provides_stack ? "its components" : "the knowledge base");
-        break;
-    case PS_EDGE_SHA2:
-        reason = ps_asprintf("%s is SHA-2-only: %s must be installed and the machine restarted "
-                             "first", B->kb, A->kb);
-        if (B->pkg->sha2_only >= 0)
-            prov = ps_asprintf("%s update.cat: no SHA-1 digest", B->kb);
-        else
-            prov = ps_asprintf("%s:%u", B->entry && B->entry->where.file ? B->entry->where.file
-                                                                        : "manifests",
-                               B->entry ? B->entry->where.line : 0);
-        barrier = 1;
-        break;
-    case PS_EDGE_RULE:
-        if (rq->rule->kb && !ps_streq_ci(rq->rule->kb, A->kb))
-            /* or-later: a package that supersedes the KB named meets it */
-            reason = ps_asprintf("%s; %s supersedes %s, so it meets the requirement",
-                                 rq->rule->reason ? rq->rule->reason : "a requirement", A->kb,
-                                 rq->rule->kb);
-        else if (rq->rule->reason)
-            reason = ps_strdup(rq->rule->reason);
-        else
-            reason = ps_asprintf("%s comes before %s", A->kb, B->kb);
-        prov = rule_provenance(rq->rule);
-        barrier = rq->rule->barrier;
-        break;
-    case PS_EDGE_WSUS:
-        reason = ps_asprintf("%s names %s (UpdateId %s) as a WSUS prerequisite", B->kb, A->kb,
-                             A->pkg->wsus.update_id);
-        prov = ps_strdup("WSUSSCAN.cab package.xml");
-        break;
-    }
-    return edge_add(ap, a, rq->node, rq->kind, barrier, reason, prov);
 }
 
 /* ------------------------------------------------------------------ */
@@ -689,131 +591,6 @@ static int exclude(planner *pl, size_t n, ps_node_state st, char *why)
     return 0;
 }
 
-/* The KBs of excluded candidates, for "…, and KB… is left out of this plan". */
-static char *left_out_list(const planner *pl, const size_t *c, size_t n)
-{
-    ps_buf b = {0};
-
-    for (size_t i = 0; i < n; i++)
-        ps_buf_printf(&b, "%s%s", i ? ", " : "", pl->ap->nodes[c[i]].kb);
-    if (b.data == NULL)
-        return ps_strdup("");
-    return ps_buf_steal(&b, NULL);
-}
-
-static char *missing_message(const planner *pl, const req *rq, const size_t *gone, size_t n_gone)
-{
-    const ps_arch_plan *ap = pl->ap;
-    const ps_plan_node *B = &ap->nodes[rq->node];
-    const char *arch = ps_arch_name(ap->arch);
-    char *what = NULL, *list = NULL, *msg = NULL, *tail = NULL;
-
-    if (n_gone) {
-        list = left_out_list(pl, gone, n_gone);
-        if (list == NULL)
-            return NULL;
-    }
-    switch (rq->kind) {
-    case PS_EDGE_STACK:
-        if (list) {
-            msg = ps_asprintf("%s needs servicing stack %s or later and %s, which would deliver "
-                              "it, is left out of the %s plan", B->kb, B->pkg->installer_version,
-                              list, arch);
-        } else {
-            bool sha1 = !ap->machine.sha2_active &&
-                        ((enabler_of(pl) && ps_streq_ci(B->kb, enabler_of(pl))) ||
-                         !enabler_plannable(pl));
-            const ps_kb_entry *add = suggest_ssu(pl, B->pkg->installer_version, sha1, B->date);
-            ps_buf r = {0};
-
-            /* the SSUs of the bundle that deliver it, and why none can be used */
-            for (size_t i = 0; i < ap->n_nodes; i++) {
-                const ps_plan_node *s = &ap->nodes[i];
-
-                if (i == rq->node || !is_ssu(s) || s->stack == NULL || node_excluded(s) ||
-                    ps_version_cmp(s->stack, B->pkg->installer_version) < 0)
-                    continue;
-                if (!sha2_ok_before(pl, s, B))
-                    ps_buf_printf(&r, "; %s delivers %s but is SHA-2-only, and SHA-2 support "
-                                  "cannot be active before %s", s->kb, s->stack, B->kb);
-                else if (!ssu_installable(pl, s, pl->reach))
-                    ps_buf_printf(&r, "; %s delivers %s but needs servicing stack %s itself, "
-                                  "which %s", s->kb, s->stack, s->pkg->installer_version,
-                                  is_ssu(B) ? "nothing before it delivers (SSUs cannot satisfy "
-                                              "each other in a circle)"
-                                            : "nothing before it delivers");
-            }
-            if (add)
-                msg = ps_asprintf("%s needs a %sservicing stack update delivering %s or later "
-                                  "for %s: add %s (%.7s)%s%s", B->kb,
-                                  sha1 ? "SHA-1-signed " : "", B->pkg->installer_version, arch,
-                                  add->kb, add->date ? add->date : "undated",
-                                  sha1 ? "" : " or a later one",
-                                  r.data ? r.data : "");
-            else
-                msg = ps_asprintf("%s needs a %sservicing stack update delivering %s or later "
-                                  "for %s and none is in the bundle or the inventory (the "
-                                  "knowledge base knows no update that delivers it)%s", B->kb,
-                                  sha1 ? "SHA-1-signed " : "", B->pkg->installer_version, arch,
-                                  r.data ? r.data : "");
-            ps_buf_free(&r);
-        }
-        break;
-    case PS_EDGE_SHA2:
-        if (enabler_of(pl) == NULL)
-            msg = ps_asprintf("%s is SHA-2-only and the knowledge base names no SHA-2 support "
-                              "update for Windows %s", B->kb, ap->os);
-        else if (list)
-            msg = ps_asprintf("%s is SHA-2-only and the SHA-2 support update (%s) for %s is left "
-                              "out of the plan", B->kb, enabler_of(pl), arch);
-        else
-            msg = ps_asprintf("%s is SHA-2-only and no SHA-2 support update (%s) for %s is in "
-                              "the bundle or the inventory: add %s", B->kb, enabler_of(pl), arch,
-                              enabler_of(pl));
-        break;
-    case PS_EDGE_RULE:
-        what = rule_what(rq->rule);
-        if (what == NULL)
-            break;
-        if (!list) { /* what to add, and the packages of the bundle that cannot serve */
-            const ps_kb_entry *e = rq->rule->from ? ps_kb_find(pl->kb, ap->os, rq->rule->from) : NULL;
-            ps_buf r = {0};
-
-            if (e)
-                ps_buf_printf(&r, ": add %s (%.7s) or a later one", e->kb,
-                              e->date ? e->date : "undated");
-            for (size_t i = 0; i < ap->n_nodes; i++) {
-                const ps_plan_node *s = &ap->nodes[i];
-
-                if (i != rq->node && !node_excluded(s) && rule_before_matches(pl, rq->rule, s) &&
-                    is_ssu(s) && !sha2_ok_before(pl, s, B))
-                    ps_buf_printf(&r, "; %s is SHA-2-only and cannot come before %s", s->kb, B->kb);
-            }
-            tail = r.data ? ps_buf_steal(&r, NULL) : NULL;
-            ps_buf_free(&r);
-        }
-        if (list)
-            msg = ps_asprintf("%s requires %s and %s is left out of the %s plan (%s:%u)", B->kb,
-                              what, list, arch,
-                              rq->rule->where.file ? rq->rule->where.file : "rules",
-                              rq->rule->where.line);
-        else
-            msg = ps_asprintf("%s requires %s and none for %s is in the bundle or the inventory "
-                              "(%s:%u)%s", B->kb, what, arch,
-                              rq->rule->where.file ? rq->rule->where.file : "rules",
-                              rq->rule->where.line, tail ? tail : "");
-        free(tail);
-        break;
-    case PS_EDGE_WSUS:
-        msg = ps_asprintf("%s names %s as a WSUS prerequisite and it is left out of the %s plan",
-                          B->kb, list ? list : "a package", arch);
-        break;
-    }
-    free(what);
-    free(list);
-    return msg;
-}
-
 /* ------------------------------------------------------------------ */
 /* Requirements of one node                                            */
 /* ------------------------------------------------------------------ */
@@ -832,22 +609,22 @@ static bool cand_stack(const planner *pl, const req *rq, const ps_plan_node *n)
 {
     const ps_plan_node *B = &pl->ap->nodes[rq->node];
 
-    return is_ssu(n) && n->stack != NULL &&
+    return ps_plan_is_ssu(n) && n->stack != NULL &&
            ps_version_cmp(n->stack, B->pkg->installer_version) >= 0 &&
-           ssu_installable(pl, n, pl->reach) && sha2_ok_before(pl, n, B);
+           ps_plan_ssu_installable(pl, n, pl->reach) && ps_plan_sha2_ok_before(pl, n, B);
 }
 
 static bool cand_sha2(const planner *pl, const req *rq, const ps_plan_node *n)
 {
-    return ps_streq_ci(n->kb, enabler_of(pl));
+    return ps_streq_ci(n->kb, ps_plan_enabler_of(pl));
 }
 
 /* What the rule names; an SSU only when it can come before the dependant
  * (a SHA-2-only SSU never comes before the SHA-2 support update). */
 static bool cand_rule(const planner *pl, const req *rq, const ps_plan_node *n)
 {
-    return rule_before_matches(pl, rq->rule, n) &&
-           !(is_ssu(n) && !sha2_ok_before(pl, n, &pl->ap->nodes[rq->node]));
+    return ps_plan_rule_before_matches(pl, rq->rule, n) &&
+           !(ps_plan_is_ssu(n) && !ps_plan_sha2_ok_before(pl, n, &pl->ap->nodes[rq->node]));
 }
 
 static bool cand_wsus(const planner *pl, const req *rq, const ps_plan_node *n)
@@ -900,14 +677,14 @@ static int requirement(planner *pl, req rq, cand_fn fn)
             continue;
         if (n->state == PS_NODE_INSTALLED)
             return 0; /* the machine has it */
-        if (node_excluded(n))
+        if (ps_plan_node_excluded(n))
             gone[n_gone++] = i;
         else
             pl->scratch[n_ok++] = i;
     }
     if (n_ok == 0) {
         ps_plan_node *B = &ap->nodes[rq.node];
-        char *msg = missing_message(pl, &rq, gone, n_gone);
+        char *msg = ps_plan_missing_message(pl, &rq, gone, n_gone);
         int rc;
 
         /* every gap of the node, then it leaves the plan (resolve_node) */
@@ -918,7 +695,7 @@ static int requirement(planner *pl, req rq, cand_fn fn)
         return rc != 0 ? -1 : 1;
     }
     if (n_ok == 1) {
-        if (edge_for(pl, &rq, pl->scratch[0]) != 0)
+        if (ps_plan_edge_for(pl, &rq, pl->scratch[0]) != 0)
             return -1;
         return pl->inplan[pl->scratch[0]] ? 0 : keep_needed(pl, pl->scratch[0], rq.node);
     }
@@ -960,8 +737,8 @@ static int resolve_node(planner *pl, size_t n)
         gaps += rc;
     }
     /* 2. SHA-2 */
-    if (B->sha2_only && !(enabler_of(pl) && ps_streq_ci(B->kb, enabler_of(pl))) &&
-        !(enabler_of(pl) && ap->machine.sha2_active)) {
+    if (B->sha2_only && !(ps_plan_enabler_of(pl) && ps_streq_ci(B->kb, ps_plan_enabler_of(pl))) &&
+        !(ps_plan_enabler_of(pl) && ap->machine.sha2_active)) {
         rq.kind = PS_EDGE_SHA2;
         if ((rc = requirement(pl, rq, cand_sha2)) < 0)
             return -1;
@@ -973,7 +750,7 @@ static int resolve_node(planner *pl, size_t n)
 
         if (r->kind != PS_RULE_REQUIRE || !selector_matches(&r->subject, B))
             continue;
-        if (rule_before_matches(pl, r, B) || rule_satisfied_by_inventory(pl, r))
+        if (ps_plan_rule_before_matches(pl, r, B) || rule_satisfied_by_inventory(pl, r))
             continue;
         rq.kind = PS_EDGE_RULE;
         rq.rule = r;
@@ -1012,21 +789,11 @@ static int resolve_node(planner *pl, size_t n)
 /* Plans node `pick`, superseded, because `b` needs it before it. */
 static int keep_needed(planner *pl, size_t pick, size_t b)
 {
-    ps_arch_plan *ap = pl->ap;
-    ps_plan_node *c = &ap->nodes[pick];
-    const ps_plan_node *B = &ap->nodes[b];
+    ps_plan_node *c = &pl->ap->nodes[pick];
 
     c->needed = 1;
     free(c->needed_why);
-    if (c->by != PS_NO_NODE && c->by != b && reaches(pl, b, c->by))
-        c->needed_why = ps_asprintf("kept although superseded by %s: %s needs it before it, "
-                                    "and %s cannot be installed before %s", ap->nodes[c->by].kb,
-                                    B->kb, ap->nodes[c->by].kb, B->kb);
-    else if (c->by != PS_NO_NODE)
-        c->needed_why = ps_asprintf("kept although superseded by %s: %s needs it before it",
-                                    ap->nodes[c->by].kb, B->kb);
-    else
-        c->needed_why = ps_asprintf("kept although superseded: %s needs it before it", B->kb);
+    c->needed_why = ps_plan_needed_text(pl, pick, b);
     if (c->needed_why == NULL)
         return -1;
     return add_to_plan(pl, pick);
@@ -1057,15 +824,15 @@ static bool would_cycle(planner *pl, size_t b, size_t c)
     const ps_plan_node *C = &ap->nodes[c];
 
     if (pl->inplan[c])
-        return reaches(pl, b, c);
+        return ps_plan_reaches(pl, b, c);
     for (size_t x = 0; x < ap->n_nodes; x++) {
         const ps_plan_node *X = &ap->nodes[x];
         bool prereq = false;
 
-        if (x == c || node_excluded(X))
+        if (x == c || ps_plan_node_excluded(X))
             continue;
-        if (C->sha2_only && enabler_of(pl) && !ps_streq_ci(C->kb, enabler_of(pl)) &&
-            ps_streq_ci(X->kb, enabler_of(pl)))
+        if (C->sha2_only && ps_plan_enabler_of(pl) && !ps_streq_ci(C->kb, ps_plan_enabler_of(pl)) &&
+            ps_streq_ci(X->kb, ps_plan_enabler_of(pl)))
             prereq = true;
         for (size_t i = 0; !prereq && i < ap->rules->n_rules; i++) {
             const ps_rule *r = &ap->rules->rules[i];
@@ -1073,7 +840,7 @@ static bool would_cycle(planner *pl, size_t b, size_t c)
             prereq = r->kind == PS_RULE_REQUIRE && r->kb && ps_streq_ci(r->kb, X->kb) &&
                      selector_matches(&r->subject, C);
         }
-        if (prereq && (x == b || reaches(pl, b, x)))
+        if (prereq && (x == b || ps_plan_reaches(pl, b, x)))
             return true;
     }
     return false;
@@ -1087,33 +854,33 @@ static int choose(planner *pl, const req *rq)
     size_t pick = PS_NO_NODE;
 
     /* what left the plan in this round is settled in the next one */
-    if (node_excluded(&pl->ap->nodes[rq->node]))
+    if (ps_plan_node_excluded(&pl->ap->nodes[rq->node]))
         return 0;
     /* a candidate the plan already installs first: a superseded SSU is never
      * chained in when one the plan has anyway meets the need */
     for (size_t i = 0; i < rq->n_cand && pick == PS_NO_NODE; i++)
-        if (pl->inplan[rq->cand[i]] && !node_excluded(&pl->ap->nodes[rq->cand[i]]) &&
+        if (pl->inplan[rq->cand[i]] && !ps_plan_node_excluded(&pl->ap->nodes[rq->cand[i]]) &&
             !would_cycle(pl, rq->node, rq->cand[i]))
             pick = rq->cand[i];
     /* then, for a servicing stack, the newest SSU the machine can take as it
      * is (no chain of SSUs before it) */
     for (size_t i = 0; rq->kind == PS_EDGE_STACK && i < rq->n_cand && pick == PS_NO_NODE; i++)
-        if (!node_excluded(&pl->ap->nodes[rq->cand[i]]) &&
-            ssu_installable(pl, &pl->ap->nodes[rq->cand[i]], pl->ap->machine.stack) &&
+        if (!ps_plan_node_excluded(&pl->ap->nodes[rq->cand[i]]) &&
+            ps_plan_ssu_installable(pl, &pl->ap->nodes[rq->cand[i]], pl->ap->machine.stack) &&
             !would_cycle(pl, rq->node, rq->cand[i]))
             pick = rq->cand[i];
     for (size_t i = 0; i < rq->n_cand && pick == PS_NO_NODE; i++) {
-        if (node_excluded(&pl->ap->nodes[rq->cand[i]]))
+        if (ps_plan_node_excluded(&pl->ap->nodes[rq->cand[i]]))
             continue;
         if (!would_cycle(pl, rq->node, rq->cand[i]))
             pick = rq->cand[i];
     }
     for (size_t i = 0; i < rq->n_cand && pick == PS_NO_NODE; i++)
-        if (!node_excluded(&pl->ap->nodes[rq->cand[i]]))
+        if (!ps_plan_node_excluded(&pl->ap->nodes[rq->cand[i]]))
             pick = rq->cand[i];
     if (pick == PS_NO_NODE)
         return 0;
-    if (edge_for(pl, rq, pick) != 0)
+    if (ps_plan_edge_for(pl, rq, pick) != 0)
         return -1;
     return pl->inplan[pick] ? 0 : keep_needed(pl, pick, rq->node);
 }
@@ -1137,15 +904,15 @@ static int order_rules_for(planner *pl, size_t b)
         if (r->kind != PS_RULE_ORDER || !selector_matches(&r->subject, &ap->nodes[b]))
             continue;
         for (size_t m = 0; m < ap->n_nodes; m++) {
-            if (m == b || node_excluded(&ap->nodes[m]) || !rule_before_matches(pl, r, &ap->nodes[m]))
+            if (m == b || ps_plan_node_excluded(&ap->nodes[m]) || !ps_plan_rule_before_matches(pl, r, &ap->nodes[m]))
                 continue;
             if (!pl->inplan[m]) {
                 pl->scratch[n_sup++] = m;
                 continue;
             }
-            if (reaches(pl, b, m))
+            if (ps_plan_reaches(pl, b, m))
                 continue; /* the requirements put b first */
-            if (edge_for(pl, &rq, m) != 0)
+            if (ps_plan_edge_for(pl, &rq, m) != 0)
                 return -1;
             placed = true;
         }
@@ -1157,7 +924,7 @@ static int order_rules_for(planner *pl, size_t b)
 
             if (would_cycle(pl, b, c))
                 continue;
-            if (edge_for(pl, &rq, c) != 0 || keep_needed(pl, c, b) != 0)
+            if (ps_plan_edge_for(pl, &rq, c) != 0 || keep_needed(pl, c, b) != 0)
                 return -1;
             break;
         }
@@ -1212,27 +979,6 @@ static bool supersedes(const planner *pl, const ps_plan_node *B, const ps_plan_n
     return false;
 }
 
-static char *supersede_text(const planner *pl, const ps_plan_node *B, const ps_plan_node *A,
-                            const char *how)
-{
-    const ps_kb_entry *e;
-
-    if (strcmp(how, "family") == 0)
-        return ps_asprintf("superseded by %s: a newer version of %s (%s > %s)", B->kb,
-                           B->pkg->identity.name, B->pkg->identity.version,
-                           A->pkg->identity.version);
-    if (strcmp(how, "stack") == 0) {
-        if (A->stack && B->stack && ps_version_cmp(B->stack, A->stack) > 0)
-            return ps_asprintf("superseded by %s: a newer servicing stack (%s > %s)", B->kb,
-                               B->stack, A->stack);
-        return ps_asprintf("superseded by %s: a newer servicing stack update (%s > %s)", B->kb,
-                           B->date, A->date);
-    }
-    e = ps_kb_find(pl->kb, pl->ap->os, B->kb);
-    return ps_asprintf("superseded by %s: the knowledge base says so (%s:%u)", B->kb,
-                       e && e->where.file ? e->where.file : "manifests", e ? e->where.line : 0);
-}
-
 /* Is a newer than b: release date, then KB number, then file name. */
 static bool newer(const ps_plan_node *a, const ps_plan_node *b)
 {
@@ -1255,10 +1001,10 @@ static int compute_supersedence(planner *pl)
 
     memset(sup, 0, ap->n_nodes);
     for (size_t a = 0; a < ap->n_nodes; a++) {
-        if (node_excluded(&ap->nodes[a]))
+        if (ps_plan_node_excluded(&ap->nodes[a]))
             continue;
         for (size_t b = 0; b < ap->n_nodes && !sup[a]; b++)
-            if (b != a && !node_excluded(&ap->nodes[b]) &&
+            if (b != a && !ps_plan_node_excluded(&ap->nodes[b]) &&
                 supersedes(pl, &ap->nodes[b], &ap->nodes[a], &how))
                 sup[a] = 1;
     }
@@ -1272,7 +1018,7 @@ static int compute_supersedence(planner *pl)
         for (size_t b = 0; b < ap->n_nodes; b++) {
             const ps_plan_node *B = &ap->nodes[b];
 
-            if (b == a || node_excluded(B) || !supersedes(pl, B, A, &how))
+            if (b == a || ps_plan_node_excluded(B) || !supersedes(pl, B, A, &how))
                 continue;
             /* prefer a superseder that is not itself superseded, then the newest */
             if (best == PS_NO_NODE || (sup[best] && !sup[b]) ||
@@ -1286,7 +1032,7 @@ static int compute_supersedence(planner *pl)
         A->state = PS_NODE_SUPERSEDED;
         A->by = best;
         free(A->why);
-        A->why = supersede_text(pl, &ap->nodes[best], A, best_how);
+        A->why = ps_plan_supersede_text(pl, &ap->nodes[best], A, best_how);
         if (A->why == NULL)
             return -1;
     }
@@ -1309,7 +1055,7 @@ static void round_reset(planner *pl)
     for (size_t i = 0; i < ap->n_nodes; i++) {
         ps_plan_node *n = &ap->nodes[i];
 
-        if (node_excluded(n))
+        if (ps_plan_node_excluded(n))
             continue;
         n->state = PS_NODE_PLANNED;
         n->by = PS_NO_NODE;
@@ -1334,7 +1080,7 @@ static int resolve_round(planner *pl)
     for (;;) {
         if (w < pl->n_work) {
             /* a node that left the plan in this round has its say next round */
-            if (!node_excluded(&ap->nodes[pl->work[w]]) && resolve_node(pl, pl->work[w]) != 0)
+            if (!ps_plan_node_excluded(&ap->nodes[pl->work[w]]) && resolve_node(pl, pl->work[w]) != 0)
                 return -1;
             w++;
             continue;
@@ -1854,191 +1600,6 @@ const char *ps_step_action_name(ps_step_action a)
 /* Findings of one plan                                                */
 /* ------------------------------------------------------------------ */
 
-/* Does node o have gap g (a sentence that starts with the dependant's KB)
- * as its own, whatever the dependant? */
-static bool has_gap(const ps_plan_node *o, const char *g)
-{
-    const char *tail = strchr(g, ' ');
-
-    if (o->state != PS_NODE_MISSING || tail == NULL)
-        return false;
-    for (size_t i = 0; i < o->n_gaps; i++) {
-        const char *t = strchr(o->gaps[i], ' ');
-
-        if (t && strcmp(t, tail) == 0)
-            return true;
-    }
-    return false;
-}
-
-/* One missing-prerequisite per gap: the packages with the same gap are
- * named in one finding, on the first of them. */
-static int gap_findings(const ps_arch_plan *ap, ps_findings *f)
-{
-    for (size_t i = 0; i < ap->n_skipped; i++) {
-        const ps_plan_node *n = &ap->nodes[ap->skipped[i]];
-
-        if (n->state != PS_NODE_MISSING)
-            continue;
-        for (size_t g = 0; g < n->n_gaps; g++) {
-            ps_where w = {n->pkg->file, NULL, 0, ap->arch, ap->os, n->kb};
-            ps_buf others = {0};
-            size_t k = 0;
-            bool seen = false;
-            int rc;
-
-            /* told already by an earlier package with this gap? */
-            for (size_t j = 0; j < i && !seen; j++) {
-                const ps_plan_node *o = &ap->nodes[ap->skipped[j]];
-
-                seen = has_gap(o, n->gaps[g]);
-            }
-            if (seen)
-                continue;
-            for (size_t j = i + 1; j < ap->n_skipped; j++) {
-                const ps_plan_node *o = &ap->nodes[ap->skipped[j]];
-
-                if (has_gap(o, n->gaps[g]) && !ps_streq_ci(o->kb, n->kb))
-                    ps_buf_printf(&others, "%s%s", k++ ? ", " : "", o->kb);
-            }
-            if (k)
-                rc = ps_findings_add(f, PS_F_MISSING_PREREQUISITE, &w, "%s (the same gap leaves "
-                                     "out %s)", n->gaps[g], others.data);
-            else
-                rc = ps_findings_add(f, PS_F_MISSING_PREREQUISITE, &w, "%s", n->gaps[g]);
-            ps_buf_free(&others);
-            if (rc != 0)
-                return -1;
-        }
-    }
-    return 0;
-}
-
-/*
- * An ESU-era update (a rollup, preview or security-only update of February
- * 2020 on, on 6.0 or 6.1) planned with no ESU licensing package in the
- * bundle or on the machine: one esu-licensing warning per plan, on the
- * first of them, naming the licensing packages the knowledge base knows.
- */
-static int esu_finding(const ps_arch_plan *ap, const ps_kb *kb, ps_findings *f)
-{
-    const ps_plan_node *first = NULL;
-    ps_buf lpp = {0};
-    size_t k = 0;
-    int rc;
-
-    if ((strcmp(ap->os, "6.0") != 0 && strcmp(ap->os, "6.1") != 0) || ap->machine.esu_licensing)
-        return 0;
-    for (size_t i = 0; i < ap->n_nodes; i++) {
-        const ps_plan_node *n = &ap->nodes[i];
-
-        if (n->role == PS_ROLE_LICENSING && n->state != PS_NODE_EXCLUDED &&
-            n->state != PS_NODE_DUPLICATE)
-            return 0;
-    }
-    for (size_t i = 0; i < ap->n_steps && first == NULL; i++) {
-        const ps_plan_node *n;
-
-        if (ap->steps[i].action != PS_STEP_INSTALL)
-            continue;
-        n = &ap->nodes[ap->steps[i].node];
-        if ((n->role == PS_ROLE_ROLLUP || n->role == PS_ROLE_SECURITY_ONLY ||
-             n->role == PS_ROLE_PREVIEW_ROLLUP) && n->date && strncmp(n->date, "2020-02", 7) >= 0)
-            first = n;
-    }
-    if (first == NULL)
-        return 0;
-    for (size_t i = 0; i < kb->n_entries; i++)
-        if (strcmp(kb->entries[i].os, ap->os) == 0 && kb->entries[i].role == PS_ROLE_LICENSING &&
-            (kb->entries[i].arches & PS_ARCH_BIT(ap->arch)))
-            ps_buf_printf(&lpp, "%s%s", k++ ? ", " : "", kb->entries[i].kb);
-    {
-        ps_where w = {first->pkg->file, NULL, 0, ap->arch, ap->os, first->kb};
-
-        rc = ps_findings_add(f, PS_F_ESU_LICENSING, &w,
-                             "%s is an Extended Security Update (released %.7s) and no ESU "
-                             "licensing package is in the bundle or the inventory: add %s, then "
-                             "restart and activate the ESU key before the ESU updates (machines "
-                             "licensed through Azure do not need it)", first->kb, first->date,
-                             lpp.data ? lpp.data : "the ESU Licensing Preparation Package");
-    }
-    ps_buf_free(&lpp);
-    return rc;
-}
-
-static int plan_findings(const ps_arch_plan *ap, ps_findings *f)
-{
-    if (gap_findings(ap, f) != 0)
-        return -1;
-    for (size_t i = 0; i < ap->n_skipped; i++) {
-        const ps_plan_node *n = &ap->nodes[ap->skipped[i]];
-        ps_where w = {n->pkg->file, NULL, 0, ap->arch, ap->os, n->kb};
-        ps_finding_code code;
-
-        switch (n->state) {
-        case PS_NODE_DUPLICATE:
-            code = PS_F_DUPLICATE;
-            break;
-        case PS_NODE_SUPERSEDED:
-            code = PS_F_SUPERSEDED;
-            break;
-        case PS_NODE_MISSING:
-            if (n->n_gaps)
-                continue; /* one finding per gap, above */
-            code = PS_F_MISSING_PREREQUISITE;
-            break;
-        case PS_NODE_UNSAFE:
-            code = PS_F_UNSAFE_FILE_NAME;
-            break;
-        case PS_NODE_WRONG_MACHINE:
-            code = PS_F_WRONG_MACHINE;
-            break;
-        case PS_NODE_INCLUDED:
-            code = PS_F_INCLUDED_IN_ROLLUP;
-            break;
-        case PS_NODE_OTHER_TRACK:
-            code = PS_F_OTHER_TRACK;
-            break;
-        case PS_NODE_OPTIONAL:
-            code = PS_F_OPTIONAL;
-            break;
-        case PS_NODE_EXCLUDED:
-            code = PS_F_EXCLUDED;
-            break;
-        case PS_NODE_AFTER_TARGET:
-            code = PS_F_AFTER_TARGET;
-            break;
-        case PS_NODE_INSTALLED:
-            continue; /* already-installed, when the bundle was read */
-        case PS_NODE_CYCLE:
-            continue; /* one finding per cycle, below */
-        case PS_NODE_PLANNED:
-        default:
-            continue;
-        }
-        if (ps_findings_add(f, code, &w, "%s", n->why ? n->why : "left out of the plan") != 0)
-            return -1;
-    }
-    for (size_t i = 0; i < ap->n_nodes; i++) {
-        const ps_plan_node *n = &ap->nodes[i];
-        ps_where w = {n->pkg->file, NULL, 0, ap->arch, ap->os, n->kb};
-
-        if (n->mismatch && ps_findings_add(f, PS_F_METADATA_MISMATCH, &w, "%s", n->mismatch) != 0)
-            return -1;
-    }
-    for (size_t i = 0; i < ap->n_cycles; i++) {
-        const ps_plan_cycle *c = &ap->cycles[i];
-        const ps_plan_node *n = &ap->nodes[c->members[0]];
-        ps_where w = {n->pkg->file, NULL, 0, ap->arch, ap->os, n->kb};
-
-        if (ps_findings_add(f, PS_F_DEPENDENCY_CYCLE, &w,
-                            "dependency cycle, left out of the %s plan: %s",
-                            ps_arch_name(ap->arch), c->text) != 0)
-            return -1;
-    }
-    return 0;
-}
-
 /* ------------------------------------------------------------------ */
 /* Nodes                                                               */
 /* ------------------------------------------------------------------ */
@@ -2277,7 +1838,7 @@ static int machine_state(planner *pl)
         ps_plan_node *n = &ap->nodes[i];
         const char *st;
 
-        if (!is_ssu(n) || n->stack)
+        if (!ps_plan_is_ssu(n) || n->stack)
             continue;
         st = credited_stack(ap, pl->kb, n->kb, n->date, &from);
         if (st == NULL)
@@ -2325,9 +1886,9 @@ static int machine_state(planner *pl)
                 continue;
             if (n == NULL)
                 better = 1;
-            else if ((is_ssu(c) && c->stack) != (is_ssu(n) && n->stack))
-                better = is_ssu(c) && c->stack;
-            else if (is_ssu(c) && c->stack && ps_version_cmp(c->stack, n->stack) != 0)
+            else if ((ps_plan_is_ssu(c) && c->stack) != (ps_plan_is_ssu(n) && n->stack))
+                better = ps_plan_is_ssu(c) && c->stack;
+            else if (ps_plan_is_ssu(c) && c->stack && ps_version_cmp(c->stack, n->stack) != 0)
                 better = ps_version_cmp(c->stack, n->stack) > 0;
             else
                 better = ps_version_cmp(c->pkg->identity.version, n->pkg->identity.version) > 0;
@@ -2338,7 +1899,7 @@ static int machine_state(planner *pl)
         }
         k->role = n ? n->role : e ? e->role : PS_ROLE_UNKNOWN;
         k->date = n && n->date ? n->date : e ? e->date : NULL;
-        if (enabler_of(pl) && ps_streq_ci(k->kb, enabler_of(pl)))
+        if (ps_plan_enabler_of(pl) && ps_streq_ci(k->kb, ps_plan_enabler_of(pl)))
             m->sha2_active = 1;
         if (k->role == PS_ROLE_LICENSING)
             m->esu_licensing = 1;
@@ -2436,11 +1997,11 @@ static int superseded_by_machine(planner *pl)
     for (size_t a = 0; a < ap->n_nodes; a++) {
         ps_plan_node *A = &ap->nodes[a];
 
-        if (node_excluded(A))
+        if (ps_plan_node_excluded(A))
             continue;
         /* Server-only packages on a Vista machine */
         if (m->edition && strcmp(m->edition, "client") == 0 && strcmp(ap->os, "6.0") == 0 &&
-            ((enabler_of(pl) && ps_streq_ci(A->kb, enabler_of(pl))) || A->sha2_only ||
+            ((ps_plan_enabler_of(pl) && ps_streq_ci(A->kb, ps_plan_enabler_of(pl))) || A->sha2_only ||
              A->role == PS_ROLE_LICENSING)) {
             free(A->why);
             A->state = PS_NODE_WRONG_MACHINE;
@@ -2457,7 +2018,7 @@ static int superseded_by_machine(planner *pl)
             if (I->state != PS_NODE_INSTALLED || !supersedes(pl, I, A, &how))
                 continue;
             {
-                char *t = supersede_text(pl, I, A, how);
+                char *t = ps_plan_supersede_text(pl, I, A, how);
                 char *w = t ? ps_asprintf("%s; %s is installed", t, I->kb) : NULL;
 
                 free(t);
@@ -2530,7 +2091,7 @@ static int apply_track(planner *pl)
     for (size_t a = 0; a < ap->n_nodes; a++) {
         ps_plan_node *A = &ap->nodes[a];
 
-        if (node_excluded(A))
+        if (ps_plan_node_excluded(A))
             continue;
         if (until && A->date && strncmp(A->date, until, 7) > 0) {
             free(A->why);
@@ -2560,7 +2121,7 @@ static int apply_track(planner *pl)
             continue;
         }
 
-        if (so_track && A->role == PS_ROLE_ROLLUP && !node_excluded(A)) {
+        if (so_track && A->role == PS_ROLE_ROLLUP && !ps_plan_node_excluded(A)) {
             free(A->why);
             A->state = PS_NODE_OTHER_TRACK;
             A->why = ps_asprintf("a monthly rollup: the plan follows the security-only track "
@@ -2574,7 +2135,7 @@ static int apply_track(planner *pl)
         size_t best = PS_NO_NODE;
         const char *inst = NULL, *inst_date = NULL;
 
-        if (A->role != PS_ROLE_SECURITY_ONLY || node_excluded(A) || A->date == NULL)
+        if (A->role != PS_ROLE_SECURITY_ONLY || ps_plan_node_excluded(A) || A->date == NULL)
             continue;
         /* an installed rollup of its month or later, on either track */
         for (size_t i = 0; i < m->n_kbs; i++)
@@ -2599,7 +2160,7 @@ static int apply_track(planner *pl)
         for (size_t r = 0; r < ap->n_nodes; r++) {
             const ps_plan_node *R = &ap->nodes[r];
 
-            if (R->role != PS_ROLE_ROLLUP || node_excluded(R) || !month_le(A->date, R->date))
+            if (R->role != PS_ROLE_ROLLUP || ps_plan_node_excluded(R) || !month_le(A->date, R->date))
                 continue;
             if (best == PS_NO_NODE || newer(R, &ap->nodes[best]))
                 best = r;
@@ -2613,26 +2174,6 @@ static int apply_track(planner *pl)
                              "the security-only updates of its month and before",
                              ap->nodes[best].kb, ap->nodes[best].date);
         if (A->why == NULL)
-            return -1;
-    }
-    return 0;
-}
-
-static int duplicate_texts(ps_arch_plan *ap)
-{
-    for (size_t i = 0; i < ap->n_nodes; i++) {
-        ps_plan_node *a = &ap->nodes[i];
-        const ps_plan_node *w;
-
-        if (a->state != PS_NODE_DUPLICATE)
-            continue;
-        w = &ap->nodes[a->by];
-        a->why = ps_asprintf("another revision of %s (version %s) is planned instead: %s "
-                             "(version %s)", a->kb,
-                             a->pkg->identity.version ? a->pkg->identity.version : "unknown",
-                             w->pkg->file,
-                             w->pkg->identity.version ? w->pkg->identity.version : "unknown");
-        if (a->why == NULL)
             return -1;
     }
     return 0;
@@ -2749,7 +2290,7 @@ static int plan_one(ps_arch_plan *ap, const ps_kb *kb, const ps_plan_opts *opts,
     if (mark_unsafe_names(ap) != 0)
         goto out;
     choose_revisions(ap);
-    if (duplicate_texts(ap) != 0 || machine_state(&pl) != 0 || superseded_by_machine(&pl) != 0 ||
+    if (ps_plan_duplicate_texts(ap) != 0 || machine_state(&pl) != 0 || superseded_by_machine(&pl) != 0 ||
         apply_track(&pl) != 0)
         goto out;
     /* each round either leaves a node out or ends: at most n_nodes + 1 rounds */
@@ -2763,7 +2304,7 @@ static int plan_one(ps_arch_plan *ap, const ps_kb *kb, const ps_plan_opts *opts,
         if (!pl.excluded)
             break;
     }
-    if (make_steps(&pl) != 0 || manual_steps(&pl) != 0 || plan_findings(ap, f) != 0 || esu_finding(ap, kb, f) != 0)
+    if (make_steps(&pl) != 0 || manual_steps(&pl) != 0 || ps_plan_findings(ap, f) != 0 || ps_plan_esu_finding(ap, kb, f) != 0)
         goto out;
     if (opts->window_minutes && ps_plan_make_windows(ap, opts, f) != 0)
         goto out;

@@ -6,6 +6,82 @@
 
 #include "plan.h"
 
+#include <stdbool.h>
+#include <stddef.h>
+
+/* One requirement of a node, with the packages that could satisfy it. */
+typedef struct req {
+    size_t node;             /* the package that has the requirement */
+    ps_edge_kind kind;
+    const ps_rule *rule;     /* PS_EDGE_RULE */
+    size_t *cand;
+    size_t n_cand;
+} req;
+
+/* The working state of one (OS, architecture) plan. */
+typedef struct planner {
+    ps_arch_plan *ap;
+    const ps_kb *kb;
+    const ps_plan_opts *opts;
+    unsigned char *inplan;
+    size_t *work;
+    size_t n_work;
+    req *q;
+    size_t n_q, cap_q;
+    size_t *scratch;         /* candidates being collected */
+    size_t *stack;           /* DFS stack */
+    unsigned char *seen;
+    int excluded;            /* a node left the plan in this round */
+    const char *wsus_want;   /* the UpdateId a WSUS requirement names */
+    const char *reach;       /* stack requirement: the stack reachable without the dependant */
+} planner;
+
+/* ---- plan.c: the graph, the servicing stack, the requirements ---- */
+
+/* Adds an edge unless the same one (ends, kind, provenance) is there;
+ * takes ownership of reason and provenance.  -1 on OOM. */
+int ps_plan_edge_add(ps_arch_plan *ap, size_t from, size_t to, ps_edge_kind kind, int barrier,
+                     char *reason, char *prov);
+/* Does `from` reach `to` through the edges? */
+bool ps_plan_reaches(planner *pl, size_t from, size_t to);
+/* Is node n out of the plan (for any reason but supersedence by the bundle)? */
+bool ps_plan_node_excluded(const ps_plan_node *n);
+bool ps_plan_is_ssu(const ps_plan_node *n);
+/* The SHA-2 support update the rules name, or NULL. */
+const char *ps_plan_enabler_of(const planner *pl);
+/* Is the enabler a package this plan can install? */
+bool ps_plan_enabler_plannable(const planner *pl);
+/* Can SHA-2-only SSU s be installed before b? */
+bool ps_plan_sha2_ok_before(const planner *pl, const ps_plan_node *s, const ps_plan_node *b);
+/* Is the minimum stack of s met by `stack`, or by the chain order? */
+bool ps_plan_ssu_installable(const planner *pl, const ps_plan_node *s, const char *stack);
+/* The oldest known SSU that delivers `need` (a SHA-1-signed one when sha1). */
+const ps_kb_entry *ps_plan_suggest_ssu(const planner *pl, const char *need, bool sha1,
+                                       const char *date);
+/* Does node n satisfy the "before" side of rule r? */
+bool ps_plan_rule_before_matches(const planner *pl, const ps_rule *r, const ps_plan_node *n);
+
+/* ---- why.c: the sentences ----------------------------------------- */
+
+/* Adds the edge that satisfies requirement rq with node a, with its reason
+ * and provenance.  -1 on OOM. */
+int ps_plan_edge_for(planner *pl, const req *rq, size_t a);
+/* Why rq cannot be met; gone lists the candidates that left the plan. */
+char *ps_plan_missing_message(const planner *pl, const req *rq, const size_t *gone,
+                              size_t n_gone);
+/* "superseded by B: ..." for A, `how` as supersedes() said. */
+char *ps_plan_supersede_text(const planner *pl, const ps_plan_node *B, const ps_plan_node *A,
+                             const char *how);
+/* Why superseded node `pick` is kept for b. */
+char *ps_plan_needed_text(planner *pl, size_t pick, size_t b);
+/* The why of every duplicate revision.  -1 on OOM. */
+int ps_plan_duplicate_texts(ps_arch_plan *ap);
+/* The findings of a finished plan, and the esu-licensing warning.  -1 on OOM. */
+int ps_plan_findings(const ps_arch_plan *ap, ps_findings *f);
+int ps_plan_esu_finding(const ps_arch_plan *ap, const ps_kb *kb, ps_findings *f);
+
+/* ---- window.c ------------------------------------------------------ */
+
 /*
  * Cuts the steps of ap into maintenance windows of at most
  * opts->window_minutes (window.c): the steps between restarts are segments
