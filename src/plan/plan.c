@@ -99,7 +99,7 @@ void ps_plan_opts_default(ps_plan_opts *o)
 /* ------------------------------------------------------------------ */
 
 /* The ordering key: phase, release date, KB number, file name. */
-static int node_key_cmp(const ps_plan_node *a, const ps_plan_node *b)
+int ps_plan_node_key_cmp(const ps_plan_node *a, const ps_plan_node *b)
 {
     int c;
 
@@ -120,7 +120,7 @@ static int node_key_cmp(const ps_plan_node *a, const ps_plan_node *b)
 
 static int node_qsort_cmp(const void *a, const void *b)
 {
-    return node_key_cmp(a, b);
+    return ps_plan_node_key_cmp(a, b);
 }
 
 static bool inventory_has(const ps_inventory *inv, const char *kb)
@@ -165,81 +165,11 @@ static unsigned phase_rank(const ps_os_rules *r, ps_role role, const char **name
 /* The working state of one (OS, architecture) plan                    */
 /* ------------------------------------------------------------------ */
 
-static void edges_clear(ps_arch_plan *ap)
-{
-    for (size_t i = 0; i < ap->n_edges; i++) {
-        free(ap->edges[i].reason);
-        free(ap->edges[i].provenance);
-    }
-    ap->n_edges = 0;
-}
-
 static void queue_clear(planner *pl)
 {
     for (size_t i = 0; i < pl->n_q; i++)
         free(pl->q[i].cand);
     pl->n_q = 0;
-}
-
-/* Adds an edge unless the same one (ends, kind, provenance) is there;
- * takes ownership of reason and provenance.  -1 on OOM. */
-int ps_plan_edge_add(ps_arch_plan *ap, size_t from, size_t to, ps_edge_kind kind, int barrier,
-                    char *reason, char *prov)
-{
-    if (reason == NULL || prov == NULL)
-        goto oom;
-    for (size_t i = 0; i < ap->n_edges; i++) {
-        ps_plan_edge *e = &ap->edges[i];
-
-        if (e->from == from && e->to == to && e->kind == kind &&
-            strcmp(e->provenance, prov) == 0) {
-            e->barrier |= barrier;
-            free(reason);
-            free(prov);
-            return 0;
-        }
-    }
-    if (ap->n_edges == ap->cap_edges) {
-        size_t cap = ap->cap_edges ? ap->cap_edges * 2 : 16;
-        ps_plan_edge *ne = realloc(ap->edges, cap * sizeof *ne);
-
-        if (ne == NULL)
-            goto oom;
-        ap->edges = ne;
-        ap->cap_edges = cap;
-    }
-    ap->edges[ap->n_edges++] = (ps_plan_edge){from, to, kind, barrier != 0, reason, prov};
-    return 0;
-oom:
-    free(reason);
-    free(prov);
-    return -1;
-}
-
-/* Does `from` reach `to` through the edges? */
-bool ps_plan_reaches(planner *pl, size_t from, size_t to)
-{
-    ps_arch_plan *ap = pl->ap;
-    size_t sp = 0;
-
-    memset(pl->seen, 0, ap->n_nodes);
-    pl->stack[sp++] = from;
-    pl->seen[from] = 1;
-    while (sp > 0) {
-        size_t n = pl->stack[--sp];
-
-        if (n == to)
-            return true;
-        for (size_t i = 0; i < ap->n_edges; i++) {
-            size_t m = ap->edges[i].to;
-
-            if (ap->edges[i].from == n && !pl->seen[m]) {
-                pl->seen[m] = 1;
-                pl->stack[sp++] = m;
-            }
-        }
-    }
-    return false;
 }
 
 /* ------------------------------------------------------------------ */
@@ -340,7 +270,6 @@ static bool rule_satisfied_by_inventory(const planner *pl, const ps_rule *r)
 /* ------------------------------------------------------------------ */
 /* The servicing stack: what SSUs deliver, and the closure             */
 /* ------------------------------------------------------------------ */
-
 
 bool ps_plan_is_ssu(const ps_plan_node *n)
 {
@@ -577,7 +506,7 @@ const char *ps_plan_enabler_of(const planner *pl)
 /* ------------------------------------------------------------------ */
 
 /* Leaves node n out of the plan with the given code and sentence. */
-static int exclude(planner *pl, size_t n, ps_node_state st, char *why)
+int ps_plan_exclude(planner *pl, size_t n, ps_node_state st, char *why)
 {
     ps_plan_node *nd = &pl->ap->nodes[n];
 
@@ -599,8 +528,8 @@ static int add_to_plan(planner *pl, size_t n);
 static void sort_cands(const planner *pl, size_t *c, size_t n);
 static int keep_needed(planner *pl, size_t pick, size_t b);
 
-/* Candidates are collected into pl->scratch: usable ones first, then (from
- * index *n_ok on) the ones that left the plan. */
+/* Candidates are collected into pl->cand (usable ones) and pl->gone (the
+ * ones that left the plan). */
 typedef bool (*cand_fn)(const planner *pl, const req *rq, const ps_plan_node *n);
 
 /* An SSU that delivers the stack asked for, whose own minimum stack is
@@ -645,7 +574,7 @@ static int cand_pref(const planner *pl, size_t a, size_t b)
     c = ps_strcmp_null_last(B->date, A->date);
     if (c != 0 && A->date && B->date)
         return c;
-    return -node_key_cmp(A, B);
+    return -ps_plan_node_key_cmp(A, B);
 }
 
 static void sort_cands(const planner *pl, size_t *c, size_t n)
@@ -668,7 +597,7 @@ static int requirement(planner *pl, req rq, cand_fn fn)
 {
     ps_arch_plan *ap = pl->ap;
     size_t n_ok = 0, n_gone = 0;
-    size_t *gone = pl->scratch + ap->n_nodes; /* second half */
+    size_t *gone = pl->gone;
 
     for (size_t i = 0; i < ap->n_nodes; i++) {
         const ps_plan_node *n = &ap->nodes[i];
@@ -680,7 +609,7 @@ static int requirement(planner *pl, req rq, cand_fn fn)
         if (ps_plan_node_excluded(n))
             gone[n_gone++] = i;
         else
-            pl->scratch[n_ok++] = i;
+            pl->cand[n_ok++] = i;
     }
     if (n_ok == 0) {
         ps_plan_node *B = &ap->nodes[rq.node];
@@ -695,9 +624,9 @@ static int requirement(planner *pl, req rq, cand_fn fn)
         return rc != 0 ? -1 : 1;
     }
     if (n_ok == 1) {
-        if (ps_plan_edge_for(pl, &rq, pl->scratch[0]) != 0)
+        if (ps_plan_edge_for(pl, &rq, pl->cand[0]) != 0)
             return -1;
-        return pl->inplan[pl->scratch[0]] ? 0 : keep_needed(pl, pl->scratch[0], rq.node);
+        return pl->inplan[pl->cand[0]] ? 0 : keep_needed(pl, pl->cand[0], rq.node);
     }
     if (pl->n_q == pl->cap_q) {
         size_t cap = pl->cap_q ? pl->cap_q * 2 : 16;
@@ -711,7 +640,7 @@ static int requirement(planner *pl, req rq, cand_fn fn)
     rq.cand = malloc(n_ok * sizeof *rq.cand);
     if (rq.cand == NULL)
         return -1;
-    memcpy(rq.cand, pl->scratch, n_ok * sizeof *rq.cand);
+    memcpy(rq.cand, pl->cand, n_ok * sizeof *rq.cand);
     rq.n_cand = n_ok;
     sort_cands(pl, rq.cand, rq.n_cand);
     pl->q[pl->n_q++] = rq;
@@ -781,7 +710,7 @@ static int resolve_node(planner *pl, size_t n)
     if (gaps) {
         const ps_plan_node *nb = &ap->nodes[n];
 
-        return exclude(pl, n, PS_NODE_MISSING, ps_strdup(nb->gaps[0]));
+        return ps_plan_exclude(pl, n, PS_NODE_MISSING, ps_strdup(nb->gaps[0]));
     }
     return 0;
 }
@@ -907,7 +836,7 @@ static int order_rules_for(planner *pl, size_t b)
             if (m == b || ps_plan_node_excluded(&ap->nodes[m]) || !ps_plan_rule_before_matches(pl, r, &ap->nodes[m]))
                 continue;
             if (!pl->inplan[m]) {
-                pl->scratch[n_sup++] = m;
+                pl->cand[n_sup++] = m;
                 continue;
             }
             if (ps_plan_reaches(pl, b, m))
@@ -918,9 +847,9 @@ static int order_rules_for(planner *pl, size_t b)
         }
         if (placed || n_sup == 0)
             continue;
-        sort_cands(pl, pl->scratch, n_sup);
+        sort_cands(pl, pl->cand, n_sup);
         for (size_t k = 0; k < n_sup; k++) {
-            size_t c = pl->scratch[k];
+            size_t c = pl->cand[k];
 
             if (would_cycle(pl, b, c))
                 continue;
@@ -996,7 +925,7 @@ static bool newer(const ps_plan_node *a, const ps_plan_node *b)
 static int compute_supersedence(planner *pl)
 {
     ps_arch_plan *ap = pl->ap;
-    unsigned char *sup = pl->seen; /* reused: 1 when superseded by something */
+    unsigned char *sup = pl->sup;
     const char *how;
 
     memset(sup, 0, ap->n_nodes);
@@ -1047,7 +976,7 @@ static void round_reset(planner *pl)
 {
     ps_arch_plan *ap = pl->ap;
 
-    edges_clear(ap);
+    ps_plan_edges_clear(ap);
     queue_clear(pl);
     memset(pl->inplan, 0, ap->n_nodes);
     pl->n_work = 0;
@@ -1105,149 +1034,6 @@ static int resolve_round(planner *pl)
 /* Ordering, cycles, steps                                             */
 /* ------------------------------------------------------------------ */
 
-/* Picks the ready node with the smallest key among `ok` nodes. */
-static size_t pick_ready(const ps_arch_plan *ap, const unsigned char *ok, const size_t *indeg)
-{
-    size_t best = PS_NO_NODE;
-
-    for (size_t i = 0; i < ap->n_nodes; i++)
-        if (ok[i] && indeg[i] == 0 &&
-            (best == PS_NO_NODE || node_key_cmp(&ap->nodes[i], &ap->nodes[best]) < 0))
-            best = i;
-    return best;
-}
-
-static const ps_plan_edge *edge_between(const ps_arch_plan *ap, size_t from, size_t to)
-{
-    for (size_t i = 0; i < ap->n_edges; i++)
-        if (ap->edges[i].from == from && ap->edges[i].to == to)
-            return &ap->edges[i];
-    return NULL;
-}
-
-/* Records the cycle through the nodes left with in-degree > 0 and takes its
- * members out of the plan. */
-static int record_cycle(planner *pl, const unsigned char *left)
-{
-    ps_arch_plan *ap = pl->ap;
-    size_t *path = pl->stack, len = 0, start = PS_NO_NODE, cur, first;
-    size_t *pos = pl->scratch; /* position in path + 1 */
-    ps_plan_cycle *nc, *cy;
-    ps_buf b = {0};
-
-    for (size_t i = 0; i < ap->n_nodes; i++) {
-        pos[i] = 0;
-        if (left[i] && (start == PS_NO_NODE || node_key_cmp(&ap->nodes[i], &ap->nodes[start]) < 0))
-            start = i;
-    }
-    /* walk backwards along predecessors still left until a node repeats */
-    cur = start;
-    while (pos[cur] == 0) {
-        size_t pred = PS_NO_NODE;
-
-        pos[cur] = ++len;
-        path[len - 1] = cur;
-        for (size_t i = 0; i < ap->n_edges; i++) {
-            size_t f = ap->edges[i].from;
-
-            if (ap->edges[i].to == cur && left[f] &&
-                (pred == PS_NO_NODE || node_key_cmp(&ap->nodes[f], &ap->nodes[pred]) < 0))
-                pred = f;
-        }
-        if (pred == PS_NO_NODE)
-            return -1; /* cannot happen: every node left has a predecessor left */
-        cur = pred;
-    }
-    /* path[pos[cur]-1 .. len-1] walked backwards is the cycle; forward order is reversed */
-    first = pos[cur] - 1;
-    nc = realloc(ap->cycles, (ap->n_cycles + 1) * sizeof *nc);
-    if (nc == NULL)
-        return -1;
-    ap->cycles = nc;
-    cy = &ap->cycles[ap->n_cycles];
-    cy->n = len - first;
-    cy->members = malloc(cy->n * sizeof *cy->members);
-    cy->text = NULL;
-    if (cy->members == NULL)
-        return -1;
-    ap->n_cycles++;
-    for (size_t i = 0; i < cy->n; i++)
-        cy->members[i] = path[len - 1 - i];
-    {   /* rotate so the smallest key comes first */
-        size_t r = 0;
-
-        for (size_t i = 1; i < cy->n; i++)
-            if (node_key_cmp(&ap->nodes[cy->members[i]], &ap->nodes[cy->members[r]]) < 0)
-                r = i;
-        for (size_t k = 0; k < r; k++) {
-            size_t t = cy->members[0];
-
-            memmove(cy->members, cy->members + 1, (cy->n - 1) * sizeof *cy->members);
-            cy->members[cy->n - 1] = t;
-        }
-    }
-    ps_buf_puts(&b, ap->nodes[cy->members[0]].kb);
-    for (size_t i = 0; i < cy->n; i++) {
-        size_t f = cy->members[i], t = cy->members[(i + 1) % cy->n];
-        const ps_plan_edge *e = edge_between(ap, f, t);
-
-        ps_buf_printf(&b, " -> %s (%s: %s [%s])", ap->nodes[t].kb,
-                      e ? ps_edge_kind_name(e->kind) : "?", e ? e->reason : "?",
-                      e ? e->provenance : "?");
-    }
-    if (b.data == NULL)
-        return -1;
-    cy->text = ps_buf_steal(&b, NULL);
-    /* the members name the cycle; its edges and reasons are told once, in
-     * the dependency-cycle finding */
-    for (size_t i = 0; i < cy->n; i++) {
-        ps_buf m = {0};
-        char *why;
-
-        for (size_t k = 0; k <= cy->n; k++)
-            ps_buf_printf(&m, "%s%s", k ? " -> " : "", ap->nodes[cy->members[k % cy->n]].kb);
-        why = m.data ? ps_asprintf("part of dependency cycle %zu (%s); its reasons are in the "
-                                   "dependency-cycle finding", ap->n_cycles, m.data)
-                     : NULL;
-        ps_buf_free(&m);
-
-        if (exclude(pl, cy->members[i], PS_NODE_CYCLE, why) != 0)
-            return -1;
-    }
-    return 0;
-}
-
-/* Topological check; on a cycle records it and sets pl->excluded. */
-static int check_acyclic(planner *pl)
-{
-    ps_arch_plan *ap = pl->ap;
-    size_t *indeg = pl->scratch + ap->n_nodes;
-    unsigned char *left = pl->seen;
-    size_t done = 0, total = 0;
-
-    for (size_t i = 0; i < ap->n_nodes; i++) {
-        left[i] = pl->inplan[i];
-        indeg[i] = 0;
-        total += pl->inplan[i];
-    }
-    for (size_t i = 0; i < ap->n_edges; i++)
-        indeg[ap->edges[i].to]++;
-    for (;;) {
-        size_t n = pick_ready(ap, left, indeg);
-
-        if (n == PS_NO_NODE)
-            break;
-        left[n] = 0;
-        done++;
-        for (size_t i = 0; i < ap->n_edges; i++)
-            if (ap->edges[i].from == n)
-                indeg[ap->edges[i].to]--;
-    }
-    if (done == total)
-        return 0;
-    return record_cycle(pl, left);
-}
-
 static int step_push(ps_arch_plan *ap, ps_step_action act, size_t node)
 {
     ps_plan_step *ns = realloc(ap->steps, (ap->n_steps + 1) * sizeof *ns);
@@ -1300,44 +1086,44 @@ static bool may_restart(const ps_plan_node *n)
     return r && (ps_streq_ci(r, "possible") || ps_streq_ci(r, "required"));
 }
 
+/* Relaxes the depth of the nodes after n (a walk's visit). */
+static int relax_depth(planner *pl, size_t n, void *ctx)
+{
+    ps_arch_plan *ap = pl->ap;
+    unsigned *maxdepth = ctx;
+
+    for (size_t i = 0; i < ap->n_edges; i++) {
+        const ps_plan_edge *e = &ap->edges[i];
+
+        if (e->from == n && ap->nodes[e->to].depth < ap->nodes[n].depth + (unsigned)e->barrier)
+            ap->nodes[e->to].depth = ap->nodes[n].depth + (unsigned)e->barrier;
+    }
+    if (ap->nodes[n].depth > *maxdepth)
+        *maxdepth = ap->nodes[n].depth;
+    return 0;
+}
+
+/* The install step of n (a walk's visit). */
+static int push_install(planner *pl, size_t n, void *ctx)
+{
+    (void)ctx;
+    return step_push(pl->ap, PS_STEP_INSTALL, n);
+}
+
 static int make_steps(planner *pl)
 {
     ps_arch_plan *ap = pl->ap;
-    size_t *indeg = pl->scratch + ap->n_nodes;
-    unsigned char *left = pl->seen;
     unsigned maxdepth = 0;
     size_t level_start = 0;
     const char *build = ap->start_build;
 
     /* depth = barrier edges on the longest path: relax in topological order */
-    for (size_t i = 0; i < ap->n_nodes; i++) {
+    for (size_t i = 0; i < ap->n_nodes; i++)
         ap->nodes[i].depth = 0;
-        left[i] = pl->inplan[i];
-        indeg[i] = 0;
-    }
-    for (size_t i = 0; i < ap->n_edges; i++)
-        indeg[ap->edges[i].to]++;
-    for (;;) {
-        size_t n = pick_ready(ap, left, indeg);
-
-        if (n == PS_NO_NODE)
-            break;
-        left[n] = 0;
-        for (size_t i = 0; i < ap->n_edges; i++) {
-            const ps_plan_edge *e = &ap->edges[i];
-
-            if (e->from != n)
-                continue;
-            indeg[e->to]--;
-            if (ap->nodes[e->to].depth < ap->nodes[n].depth + (unsigned)e->barrier)
-                ap->nodes[e->to].depth = ap->nodes[n].depth + (unsigned)e->barrier;
-        }
-        if (ap->nodes[n].depth > maxdepth)
-            maxdepth = ap->nodes[n].depth;
-    }
+    ps_plan_walk_init(pl);
+    ps_plan_walk(pl, relax_depth, &maxdepth);
     /* level by level, the smallest key among the ready nodes of the level */
-    for (size_t i = 0; i < ap->n_edges; i++)
-        indeg[ap->edges[i].to]++;
+    ps_plan_walk_init(pl);
     for (unsigned d = 0; d <= maxdepth; d++) {
         if (d > 0) {
             ps_plan_step *s;
@@ -1373,19 +1159,9 @@ static int make_steps(planner *pl)
         }
         level_start = ap->n_steps;
         for (size_t i = 0; i < ap->n_nodes; i++)
-            left[i] = pl->inplan[i] && ap->nodes[i].depth == d;
-        for (;;) {
-            size_t n = pick_ready(ap, left, indeg);
-
-            if (n == PS_NO_NODE)
-                break;
-            left[n] = 0;
-            for (size_t i = 0; i < ap->n_edges; i++)
-                if (ap->edges[i].from == n)
-                    indeg[ap->edges[i].to]--;
-            if (step_push(ap, PS_STEP_INSTALL, n) != 0)
-                return -1;
-        }
+            pl->left[i] = pl->inplan[i] && ap->nodes[i].depth == d;
+        if (ps_plan_walk(pl, push_install, NULL) < 0)
+            return -1;
     }
     /* a final reboot when something installed since the last one may need it */
     {
@@ -2214,7 +1990,7 @@ static void arch_plan_free(ps_arch_plan *ap)
     for (size_t i = 0; i < ap->machine.n_kbs; i++)
         free(ap->machine.kbs[i].provides);
     free(ap->machine.kbs);
-    edges_clear(ap);
+    ps_plan_edges_clear(ap);
     free(ap->edges);
     for (size_t i = 0; i < ap->n_steps; i++) {
         ps_strv_free(&ap->steps[i].reasons, &ap->steps[i].n_reasons);
@@ -2278,12 +2054,19 @@ static int plan_one(ps_arch_plan *ap, const ps_kb *kb, const ps_plan_opts *opts,
     pl.ap = ap;
     pl.kb = kb;
     pl.opts = opts;
-    pl.inplan = calloc(n, 1);
-    pl.seen = calloc(n, 1);
-    pl.work = calloc(n, sizeof *pl.work);
-    pl.stack = calloc(n + 1, sizeof *pl.stack);
-    pl.scratch = calloc(2 * n, sizeof *pl.scratch);
-    if (!pl.inplan || !pl.seen || !pl.work || !pl.stack || !pl.scratch)
+    pl.inplan = ps_calloc(n, 1);
+    pl.work = ps_calloc(n, sizeof *pl.work);
+    pl.cand = ps_calloc(n, sizeof *pl.cand);
+    pl.gone = ps_calloc(n, sizeof *pl.gone);
+    pl.stack = ps_calloc(n + 1, sizeof *pl.stack);
+    pl.seen = ps_calloc(n, 1);
+    pl.indeg = ps_calloc(n, sizeof *pl.indeg);
+    pl.left = ps_calloc(n, 1);
+    pl.path = ps_calloc(n + 1, sizeof *pl.path);
+    pl.pos = ps_calloc(n, sizeof *pl.pos);
+    pl.sup = ps_calloc(n, 1);
+    if (!pl.inplan || !pl.work || !pl.cand || !pl.gone || !pl.stack || !pl.seen || !pl.indeg ||
+        !pl.left || !pl.path || !pl.pos || !pl.sup)
         goto out;
     if (ap->n_nodes > 1)
         qsort(ap->nodes, ap->n_nodes, sizeof *ap->nodes, node_qsort_cmp);
@@ -2299,7 +2082,7 @@ static int plan_one(ps_arch_plan *ap, const ps_kb *kb, const ps_plan_opts *opts,
             goto out;
         if (pl.excluded)
             continue;
-        if (check_acyclic(&pl) != 0)
+        if (ps_plan_check_acyclic(&pl) != 0)
             goto out;
         if (!pl.excluded)
             break;
@@ -2313,10 +2096,16 @@ out:
     queue_clear(&pl);
     free(pl.q);
     free(pl.inplan);
-    free(pl.seen);
     free(pl.work);
+    free(pl.cand);
+    free(pl.gone);
     free(pl.stack);
-    free(pl.scratch);
+    free(pl.seen);
+    free(pl.indeg);
+    free(pl.left);
+    free(pl.path);
+    free(pl.pos);
+    free(pl.sup);
     return rc;
 }
 

@@ -28,22 +28,27 @@ typedef struct planner {
     size_t n_work;
     req *q;
     size_t n_q, cap_q;
-    size_t *scratch;         /* candidates being collected */
-    size_t *stack;           /* DFS stack */
-    unsigned char *seen;
+    size_t *cand;            /* requirement(): the usable candidates; the order
+                                rules: the superseded ones that could go first */
+    size_t *gone;            /* requirement(): the candidates that left the plan */
+    size_t *stack;           /* reaches(): the DFS stack */
+    unsigned char *seen;     /* reaches(): visited */
+    size_t *indeg;           /* the walk: edges into each node from nodes not taken */
+    unsigned char *left;     /* the walk: the nodes still to take */
+    size_t *path;            /* record_cycle(): the walk back along predecessors */
+    size_t *pos;             /* record_cycle(): a node's place in path, + 1 */
+    unsigned char *sup;      /* supersedence: superseded by something */
     int excluded;            /* a node left the plan in this round */
     const char *wsus_want;   /* the UpdateId a WSUS requirement names */
     const char *reach;       /* stack requirement: the stack reachable without the dependant */
 } planner;
 
-/* ---- plan.c: the graph, the servicing stack, the requirements ---- */
+/* ---- plan.c: nodes, the servicing stack, the requirements ---------- */
 
-/* Adds an edge unless the same one (ends, kind, provenance) is there;
- * takes ownership of reason and provenance.  -1 on OOM. */
-int ps_plan_edge_add(ps_arch_plan *ap, size_t from, size_t to, ps_edge_kind kind, int barrier,
-                     char *reason, char *prov);
-/* Does `from` reach `to` through the edges? */
-bool ps_plan_reaches(planner *pl, size_t from, size_t to);
+/* The ordering key: phase, release date, KB number, file name. */
+int ps_plan_node_key_cmp(const ps_plan_node *a, const ps_plan_node *b);
+/* Leaves node n out of the plan with the given state and sentence (owned). */
+int ps_plan_exclude(planner *pl, size_t n, ps_node_state st, char *why);
 /* Is node n out of the plan (for any reason but supersedence by the bundle)? */
 bool ps_plan_node_excluded(const ps_plan_node *n);
 bool ps_plan_is_ssu(const ps_plan_node *n);
@@ -61,6 +66,27 @@ const ps_kb_entry *ps_plan_suggest_ssu(const planner *pl, const char *need, bool
 /* Does node n satisfy the "before" side of rule r? */
 bool ps_plan_rule_before_matches(const planner *pl, const ps_rule *r, const ps_plan_node *n);
 
+/* ---- graph.c: edges, reachability, the walk ------------------------ */
+
+/* Adds an edge unless the same one (ends, kind, provenance) is there;
+ * takes ownership of reason and provenance.  -1 on OOM. */
+int ps_plan_edge_add(ps_arch_plan *ap, size_t from, size_t to, ps_edge_kind kind, int barrier,
+                     char *reason, char *prov);
+/* Does `from` reach `to` through the edges? */
+bool ps_plan_reaches(planner *pl, size_t from, size_t to);
+/* Frees the edges of ap and empties the list. */
+void ps_plan_edges_clear(ps_arch_plan *ap);
+/* A visit of the walk; non-zero stops it as failed. */
+typedef int (*ps_plan_visit)(planner *pl, size_t n, void *ctx);
+/* Starts a walk: every node of the plan left, the in-degrees counted afresh. */
+void ps_plan_walk_init(planner *pl);
+/* Takes the ready nodes of pl->left, smallest key first, calling visit on
+ * each; the number taken, or -1 when visit failed. */
+long ps_plan_walk(planner *pl, ps_plan_visit visit, void *ctx);
+/* The cycle check: on a cycle, records it and takes its members out of the
+ * plan (pl->excluded).  -1 on OOM. */
+int ps_plan_check_acyclic(planner *pl);
+
 /* ---- why.c: the sentences ----------------------------------------- */
 
 /* Adds the edge that satisfies requirement rq with node a, with its reason
@@ -76,6 +102,9 @@ char *ps_plan_supersede_text(const planner *pl, const ps_plan_node *B, const ps_
 char *ps_plan_needed_text(planner *pl, size_t pick, size_t b);
 /* The why of every duplicate revision.  -1 on OOM. */
 int ps_plan_duplicate_texts(ps_arch_plan *ap);
+/* The texts of a dependency cycle and of each of its members. */
+char *ps_plan_cycle_text(const ps_arch_plan *ap, const ps_plan_cycle *cy);
+char *ps_plan_cycle_member_why(const ps_arch_plan *ap, const ps_plan_cycle *cy, size_t number);
 /* The findings of a finished plan, and the esu-licensing warning.  -1 on OOM. */
 int ps_plan_findings(const ps_arch_plan *ap, ps_findings *f);
 int ps_plan_esu_finding(const ps_arch_plan *ap, const ps_kb *kb, ps_findings *f);

@@ -4,6 +4,7 @@
  * and the findings of a finished plan.
  */
 #include "plan_int.h"
+#include "alloc.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -445,4 +446,47 @@ char *ps_plan_needed_text(planner *pl, size_t pick, size_t b)
         return ps_asprintf("kept although superseded by %s: %s needs it before it",
                            ap->nodes[c->by].kb, B->kb);
     return ps_asprintf("kept although superseded: %s needs it before it", B->kb);
+}
+
+static const ps_plan_edge *edge_between(const ps_arch_plan *ap, size_t from, size_t to)
+{
+    for (size_t i = 0; i < ap->n_edges; i++)
+        if (ap->edges[i].from == from && ap->edges[i].to == to)
+            return &ap->edges[i];
+    return NULL;
+}
+
+/* "KB1 -> KB2 (kind: reason [provenance]) -> ... -> KB1", for the
+ * dependency-cycle finding. */
+char *ps_plan_cycle_text(const ps_arch_plan *ap, const ps_plan_cycle *cy)
+{
+    ps_buf b = {0};
+
+    ps_buf_puts(&b, ap->nodes[cy->members[0]].kb);
+    for (size_t i = 0; i < cy->n; i++) {
+        size_t f = cy->members[i], t = cy->members[(i + 1) % cy->n];
+        const ps_plan_edge *e = edge_between(ap, f, t);
+
+        ps_buf_printf(&b, " -> %s (%s: %s [%s])", ap->nodes[t].kb,
+                      e ? ps_edge_kind_name(e->kind) : "?", e ? e->reason : "?",
+                      e ? e->provenance : "?");
+    }
+    if (b.data == NULL)
+        return NULL;
+    return ps_buf_steal(&b, NULL);
+}
+
+/* The why of a member of cycle number `number`. */
+char *ps_plan_cycle_member_why(const ps_arch_plan *ap, const ps_plan_cycle *cy, size_t number)
+{
+    ps_buf m = {0};
+    char *why;
+
+    for (size_t k = 0; k <= cy->n; k++)
+        ps_buf_printf(&m, "%s%s", k ? " -> " : "", ap->nodes[cy->members[k % cy->n]].kb);
+    why = m.data ? ps_asprintf("part of dependency cycle %zu (%s); its reasons are in the "
+                               "dependency-cycle finding", number, m.data)
+                 : NULL;
+    ps_buf_free(&m);
+    return why;
 }
