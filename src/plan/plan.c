@@ -30,6 +30,7 @@
  */
 #include "plan.h"
 #include "plan_int.h"
+#include "alloc.h"
 #include "parse.h"
 
 #include <stddef.h>
@@ -630,14 +631,14 @@ static int requirement(planner *pl, req rq, cand_fn fn)
     }
     if (pl->n_q == pl->cap_q) {
         size_t cap = pl->cap_q ? pl->cap_q * 2 : 16;
-        req *nq = realloc(pl->q, cap * sizeof *nq);
+        req *nq = ps_realloc(pl->q, cap * sizeof *nq);
 
         if (nq == NULL)
             return -1;
         pl->q = nq;
         pl->cap_q = cap;
     }
-    rq.cand = malloc(n_ok * sizeof *rq.cand);
+    rq.cand = ps_malloc(n_ok * sizeof *rq.cand);
     if (rq.cand == NULL)
         return -1;
     memcpy(rq.cand, pl->cand, n_ok * sizeof *rq.cand);
@@ -865,109 +866,6 @@ static int order_rules_for(planner *pl, size_t b)
 /* Supersedence                                                        */
 /* ------------------------------------------------------------------ */
 
-/* Does B supersede A?  On yes, *how receives a static kind. */
-static bool supersedes(const planner *pl, const ps_plan_node *B, const ps_plan_node *A,
-                       const char **how)
-{
-    const ps_kb_entry *e;
-
-    if (ps_streq_ci(A->kb, B->kb))
-        return false;
-    if (A->pkg->identity.name && B->pkg->identity.name &&
-        ps_streq_ci(A->pkg->identity.name, B->pkg->identity.name) &&
-        ps_version_cmp(B->pkg->identity.version, A->pkg->identity.version) > 0) {
-        *how = "family";
-        return true;
-    }
-    if (A->role == PS_ROLE_SERVICING_STACK && B->role == PS_ROLE_SERVICING_STACK) {
-        /* when the manifests know both SSUs, their supersedence (the closure
-         * of the <supersedes> lists) wins over the generic "a newer stack
-         * supersedes" rule: Windows 7's KB3138612 is superseded by no later
-         * SSU (it also carries the Windows Update client fix) */
-        int known = ps_kb_supersedes(pl->kb, pl->ap->os, B->kb, A->kb);
-
-        if (known == 0)
-            return false;
-        if (known == 1 && !(A->stack && B->stack && ps_version_cmp(B->stack, A->stack) > 0) &&
-            !(A->date && B->date && strcmp(B->date, A->date) > 0)) {
-            *how = "kb";
-            return true;
-        }
-        if (A->stack && B->stack && ps_version_cmp(B->stack, A->stack) != 0
-                ? ps_version_cmp(B->stack, A->stack) > 0
-                : (A->date && B->date && strcmp(B->date, A->date) > 0)) {
-            *how = "stack";
-            return true;
-        }
-    }
-    e = ps_kb_find(pl->kb, pl->ap->os, B->kb);
-    if (e && ps_strv_contains(e->supersedes, e->n_supersedes, A->kb)) {
-        *how = "kb";
-        return true;
-    }
-    return false;
-}
-
-/* Is a newer than b: release date, then KB number, then file name. */
-static bool newer(const ps_plan_node *a, const ps_plan_node *b)
-{
-    int c = 0;
-
-    if (a->date && b->date)
-        c = strcmp(a->date, b->date);
-    if (c == 0)
-        c = ps_kb_cmp(a->kb, b->kb);
-    if (c == 0)
-        c = -ps_strcmp_null_last(a->pkg->file, b->pkg->file);
-    return c > 0;
-}
-
-static int compute_supersedence(planner *pl)
-{
-    ps_arch_plan *ap = pl->ap;
-    unsigned char *sup = pl->sup;
-    const char *how;
-
-    memset(sup, 0, ap->n_nodes);
-    for (size_t a = 0; a < ap->n_nodes; a++) {
-        if (ps_plan_node_excluded(&ap->nodes[a]))
-            continue;
-        for (size_t b = 0; b < ap->n_nodes && !sup[a]; b++)
-            if (b != a && !ps_plan_node_excluded(&ap->nodes[b]) &&
-                supersedes(pl, &ap->nodes[b], &ap->nodes[a], &how))
-                sup[a] = 1;
-    }
-    for (size_t a = 0; a < ap->n_nodes; a++) {
-        ps_plan_node *A = &ap->nodes[a];
-        size_t best = PS_NO_NODE;
-        const char *best_how = NULL;
-
-        if (!sup[a])
-            continue;
-        for (size_t b = 0; b < ap->n_nodes; b++) {
-            const ps_plan_node *B = &ap->nodes[b];
-
-            if (b == a || ps_plan_node_excluded(B) || !supersedes(pl, B, A, &how))
-                continue;
-            /* prefer a superseder that is not itself superseded, then the newest */
-            if (best == PS_NO_NODE || (sup[best] && !sup[b]) ||
-                (sup[best] == sup[b] && newer(B, &ap->nodes[best]))) {
-                best = b;
-                best_how = how;
-            }
-        }
-        if (best == PS_NO_NODE)
-            continue;
-        A->state = PS_NODE_SUPERSEDED;
-        A->by = best;
-        free(A->why);
-        A->why = ps_plan_supersede_text(pl, &ap->nodes[best], A, best_how);
-        if (A->why == NULL)
-            return -1;
-    }
-    return 0;
-}
-
 /* ------------------------------------------------------------------ */
 /* One round of resolution                                             */
 /* ------------------------------------------------------------------ */
@@ -1001,7 +899,7 @@ static int resolve_round(planner *pl)
     size_t w = 0, qi = 0, ordered = 0;
 
     round_reset(pl);
-    if (!pl->opts->keep_superseded && compute_supersedence(pl) != 0)
+    if (!pl->opts->keep_superseded && ps_plan_compute_supersedence(pl) != 0)
         return -1;
     for (size_t i = 0; i < ap->n_nodes; i++)
         if (ap->nodes[i].state == PS_NODE_PLANNED && add_to_plan(pl, i) != 0)
@@ -1036,7 +934,7 @@ static int resolve_round(planner *pl)
 
 static int step_push(ps_arch_plan *ap, ps_step_action act, size_t node)
 {
-    ps_plan_step *ns = realloc(ap->steps, (ap->n_steps + 1) * sizeof *ns);
+    ps_plan_step *ns = ps_realloc(ap->steps, (ap->n_steps + 1) * sizeof *ns);
 
     if (ns == NULL)
         return -1;
@@ -1217,7 +1115,7 @@ static int make_steps(planner *pl)
     }
     ap->end_build = build;
     /* skipped, in key order (nodes are sorted) */
-    ap->skipped = malloc((ap->n_nodes ? ap->n_nodes : 1) * sizeof *ap->skipped);
+    ap->skipped = ps_malloc((ap->n_nodes ? ap->n_nodes : 1) * sizeof *ap->skipped);
     if (ap->skipped == NULL)
         return -1;
     for (size_t i = 0; i < ap->n_nodes; i++)
@@ -1342,7 +1240,7 @@ static int manual_steps(planner *pl)
         if (year == 0 || year >= 32 || (done & (1u << year)))
             continue;
         done |= 1u << year;
-        ns = realloc(ap->steps, (ap->n_steps + 1) * sizeof *ns);
+        ns = ps_realloc(ap->steps, (ap->n_steps + 1) * sizeof *ns);
         if (ns == NULL)
             return -1;
         ap->steps = ns;
@@ -1535,67 +1433,6 @@ static int node_init(ps_plan_node *n, const ps_package *p, const ps_kb *kb, cons
     return 0;
 }
 
-static void choose_revisions(ps_arch_plan *ap)
-{
-    for (size_t i = 0; i < ap->n_nodes; i++) {
-        ps_plan_node *a = &ap->nodes[i];
-
-        if (a->state == PS_NODE_DUPLICATE || a->state == PS_NODE_UNSAFE ||
-            a->state == PS_NODE_INSTALLED)
-            continue;
-        for (size_t j = 0; j < ap->n_nodes; j++) {
-            ps_plan_node *b = &ap->nodes[j];
-            int c;
-
-            /* a revision no script may name does not compete, nor an installed one */
-            if (j == i || b->state == PS_NODE_DUPLICATE || b->state == PS_NODE_UNSAFE ||
-                b->state == PS_NODE_INSTALLED ||
-                !ps_streq_ci(a->kb, b->kb))
-                continue;
-            c = ps_version_cmp(b->pkg->identity.version, a->pkg->identity.version);
-            /* on equal identity, an .msu (installed by wusa, with its applicability
-             * check) wins over a bare .cab */
-            if (c == 0 && a->pkg->container != b->pkg->container)
-                c = b->pkg->container == PS_CONTAINER_MSU ? 1 : -1;
-            if (c == 0)
-                c = (b->pkg->revision > a->pkg->revision) - (b->pkg->revision < a->pkg->revision);
-            if (c == 0)
-                c = ps_strcmp_null_last(a->pkg->file, b->pkg->file);
-            if (c == 0) /* the same package twice: the first one */
-                c = j < i ? 1 : -1;
-            if (c > 0) { /* b wins over a */
-                a->state = PS_NODE_DUPLICATE;
-                a->by = j;
-                break;
-            }
-        }
-    }
-    /* point every loser at the final winner and say why */
-    for (size_t i = 0; i < ap->n_nodes; i++) {
-        ps_plan_node *a = &ap->nodes[i];
-        size_t w = a->by;
-
-        if (a->state != PS_NODE_DUPLICATE)
-            continue;
-        while (ap->nodes[w].state == PS_NODE_DUPLICATE)
-            w = ap->nodes[w].by;
-        a->by = w;
-    }
-}
-
-/* The build number of a version: 6003 of "6.0.6003.20489"; 0 when none. */
-static unsigned long build_number(const char *v)
-{
-    unsigned long n = 0;
-    int dots = 0;
-
-    for (; v && *v && dots < 2; v++)
-        dots += *v == '.';
-    while (v && *v >= '0' && *v <= '9' && n < 1000000ul)
-        n = n * 10 + (unsigned long)(*v++ - '0');
-    return dots == 2 ? n : 0;
-}
-
 /*
  * The machine state of this plan: from the inventory, the installed
  * packages of the bundle and the knowledge base; with no inventory, the
@@ -1640,7 +1477,7 @@ static int machine_state(planner *pl)
         else if (strstr(inv->os_name, "Vista") || strstr(inv->os_name, "Windows 7"))
             m->edition = "client";
     }
-    m->kbs = calloc(inv->n_kbs ? inv->n_kbs : 1, sizeof *m->kbs);
+    m->kbs = ps_calloc(inv->n_kbs ? inv->n_kbs : 1, sizeof *m->kbs);
     if (m->kbs == NULL)
         return -1;
     for (size_t i = 0; i < inv->n_kbs; i++) {
@@ -1738,98 +1575,6 @@ static int machine_state(planner *pl)
             continue;
         if (k->provides == NULL)
             return -1;
-    }
-    return 0;
-}
-
-static int mark_by_machine(ps_plan_node *a, const char *by, char *why)
-{
-    if (why == NULL)
-        return -1;
-    a->state = PS_NODE_SUPERSEDED;
-    a->by_installed = by;
-    free(a->why);
-    a->why = why;
-    return 0;
-}
-
-/*
- * What the machine has supersedes what the bundle offers, for good: an
- * installed package of the bundle supersedes as a package of the bundle
- * would; an installed KB the knowledge base knows supersedes what it names,
- * and an installed rollup or SSU every older one of its role (by release
- * date); a rollup whose kernel build is below the machine's build is
- * already contained.  A Vista machine gets no Server-only package.
- */
-static int superseded_by_machine(planner *pl)
-{
-    ps_arch_plan *ap = pl->ap;
-    const ps_machine *m = &ap->machine;
-    unsigned long mbuild = pl->opts->inventory && pl->opts->inventory->os_build
-                               ? build_number(pl->opts->inventory->os_build)
-                               : 0;
-    const char *how;
-
-    for (size_t a = 0; a < ap->n_nodes; a++) {
-        ps_plan_node *A = &ap->nodes[a];
-
-        if (ps_plan_node_excluded(A))
-            continue;
-        /* Server-only packages on a Vista machine */
-        if (m->edition && strcmp(m->edition, "client") == 0 && strcmp(ap->os, "6.0") == 0 &&
-            ((ps_plan_enabler_of(pl) && ps_streq_ci(A->kb, ps_plan_enabler_of(pl))) || A->sha2_only ||
-             A->role == PS_ROLE_LICENSING)) {
-            free(A->why);
-            A->state = PS_NODE_WRONG_MACHINE;
-            A->why = ps_asprintf("the machine runs %s: %s is for Windows Server 2008 only (Vista "
-                                 "never got SHA-2 support or Extended Security Updates); not "
-                                 "planned", m->os_name, A->kb);
-            if (A->why == NULL)
-                return -1;
-            continue;
-        }
-        for (size_t i = 0; i < ap->n_nodes && !A->by_installed; i++) {
-            const ps_plan_node *I = &ap->nodes[i];
-
-            if (I->state != PS_NODE_INSTALLED || !supersedes(pl, I, A, &how))
-                continue;
-            {
-                char *t = ps_plan_supersede_text(pl, I, A, how);
-                char *w = t ? ps_asprintf("%s; %s is installed", t, I->kb) : NULL;
-
-                free(t);
-                if (mark_by_machine(A, I->kb, w) != 0)
-                    return -1;
-            }
-        }
-        for (size_t i = 0; i < m->n_kbs && !A->by_installed; i++) {
-            const ps_machine_kb *k = &m->kbs[i];
-            const ps_kb_entry *e = ps_kb_find(pl->kb, ap->os, k->kb);
-
-            if (e == NULL || k->node != PS_NO_NODE)
-                continue;
-            if (ps_strv_contains(e->supersedes, e->n_supersedes, A->kb)) {
-                if (mark_by_machine(A, k->kb, ps_asprintf("superseded by %s, which is installed "
-                                                          "(%s:%u)", k->kb,
-                                                          e->where.file ? e->where.file : "manifests",
-                                                          e->where.line)) != 0)
-                    return -1;
-            } else if (e->date && A->date && strcmp(A->date, e->date) < 0 && e->role == A->role &&
-                       (A->role == PS_ROLE_ROLLUP || A->role == PS_ROLE_SERVICING_STACK)) {
-                if (mark_by_machine(A, k->kb, ps_asprintf("superseded by %s, which is installed: "
-                                                          "a newer %s (released %s, after %s)",
-                                                          k->kb, ps_role_name(A->role), e->date,
-                                                          A->date)) != 0)
-                    return -1;
-            }
-        }
-        if (!A->by_installed && mbuild && A->role == PS_ROLE_ROLLUP && A->kernel &&
-            build_number(A->kernel) && build_number(A->kernel) < mbuild) {
-            if (mark_by_machine(A, m->build, ps_asprintf("already contained: its kernel build %lu "
-                                                         "is below the machine's build %s",
-                                                         build_number(A->kernel), m->build)) != 0)
-                return -1;
-        }
     }
     return 0;
 }
@@ -1938,7 +1683,7 @@ static int apply_track(planner *pl)
 
             if (R->role != PS_ROLE_ROLLUP || ps_plan_node_excluded(R) || !month_le(A->date, R->date))
                 continue;
-            if (best == PS_NO_NODE || newer(R, &ap->nodes[best]))
+            if (best == PS_NO_NODE || ps_plan_newer(R, &ap->nodes[best]))
                 best = r;
         }
         if (best == PS_NO_NODE)
@@ -1950,25 +1695,6 @@ static int apply_track(planner *pl)
                              "the security-only updates of its month and before",
                              ap->nodes[best].kb, ap->nodes[best].date);
         if (A->why == NULL)
-            return -1;
-    }
-    return 0;
-}
-
-/* A package whose file name a script could not carry safely leaves the
- * plan before anything else; what needs it becomes missing-prerequisite. */
-static int mark_unsafe_names(ps_arch_plan *ap)
-{
-    for (size_t i = 0; i < ap->n_nodes; i++) {
-        ps_plan_node *a = &ap->nodes[i];
-
-        if (ps_file_name_safe(a->pkg->file) || a->state == PS_NODE_INSTALLED)
-            continue;
-        a->state = PS_NODE_UNSAFE;
-        a->why = ps_asprintf("the file name has a character outside [A-Za-z0-9._()+-], so no "
-                             "install script may name it; left out of the %s plan (rename the "
-                             "file)", ps_arch_name(ap->arch));
-        if (a->why == NULL)
             return -1;
     }
     return 0;
@@ -2023,27 +1749,6 @@ void ps_plan_free(ps_plan *plan)
 /* File names (the time model and windows: window.c)                 */
 /* ------------------------------------------------------------------ */
 
-int ps_file_name_safe(const char *path)
-{
-    const char *base = path, *p;
-
-    if (path == NULL)
-        return 0;
-    for (p = path; *p; p++)
-        if (*p == '/' || *p == '\\')
-            base = p + 1;
-    if (*base == '\0')
-        return 0;
-    for (p = base; *p; p++) {
-        unsigned char c = (unsigned char)*p;
-
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-              c == '.' || c == '_' || c == '(' || c == ')' || c == '+' || c == '-'))
-            return 0;
-    }
-    return 1;
-}
-
 /* Plans one (OS, arch) whose nodes are set.  -1 on OOM. */
 static int plan_one(ps_arch_plan *ap, const ps_kb *kb, const ps_plan_opts *opts, ps_findings *f)
 {
@@ -2070,10 +1775,10 @@ static int plan_one(ps_arch_plan *ap, const ps_kb *kb, const ps_plan_opts *opts,
         goto out;
     if (ap->n_nodes > 1)
         qsort(ap->nodes, ap->n_nodes, sizeof *ap->nodes, node_qsort_cmp);
-    if (mark_unsafe_names(ap) != 0)
+    if (ps_plan_mark_unsafe_names(ap) != 0)
         goto out;
-    choose_revisions(ap);
-    if (ps_plan_duplicate_texts(ap) != 0 || machine_state(&pl) != 0 || superseded_by_machine(&pl) != 0 ||
+    ps_plan_choose_revisions(ap);
+    if (ps_plan_duplicate_texts(ap) != 0 || machine_state(&pl) != 0 || ps_plan_superseded_by_machine(&pl) != 0 ||
         apply_track(&pl) != 0)
         goto out;
     /* each round either leaves a node out or ends: at most n_nodes + 1 rounds */
@@ -2214,7 +1919,7 @@ int ps_plan_build(ps_plan *plan, const ps_bundle *b, const ps_kb *kb, const ps_p
         ps_plan_opts_default(&none);
         opts = &none;
     }
-    ok = calloc(b->count ? b->count : 1, 1);
+    ok = ps_calloc(b->count ? b->count : 1, 1);
     if (ok == NULL)
         goto out;
     for (size_t i = 0; i < b->count; i++) {
@@ -2251,7 +1956,7 @@ int ps_plan_build(ps_plan *plan, const ps_bundle *b, const ps_kb *kb, const ps_p
             if (plan->plans[j].arch == p->arch && strcmp(plan->plans[j].os, p->os) == 0)
                 ap = &plan->plans[j];
         if (ap == NULL) {
-            ps_arch_plan *np = realloc(plan->plans, (plan->count + 1) * sizeof *np);
+            ps_arch_plan *np = ps_realloc(plan->plans, (plan->count + 1) * sizeof *np);
 
             if (np == NULL)
                 goto out;
@@ -2268,7 +1973,7 @@ int ps_plan_build(ps_plan *plan, const ps_bundle *b, const ps_kb *kb, const ps_p
             if (opts->inventory && opts->inventory->os_build)
                 ap->start_build = opts->inventory->os_build; /* of this OS: checked above */
         }
-        nn = realloc(ap->nodes, (ap->n_nodes + 1) * sizeof *nn);
+        nn = ps_realloc(ap->nodes, (ap->n_nodes + 1) * sizeof *nn);
         if (nn == NULL)
             goto out;
         ap->nodes = nn;

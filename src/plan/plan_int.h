@@ -9,6 +9,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* How one package supersedes another. */
+typedef enum ps_supersede_kind {
+    PS_SUPERSEDE_FAMILY, /* a newer version of the same package identity */
+    PS_SUPERSEDE_KB,     /* the knowledge base says so */
+    PS_SUPERSEDE_STACK,  /* a newer servicing stack */
+} ps_supersede_kind;
+
 /* One requirement of a node, with the packages that could satisfy it. */
 typedef struct req {
     size_t node;             /* the package that has the requirement */
@@ -87,6 +94,18 @@ long ps_plan_walk(planner *pl, ps_plan_visit visit, void *ctx);
  * plan (pl->excluded).  -1 on OOM. */
 int ps_plan_check_acyclic(planner *pl);
 
+/* ---- supersede.c: what leaves the plan before resolution ----------- */
+
+/* Among the revisions of one KB, the newest wins; the others are duplicates. */
+void ps_plan_choose_revisions(ps_arch_plan *ap);
+/* Packages whose file name no script may carry leave the plan.  -1 on OOM. */
+int ps_plan_mark_unsafe_names(ps_arch_plan *ap);
+/* Supersedence inside the bundle, and by what the machine has.  -1 on OOM. */
+int ps_plan_compute_supersedence(planner *pl);
+int ps_plan_superseded_by_machine(planner *pl);
+/* Is a newer than b: release date, then KB number, then file name. */
+bool ps_plan_newer(const ps_plan_node *a, const ps_plan_node *b);
+
 /* ---- why.c: the sentences ----------------------------------------- */
 
 /* Adds the edge that satisfies requirement rq with node a, with its reason
@@ -97,7 +116,7 @@ char *ps_plan_missing_message(const planner *pl, const req *rq, const size_t *go
                               size_t n_gone);
 /* "superseded by B: ..." for A, `how` as supersedes() said. */
 char *ps_plan_supersede_text(const planner *pl, const ps_plan_node *B, const ps_plan_node *A,
-                             const char *how);
+                             ps_supersede_kind how);
 /* Why superseded node `pick` is kept for b. */
 char *ps_plan_needed_text(planner *pl, size_t pick, size_t b);
 /* The why of every duplicate revision.  -1 on OOM. */

@@ -206,15 +206,15 @@ char *ps_plan_missing_message(const planner *pl, const req *rq, const size_t *go
 }
 
 char *ps_plan_supersede_text(const planner *pl, const ps_plan_node *B, const ps_plan_node *A,
-                            const char *how)
+                            ps_supersede_kind how)
 {
     const ps_kb_entry *e;
 
-    if (strcmp(how, "family") == 0)
+    if (how == PS_SUPERSEDE_FAMILY)
         return ps_asprintf("superseded by %s: a newer version of %s (%s > %s)", B->kb,
                            B->pkg->identity.name, B->pkg->identity.version,
                            A->pkg->identity.version);
-    if (strcmp(how, "stack") == 0) {
+    if (how == PS_SUPERSEDE_STACK) {
         if (A->stack && B->stack && ps_version_cmp(B->stack, A->stack) > 0)
             return ps_asprintf("superseded by %s: a newer servicing stack (%s > %s)", B->kb,
                                B->stack, A->stack);
