@@ -70,6 +70,8 @@ bool ps_plan_ssu_installable(const planner *pl, const ps_plan_node *s, const cha
 /* The oldest known SSU that delivers `need` (a SHA-1-signed one when sha1). */
 const ps_kb_entry *ps_plan_suggest_ssu(const planner *pl, const char *need, bool sha1,
                                        const char *date);
+/* Does selector s match node n? */
+bool ps_plan_selector_matches(const ps_selector *s, const ps_plan_node *n);
 /* Does node n satisfy the "before" side of rule r? */
 bool ps_plan_rule_before_matches(const planner *pl, const ps_rule *r, const ps_plan_node *n);
 
@@ -105,6 +107,15 @@ int ps_plan_compute_supersedence(planner *pl);
 int ps_plan_superseded_by_machine(planner *pl);
 /* Is a newer than b: release date, then KB number, then file name. */
 bool ps_plan_newer(const ps_plan_node *a, const ps_plan_node *b);
+
+/* ---- steps.c: the steps of a resolved plan ------------------------- */
+
+/* Reboot levels, install and restart steps, reasons, builds, skipped.
+ * -1 on OOM. */
+int ps_plan_make_steps(planner *pl);
+/* The manual steps of the knowledge base, each before the first install
+ * it concerns.  -1 on OOM. */
+int ps_plan_manual_steps(planner *pl);
 
 /* ---- why.c: the sentences ----------------------------------------- */
 
