@@ -52,12 +52,6 @@ typedef struct planner {
 
 /* ---- plan.c: nodes, the servicing stack, the requirements ---------- */
 
-/* The ordering key: phase, release date, KB number, file name. */
-int ps_plan_node_key_cmp(const ps_plan_node *a, const ps_plan_node *b);
-/* Leaves node n out of the plan with the given state and sentence (owned). */
-int ps_plan_exclude(planner *pl, size_t n, ps_node_state st, char *why);
-/* Is node n out of the plan (for any reason but supersedence by the bundle)? */
-bool ps_plan_node_excluded(const ps_plan_node *n);
 bool ps_plan_is_ssu(const ps_plan_node *n);
 /* The SHA-2 support update the rules name, or NULL. */
 const char *ps_plan_enabler_of(const planner *pl);
@@ -74,6 +68,21 @@ const ps_kb_entry *ps_plan_suggest_ssu(const planner *pl, const char *need, bool
 bool ps_plan_selector_matches(const ps_selector *s, const ps_plan_node *n);
 /* Does node n satisfy the "before" side of rule r? */
 bool ps_plan_rule_before_matches(const planner *pl, const ps_rule *r, const ps_plan_node *n);
+
+/* ---- node.c: the nodes -------------------------------------------- */
+
+/* Sets node n for package p: role, phase, release date, stack, kernel,
+ * SHA-2.  -1 on OOM. */
+int ps_plan_node_init(ps_plan_node *n, const ps_package *p, const ps_kb *kb,
+                      const ps_os_rules *r);
+/* The ordering key: phase, release date, KB number, file name; and the
+ * same for qsort. */
+int ps_plan_node_key_cmp(const ps_plan_node *a, const ps_plan_node *b);
+int ps_plan_node_qsort_cmp(const void *a, const void *b);
+/* Is node n out of the plan (for any reason but supersedence by the bundle)? */
+bool ps_plan_node_excluded(const ps_plan_node *n);
+/* Leaves node n out of the plan with the given state and sentence (owned). */
+int ps_plan_exclude(planner *pl, size_t n, ps_node_state st, char *why);
 
 /* ---- graph.c: edges, reachability, the walk ------------------------ */
 
