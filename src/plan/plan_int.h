@@ -50,20 +50,8 @@ typedef struct planner {
     const char *reach;       /* stack requirement: the stack reachable without the dependant */
 } planner;
 
-/* ---- plan.c: nodes, the servicing stack, the requirements ---------- */
+/* ---- plan.c: the requirements ---------------------------------------- */
 
-bool ps_plan_is_ssu(const ps_plan_node *n);
-/* The SHA-2 support update the rules name, or NULL. */
-const char *ps_plan_enabler_of(const planner *pl);
-/* Is the enabler a package this plan can install? */
-bool ps_plan_enabler_plannable(const planner *pl);
-/* Can SHA-2-only SSU s be installed before b? */
-bool ps_plan_sha2_ok_before(const planner *pl, const ps_plan_node *s, const ps_plan_node *b);
-/* Is the minimum stack of s met by `stack`, or by the chain order? */
-bool ps_plan_ssu_installable(const planner *pl, const ps_plan_node *s, const char *stack);
-/* The oldest known SSU that delivers `need` (a SHA-1-signed one when sha1). */
-const ps_kb_entry *ps_plan_suggest_ssu(const planner *pl, const char *need, bool sha1,
-                                       const char *date);
 /* Does selector s match node n? */
 bool ps_plan_selector_matches(const ps_selector *s, const ps_plan_node *n);
 /* Does node n satisfy the "before" side of rule r? */
@@ -83,6 +71,28 @@ int ps_plan_node_qsort_cmp(const void *a, const void *b);
 bool ps_plan_node_excluded(const ps_plan_node *n);
 /* Leaves node n out of the plan with the given state and sentence (owned). */
 int ps_plan_exclude(planner *pl, size_t n, ps_node_state st, char *why);
+
+/* ---- stack.c: the machine and its servicing stack -------------------- */
+
+/* The machine state of this plan, and the stack credited to bundle SSUs
+ * that do not say what they deliver.  -1 on OOM. */
+int ps_plan_machine_state(planner *pl);
+bool ps_plan_is_ssu(const ps_plan_node *n);
+/* The SHA-2 support update the rules name, or NULL. */
+const char *ps_plan_enabler_of(const planner *pl);
+/* Is the enabler a package this plan can install? */
+bool ps_plan_enabler_plannable(const planner *pl);
+/* Can SHA-2-only SSU s be installed before b? */
+bool ps_plan_sha2_ok_before(const planner *pl, const ps_plan_node *s, const ps_plan_node *b);
+/* Is the minimum stack of s met by `stack`, or by the chain order? */
+bool ps_plan_ssu_installable(const planner *pl, const ps_plan_node *s, const char *stack);
+/* The oldest known SSU that delivers `need` (a SHA-1-signed one when sha1). */
+const ps_kb_entry *ps_plan_suggest_ssu(const planner *pl, const char *need, bool sha1,
+                                       const char *date);
+/* Does the SSU chain order say the machine's stack meets b's need? */
+bool ps_plan_machine_chain_meets(const planner *pl, const ps_plan_node *b);
+/* The stack reachable before node b. */
+const char *ps_plan_reach_before(const planner *pl, size_t b);
 
 /* ---- graph.c: edges, reachability, the walk ------------------------ */
 
