@@ -99,16 +99,6 @@ void ps_plan_opts_default(ps_plan_opts *o)
 /* Small helpers                                                       */
 /* ------------------------------------------------------------------ */
 
-static bool inventory_has(const ps_inventory *inv, const char *kb)
-{
-    if (inv == NULL || kb == NULL)
-        return false;
-    for (size_t i = 0; i < inv->n_kbs; i++)
-        if (ps_streq_ci(inv->kbs[i], kb))
-            return true;
-    return false;
-}
-
 /* ------------------------------------------------------------------ */
 /* The working state of one (OS, architecture) plan                    */
 /* ------------------------------------------------------------------ */
@@ -123,97 +113,6 @@ static void queue_clear(planner *pl)
 /* ------------------------------------------------------------------ */
 /* Rules: selectors                                                    */
 /* ------------------------------------------------------------------ */
-
-bool ps_plan_selector_matches(const ps_selector *s, const ps_plan_node *n)
-{
-    bool any = false;
-
-    if (s->kb) {
-        if (!ps_streq_ci(s->kb, n->kb))
-            return false;
-        any = true;
-    }
-    if (s->role != PS_ROLE_UNKNOWN) {
-        if (s->role != n->role)
-            return false;
-        any = true;
-    }
-    if (s->release_type) {
-        if (n->pkg->release_type == NULL || !ps_streq_ci(s->release_type, n->pkg->release_type))
-            return false;
-        any = true;
-    }
-    if (s->sha2_only) {
-        if (!n->sha2_only)
-            return false;
-        any = true;
-    }
-    /* release months: a package of February 2020 is "since 2020-02-11" */
-    if (s->since && (n->date == NULL || strncmp(n->date, s->since, 7) < 0))
-        return false;
-    return any;
-}
-
-/* The date from which a rule's `from` KB counts. */
-static const char *rule_from_date(const planner *pl, const ps_rule *r)
-{
-    const ps_kb_entry *e;
-
-    if (r->from == NULL)
-        return NULL;
-    e = ps_kb_find(pl->kb, pl->ap->os, r->from);
-    if (e && e->date)
-        return e->date;
-    for (size_t i = 0; i < pl->ap->n_nodes; i++)
-        if (ps_streq_ci(pl->ap->nodes[i].kb, r->from))
-            return pl->ap->nodes[i].date;
-    return NULL;
-}
-
-/* Does node n satisfy the "before" side of rule r? */
-bool ps_plan_rule_before_matches(const planner *pl, const ps_rule *r, const ps_plan_node *n)
-{
-    const char *from;
-
-    if (r->kb) /* or, with or-later, any package the manifests say supersedes it */
-        return ps_kb_satisfies(pl->kb, pl->ap->os, n->kb, r->kb, r->or_superseding) == 1;
-    if (r->role == PS_ROLE_UNKNOWN || r->role != n->role)
-        return false;
-    if (r->from == NULL || ps_streq_ci(r->from, n->kb))
-        return true;
-    from = rule_from_date(pl, r);
-    if (from == NULL)
-        return true;
-    return n->date != NULL && strcmp(n->date, from) >= 0;
-}
-
-static bool rule_satisfied_by_inventory(const planner *pl, const ps_rule *r)
-{
-    const ps_inventory *inv = pl->opts->inventory;
-    const char *from;
-
-    if (inv == NULL)
-        return false;
-    if (r->kb) {
-        if (inventory_has(inv, r->kb))
-            return true;
-        for (size_t i = 0; r->or_superseding && i < inv->n_kbs; i++)
-            if (ps_kb_satisfies(pl->kb, pl->ap->os, inv->kbs[i], r->kb, 1) == 1)
-                return true;
-        return false;
-    }
-    from = rule_from_date(pl, r);
-    for (size_t i = 0; i < inv->n_kbs; i++) {
-        const ps_kb_entry *e = ps_kb_find(pl->kb, pl->ap->os, inv->kbs[i]);
-
-        if (e == NULL || e->role != r->role)
-            continue;
-        if (r->from == NULL || ps_streq_ci(r->from, e->kb) || from == NULL ||
-            (e->date && strcmp(e->date, from) >= 0))
-            return true;
-    }
-    return false;
-}
 
 /* ------------------------------------------------------------------ */
 /* The servicing stack: what SSUs deliver, and the closure             */
@@ -386,7 +285,7 @@ static int resolve_node(planner *pl, size_t n)
 
         if (r->kind != PS_RULE_REQUIRE || !ps_plan_selector_matches(&r->subject, B))
             continue;
-        if (ps_plan_rule_before_matches(pl, r, B) || rule_satisfied_by_inventory(pl, r))
+        if (ps_plan_rule_before_matches(pl, r, B) || ps_plan_rule_satisfied_by_inventory(pl, r))
             continue;
         rq.kind = PS_EDGE_RULE;
         rq.rule = r;
@@ -659,127 +558,6 @@ const char *ps_step_action_name(ps_step_action a)
 /* Nodes                                                               */
 /* ------------------------------------------------------------------ */
 
-/* Do two release dates fall in months a <= b ("YYYY-MM" compared)? */
-static bool month_le(const char *a, const char *b)
-{
-    return a && b && strncmp(a, b, 7) <= 0;
-}
-
-/*
- * The release track.  Rollup track: a monthly rollup of month M (in the
- * bundle or installed) contains the security-only updates of months <= M:
- * they are included-in-rollup, naming the newest such rollup.  Security-only
- * track: the monthly rollups of the bundle are other-track, and a
- * security-only update older than an installed rollup is still
- * included-in-rollup.
- */
-static int apply_track(planner *pl)
-{
-    ps_arch_plan *ap = pl->ap;
-    const ps_machine *m = &ap->machine;
-    bool so_track = pl->opts->track == PS_PLAN_TRACK_SECURITY_ONLY;
-    const char *until = pl->opts->until;
-
-    /* --until KB: the release month of that KB (knowledge base, else its package) */
-    if (until && (until[0] == 'K' || until[0] == 'k')) {
-        const ps_kb_entry *e = ps_kb_find(pl->kb, ap->os, until);
-
-        until = e ? e->date : NULL;
-        for (size_t i = 0; until == NULL && i < ap->n_nodes; i++)
-            if (ps_streq_ci(ap->nodes[i].kb, pl->opts->until))
-                until = ap->nodes[i].date;
-    }
-    for (size_t a = 0; a < ap->n_nodes; a++) {
-        ps_plan_node *A = &ap->nodes[a];
-
-        if (ps_plan_node_excluded(A))
-            continue;
-        if (until && A->date && strncmp(A->date, until, 7) > 0) {
-            free(A->why);
-            A->state = PS_NODE_AFTER_TARGET;
-            A->why = ps_asprintf("released %.7s, after the target %.7s (--until %s)", A->date,
-                                 until, pl->opts->until);
-            if (A->why == NULL)
-                return -1;
-            continue;
-        }
-        if (ps_strv_contains(pl->opts->exclude, pl->opts->n_exclude, A->kb)) {
-            free(A->why);
-            A->state = PS_NODE_EXCLUDED;
-            A->why = ps_asprintf("left out by --exclude %s", A->kb);
-            if (A->why == NULL)
-                return -1;
-            continue;
-        }
-        /* a preview never replaces the month's security rollup unless asked for */
-        if (A->role == PS_ROLE_PREVIEW_ROLLUP && !pl->opts->include_previews) {
-            free(A->why);
-            A->state = PS_NODE_OPTIONAL;
-            A->why = ps_asprintf("a preview rollup (non-security fixes ahead of the next month): "
-                                 "optional, planned only with --include-previews");
-            if (A->why == NULL)
-                return -1;
-            continue;
-        }
-
-        if (so_track && A->role == PS_ROLE_ROLLUP && !ps_plan_node_excluded(A)) {
-            free(A->why);
-            A->state = PS_NODE_OTHER_TRACK;
-            A->why = ps_asprintf("a monthly rollup: the plan follows the security-only track "
-                                 "(--track security-only)");
-            if (A->why == NULL)
-                return -1;
-        }
-    }
-    for (size_t a = 0; a < ap->n_nodes; a++) {
-        ps_plan_node *A = &ap->nodes[a];
-        size_t best = PS_NO_NODE;
-        const char *inst = NULL, *inst_date = NULL;
-
-        if (A->role != PS_ROLE_SECURITY_ONLY || ps_plan_node_excluded(A) || A->date == NULL)
-            continue;
-        /* an installed rollup of its month or later, on either track */
-        for (size_t i = 0; i < m->n_kbs; i++)
-            if (m->kbs[i].role == PS_ROLE_ROLLUP && month_le(A->date, m->kbs[i].date) &&
-                (inst_date == NULL || strcmp(m->kbs[i].date, inst_date) > 0)) {
-                inst = m->kbs[i].kb;
-                inst_date = m->kbs[i].date;
-            }
-        if (inst) {
-            free(A->why);
-            A->state = PS_NODE_INCLUDED;
-            A->by_installed = inst;
-            A->why = ps_asprintf("included in the monthly rollup %s (%.7s), which is installed: a "
-                                 "monthly rollup contains the security-only updates of its month "
-                                 "and before", inst, inst_date);
-            if (A->why == NULL)
-                return -1;
-            continue;
-        }
-        if (so_track)
-            continue;
-        for (size_t r = 0; r < ap->n_nodes; r++) {
-            const ps_plan_node *R = &ap->nodes[r];
-
-            if (R->role != PS_ROLE_ROLLUP || ps_plan_node_excluded(R) || !month_le(A->date, R->date))
-                continue;
-            if (best == PS_NO_NODE || ps_plan_newer(R, &ap->nodes[best]))
-                best = r;
-        }
-        if (best == PS_NO_NODE)
-            continue;
-        free(A->why);
-        A->state = PS_NODE_INCLUDED;
-        A->by = best;
-        A->why = ps_asprintf("included in the monthly rollup %s (%.7s): a monthly rollup contains "
-                             "the security-only updates of its month and before",
-                             ap->nodes[best].kb, ap->nodes[best].date);
-        if (A->why == NULL)
-            return -1;
-    }
-    return 0;
-}
-
 static void arch_plan_free(ps_arch_plan *ap)
 {
     for (size_t i = 0; i < ap->n_nodes; i++) {
@@ -859,7 +637,7 @@ static int plan_one(ps_arch_plan *ap, const ps_kb *kb, const ps_plan_opts *opts,
         goto out;
     ps_plan_choose_revisions(ap);
     if (ps_plan_duplicate_texts(ap) != 0 || ps_plan_machine_state(&pl) != 0 || ps_plan_superseded_by_machine(&pl) != 0 ||
-        apply_track(&pl) != 0)
+        ps_plan_apply_track(&pl) != 0)
         goto out;
     /* each round either leaves a node out or ends: at most n_nodes + 1 rounds */
     for (size_t round = 0; round <= ap->n_nodes; round++) {
@@ -970,7 +748,7 @@ static int package_check(const ps_package *p, const ps_kb *kb, const ps_plan_opt
                                    "%s; not planned", opts->inventory->os_build);
         return 0;
     }
-    if (inventory_has(opts->inventory, p->kb)) {
+    if (ps_plan_inventory_has(opts->inventory, p->kb)) {
         if (ps_findings_add(f, PS_F_ALREADY_INSTALLED, &w, "%s is already installed", p->kb) != 0)
             *err = -1;
         return 2;

@@ -50,13 +50,6 @@ typedef struct planner {
     const char *reach;       /* stack requirement: the stack reachable without the dependant */
 } planner;
 
-/* ---- plan.c: the requirements ---------------------------------------- */
-
-/* Does selector s match node n? */
-bool ps_plan_selector_matches(const ps_selector *s, const ps_plan_node *n);
-/* Does node n satisfy the "before" side of rule r? */
-bool ps_plan_rule_before_matches(const planner *pl, const ps_rule *r, const ps_plan_node *n);
-
 /* ---- node.c: the nodes -------------------------------------------- */
 
 /* Sets node n for package p: role, phase, release date, stack, kernel,
@@ -72,11 +65,23 @@ bool ps_plan_node_excluded(const ps_plan_node *n);
 /* Leaves node n out of the plan with the given state and sentence (owned). */
 int ps_plan_exclude(planner *pl, size_t n, ps_node_state st, char *why);
 
+/* ---- rules.c: the rules as the planner reads them ------------------- */
+
+/* Does selector s match node n? */
+bool ps_plan_selector_matches(const ps_selector *s, const ps_plan_node *n);
+/* Does node n satisfy the "before" side of rule r? */
+bool ps_plan_rule_before_matches(const planner *pl, const ps_rule *r, const ps_plan_node *n);
+/* Does the inventory satisfy the "before" side of rule r? */
+bool ps_plan_rule_satisfied_by_inventory(const planner *pl, const ps_rule *r);
+/* Does the inventory list kb? */
+bool ps_plan_inventory_has(const ps_inventory *inv, const char *kb);
+
 /* ---- stack.c: the machine and its servicing stack -------------------- */
 
 /* The machine state of this plan, and the stack credited to bundle SSUs
  * that do not say what they deliver.  -1 on OOM. */
 int ps_plan_machine_state(planner *pl);
+/* Is n a servicing stack update? */
 bool ps_plan_is_ssu(const ps_plan_node *n);
 /* The SHA-2 support update the rules name, or NULL. */
 const char *ps_plan_enabler_of(const planner *pl);
@@ -124,8 +129,12 @@ int ps_plan_mark_unsafe_names(ps_arch_plan *ap);
 /* Supersedence inside the bundle, and by what the machine has.  -1 on OOM. */
 int ps_plan_compute_supersedence(planner *pl);
 int ps_plan_superseded_by_machine(planner *pl);
+/* The release track, --until, --exclude and previews.  -1 on OOM. */
+int ps_plan_apply_track(planner *pl);
 /* Is a newer than b: release date, then KB number, then file name. */
 bool ps_plan_newer(const ps_plan_node *a, const ps_plan_node *b);
+
+/* ---- plan.c: the requirements ---------------------------------------- */
 
 /* ---- steps.c: the steps of a resolved plan ------------------------- */
 
@@ -149,11 +158,11 @@ char *ps_plan_supersede_text(const planner *pl, const ps_plan_node *B, const ps_
                              ps_supersede_kind how);
 /* Why superseded node `pick` is kept for b. */
 char *ps_plan_needed_text(planner *pl, size_t pick, size_t b);
-/* The why of every duplicate revision.  -1 on OOM. */
-int ps_plan_duplicate_texts(ps_arch_plan *ap);
 /* The texts of a dependency cycle and of each of its members. */
 char *ps_plan_cycle_text(const ps_arch_plan *ap, const ps_plan_cycle *cy);
 char *ps_plan_cycle_member_why(const ps_arch_plan *ap, const ps_plan_cycle *cy, size_t number);
+/* The why of every duplicate revision.  -1 on OOM. */
+int ps_plan_duplicate_texts(ps_arch_plan *ap);
 /* The findings of a finished plan, and the esu-licensing warning.  -1 on OOM. */
 int ps_plan_findings(const ps_arch_plan *ap, ps_findings *f);
 int ps_plan_esu_finding(const ps_arch_plan *ap, const ps_kb *kb, ps_findings *f);

@@ -306,3 +306,124 @@ int ps_file_name_safe(const char *path)
     }
     return 1;
 }
+
+/* Do two release dates fall in months a <= b ("YYYY-MM" compared)? */
+static bool month_le(const char *a, const char *b)
+{
+    return a && b && strncmp(a, b, 7) <= 0;
+}
+
+/*
+ * The release track.  Rollup track: a monthly rollup of month M (in the
+ * bundle or installed) contains the security-only updates of months <= M:
+ * they are included-in-rollup, naming the newest such rollup.  Security-only
+ * track: the monthly rollups of the bundle are other-track, and a
+ * security-only update older than an installed rollup is still
+ * included-in-rollup.
+ */
+int ps_plan_apply_track(planner *pl)
+{
+    ps_arch_plan *ap = pl->ap;
+    const ps_machine *m = &ap->machine;
+    bool so_track = pl->opts->track == PS_PLAN_TRACK_SECURITY_ONLY;
+    const char *until = pl->opts->until;
+
+    /* --until KB: the release month of that KB (knowledge base, else its package) */
+    if (until && (until[0] == 'K' || until[0] == 'k')) {
+        const ps_kb_entry *e = ps_kb_find(pl->kb, ap->os, until);
+
+        until = e ? e->date : NULL;
+        for (size_t i = 0; until == NULL && i < ap->n_nodes; i++)
+            if (ps_streq_ci(ap->nodes[i].kb, pl->opts->until))
+                until = ap->nodes[i].date;
+    }
+    for (size_t a = 0; a < ap->n_nodes; a++) {
+        ps_plan_node *A = &ap->nodes[a];
+
+        if (ps_plan_node_excluded(A))
+            continue;
+        if (until && A->date && strncmp(A->date, until, 7) > 0) {
+            free(A->why);
+            A->state = PS_NODE_AFTER_TARGET;
+            A->why = ps_asprintf("released %.7s, after the target %.7s (--until %s)", A->date,
+                                 until, pl->opts->until);
+            if (A->why == NULL)
+                return -1;
+            continue;
+        }
+        if (ps_strv_contains(pl->opts->exclude, pl->opts->n_exclude, A->kb)) {
+            free(A->why);
+            A->state = PS_NODE_EXCLUDED;
+            A->why = ps_asprintf("left out by --exclude %s", A->kb);
+            if (A->why == NULL)
+                return -1;
+            continue;
+        }
+        /* a preview never replaces the month's security rollup unless asked for */
+        if (A->role == PS_ROLE_PREVIEW_ROLLUP && !pl->opts->include_previews) {
+            free(A->why);
+            A->state = PS_NODE_OPTIONAL;
+            A->why = ps_asprintf("a preview rollup (non-security fixes ahead of the next month): "
+                                 "optional, planned only with --include-previews");
+            if (A->why == NULL)
+                return -1;
+            continue;
+        }
+
+        if (so_track && A->role == PS_ROLE_ROLLUP && !ps_plan_node_excluded(A)) {
+            free(A->why);
+            A->state = PS_NODE_OTHER_TRACK;
+            A->why = ps_asprintf("a monthly rollup: the plan follows the security-only track "
+                                 "(--track security-only)");
+            if (A->why == NULL)
+                return -1;
+        }
+    }
+    for (size_t a = 0; a < ap->n_nodes; a++) {
+        ps_plan_node *A = &ap->nodes[a];
+        size_t best = PS_NO_NODE;
+        const char *inst = NULL, *inst_date = NULL;
+
+        if (A->role != PS_ROLE_SECURITY_ONLY || ps_plan_node_excluded(A) || A->date == NULL)
+            continue;
+        /* an installed rollup of its month or later, on either track */
+        for (size_t i = 0; i < m->n_kbs; i++)
+            if (m->kbs[i].role == PS_ROLE_ROLLUP && month_le(A->date, m->kbs[i].date) &&
+                (inst_date == NULL || strcmp(m->kbs[i].date, inst_date) > 0)) {
+                inst = m->kbs[i].kb;
+                inst_date = m->kbs[i].date;
+            }
+        if (inst) {
+            free(A->why);
+            A->state = PS_NODE_INCLUDED;
+            A->by_installed = inst;
+            A->why = ps_asprintf("included in the monthly rollup %s (%.7s), which is installed: a "
+                                 "monthly rollup contains the security-only updates of its month "
+                                 "and before", inst, inst_date);
+            if (A->why == NULL)
+                return -1;
+            continue;
+        }
+        if (so_track)
+            continue;
+        for (size_t r = 0; r < ap->n_nodes; r++) {
+            const ps_plan_node *R = &ap->nodes[r];
+
+            if (R->role != PS_ROLE_ROLLUP || ps_plan_node_excluded(R) || !month_le(A->date, R->date))
+                continue;
+            if (best == PS_NO_NODE || ps_plan_newer(R, &ap->nodes[best]))
+                best = r;
+        }
+        if (best == PS_NO_NODE)
+            continue;
+        free(A->why);
+        A->state = PS_NODE_INCLUDED;
+        A->by = best;
+        A->why = ps_asprintf("included in the monthly rollup %s (%.7s): a monthly rollup contains "
+                             "the security-only updates of its month and before",
+                             ap->nodes[best].kb, ap->nodes[best].date);
+        if (A->why == NULL)
+            return -1;
+    }
+    return 0;
+}
