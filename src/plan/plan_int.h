@@ -134,7 +134,13 @@ int ps_plan_apply_track(planner *pl);
 /* Is a newer than b: release date, then KB number, then file name. */
 bool ps_plan_newer(const ps_plan_node *a, const ps_plan_node *b);
 
-/* ---- plan.c: the requirements ---------------------------------------- */
+/* ---- resolve.c: requirements into edges ------------------------------ */
+
+/* One round of resolution: supersedence, requirements, choices, order
+ * rules.  0 (pl->excluded tells whether a node left the plan), -1 on OOM. */
+int ps_plan_resolve_round(planner *pl);
+/* Frees the queued requirements and empties the queue. */
+void ps_plan_queue_clear(planner *pl);
 
 /* ---- steps.c: the steps of a resolved plan ------------------------- */
 
