@@ -69,8 +69,8 @@ static int plan_one(ps_arch_plan *ap, const ps_kb *kb, const ps_plan_opts *opts,
     if (ps_plan_mark_unsafe_names(ap) != 0)
         goto out;
     ps_plan_choose_revisions(ap);
-    if (ps_plan_duplicate_texts(ap) != 0 || ps_plan_machine_state(&pl) != 0 || ps_plan_superseded_by_machine(&pl) != 0 ||
-        ps_plan_apply_track(&pl) != 0)
+    if (ps_plan_duplicate_texts(ap) != 0 || ps_plan_machine_state(&pl) != 0 ||
+        ps_plan_superseded_by_machine(&pl) != 0 || ps_plan_apply_track(&pl) != 0)
         goto out;
     /* each round either leaves a node out or ends: at most n_nodes + 1 rounds */
     for (size_t round = 0; round <= ap->n_nodes; round++) {
@@ -83,7 +83,8 @@ static int plan_one(ps_arch_plan *ap, const ps_kb *kb, const ps_plan_opts *opts,
         if (!pl.excluded)
             break;
     }
-    if (ps_plan_make_steps(&pl) != 0 || ps_plan_manual_steps(&pl) != 0 || ps_plan_findings(ap, f) != 0 || ps_plan_esu_finding(ap, kb, f) != 0)
+    if (ps_plan_make_steps(&pl) != 0 || ps_plan_manual_steps(&pl) != 0 ||
+        ps_plan_findings(ap, f) != 0 || ps_plan_esu_finding(ap, kb, f) != 0)
         goto out;
     if (opts->window_minutes && ps_plan_make_windows(ap, opts, f) != 0)
         goto out;
@@ -158,10 +159,12 @@ static int package_check(const ps_package *p, const ps_kb *kb, const ps_plan_opt
                                    "not planned");
         return 0;
     }
-    if (p->name_os && strcmp(p->name_os, p->os) != 0 && !finding_present(f, PS_F_WRONG_OS, p->file) &&
+    if (p->name_os && strcmp(p->name_os, p->os) != 0 &&
+        !finding_present(f, PS_F_WRONG_OS, p->file) &&
         ps_findings_add(f, PS_F_WRONG_OS, &w,
                         "the file name says Windows %s but update.mum says Windows %s; planned "
-                        "for Windows %s", p->name_os, p->os, p->os) != 0) {
+                        "for Windows %s",
+                        p->name_os, p->os, p->os) != 0) {
         *err = -1;
         return 0;
     }
@@ -174,11 +177,14 @@ static int package_check(const ps_package *p, const ps_kb *kb, const ps_plan_opt
         *err = -1;
         return 0;
     }
-    if (opts->inventory && opts->inventory->os_build && !os_matches(opts->inventory->os_build, p->os)) {
+    if (opts->inventory && opts->inventory->os_build &&
+        !os_matches(opts->inventory->os_build, p->os)) {
         *machine = 1;
         if (!finding_present(f, PS_F_WRONG_OS, p->file))
-            *err = ps_findings_add(f, PS_F_WRONG_OS, &w, "the machine of the inventory runs Windows "
-                                   "%s; not planned", opts->inventory->os_build);
+            *err = ps_findings_add(f, PS_F_WRONG_OS, &w,
+                                   "the machine of the inventory runs Windows "
+                                   "%s; not planned",
+                                   opts->inventory->os_build);
         return 0;
     }
     if (ps_plan_inventory_has(opts->inventory, p->kb)) {

@@ -106,7 +106,8 @@ static int record_cycle(planner *pl)
 
     for (size_t i = 0; i < ap->n_nodes; i++) {
         pos[i] = 0;
-        if (left[i] && (start == PS_NO_NODE || ps_plan_node_key_cmp(&ap->nodes[i], &ap->nodes[start]) < 0))
+        if (left[i] &&
+            (start == PS_NO_NODE || ps_plan_node_key_cmp(&ap->nodes[i], &ap->nodes[start]) < 0))
             start = i;
     }
     /* walk backwards along predecessors still left until a node repeats */

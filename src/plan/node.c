@@ -68,6 +68,16 @@ static unsigned phase_rank(const ps_os_rules *r, ps_role role, const char **name
     return (unsigned)idx;
 }
 
+/* Gives node n the state st and the sentence why (owned), in place of its
+ * old one: 0, or -1 when why is NULL (it could not be written). */
+int ps_plan_node_set(ps_plan_node *n, ps_node_state st, char *why)
+{
+    free(n->why);
+    n->state = st;
+    n->why = why;
+    return why ? 0 : -1;
+}
+
 /* Leaves node n out of the plan with the given code and sentence. */
 int ps_plan_exclude(planner *pl, size_t n, ps_node_state st, char *why)
 {
@@ -75,9 +85,7 @@ int ps_plan_exclude(planner *pl, size_t n, ps_node_state st, char *why)
 
     if (why == NULL)
         return -1;
-    free(nd->why);
-    nd->why = why;
-    nd->state = st;
+    ps_plan_node_set(nd, st, why);
     nd->by = PS_NO_NODE;
     pl->excluded = 1;
     return 0;

@@ -62,6 +62,9 @@ int ps_plan_node_key_cmp(const ps_plan_node *a, const ps_plan_node *b);
 int ps_plan_node_qsort_cmp(const void *a, const void *b);
 /* Is node n out of the plan (for any reason but supersedence by the bundle)? */
 bool ps_plan_node_excluded(const ps_plan_node *n);
+/* Gives node n the state st and the sentence why (owned) in place of its old
+ * one; -1 when why is NULL (OOM). */
+int ps_plan_node_set(ps_plan_node *n, ps_node_state st, char *why);
 /* Leaves node n out of the plan with the given state and sentence (owned). */
 int ps_plan_exclude(planner *pl, size_t n, ps_node_state st, char *why);
 

@@ -114,7 +114,8 @@ static int requirement(planner *pl, req rq, cand_fn fn)
         /* every gap of the node, then it leaves the plan (resolve_node) */
         if (msg == NULL)
             return -1;
-        rc = ps_strv_contains(B->gaps, B->n_gaps, msg) ? 0 : ps_strv_push(&B->gaps, &B->n_gaps, msg);
+        rc = ps_strv_contains(B->gaps, B->n_gaps, msg) ? 0
+                                                        : ps_strv_push(&B->gaps, &B->n_gaps, msg);
         free(msg);
         return rc != 0 ? -1 : 1;
     }
@@ -328,7 +329,8 @@ static int order_rules_for(planner *pl, size_t b)
         if (r->kind != PS_RULE_ORDER || !ps_plan_selector_matches(&r->subject, &ap->nodes[b]))
             continue;
         for (size_t m = 0; m < ap->n_nodes; m++) {
-            if (m == b || ps_plan_node_excluded(&ap->nodes[m]) || !ps_plan_rule_before_matches(pl, r, &ap->nodes[m]))
+            if (m == b || ps_plan_node_excluded(&ap->nodes[m]) ||
+                !ps_plan_rule_before_matches(pl, r, &ap->nodes[m]))
                 continue;
             if (!pl->inplan[m]) {
                 pl->cand[n_sup++] = m;
@@ -393,7 +395,8 @@ int ps_plan_resolve_round(planner *pl)
     for (;;) {
         if (w < pl->n_work) {
             /* a node that left the plan in this round has its say next round */
-            if (!ps_plan_node_excluded(&ap->nodes[pl->work[w]]) && resolve_node(pl, pl->work[w]) != 0)
+            if (!ps_plan_node_excluded(&ap->nodes[pl->work[w]]) &&
+                resolve_node(pl, pl->work[w]) != 0)
                 return -1;
             w++;
             continue;

@@ -113,8 +113,8 @@ bool ps_plan_machine_chain_meets(const planner *pl, const ps_plan_node *b)
         for (size_t j = 0; j < ap->n_nodes && !newer_known; j++) {
             const ps_plan_node *y = &ap->nodes[j];
 
-            newer_known = y != b && ps_plan_is_ssu(y) && y->state != PS_NODE_INSTALLED && y->stack &&
-                          b->pkg->installer_version && y->date &&
+            newer_known = y != b && ps_plan_is_ssu(y) && y->state != PS_NODE_INSTALLED &&
+                          y->stack && b->pkg->installer_version && y->date &&
                           ps_version_cmp(y->stack, b->pkg->installer_version) >= 0 &&
                           strcmp(y->date, k->date) > 0 && strcmp(y->date, b->date) <= 0;
         }
@@ -138,7 +138,8 @@ bool ps_plan_enabler_plannable(const planner *pl)
     if (ps_plan_enabler_of(pl) == NULL)
         return false;
     for (size_t i = 0; i < ap->n_nodes; i++)
-        if (ps_streq_ci(ap->nodes[i].kb, ps_plan_enabler_of(pl)) && !ps_plan_node_excluded(&ap->nodes[i]))
+        if (ps_streq_ci(ap->nodes[i].kb, ps_plan_enabler_of(pl)) &&
+            !ps_plan_node_excluded(&ap->nodes[i]))
             return true;
     return false;
 }
@@ -172,7 +173,8 @@ const char *ps_plan_reach_before(const planner *pl, size_t b)
             const ps_plan_node *s = &ap->nodes[i];
 
             if (i == b || !ps_plan_is_ssu(s) || s->stack == NULL || ps_plan_node_excluded(s) ||
-                !ps_plan_ssu_installable(pl, s, reach) || !ps_plan_sha2_ok_before(pl, s, &ap->nodes[b]) ||
+                !ps_plan_ssu_installable(pl, s, reach) ||
+                !ps_plan_sha2_ok_before(pl, s, &ap->nodes[b]) ||
                 (reach && ps_version_cmp(s->stack, reach) <= 0))
                 continue;
             reach = s->stack;

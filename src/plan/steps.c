@@ -31,8 +31,9 @@ static int step_reason(ps_plan_step *s, char *text)
 
     if (text == NULL)
         return -1;
-    rc = ps_strv_contains(s->reasons, s->n_reasons, text) ? 0
-                                                          : ps_strv_push(&s->reasons, &s->n_reasons, text);
+    rc = ps_strv_contains(s->reasons, s->n_reasons, text)
+             ? 0
+             : ps_strv_push(&s->reasons, &s->n_reasons, text);
     free(text);
     return rc;
 }

@@ -104,11 +104,9 @@ int ps_plan_compute_supersedence(planner *pl)
         }
         if (best == PS_NO_NODE)
             continue;
-        A->state = PS_NODE_SUPERSEDED;
         A->by = best;
-        free(A->why);
-        A->why = ps_plan_supersede_text(pl, &ap->nodes[best], A, best_how);
-        if (A->why == NULL)
+        if (ps_plan_node_set(A, PS_NODE_SUPERSEDED,
+                             ps_plan_supersede_text(pl, &ap->nodes[best], A, best_how)) != 0)
             return -1;
     }
     return 0;
@@ -179,11 +177,8 @@ static int mark_by_machine(ps_plan_node *a, const char *by, char *why)
 {
     if (why == NULL)
         return -1;
-    a->state = PS_NODE_SUPERSEDED;
     a->by_installed = by;
-    free(a->why);
-    a->why = why;
-    return 0;
+    return ps_plan_node_set(a, PS_NODE_SUPERSEDED, why);
 }
 
 /*
@@ -210,14 +205,13 @@ int ps_plan_superseded_by_machine(planner *pl)
             continue;
         /* Server-only packages on a Vista machine */
         if (m->edition && strcmp(m->edition, "client") == 0 && strcmp(ap->os, "6.0") == 0 &&
-            ((ps_plan_enabler_of(pl) && ps_streq_ci(A->kb, ps_plan_enabler_of(pl))) || A->sha2_only ||
-             A->role == PS_ROLE_LICENSING)) {
-            free(A->why);
-            A->state = PS_NODE_WRONG_MACHINE;
-            A->why = ps_asprintf("the machine runs %s: %s is for Windows Server 2008 only (Vista "
-                                 "never got SHA-2 support or Extended Security Updates); not "
-                                 "planned", m->os_name, A->kb);
-            if (A->why == NULL)
+            ((ps_plan_enabler_of(pl) && ps_streq_ci(A->kb, ps_plan_enabler_of(pl))) ||
+             A->sha2_only || A->role == PS_ROLE_LICENSING)) {
+            if (ps_plan_node_set(A, PS_NODE_WRONG_MACHINE,
+                                 ps_asprintf("the machine runs %s: %s is for Windows Server 2008 "
+                                             "only (Vista never got SHA-2 support or Extended "
+                                             "Security Updates); not planned",
+                                             m->os_name, A->kb)) != 0)
                 return -1;
             continue;
         }
@@ -242,10 +236,11 @@ int ps_plan_superseded_by_machine(planner *pl)
             if (e == NULL || k->node != PS_NO_NODE)
                 continue;
             if (ps_strv_contains(e->supersedes, e->n_supersedes, A->kb)) {
-                if (mark_by_machine(A, k->kb, ps_asprintf("superseded by %s, which is installed "
-                                                          "(%s:%u)", k->kb,
-                                                          e->where.file ? e->where.file : "manifests",
-                                                          e->where.line)) != 0)
+                if (mark_by_machine(A, k->kb,
+                                    ps_asprintf("superseded by %s, which is installed "
+                                                "(%s:%u)",
+                                                k->kb, e->where.file ? e->where.file : "manifests",
+                                                e->where.line)) != 0)
                     return -1;
             } else if (e->date && A->date && strcmp(A->date, e->date) < 0 && e->role == A->role &&
                        (A->role == PS_ROLE_ROLLUP || A->role == PS_ROLE_SERVICING_STACK)) {
@@ -276,11 +271,11 @@ int ps_plan_mark_unsafe_names(ps_arch_plan *ap)
 
         if (ps_file_name_safe(a->pkg->file) || a->state == PS_NODE_INSTALLED)
             continue;
-        a->state = PS_NODE_UNSAFE;
-        a->why = ps_asprintf("the file name has a character outside [A-Za-z0-9._()+-], so no "
-                             "install script may name it; left out of the %s plan (rename the "
-                             "file)", ps_arch_name(ap->arch));
-        if (a->why == NULL)
+        if (ps_plan_node_set(a, PS_NODE_UNSAFE,
+                             ps_asprintf("the file name has a character outside "
+                                         "[A-Za-z0-9._()+-], so no install script may name it; "
+                                         "left out of the %s plan (rename the file)",
+                                         ps_arch_name(ap->arch))) != 0)
             return -1;
     }
     return 0;
@@ -343,39 +338,32 @@ int ps_plan_apply_track(planner *pl)
         if (ps_plan_node_excluded(A))
             continue;
         if (until && A->date && strncmp(A->date, until, 7) > 0) {
-            free(A->why);
-            A->state = PS_NODE_AFTER_TARGET;
-            A->why = ps_asprintf("released %.7s, after the target %.7s (--until %s)", A->date,
-                                 until, pl->opts->until);
-            if (A->why == NULL)
+            if (ps_plan_node_set(A, PS_NODE_AFTER_TARGET,
+                                 ps_asprintf("released %.7s, after the target %.7s (--until %s)",
+                                             A->date, until, pl->opts->until)) != 0)
                 return -1;
             continue;
         }
         if (ps_strv_contains(pl->opts->exclude, pl->opts->n_exclude, A->kb)) {
-            free(A->why);
-            A->state = PS_NODE_EXCLUDED;
-            A->why = ps_asprintf("left out by --exclude %s", A->kb);
-            if (A->why == NULL)
+            if (ps_plan_node_set(A, PS_NODE_EXCLUDED,
+                                 ps_asprintf("left out by --exclude %s", A->kb)) != 0)
                 return -1;
             continue;
         }
         /* a preview never replaces the month's security rollup unless asked for */
         if (A->role == PS_ROLE_PREVIEW_ROLLUP && !pl->opts->include_previews) {
-            free(A->why);
-            A->state = PS_NODE_OPTIONAL;
-            A->why = ps_asprintf("a preview rollup (non-security fixes ahead of the next month): "
-                                 "optional, planned only with --include-previews");
-            if (A->why == NULL)
+            if (ps_plan_node_set(A, PS_NODE_OPTIONAL,
+                                 ps_asprintf("a preview rollup (non-security fixes ahead of the "
+                                             "next month): optional, planned only with "
+                                             "--include-previews")) != 0)
                 return -1;
             continue;
         }
 
         if (so_track && A->role == PS_ROLE_ROLLUP && !ps_plan_node_excluded(A)) {
-            free(A->why);
-            A->state = PS_NODE_OTHER_TRACK;
-            A->why = ps_asprintf("a monthly rollup: the plan follows the security-only track "
-                                 "(--track security-only)");
-            if (A->why == NULL)
+            if (ps_plan_node_set(A, PS_NODE_OTHER_TRACK,
+                                 ps_asprintf("a monthly rollup: the plan follows the "
+                                             "security-only track (--track security-only)")) != 0)
                 return -1;
         }
     }
@@ -394,13 +382,12 @@ int ps_plan_apply_track(planner *pl)
                 inst_date = m->kbs[i].date;
             }
         if (inst) {
-            free(A->why);
-            A->state = PS_NODE_INCLUDED;
             A->by_installed = inst;
-            A->why = ps_asprintf("included in the monthly rollup %s (%.7s), which is installed: a "
-                                 "monthly rollup contains the security-only updates of its month "
-                                 "and before", inst, inst_date);
-            if (A->why == NULL)
+            if (ps_plan_node_set(A, PS_NODE_INCLUDED,
+                                 ps_asprintf("included in the monthly rollup %s (%.7s), which is "
+                                             "installed: a monthly rollup contains the "
+                                             "security-only updates of its month and before", inst,
+                                             inst_date)) != 0)
                 return -1;
             continue;
         }
@@ -409,20 +396,20 @@ int ps_plan_apply_track(planner *pl)
         for (size_t r = 0; r < ap->n_nodes; r++) {
             const ps_plan_node *R = &ap->nodes[r];
 
-            if (R->role != PS_ROLE_ROLLUP || ps_plan_node_excluded(R) || !month_le(A->date, R->date))
+            if (R->role != PS_ROLE_ROLLUP || ps_plan_node_excluded(R) ||
+                !month_le(A->date, R->date))
                 continue;
             if (best == PS_NO_NODE || ps_plan_newer(R, &ap->nodes[best]))
                 best = r;
         }
         if (best == PS_NO_NODE)
             continue;
-        free(A->why);
-        A->state = PS_NODE_INCLUDED;
         A->by = best;
-        A->why = ps_asprintf("included in the monthly rollup %s (%.7s): a monthly rollup contains "
-                             "the security-only updates of its month and before",
-                             ap->nodes[best].kb, ap->nodes[best].date);
-        if (A->why == NULL)
+        if (ps_plan_node_set(A, PS_NODE_INCLUDED,
+                             ps_asprintf("included in the monthly rollup %s (%.7s): a monthly "
+                                         "rollup contains the security-only updates of its month "
+                                         "and before",
+                                         ap->nodes[best].kb, ap->nodes[best].date)) != 0)
             return -1;
     }
     return 0;

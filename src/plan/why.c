@@ -43,9 +43,10 @@ int ps_plan_edge_for(planner *pl, const req *rq, size_t a)
     case PS_EDGE_STACK:
         reason = ps_asprintf("%s needs servicing stack %s or later; %s delivers %s", B->kb,
                              B->pkg->installer_version, A->kb, A->stack);
-        prov = ps_asprintf("installerAssembly in %s update.mum; stack of %s from %s", B->kb,
-                           A->kb, A->stack_why ? A->stack_why
-                                  : A->pkg->provides_stack ? "its components" : "the knowledge base");
+        prov = ps_asprintf("installerAssembly in %s update.mum; stack of %s from %s", B->kb, A->kb,
+                           A->stack_why             ? A->stack_why
+                           : A->pkg->provides_stack ? "its components"
+                                                    : "the knowledge base");
         break;
     case PS_EDGE_SHA2:
         reason = ps_asprintf("%s is SHA-2-only: %s must be installed and the machine restarted "
@@ -114,25 +115,30 @@ char *ps_plan_missing_message(const planner *pl, const req *rq, const size_t *go
             bool sha1 = !ap->machine.sha2_active &&
                         ((ps_plan_enabler_of(pl) && ps_streq_ci(B->kb, ps_plan_enabler_of(pl))) ||
                          !ps_plan_enabler_plannable(pl));
-            const ps_kb_entry *add = ps_plan_suggest_ssu(pl, B->pkg->installer_version, sha1, B->date);
+            const ps_kb_entry *add =
+                ps_plan_suggest_ssu(pl, B->pkg->installer_version, sha1, B->date);
             ps_buf r = {0};
 
             /* the SSUs of the bundle that deliver it, and why none can be used */
             for (size_t i = 0; i < ap->n_nodes; i++) {
                 const ps_plan_node *s = &ap->nodes[i];
 
-                if (i == rq->node || !ps_plan_is_ssu(s) || s->stack == NULL || ps_plan_node_excluded(s) ||
+                if (i == rq->node || !ps_plan_is_ssu(s) || s->stack == NULL ||
+                    ps_plan_node_excluded(s) ||
                     ps_version_cmp(s->stack, B->pkg->installer_version) < 0)
                     continue;
                 if (!ps_plan_sha2_ok_before(pl, s, B))
                     ps_buf_printf(&r, "; %s delivers %s but is SHA-2-only, and SHA-2 support "
                                   "cannot be active before %s", s->kb, s->stack, B->kb);
                 else if (!ps_plan_ssu_installable(pl, s, pl->reach))
-                    ps_buf_printf(&r, "; %s delivers %s but needs servicing stack %s itself, "
-                                  "which %s", s->kb, s->stack, s->pkg->installer_version,
-                                  ps_plan_is_ssu(B) ? "nothing before it delivers (SSUs cannot satisfy "
-                                              "each other in a circle)"
-                                            : "nothing before it delivers");
+                    ps_buf_printf(&r,
+                                  "; %s delivers %s but needs servicing stack %s itself, "
+                                  "which %s",
+                                  s->kb, s->stack, s->pkg->installer_version,
+                                  ps_plan_is_ssu(B)
+                                      ? "nothing before it delivers (SSUs cannot satisfy "
+                                        "each other in a circle)"
+                                      : "nothing before it delivers");
             }
             if (add)
                 msg = ps_asprintf("%s needs a %sservicing stack update delivering %s or later "
@@ -159,15 +165,16 @@ char *ps_plan_missing_message(const planner *pl, const req *rq, const size_t *go
                               "out of the plan", B->kb, ps_plan_enabler_of(pl), arch);
         else
             msg = ps_asprintf("%s is SHA-2-only and no SHA-2 support update (%s) for %s is in "
-                              "the bundle or the inventory: add %s", B->kb, ps_plan_enabler_of(pl), arch,
-                              ps_plan_enabler_of(pl));
+                              "the bundle or the inventory: add %s",
+                              B->kb, ps_plan_enabler_of(pl), arch, ps_plan_enabler_of(pl));
         break;
     case PS_EDGE_RULE:
         what = rule_what(rq->rule);
         if (what == NULL)
             break;
         if (!list) { /* what to add, and the packages of the bundle that cannot serve */
-            const ps_kb_entry *e = rq->rule->from ? ps_kb_find(pl->kb, ap->os, rq->rule->from) : NULL;
+            const ps_kb_entry *e =
+                rq->rule->from ? ps_kb_find(pl->kb, ap->os, rq->rule->from) : NULL;
             ps_buf r = {0};
 
             if (e)
@@ -176,8 +183,9 @@ char *ps_plan_missing_message(const planner *pl, const req *rq, const size_t *go
             for (size_t i = 0; i < ap->n_nodes; i++) {
                 const ps_plan_node *s = &ap->nodes[i];
 
-                if (i != rq->node && !ps_plan_node_excluded(s) && ps_plan_rule_before_matches(pl, rq->rule, s) &&
-                    ps_plan_is_ssu(s) && !ps_plan_sha2_ok_before(pl, s, B))
+                if (i != rq->node && !ps_plan_node_excluded(s) &&
+                    ps_plan_rule_before_matches(pl, rq->rule, s) && ps_plan_is_ssu(s) &&
+                    !ps_plan_sha2_ok_before(pl, s, B))
                     ps_buf_printf(&r, "; %s is SHA-2-only and cannot come before %s", s->kb, B->kb);
             }
             tail = r.data ? ps_buf_steal(&r, NULL) : NULL;
