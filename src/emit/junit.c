@@ -222,3 +222,146 @@ void ps_junit_free(ps_junit *j)
     j->cases = NULL;
     j->count = 0;
 }
+
+/* ---- the testcases of a validation -------------------------------- */
+
+static bool is_package(const ps_validate_view *v, const char *file)
+{
+    for (size_t i = 0; file && i < v->bundle->count; i++)
+        if (strcmp(v->bundle->items[i].file, file) == 0)
+            return true;
+    return false;
+}
+
+static void plan_name(char *buf, size_t len, const ps_arch_plan *ap)
+{
+    snprintf(buf, len, "%s %s", ap->os, ps_arch_name(ap->arch));
+}
+
+/* Records a finding on a testcase; with --strict a warning is a failure
+ * there too, so that the report agrees with the exit status. */
+static int add_finding(const ps_validate_view *v, ps_junit_case *jc, const ps_finding *it)
+{
+    ps_finding copy = *it;
+
+    char *msg = NULL;
+    int r;
+
+    if (jc == NULL)
+        return -1;
+    if (ps_validate_fails(v, it))
+        copy.severity = PS_SEV_ERROR;
+    else if (it->waived) {
+        /* a note, never a failure */
+        copy.severity = it->severity == PS_SEV_ERROR ? PS_SEV_WARNING : it->severity;
+        msg = ps_asprintf("(waived) %s", it->message);
+        if (msg == NULL)
+            return -1;
+        copy.message = msg;
+    }
+    r = ps_junit_add_finding(jc, &copy);
+    free(msg);
+    return r;
+}
+
+/* A fleet: one testcase per machine, named by the machine, its inventory
+ * as the file; its findings on it (those of its plan name their file). */
+static int machine_cases(const ps_validate_view *v, ps_junit *j)
+{
+    for (size_t i = 0; i < v->fleet->n_machines; i++) {
+        const ps_fleet_machine *m = &v->fleet->machines[i];
+        ps_junit_case *jc = ps_junit_add_case(j, "patchseq.machine", m->name, m->inventory);
+
+        if (jc == NULL)
+            return -1;
+        for (int w = 0; w < 2; w++) {
+            const ps_findings *f = ps_validate_machine_findings(v, i, w);
+
+            for (size_t k = 0; f && k < f->count; k++) {
+                ps_finding copy = f->items[k];
+                char *msg = w && copy.file ? ps_asprintf("%s (%s)", copy.message, copy.file)
+                                           : ps_strdup(copy.message);
+                int r;
+
+                if (msg == NULL)
+                    return -1;
+                copy.message = msg;
+                r = add_finding(v, jc, &copy);
+                free(msg);
+                if (r != 0)
+                    return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* One testcase per package and per plan; a finding goes to its package's
+ * testcase, and also to its plan's (with the file named, since a plan
+ * spans files); anything else to a testcase of its own file. */
+int ps_junit_from_validate(ps_junit *j, const ps_validate_view *v)
+{
+    char name[64];
+
+    for (size_t i = 0; i < v->bundle->count; i++) {
+        const ps_package *p = &v->bundle->items[i];
+
+        if (ps_junit_find(j, "patchseq.package", p->file) == NULL &&
+            ps_junit_add_case(j, "patchseq.package", p->file, p->file) == NULL)
+            return -1;
+    }
+    for (size_t i = 0; v->fleet == NULL && i < v->plan->count; i++) {
+        plan_name(name, sizeof name, &v->plan->plans[i]);
+        if (ps_junit_add_case(j, "patchseq.plan", name, NULL) == NULL)
+            return -1;
+    }
+    if (v->fleet && machine_cases(v, j) != 0)
+        return -1;
+    for (size_t i = 0; i < v->f->count; i++) {
+        const ps_finding *it = &v->f->items[i];
+        ps_junit_case *jc;
+        bool placed = false;
+
+        if (it->file && is_package(v, it->file)) {
+            jc = ps_junit_find(j, "patchseq.package", it->file);
+            if (add_finding(v, jc, it) != 0)
+                return -1;
+            placed = true;
+        }
+        for (size_t k = 0; v->fleet == NULL && k < v->plan->count; k++) {
+            ps_finding copy = *it;
+            char *msg;
+            int r;
+
+            if (!ps_validate_about_plan(it, &v->plan->plans[k]))
+                continue;
+            plan_name(name, sizeof name, &v->plan->plans[k]);
+            jc = ps_junit_find(j, "patchseq.plan", name);
+            msg = it->file ? ps_asprintf("%s (%s)", it->message, it->file) : ps_strdup(it->message);
+            if (jc == NULL || msg == NULL) {
+                free(msg);
+                return -1;
+            }
+            copy.message = msg;
+            r = add_finding(v, jc, &copy);
+            free(msg);
+            if (r != 0)
+                return -1;
+            placed = true;
+        }
+        if (!placed) {
+            const char *cls = it->file == NULL ? "patchseq.bundle"
+                              : v->lockpath && strcmp(it->file, v->lockpath) == 0
+                                  ? "patchseq.lock"
+                                  : "patchseq.file";
+            const char *nm = it->file ? it->file : "bundle";
+
+            jc = ps_junit_find(j, cls, nm);
+            if (jc == NULL)
+                jc = ps_junit_add_case(j, cls, nm, it->file);
+            if (add_finding(v, jc, it) != 0)
+                return -1;
+        }
+    }
+    return 0;
+}
