@@ -434,16 +434,10 @@ static void filter_findings(ps_findings *f, unsigned mask)
     f->count = j;
 }
 
-#define TIME_MODEL_MAX_BYTES (64u * 1024u)
-
 /* Reads --time-model FILE over the defaults.  0, or 2 after a message. */
 static int load_time_model(ps_cli *cli, plan_ctx *c)
 {
-    ps_buf b = {0};
-    char chunk[4096], msg[256];
-    FILE *fp;
-    size_t n;
-    int rc = 2;
+    char msg[8192];
 
     ps_time_model_default(&c->model);
     c->opts.time_model = &c->model;
@@ -453,43 +447,11 @@ static int load_time_model(ps_cli *cli, plan_ctx *c)
         fprintf(cli->err, "patchseq plan: --time-model needs --window\n");
         return 2;
     }
-    {
-        char why[256];
-
-        fp = ps_fopen_regular(c->time_model, why, sizeof why);
-        if (fp == NULL) {
-            fprintf(cli->err, "patchseq plan: %s: cannot open the time model: %s\n",
-                    c->time_model, why);
-            return 2;
-        }
+    if (ps_time_model_load(&c->model, c->time_model, msg, sizeof msg) != 0) {
+        fprintf(cli->err, "patchseq plan: %s\n", msg);
+        return 2;
     }
-    b.max = TIME_MODEL_MAX_BYTES;
-    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) {
-        int r = ps_buf_append(&b, chunk, n);
-
-        if (r == -2) {
-            fprintf(cli->err, "patchseq plan: %s: larger than %u bytes\n", c->time_model,
-                    TIME_MODEL_MAX_BYTES);
-            goto out;
-        }
-        if (r != 0) {
-            fprintf(cli->err, "patchseq plan: out of memory\n");
-            goto out;
-        }
-    }
-    if (ferror(fp)) {
-        fprintf(cli->err, "patchseq plan: %s: read error\n", c->time_model);
-        goto out;
-    }
-    if (ps_time_model_parse(&c->model, b.data ? b.data : "", b.len, msg, sizeof msg) != 0) {
-        fprintf(cli->err, "patchseq plan: %s: %s\n", c->time_model, msg);
-        goto out;
-    }
-    rc = 0;
-out:
-    fclose(fp);
-    ps_buf_free(&b);
-    return rc;
+    return 0;
 }
 
 /* Knowledge, bundle, plan.  Returns 0, or the exit code (2). */
