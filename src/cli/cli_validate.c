@@ -27,7 +27,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 static const char validate_usage[] =
     "usage: patchseq validate [OPTIONS] PATH...\n"
@@ -106,14 +105,10 @@ typedef struct vctx {
     const char *cmd;        /* "validate" or "lock" */
     const char *format;
     const char *junit;
-    const char *installed;
-    char **installed_v;     /* every --installed */
-    size_t n_installed;
+    ps_cli_shared sh;       /* --installed, --rules, -o */
     int is_fleet;           /* several --installed, or a folder */
     ps_fleet fleet;
-    const char *rules;
     const char *lockpath;
-    const char *outpath;
     int strict;
     int first_arg;
     ps_kb kb;
@@ -135,7 +130,7 @@ static void ctx_free(vctx *c)
     ps_waivers_free(&c->w);
     free(c->waive);
     ps_fleet_free(&c->fleet);
-    ps_strv_free(&c->installed_v, &c->n_installed);
+    ps_cli_shared_free(&c->sh);
     ps_plan_free(&c->plan);
     ps_lock_free(&c->locked);
     ps_lock_free(&c->now);
@@ -162,16 +157,13 @@ static int parse_options(ps_cli *cli, vctx *c, int argc, char **argv, const char
         {NULL, 0, NULL, 0},
     };
     bool is_validate = strcmp(c->cmd, "validate") == 0;
-    const char *bad = NULL;
-    int ch;
+    int ch, r;
 
     optind = 0;
     opterr = 0;
     while ((ch = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
-        if (!is_validate && ch != 'r' && ch != 'o' && ch != 'h' && ch != ':') {
-            bad = argv[optind - 1];
-            goto bad;
-        }
+        if (!is_validate && ch != 'r' && ch != 'o' && ch != 'h' && ch != ':')
+            return ps_cli_bad_option(cli, c->cmd, argv[optind - 1], usage);
         switch (ch) {
         case 'f':
             if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0) {
@@ -183,24 +175,11 @@ static int parse_options(ps_cli *cli, vctx *c, int argc, char **argv, const char
         case 'j':
             c->junit = optarg;
             break;
-        case 'i':
-            c->installed = optarg;
-            if (ps_strv_push(&c->installed_v, &c->n_installed, optarg) != 0) {
-                fprintf(cli->err, "patchseq %s: out of memory\n", c->cmd);
-                return 2;
-            }
-            break;
         case 's':
             c->strict = 1;
             break;
-        case 'r':
-            c->rules = optarg;
-            break;
         case 'l':
             c->lockpath = optarg;
-            break;
-        case 'o':
-            c->outpath = optarg;
             break;
         case 'W': {
             const char **n = ps_realloc(c->waive, (c->n_waive + 1) * sizeof *n);
@@ -216,16 +195,9 @@ static int parse_options(ps_cli *cli, vctx *c, int argc, char **argv, const char
         case 'F':
             c->waivers = optarg;
             break;
-        case 'h':
-            fputs(usage, cli->out);
-            return 0;
-        case ':':
-            fprintf(cli->err, "patchseq %s: option '%s' needs a value\n%s", c->cmd,
-                    argv[optind - 1], usage);
-            return 2;
         default:
-            bad = argv[optind - 1];
-            goto bad;
+            if ((r = ps_cli_shared_option(cli, c->cmd, ch, argv, usage, &c->sh)) >= 0)
+                return r;
         }
     }
     c->first_arg = optind;
@@ -235,23 +207,16 @@ static int parse_options(ps_cli *cli, vctx *c, int argc, char **argv, const char
     }
     {
         /* an output that is an input, refused before anything is read */
-        const ps_cli_io outs[] = {{"-o", c->outpath}, {"--junit", c->junit}};
-        ps_cli_io *ins = ps_calloc(c->n_installed + 2, sizeof *ins);
+        const ps_cli_io outs[] = {{"-o", c->sh.outpath}, {"--junit", c->junit}};
+        ps_cli_io *ins = ps_calloc(c->sh.n_installed + 2, sizeof *ins);
         size_t n = 0;
-        int r;
 
         if (ins == NULL) {
             fprintf(cli->err, "patchseq %s: out of memory\n", c->cmd);
             return 2;
         }
-        for (size_t i = 0; i < c->n_installed; i++) {
-            struct stat st;
-
-            ins[n++] = (ps_cli_io){"--installed", c->installed_v[i]};
-            if (c->n_installed > 1 || (stat(c->installed_v[i], &st) == 0 && S_ISDIR(st.st_mode)))
-                c->is_fleet = 1;
-        }
-        ins[n++] = (ps_cli_io){"--rules", c->rules};
+        c->is_fleet = ps_cli_shared_inputs(&c->sh, ins, &n);
+        ins[n++] = (ps_cli_io){"--rules", c->sh.rules};
         ins[n++] = (ps_cli_io){"--lock", c->lockpath};
         r = ps_cli_check_run(cli, c->cmd, outs, PS_ARRAY_LEN(outs), ins, n, argv + c->first_arg,
                              argc - c->first_arg);
@@ -260,9 +225,6 @@ static int parse_options(ps_cli *cli, vctx *c, int argc, char **argv, const char
             return 2;
     }
     return -1;
-bad:
-    fprintf(cli->err, "patchseq %s: bad option '%s'\n%s", c->cmd, bad, usage);
-    return 2;
 }
 
 /* ---- waivers ------------------------------------------------------ */
@@ -323,27 +285,13 @@ static int load_all(ps_cli *cli, vctx *c, char **paths, int npaths)
     char msg[1024] = "";
     int r;
 
-    if ((r = ps_cli_load_kb(cli, c->cmd, c->rules, &c->kb, &c->f)) != 0)
+    if ((r = ps_cli_load_kb(cli, c->cmd, c->sh.rules, &c->kb, &c->f)) != 0)
         return r;
     if (c->is_fleet) {
-        char **files = NULL;
-        size_t nfiles = 0;
-        char fmsg[2048];
-
-        if (ps_fleet_files((const char *const *)c->installed_v, c->n_installed, &files, &nfiles,
-                           fmsg, sizeof fmsg) != 0 ||
-            ps_fleet_load(&c->fleet, files, nfiles, fmsg, sizeof fmsg) != 0) {
-            ps_buf m = {0};
-
-            ps_esc_printf(&m, ps_esc_text, "%s", fmsg);
-            fprintf(cli->err, "patchseq %s: --installed: %s\n", c->cmd, m.data ? m.data : "");
-            ps_buf_free(&m);
-            ps_strv_free(&files, &nfiles);
-            return 2;
-        }
-        ps_strv_free(&files, &nfiles);
-    } else if (c->installed) {
-        if ((r = ps_cli_load_inventory(cli, c->cmd, c->installed, &c->inv)) != 0)
+        if ((r = ps_cli_load_fleet(cli, c->cmd, &c->sh, &c->fleet)) != 0)
+            return r;
+    } else if (c->sh.installed) {
+        if ((r = ps_cli_load_inventory(cli, c->cmd, c->sh.installed, &c->inv)) != 0)
             return r;
         c->popts.inventory = &c->inv;
         if (c->inv.arch != PS_ARCH_NONE)
@@ -380,9 +328,8 @@ oom:
     return 2;
 }
 
-/* The plan a lock digests: every architecture, nothing installed. */
 /* ------------------------------------------------------------------ */
-/* Reports                                                             */
+/* The JUnit report                                                    */
 /* ------------------------------------------------------------------ */
 
 static int write_junit(ps_cli *cli, const vctx *c, const ps_validate_view *v)
@@ -450,9 +397,9 @@ int ps_cmd_validate(ps_cli *cli, int argc, char **argv)
         /* --junit -: standard output holds the XML only; the report goes
          * to standard error unless -o names a file */
         int to_err = c.junit && strcmp(c.junit, "-") == 0 &&
-                     (c.outpath == NULL || strcmp(c.outpath, "-") == 0);
+                     (c.sh.outpath == NULL || strcmp(c.sh.outpath, "-") == 0);
         FILE *dest = to_err ? cli->err
-                     : (c.outpath == NULL || strcmp(c.outpath, "-") == 0) ? cli->out : NULL;
+                     : (c.sh.outpath == NULL || strcmp(c.sh.outpath, "-") == 0) ? cli->out : NULL;
 
         view.color = strcmp(c.format, "text") == 0 && ps_cli_color(cli, dest);
         doc = strcmp(c.format, "json") == 0 ? ps_validate_render_json(&view, ok, &len)
@@ -465,7 +412,7 @@ int ps_cmd_validate(ps_cli *cli, int argc, char **argv)
             ecli.out = cli->err;
             rc = ps_cli_emit(&ecli, NULL, doc, len);
         } else {
-            rc = ps_cli_emit(cli, c.outpath, doc, len);
+            rc = ps_cli_emit(cli, c.sh.outpath, doc, len);
         }
     }
     if (rc == 0)
@@ -505,7 +452,7 @@ int ps_cmd_lock(ps_cli *cli, int argc, char **argv)
     ps_findings_render_text(&b, &c.f);
     if (b.data)
         fputs(b.data, cli->err);
-    rc = ps_cli_emit(cli, c.outpath, doc, len);
+    rc = ps_cli_emit(cli, c.sh.outpath, doc, len);
     if (rc == 0)
         rc = ps_cli_exit_code(&c.f, 0);
     goto out;
