@@ -111,6 +111,28 @@ static int put_text(xmlTextWriterPtr w, const char *value)
     return rc;
 }
 
+/* <elem type=".." message="..">the lines, one a line</elem>; the
+ * attributes only with attrs. */
+static int put_lines(xmlTextWriterPtr w, const char *elem, char *const *lines, size_t n,
+                     int attrs, const char *type, const char *message)
+{
+    ps_buf text = {0};
+    int bad = 0;
+
+    for (size_t i = 0; i < n; i++)
+        if (ps_buf_printf(&text, "%s\n", lines[i]) != 0)
+            bad = 1;
+    W(xmlTextWriterStartElement(w, BAD_CAST elem));
+    if (attrs) {
+        W(put_attr(w, "type", type));
+        W(put_attr(w, "message", message));
+    }
+    W(put_text(w, text.data));
+    W(xmlTextWriterEndElement(w));
+    ps_buf_free(&text);
+    return bad ? -1 : 0;
+}
+
 static int write_case(xmlTextWriterPtr w, const ps_junit_case *c)
 {
     int bad = 0;
@@ -121,30 +143,11 @@ static int write_case(xmlTextWriterPtr w, const ps_junit_case *c)
     if (c->file)
         W(put_attr(w, "file", c->file));
     W(put_attr(w, "time", "0"));
-    if (c->n_failures) {
-        ps_buf text = {0};
-
-        for (size_t i = 0; i < c->n_failures; i++)
-            if (ps_buf_printf(&text, "%s\n", c->failures[i]) != 0)
-                bad = 1;
-        W(xmlTextWriterStartElement(w, BAD_CAST "failure"));
-        W(put_attr(w, "type", c->first_type));
-        W(put_attr(w, "message", c->first_message));
-        W(put_text(w, text.data));
-        W(xmlTextWriterEndElement(w));
-        ps_buf_free(&text);
-    }
-    if (c->n_notes) {
-        ps_buf text = {0};
-
-        for (size_t i = 0; i < c->n_notes; i++)
-            if (ps_buf_printf(&text, "%s\n", c->notes[i]) != 0)
-                bad = 1;
-        W(xmlTextWriterStartElement(w, BAD_CAST "system-out"));
-        W(put_text(w, text.data));
-        W(xmlTextWriterEndElement(w));
-        ps_buf_free(&text);
-    }
+    if (c->n_failures)
+        W(put_lines(w, "failure", c->failures, c->n_failures, 1, c->first_type,
+                    c->first_message));
+    if (c->n_notes)
+        W(put_lines(w, "system-out", c->notes, c->n_notes, 0, NULL, NULL));
     W(xmlTextWriterEndElement(w));
     return bad ? -1 : 0;
 }
