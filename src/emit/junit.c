@@ -267,6 +267,26 @@ static int add_finding(const ps_validate_view *v, ps_junit_case *jc, const ps_fi
     return r;
 }
 
+/* The same, the finding's file named in its message when name_file (a
+ * plan or a machine spans files). */
+static int add_finding_naming(const ps_validate_view *v, ps_junit_case *jc, const ps_finding *it,
+                              bool name_file)
+{
+    ps_finding copy = *it;
+    char *msg = name_file && it->file ? ps_asprintf("%s (%s)", it->message, it->file)
+                                      : ps_strdup(it->message);
+    int r;
+
+    if (jc == NULL || msg == NULL) {
+        free(msg);
+        return -1;
+    }
+    copy.message = msg;
+    r = add_finding(v, jc, &copy);
+    free(msg);
+    return r;
+}
+
 /* A fleet: one testcase per machine, named by the machine, its inventory
  * as the file; its findings on it (those of its plan name their file). */
 static int machine_cases(const ps_validate_view *v, ps_junit *j)
@@ -280,20 +300,9 @@ static int machine_cases(const ps_validate_view *v, ps_junit *j)
         for (int w = 0; w < 2; w++) {
             const ps_findings *f = ps_validate_machine_findings(v, i, w);
 
-            for (size_t k = 0; f && k < f->count; k++) {
-                ps_finding copy = f->items[k];
-                char *msg = w && copy.file ? ps_asprintf("%s (%s)", copy.message, copy.file)
-                                           : ps_strdup(copy.message);
-                int r;
-
-                if (msg == NULL)
+            for (size_t k = 0; f && k < f->count; k++)
+                if (add_finding_naming(v, jc, &f->items[k], w) != 0)
                     return -1;
-                copy.message = msg;
-                r = add_finding(v, jc, &copy);
-                free(msg);
-                if (r != 0)
-                    return -1;
-            }
         }
     }
     return 0;
@@ -332,23 +341,11 @@ int ps_junit_from_validate(ps_junit *j, const ps_validate_view *v)
             placed = true;
         }
         for (size_t k = 0; v->fleet == NULL && k < v->plan->count; k++) {
-            ps_finding copy = *it;
-            char *msg;
-            int r;
-
             if (!ps_validate_about_plan(it, &v->plan->plans[k]))
                 continue;
             plan_name(name, sizeof name, &v->plan->plans[k]);
             jc = ps_junit_find(j, "patchseq.plan", name);
-            msg = it->file ? ps_asprintf("%s (%s)", it->message, it->file) : ps_strdup(it->message);
-            if (jc == NULL || msg == NULL) {
-                free(msg);
-                return -1;
-            }
-            copy.message = msg;
-            r = add_finding(v, jc, &copy);
-            free(msg);
-            if (r != 0)
+            if (add_finding_naming(v, jc, it, true) != 0)
                 return -1;
             placed = true;
         }
