@@ -11,6 +11,7 @@
 #include "inventory.h"
 #include "json.h"
 #include "kb.h"
+#include "plan.h"
 #include "util.h"
 
 #include <jansson.h>
@@ -87,9 +88,12 @@ int ps_cli_shared_option(ps_cli *cli, const char *cmd, int ch, char **argv, cons
 /* Appends an input {"--installed", FILE} per --installed to ins (*n of
  * them there already); 1 when they are a fleet (several, or a folder). */
 int ps_cli_shared_inputs(const ps_cli_shared *s, ps_cli_io *ins, size_t *n);
-/* Loads the fleet of the --installed files and folders into *fleet.  0,
- * or 2 after a message. */
-int ps_cli_load_fleet(ps_cli *cli, const char *cmd, const ps_cli_shared *s, ps_fleet *fleet);
+/* What --installed names: the fleet (is_fleet), or one machine's inventory
+ * into *inv, handed to the planner (opts->inventory) with its architecture
+ * only (with arch_given, an --arch without it is an error).  0, or 2 after
+ * a message. */
+int ps_cli_load_installed(ps_cli *cli, const char *cmd, const ps_cli_shared *s, int is_fleet,
+                          int arch_given, ps_fleet *fleet, ps_inventory *inv, ps_plan_opts *opts);
 void ps_cli_shared_free(ps_cli_shared *s);
 
 /*

@@ -197,7 +197,8 @@ int ps_cli_shared_inputs(const ps_cli_shared *s, ps_cli_io *ins, size_t *n)
     return fleet;
 }
 
-int ps_cli_load_fleet(ps_cli *cli, const char *cmd, const ps_cli_shared *s, ps_fleet *fleet)
+/* The fleet of the --installed files and folders.  0, or 2 after a message. */
+static int load_fleet(ps_cli *cli, const char *cmd, const ps_cli_shared *s, ps_fleet *fleet)
 {
     char **files = NULL, msg[2048];
     size_t nfiles = 0;
@@ -215,6 +216,29 @@ int ps_cli_load_fleet(ps_cli *cli, const char *cmd, const ps_cli_shared *s, ps_f
     }
     ps_strv_free(&files, &nfiles);
     return rc;
+}
+
+int ps_cli_load_installed(ps_cli *cli, const char *cmd, const ps_cli_shared *s, int is_fleet,
+                          int arch_given, ps_fleet *fleet, ps_inventory *inv, ps_plan_opts *opts)
+{
+    int r;
+
+    if (is_fleet)
+        return load_fleet(cli, cmd, s, fleet);
+    if (s->installed == NULL)
+        return 0;
+    if ((r = ps_cli_load_inventory(cli, cmd, s->installed, inv)) != 0)
+        return r;
+    opts->inventory = inv;
+    /* the inventory is one machine: its architecture only */
+    if (arch_given && inv->arch != PS_ARCH_NONE && !(opts->arch_mask & PS_ARCH_BIT(inv->arch))) {
+        fprintf(cli->err, "patchseq %s: %s: the machine is %s (System Type), which "
+                "contradicts --arch\n", cmd, s->installed, ps_arch_name(inv->arch));
+        return 2;
+    }
+    if (inv->arch != PS_ARCH_NONE)
+        opts->arch_mask = PS_ARCH_BIT(inv->arch);
+    return 0;
 }
 
 void ps_cli_shared_free(ps_cli_shared *s)

@@ -90,23 +90,9 @@ int ps_cli_plan_build(ps_cli *cli, plan_ctx *c, char **paths, int npaths)
 
     if ((r = ps_cli_load_kb(cli, c->cmd, c->sh.rules, &c->kb, &c->f)) != 0)
         return r;
-    if (c->is_fleet) {
-        if ((r = ps_cli_load_fleet(cli, c->cmd, &c->sh, &c->fleet)) != 0)
-            return r;
-    } else if (c->sh.installed) {
-        if ((r = ps_cli_load_inventory(cli, c->cmd, c->sh.installed, &c->inv)) != 0)
-            return r;
-        c->opts.inventory = &c->inv;
-        /* the inventory is one machine: its architecture only */
-        if (c->arch_given && c->inv.arch != PS_ARCH_NONE &&
-            !(c->opts.arch_mask & PS_ARCH_BIT(c->inv.arch))) {
-            fprintf(cli->err, "patchseq %s: %s: the machine is %s (System Type), which "
-                    "contradicts --arch\n", c->cmd, c->sh.installed, ps_arch_name(c->inv.arch));
-            return 2;
-        }
-        if (c->inv.arch != PS_ARCH_NONE)
-            c->opts.arch_mask = PS_ARCH_BIT(c->inv.arch);
-    }
+    if ((r = ps_cli_load_installed(cli, c->cmd, &c->sh, c->is_fleet, c->arch_given, &c->fleet,
+                                   &c->inv, &c->opts)) != 0)
+        return r;
     if ((r = load_time_model(cli, c)) != 0)
         return r;
     ps_read_opts_default(&ropts);

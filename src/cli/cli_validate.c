@@ -287,16 +287,9 @@ static int load_all(ps_cli *cli, vctx *c, char **paths, int npaths)
 
     if ((r = ps_cli_load_kb(cli, c->cmd, c->sh.rules, &c->kb, &c->f)) != 0)
         return r;
-    if (c->is_fleet) {
-        if ((r = ps_cli_load_fleet(cli, c->cmd, &c->sh, &c->fleet)) != 0)
-            return r;
-    } else if (c->sh.installed) {
-        if ((r = ps_cli_load_inventory(cli, c->cmd, c->sh.installed, &c->inv)) != 0)
-            return r;
-        c->popts.inventory = &c->inv;
-        if (c->inv.arch != PS_ARCH_NONE)
-            c->popts.arch_mask = PS_ARCH_BIT(c->inv.arch);
-    }
+    if ((r = ps_cli_load_installed(cli, c->cmd, &c->sh, c->is_fleet, 0, &c->fleet, &c->inv,
+                                   &c->popts)) != 0)
+        return r;
     if (c->lockpath && ps_lock_load(&c->locked, c->lockpath, msg, sizeof msg) != 0) {
         fprintf(cli->err, "patchseq %s: %s\n", c->cmd, msg);
         return 2;
