@@ -1,8 +1,9 @@
 /*
- * patchseq/api.h - planning without the command line.
+ * patchseq/api.h - planning and validating without the command line.
  *
- * The calls a program makes to do what `patchseq plan` and `patchseq
- * explain` do, and get the answer as data instead of a document to parse:
+ * The calls a program makes to do what `patchseq plan`, `patchseq
+ * explain` and `patchseq validate` do, and get the answer as data instead
+ * of a document to parse:
  *
  *     ps_knowledge *k;  ps_packages *p;  ps_install_plan *pl;  ps_error e;
  *     ps_knowledge_open(NULL, &k, &e);              the rules and manifests
@@ -11,6 +12,14 @@
  *     ... ps_install_plan_step(pl, t, i, &step) ... walk the steps
  *     ps_install_plan_render(pl, "md", &doc, &len, &e);
  *     ps_install_plan_free(pl); ps_packages_free(p); ps_knowledge_free(k);
+ *
+ * and for CI (the packages opened with hash, so that every byte is read):
+ *
+ *     ps_validation *v;
+ *     ps_validation_run(p, k, &vopts, &v, &e);      validate it
+ *     ... ps_validation_passed(v), ps_validation_check(v, i, &c) ...
+ *     ps_validation_render(v, "junit", &doc, &len, &e);
+ *     ps_validation_free(v);
  *
  * Handles are opaque; each has one free, which takes NULL.  A plan borrows
  * from its packages and knowledge: free it first.  Every call returns a
@@ -141,6 +150,71 @@ PS_API ps_error_code ps_install_plan_explain(const ps_install_plan *pl, const ch
                                              char **doc, size_t *len, size_t *found,
                                              ps_error *err);
 PS_API void ps_install_plan_free(ps_install_plan *pl);
+
+/* ------------------------------------------------------------------ */
+/* Validation                                                          */
+/* ------------------------------------------------------------------ */
+
+/* What the options of `patchseq validate` say; ps_validate_options_init
+ * gives the defaults (every architecture, nothing installed, not strict,
+ * no waiver). */
+typedef struct ps_validate_options {
+    unsigned arch_mask;          /* PS_ARCH_BIT() set; 0 = every architecture */
+    const char *inventory;       /* path of the machine's inventory, or NULL; only its
+                                  * architecture is checked when it names one */
+    int strict;                  /* warnings fail too */
+    const char *const *waive;    /* "CODE" or "CODE:KB": those findings are waived
+                                  * (shown, never failing) */
+    size_t n_waive;
+} ps_validate_options;
+
+PS_API void ps_validate_options_init(ps_validate_options *o);
+
+typedef struct ps_validation ps_validation;
+
+/*
+ * Validates the packages with the knowledge base, as `patchseq validate`
+ * does: everything the planner finds, plus Update Catalog file names whose
+ * SHA-1 is not the file's (hash-mismatch), the same bytes under two names
+ * (duplicate), updates the knowledge base does not know (unknown-update)
+ * and file names that name another KB (name-mismatch).  The packages
+ * should be opened with hash (and no_cache) for the checks of every byte.
+ * PS_E_FORMAT/PS_E_IO for an inventory that cannot be read, PS_E_USAGE
+ * for a waiver that cannot be (an unknown code, a bad KB), PS_E_OOM.
+ * The validation borrows from its packages: free it first.
+ */
+PS_API ps_error_code ps_validation_run(const ps_packages *p, const ps_knowledge *k,
+                                       const ps_validate_options *opts, ps_validation **out,
+                                       ps_error *err);
+/* 1 when nothing fails (no error finding; with strict, no warning either)
+ * that is not waived: what exit status 0 of `patchseq validate` says. */
+PS_API int ps_validation_passed(const ps_validation *v);
+/* Every finding, sorted; a waived one has `waived` set. */
+PS_API const ps_findings *ps_validation_findings(const ps_validation *v);
+
+/* One check of the validation: a package, an (OS, architecture) plan, or
+ * a file or the bundle as a whole, with the findings on it (the
+ * testcases of the JUnit report). */
+typedef struct ps_validation_check_info {
+    const char *kind;            /* "package", "plan", "file" or "bundle" */
+    const char *name;            /* the package's display path, or "6.0 x64" */
+    const char *file;            /* the file it is about, or NULL */
+    size_t failures;             /* its failing findings (0: the check passed) */
+    size_t notes;                /* its other findings */
+    const char *first_code;      /* the code of its first failure, or NULL */
+    const char *first_message;   /* the message of its first failure, or NULL */
+} ps_validation_check_info;
+
+PS_API size_t ps_validation_checks(const ps_validation *v);
+/* Check i (0-based); -1 when out of range. */
+PS_API int ps_validation_check(const ps_validation *v, size_t i, ps_validation_check_info *out);
+
+/* The validation as a document: "text" (one line per finding, then a
+ * summary), "json" (schema patchseq.validate/1) or "junit" (JUnit XML).
+ * The caller frees *doc.  PS_E_USAGE for an unknown format. */
+PS_API ps_error_code ps_validation_render(const ps_validation *v, const char *format,
+                                          char **doc, size_t *len, ps_error *err);
+PS_API void ps_validation_free(ps_validation *v);
 
 #ifdef __cplusplus
 }

@@ -3,27 +3,13 @@
  * over the knowledge base, the bundle and the plan, doing in the library
  * what `patchseq plan` and `patchseq explain` do, with errors as data.
  */
-#include "patchseq/api.h"
+#include "api_int.h"
 
-#include "findings.h"
 #include "inventory.h"
-#include "kb.h"
 #include "plan.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-struct ps_knowledge {
-    ps_kb kb;
-    ps_findings f;     /* rule errors that left it usable */
-};
-
-struct ps_packages {
-    ps_bundle b;
-    ps_findings f;
-    char **roots;      /* the paths given: where a script names its files from */
-    size_t n_roots;
-};
 
 struct ps_install_plan {
     ps_plan plan;

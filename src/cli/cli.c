@@ -50,22 +50,19 @@ static const char usage_text[] =
 
 static int dispatch(ps_cli *cli, int argc, char **argv)
 {
+    static const struct {
+        const char *name;
+        int (*run)(ps_cli *cli, int argc, char **argv);
+    } commands[] = {
+        {"inspect", ps_cmd_inspect},   {"plan", ps_cmd_plan}, {"explain", ps_cmd_explain},
+        {"validate", ps_cmd_validate}, {"lock", ps_cmd_lock}, {"diff", ps_cmd_diff},
+        {"rules", ps_cmd_rules},
+    };
     const char *cmd = argv[1];
 
-    if (strcmp(cmd, "inspect") == 0)
-        return ps_cmd_inspect(cli, argc - 1, argv + 1);
-    if (strcmp(cmd, "plan") == 0)
-        return ps_cmd_plan(cli, argc - 1, argv + 1);
-    if (strcmp(cmd, "explain") == 0)
-        return ps_cmd_explain(cli, argc - 1, argv + 1);
-    if (strcmp(cmd, "validate") == 0)
-        return ps_cmd_validate(cli, argc - 1, argv + 1);
-    if (strcmp(cmd, "lock") == 0)
-        return ps_cmd_lock(cli, argc - 1, argv + 1);
-    if (strcmp(cmd, "diff") == 0)
-        return ps_cmd_diff(cli, argc - 1, argv + 1);
-    if (strcmp(cmd, "rules") == 0)
-        return ps_cmd_rules(cli, argc - 1, argv + 1);
+    for (size_t i = 0; i < PS_ARRAY_LEN(commands); i++)
+        if (strcmp(cmd, commands[i].name) == 0)
+            return commands[i].run(cli, argc - 1, argv + 1);
     return ps_cli_unknown_command(cli, cmd);
 }
 

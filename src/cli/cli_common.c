@@ -81,6 +81,19 @@ static int same_file(const struct ident *a, const struct ident *b)
     return !a->exists && !b->exists && a->canon && b->canon && strcmp(a->canon, b->canon) == 0;
 }
 
+/* "patchseq CMD: A PATH<mid>B PATH<end>: refused, ...", escaped. */
+static void refused(ps_cli *cli, const char *cmd, const ps_cli_io *a, const char *mid,
+                    const ps_cli_io *b, const char *end)
+{
+    ps_buf m = {0};
+
+    ps_esc_printf(&m, ps_esc_text,
+                  "patchseq %s: %s %s%s%s %s%s: refused, nothing was read or written\n", cmd,
+                  a->what, a->path, mid, b->what, b->path, end);
+    fputs(m.data ? m.data : "", cli->err);
+    ps_buf_free(&m);
+}
+
 int ps_cli_check_paths(ps_cli *cli, const char *cmd, const ps_cli_io *outs, size_t nout,
                        const ps_cli_io *ins, size_t nin)
 {
@@ -118,16 +131,8 @@ int ps_cli_check_paths(ps_cli *cli, const char *cmd, const ps_cli_io *outs, size
                 (in.dir && o.exists && in.canon && o.canon && (n = strlen(in.canon)) > 0 &&
                  strncmp(o.canon, in.canon, n) == 0 && (o.canon[n] == '/' || in.canon[n - 1] == '/')))
                 rc = 2;
-            if (rc == 2) {
-                ps_buf m = {0};
-
-                ps_esc_printf(&m, ps_esc_text,
-                              "patchseq %s: %s %s is also an input (%s %s): refused, nothing "
-                              "was read or written\n",
-                              cmd, outs[i].what, outs[i].path, ins[j].what, ins[j].path);
-                fputs(m.data ? m.data : "", cli->err);
-                ps_buf_free(&m);
-            }
+            if (rc == 2)
+                refused(cli, cmd, &outs[i], " is also an input (", &ins[j], ")");
             free(in.canon);
         }
         for (size_t j = i + 1; j < nout && rc == 0; j++) {
@@ -137,14 +142,7 @@ int ps_cli_check_paths(ps_cli *cli, const char *cmd, const ps_cli_io *outs, size
                 continue;
             ident_of(outs[j].path, &other);
             if (same_file(&o, &other)) {
-                ps_buf m = {0};
-
-                ps_esc_printf(&m, ps_esc_text,
-                              "patchseq %s: %s %s and %s %s are the same file: refused, nothing "
-                              "was read or written\n",
-                              cmd, outs[i].what, outs[i].path, outs[j].what, outs[j].path);
-                fputs(m.data ? m.data : "", cli->err);
-                ps_buf_free(&m);
+                refused(cli, cmd, &outs[i], " and ", &outs[j], " are the same file");
                 rc = 2;
             }
             free(other.canon);

@@ -7,9 +7,11 @@
 #define PS_CLI_COMMON_H
 
 #include "findings.h"
+#include "fleet.h"
 #include "inventory.h"
 #include "json.h"
 #include "kb.h"
+#include "plan.h"
 #include "util.h"
 
 #include <jansson.h>
@@ -66,6 +68,33 @@ typedef struct ps_cli_io {
     const char *what;
     const char *path;
 } ps_cli_io;
+
+/* The options plan, explain, validate and lock parse alike (cli_opts.c). */
+typedef struct ps_cli_shared {
+    const char *installed;  /* --installed FILE (the last one given) */
+    char **installed_v;     /* every --installed, in order */
+    size_t n_installed;
+    const char *rules;      /* --rules DIR */
+    const char *outpath;    /* -o FILE */
+} ps_cli_shared;
+
+/* The message for a bad option (or one the command does not take); 2. */
+int ps_cli_bad_option(ps_cli *cli, const char *cmd, const char *bad, const char *usage);
+/* After getopt_long returned ch, none of the command's own options: the
+ * shared ones (--installed 'i', --rules 'r', -o, -h), a missing value
+ * (':'), or else a bad option.  -1 to go on, or the exit code. */
+int ps_cli_shared_option(ps_cli *cli, const char *cmd, int ch, char **argv, const char *usage,
+                         ps_cli_shared *s);
+/* Appends an input {"--installed", FILE} per --installed to ins (*n of
+ * them there already); 1 when they are a fleet (several, or a folder). */
+int ps_cli_shared_inputs(const ps_cli_shared *s, ps_cli_io *ins, size_t *n);
+/* What --installed names: the fleet (is_fleet), or one machine's inventory
+ * into *inv, handed to the planner (opts->inventory) with its architecture
+ * only (with arch_given, an --arch without it is an error).  0, or 2 after
+ * a message. */
+int ps_cli_load_installed(ps_cli *cli, const char *cmd, const ps_cli_shared *s, int is_fleet,
+                          int arch_given, ps_fleet *fleet, ps_inventory *inv, ps_plan_opts *opts);
+void ps_cli_shared_free(ps_cli_shared *s);
 
 /*
  * Before anything is read: refuses an output that is one of the inputs

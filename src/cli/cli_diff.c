@@ -459,6 +459,66 @@ static void list_of(ps_buf *b, json_t *a, int (*esc)(ps_buf *, const char *))
         ps_buf_puts(b, "none");
 }
 
+/* How a diff document words its first part (text or Markdown). */
+typedef struct diff_style {
+    int (*esc)(ps_buf *, const char *);
+    const char *file_pre, *file_post; /* around a files line's label */
+    const char *files[3];             /* files added, removed, changed */
+    const char *plan_pre;             /* before the plan digest line's value */
+    const char *kbs_added, *kbs_removed, *superseded;
+} diff_style;
+
+static const diff_style text_style = {
+    ps_esc_text, "", ": ", {"files added", "files removed", "files changed"}, "plan: ",
+    "KBs added: ", "\nKBs removed: ", "\nnewly superseded:",
+};
+
+static const diff_style md_style = {
+    ps_esc_md, "- **", ":** ", {"Files added", "Files removed", "Files changed"},
+    "- **Plan:** ", "- **KBs added:** ", "\n- **KBs removed:** ",
+    "\n- **Newly superseded:**",
+};
+
+/* The files of a diff of two locks (true: that is all), else the KBs
+ * added and removed and the newly superseded ones, in style st. */
+static bool render_kbs(ps_buf *b, json_t *d, const diff_style *st)
+{
+    json_t *p;
+    size_t i;
+
+    if (strcmp(jget(d, "mode"), "files") == 0) {
+        static const char *const k[] = {"files_added", "files_removed", "files_changed"};
+
+        for (size_t n = 0; n < 3; n++) {
+            ps_buf_puts(b, st->file_pre);
+            ps_buf_puts(b, st->files[n]);
+            ps_buf_puts(b, st->file_post);
+            list_of(b, json_object_get(d, k[n]), st->esc);
+            ps_buf_puts(b, "\n");
+        }
+        ps_buf_puts(b, st->plan_pre);
+        ps_buf_puts(b, json_is_true(json_object_get(d, "plan_changed"))
+                           ? "changed (the plan digest differs)\n"
+                           : "unchanged\n");
+        return true;
+    }
+    ps_buf_puts(b, st->kbs_added);
+    list_of(b, json_object_get(d, "kbs_added"), st->esc);
+    ps_buf_puts(b, st->kbs_removed);
+    list_of(b, json_object_get(d, "kbs_removed"), st->esc);
+    ps_buf_puts(b, st->superseded);
+    json_array_foreach(json_object_get(d, "newly_superseded"), i, p) {
+        ps_buf_puts(b, i ? ", " : " ");
+        st->esc(b, jget(p, "kb"));
+        ps_buf_printf(b, " (%s %s, by ", jget(p, "os"), jget(p, "arch"));
+        st->esc(b, jget(p, "by"));
+        ps_buf_puts(b, ")");
+    }
+    if (json_array_size(json_object_get(d, "newly_superseded")) == 0)
+        ps_buf_puts(b, " none");
+    return false;
+}
+
 static void render_text(ps_buf *b, json_t *d)
 {
     json_t *p;
@@ -469,34 +529,8 @@ static void render_text(ps_buf *b, json_t *d)
     ps_buf_puts(b, " -> ");
     ps_esc_text(b, jget(d, "new"));
     ps_buf_puts(b, "\n");
-    if (strcmp(jget(d, "mode"), "files") == 0) {
-        static const char *const k[] = {"files_added", "files_removed", "files_changed"};
-        static const char *const t[] = {"files added", "files removed", "files changed"};
-
-        for (size_t n = 0; n < 3; n++) {
-            ps_buf_printf(b, "%s: ", t[n]);
-            list_of(b, json_object_get(d, k[n]), ps_esc_text);
-            ps_buf_puts(b, "\n");
-        }
-        ps_buf_printf(b, "plan: %s\n", json_is_true(json_object_get(d, "plan_changed"))
-                                           ? "changed (the plan digest differs)"
-                                           : "unchanged");
+    if (render_kbs(b, d, &text_style))
         return;
-    }
-    ps_buf_puts(b, "KBs added: ");
-    list_of(b, json_object_get(d, "kbs_added"), ps_esc_text);
-    ps_buf_puts(b, "\nKBs removed: ");
-    list_of(b, json_object_get(d, "kbs_removed"), ps_esc_text);
-    ps_buf_puts(b, "\nnewly superseded:");
-    json_array_foreach(json_object_get(d, "newly_superseded"), i, p) {
-        ps_buf_puts(b, i ? ", " : " ");
-        ps_esc_text(b, jget(p, "kb"));
-        ps_buf_printf(b, " (%s %s, by ", jget(p, "os"), jget(p, "arch"));
-        ps_esc_text(b, jget(p, "by"));
-        ps_buf_puts(b, ")");
-    }
-    if (json_array_size(json_object_get(d, "newly_superseded")) == 0)
-        ps_buf_puts(b, " none");
     ps_buf_puts(b, "\n");
     json_array_foreach(json_object_get(d, "plans"), i, p) {
         const char *st = jget(p, "status");
@@ -541,34 +575,8 @@ static void render_md(ps_buf *b, json_t *d)
     ps_buf_puts(b, "  \nNew: ");
     md_code(b, jget(d, "new"));
     ps_buf_puts(b, "\n\n");
-    if (strcmp(jget(d, "mode"), "files") == 0) {
-        static const char *const k[] = {"files_added", "files_removed", "files_changed"};
-        static const char *const t[] = {"Files added", "Files removed", "Files changed"};
-
-        for (size_t n = 0; n < 3; n++) {
-            ps_buf_printf(b, "- **%s:** ", t[n]);
-            list_of(b, json_object_get(d, k[n]), ps_esc_md);
-            ps_buf_puts(b, "\n");
-        }
-        ps_buf_printf(b, "- **Plan:** %s\n", json_is_true(json_object_get(d, "plan_changed"))
-                                                 ? "changed (the plan digest differs)"
-                                                 : "unchanged");
+    if (render_kbs(b, d, &md_style))
         return;
-    }
-    ps_buf_puts(b, "- **KBs added:** ");
-    list_of(b, json_object_get(d, "kbs_added"), ps_esc_md);
-    ps_buf_puts(b, "\n- **KBs removed:** ");
-    list_of(b, json_object_get(d, "kbs_removed"), ps_esc_md);
-    ps_buf_puts(b, "\n- **Newly superseded:**");
-    json_array_foreach(json_object_get(d, "newly_superseded"), i, p) {
-        ps_buf_puts(b, i ? ", " : " ");
-        ps_esc_md(b, jget(p, "kb"));
-        ps_buf_printf(b, " (%s %s, by ", jget(p, "os"), jget(p, "arch"));
-        ps_esc_md(b, jget(p, "by"));
-        ps_buf_puts(b, ")");
-    }
-    if (json_array_size(json_object_get(d, "newly_superseded")) == 0)
-        ps_buf_puts(b, " none");
     ps_buf_puts(b, "\n\n| Plan | Status | Installs | Reboots | Added | Removed |\n"
                    "|---|---|---|---|---|---|\n");
     json_array_foreach(json_object_get(d, "plans"), i, p) {

@@ -17,8 +17,13 @@
  */
 #include "cli.h"
 
+#include "escape.h"
+#include "fleet.h"
+
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define C_INSPECT (1u << 0)
@@ -141,6 +146,104 @@ int ps_cli_refuse_archives(ps_cli *cli, const char *format, char **paths, int np
             return 2;
         }
     return 0;
+}
+
+int ps_cli_bad_option(ps_cli *cli, const char *cmd, const char *bad, const char *usage)
+{
+    fprintf(cli->err, "patchseq %s: bad option '%s'\n%s", cmd, bad, usage);
+    return 2;
+}
+
+int ps_cli_shared_option(ps_cli *cli, const char *cmd, int ch, char **argv, const char *usage,
+                         ps_cli_shared *s)
+{
+    switch (ch) {
+    case 'i':
+        s->installed = optarg;
+        if (ps_strv_push(&s->installed_v, &s->n_installed, optarg) != 0) {
+            fprintf(cli->err, "patchseq %s: out of memory\n", cmd);
+            return 2;
+        }
+        return -1;
+    case 'r':
+        s->rules = optarg;
+        return -1;
+    case 'o':
+        s->outpath = optarg;
+        return -1;
+    case 'h':
+        fputs(usage, cli->out);
+        return 0;
+    case ':':
+        fprintf(cli->err, "patchseq %s: option '%s' needs a value\n%s", cmd, argv[optind - 1],
+                usage);
+        return 2;
+    default:
+        return ps_cli_bad_option(cli, cmd, argv[optind - 1], usage);
+    }
+}
+
+int ps_cli_shared_inputs(const ps_cli_shared *s, ps_cli_io *ins, size_t *n)
+{
+    int fleet = 0;
+
+    for (size_t i = 0; i < s->n_installed; i++) {
+        struct stat st;
+
+        ins[(*n)++] = (ps_cli_io){"--installed", s->installed_v[i]};
+        if (s->n_installed > 1 || (stat(s->installed_v[i], &st) == 0 && S_ISDIR(st.st_mode)))
+            fleet = 1;
+    }
+    return fleet;
+}
+
+/* The fleet of the --installed files and folders.  0, or 2 after a message. */
+static int load_fleet(ps_cli *cli, const char *cmd, const ps_cli_shared *s, ps_fleet *fleet)
+{
+    char **files = NULL, msg[2048];
+    size_t nfiles = 0;
+    int rc = 0;
+
+    if (ps_fleet_files((const char *const *)s->installed_v, s->n_installed, &files, &nfiles, msg,
+                       sizeof msg) != 0 ||
+        ps_fleet_load(fleet, files, nfiles, msg, sizeof msg) != 0) {
+        ps_buf m = {0};
+
+        ps_esc_printf(&m, ps_esc_text, "%s", msg);
+        fprintf(cli->err, "patchseq %s: --installed: %s\n", cmd, m.data ? m.data : "");
+        ps_buf_free(&m);
+        rc = 2;
+    }
+    ps_strv_free(&files, &nfiles);
+    return rc;
+}
+
+int ps_cli_load_installed(ps_cli *cli, const char *cmd, const ps_cli_shared *s, int is_fleet,
+                          int arch_given, ps_fleet *fleet, ps_inventory *inv, ps_plan_opts *opts)
+{
+    int r;
+
+    if (is_fleet)
+        return load_fleet(cli, cmd, s, fleet);
+    if (s->installed == NULL)
+        return 0;
+    if ((r = ps_cli_load_inventory(cli, cmd, s->installed, inv)) != 0)
+        return r;
+    opts->inventory = inv;
+    /* the inventory is one machine: its architecture only */
+    if (arch_given && inv->arch != PS_ARCH_NONE && !(opts->arch_mask & PS_ARCH_BIT(inv->arch))) {
+        fprintf(cli->err, "patchseq %s: %s: the machine is %s (System Type), which "
+                "contradicts --arch\n", cmd, s->installed, ps_arch_name(inv->arch));
+        return 2;
+    }
+    if (inv->arch != PS_ARCH_NONE)
+        opts->arch_mask = PS_ARCH_BIT(inv->arch);
+    return 0;
+}
+
+void ps_cli_shared_free(ps_cli_shared *s)
+{
+    ps_strv_free(&s->installed_v, &s->n_installed);
 }
 
 int ps_cli_unknown_command(ps_cli *cli, const char *cmd)

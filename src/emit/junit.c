@@ -111,6 +111,28 @@ static int put_text(xmlTextWriterPtr w, const char *value)
     return rc;
 }
 
+/* <elem type=".." message="..">the lines, one a line</elem>; the
+ * attributes only with attrs. */
+static int put_lines(xmlTextWriterPtr w, const char *elem, char *const *lines, size_t n,
+                     int attrs, const char *type, const char *message)
+{
+    ps_buf text = {0};
+    int bad = 0;
+
+    for (size_t i = 0; i < n; i++)
+        if (ps_buf_printf(&text, "%s\n", lines[i]) != 0)
+            bad = 1;
+    W(xmlTextWriterStartElement(w, BAD_CAST elem));
+    if (attrs) {
+        W(put_attr(w, "type", type));
+        W(put_attr(w, "message", message));
+    }
+    W(put_text(w, text.data));
+    W(xmlTextWriterEndElement(w));
+    ps_buf_free(&text);
+    return bad ? -1 : 0;
+}
+
 static int write_case(xmlTextWriterPtr w, const ps_junit_case *c)
 {
     int bad = 0;
@@ -121,30 +143,11 @@ static int write_case(xmlTextWriterPtr w, const ps_junit_case *c)
     if (c->file)
         W(put_attr(w, "file", c->file));
     W(put_attr(w, "time", "0"));
-    if (c->n_failures) {
-        ps_buf text = {0};
-
-        for (size_t i = 0; i < c->n_failures; i++)
-            if (ps_buf_printf(&text, "%s\n", c->failures[i]) != 0)
-                bad = 1;
-        W(xmlTextWriterStartElement(w, BAD_CAST "failure"));
-        W(put_attr(w, "type", c->first_type));
-        W(put_attr(w, "message", c->first_message));
-        W(put_text(w, text.data));
-        W(xmlTextWriterEndElement(w));
-        ps_buf_free(&text);
-    }
-    if (c->n_notes) {
-        ps_buf text = {0};
-
-        for (size_t i = 0; i < c->n_notes; i++)
-            if (ps_buf_printf(&text, "%s\n", c->notes[i]) != 0)
-                bad = 1;
-        W(xmlTextWriterStartElement(w, BAD_CAST "system-out"));
-        W(put_text(w, text.data));
-        W(xmlTextWriterEndElement(w));
-        ps_buf_free(&text);
-    }
+    if (c->n_failures)
+        W(put_lines(w, "failure", c->failures, c->n_failures, 1, c->first_type,
+                    c->first_message));
+    if (c->n_notes)
+        W(put_lines(w, "system-out", c->notes, c->n_notes, 0, NULL, NULL));
     W(xmlTextWriterEndElement(w));
     return bad ? -1 : 0;
 }
@@ -221,4 +224,144 @@ void ps_junit_free(ps_junit *j)
     free(j->cases);
     j->cases = NULL;
     j->count = 0;
+}
+
+/* ---- the testcases of a validation -------------------------------- */
+
+static bool is_package(const ps_validate_view *v, const char *file)
+{
+    for (size_t i = 0; file && i < v->bundle->count; i++)
+        if (strcmp(v->bundle->items[i].file, file) == 0)
+            return true;
+    return false;
+}
+
+static void plan_name(char *buf, size_t len, const ps_arch_plan *ap)
+{
+    snprintf(buf, len, "%s %s", ap->os, ps_arch_name(ap->arch));
+}
+
+/* Records a finding on a testcase; with --strict a warning is a failure
+ * there too, so that the report agrees with the exit status. */
+static int add_finding(const ps_validate_view *v, ps_junit_case *jc, const ps_finding *it)
+{
+    ps_finding copy = *it;
+
+    char *msg = NULL;
+    int r;
+
+    if (jc == NULL)
+        return -1;
+    if (ps_validate_fails(v, it))
+        copy.severity = PS_SEV_ERROR;
+    else if (it->waived) {
+        /* a note, never a failure */
+        copy.severity = it->severity == PS_SEV_ERROR ? PS_SEV_WARNING : it->severity;
+        msg = ps_asprintf("(waived) %s", it->message);
+        if (msg == NULL)
+            return -1;
+        copy.message = msg;
+    }
+    r = ps_junit_add_finding(jc, &copy);
+    free(msg);
+    return r;
+}
+
+/* The same, the finding's file named in its message when name_file (a
+ * plan or a machine spans files). */
+static int add_finding_naming(const ps_validate_view *v, ps_junit_case *jc, const ps_finding *it,
+                              bool name_file)
+{
+    ps_finding copy = *it;
+    char *msg = name_file && it->file ? ps_asprintf("%s (%s)", it->message, it->file)
+                                      : ps_strdup(it->message);
+    int r;
+
+    if (jc == NULL || msg == NULL) {
+        free(msg);
+        return -1;
+    }
+    copy.message = msg;
+    r = add_finding(v, jc, &copy);
+    free(msg);
+    return r;
+}
+
+/* A fleet: one testcase per machine, named by the machine, its inventory
+ * as the file; its findings on it (those of its plan name their file). */
+static int machine_cases(const ps_validate_view *v, ps_junit *j)
+{
+    for (size_t i = 0; i < v->fleet->n_machines; i++) {
+        const ps_fleet_machine *m = &v->fleet->machines[i];
+        ps_junit_case *jc = ps_junit_add_case(j, "patchseq.machine", m->name, m->inventory);
+
+        if (jc == NULL)
+            return -1;
+        for (int w = 0; w < 2; w++) {
+            const ps_findings *f = ps_validate_machine_findings(v, i, w);
+
+            for (size_t k = 0; f && k < f->count; k++)
+                if (add_finding_naming(v, jc, &f->items[k], w) != 0)
+                    return -1;
+        }
+    }
+    return 0;
+}
+
+/* One testcase per package and per plan; a finding goes to its package's
+ * testcase, and also to its plan's (with the file named, since a plan
+ * spans files); anything else to a testcase of its own file. */
+int ps_junit_from_validate(ps_junit *j, const ps_validate_view *v)
+{
+    char name[64];
+
+    for (size_t i = 0; i < v->bundle->count; i++) {
+        const ps_package *p = &v->bundle->items[i];
+
+        if (ps_junit_find(j, "patchseq.package", p->file) == NULL &&
+            ps_junit_add_case(j, "patchseq.package", p->file, p->file) == NULL)
+            return -1;
+    }
+    for (size_t i = 0; v->fleet == NULL && i < v->plan->count; i++) {
+        plan_name(name, sizeof name, &v->plan->plans[i]);
+        if (ps_junit_add_case(j, "patchseq.plan", name, NULL) == NULL)
+            return -1;
+    }
+    if (v->fleet && machine_cases(v, j) != 0)
+        return -1;
+    for (size_t i = 0; i < v->f->count; i++) {
+        const ps_finding *it = &v->f->items[i];
+        ps_junit_case *jc;
+        bool placed = false;
+
+        if (it->file && is_package(v, it->file)) {
+            jc = ps_junit_find(j, "patchseq.package", it->file);
+            if (add_finding(v, jc, it) != 0)
+                return -1;
+            placed = true;
+        }
+        for (size_t k = 0; v->fleet == NULL && k < v->plan->count; k++) {
+            if (!ps_validate_about_plan(it, &v->plan->plans[k]))
+                continue;
+            plan_name(name, sizeof name, &v->plan->plans[k]);
+            jc = ps_junit_find(j, "patchseq.plan", name);
+            if (add_finding_naming(v, jc, it, true) != 0)
+                return -1;
+            placed = true;
+        }
+        if (!placed) {
+            const char *cls = it->file == NULL ? "patchseq.bundle"
+                              : v->lockpath && strcmp(it->file, v->lockpath) == 0
+                                  ? "patchseq.lock"
+                                  : "patchseq.file";
+            const char *nm = it->file ? it->file : "bundle";
+
+            jc = ps_junit_find(j, cls, nm);
+            if (jc == NULL)
+                jc = ps_junit_add_case(j, cls, nm, it->file);
+            if (add_finding(v, jc, it) != 0)
+                return -1;
+        }
+    }
+    return 0;
 }

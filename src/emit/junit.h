@@ -7,6 +7,7 @@
 #define PS_JUNIT_H
 
 #include "util.h"
+#include "validate_report.h"
 
 typedef struct ps_junit_case {
     char *classname;     /* "patchseq.package" or "patchseq.plan" */
@@ -36,5 +37,13 @@ int ps_junit_add_finding(ps_junit_case *c, const ps_finding *f);
 int ps_junit_render(const ps_junit *j, const char *suite_name, ps_buf *out, char *err,
                     size_t errlen);
 void ps_junit_free(ps_junit *j);
+
+/* The testcases of a validation: one per package and per (OS, architecture)
+ * plan (per machine, for a fleet); a finding goes to its package's
+ * testcase and to its plan's (with the file named), anything else to a
+ * testcase of its own file (of the lock, or of the bundle).  A finding
+ * that fails the validation is a failure, a waived one a note.  0, or -1
+ * when memory ran out. */
+int ps_junit_from_validate(ps_junit *j, const ps_validate_view *v);
 
 #endif /* PS_JUNIT_H */

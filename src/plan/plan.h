@@ -48,6 +48,14 @@ void ps_time_model_default(ps_time_model *m);
  * "line N: message" in err.
  */
 int ps_time_model_parse(ps_time_model *m, const char *text, size_t len, char *err, size_t errlen);
+/* The largest time model file ps_time_model_load reads. */
+#define PS_TIME_MODEL_MAX_BYTES (64u * 1024u)
+/* Reads the time model file at path (a regular file of at most
+ * PS_TIME_MODEL_MAX_BYTES) over the values already in *m.  0, or -1 with
+ * the message in err ("PATH: cannot open the time model: ...", "PATH:
+ * larger than N bytes", "PATH: read error", "PATH: line N: ...", "out of
+ * memory"). */
+int ps_time_model_load(ps_time_model *m, const char *path, char *err, size_t errlen);
 /* Estimated seconds of an install of a package of phase `phase` and
  * `size` bytes. */
 unsigned long ps_time_model_install(const ps_time_model *m, const char *phase, uint64_t size);

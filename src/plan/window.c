@@ -1,6 +1,6 @@
 /*
- * window.c - the time model (its defaults, its file format, the estimate
- * of one install) and the maintenance windows a plan is cut into.
+ * window.c - the time model (its defaults, its file format and reading
+ * that file, the estimate of one install) and the maintenance windows a plan is cut into.
  */
 #include "plan.h"
 #include "plan_int.h"
@@ -134,6 +134,38 @@ int ps_time_model_parse(ps_time_model *m, const char *text, size_t len, char *er
         }
     }
     return 0;
+}
+
+int ps_time_model_load(ps_time_model *m, const char *path, char *err, size_t errlen)
+{
+    char why[256], msg[256];
+    char *text;
+    size_t len;
+    int rc = -1;
+
+    switch (ps_read_file(path, PS_TIME_MODEL_MAX_BYTES, 0, &text, &len, why, sizeof why, NULL)) {
+    case PS_READ_OK:
+        break;
+    case PS_READ_OPEN:
+    case PS_READ_NOT_REGULAR:
+        snprintf(err, errlen, "%s: cannot open the time model: %s", path, why);
+        return -1;
+    case PS_READ_TOO_LARGE:
+        snprintf(err, errlen, "%s: larger than %u bytes", path, PS_TIME_MODEL_MAX_BYTES);
+        return -1;
+    case PS_READ_IO:
+        snprintf(err, errlen, "%s: read error", path);
+        return -1;
+    default:
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (ps_time_model_parse(m, text, len, msg, sizeof msg) != 0)
+        snprintf(err, errlen, "%s: %s", path, msg);
+    else
+        rc = 0;
+    free(text);
+    return rc;
 }
 
 unsigned long ps_time_model_install(const ps_time_model *m, const char *phase, uint64_t size)
