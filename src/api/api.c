@@ -9,6 +9,7 @@
 #include "inventory.h"
 #include "kb.h"
 #include "plan.h"
+#include "render.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -75,11 +75,6 @@ static int activation_id_ok(const char *id)
     return 1;
 }
 
-int ps_plan_format_is_script(const char *format)
-{
-    return format && (strcmp(format, "cmd") == 0 || strcmp(format, "ps1") == 0);
-}
-
 extern const char ps_tpl_cmd[];
 extern const char ps_tpl_ps1[];
 
