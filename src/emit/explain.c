@@ -15,10 +15,30 @@
 
 #define tx_printf(b, ...) ps_esc_printf((b), ps_esc_text, __VA_ARGS__)
 
+/* The edges into node idx ("comes after", into = 1) or out of it ("comes
+ * before"), each with the package at its other end, or "nothing". */
+static void explain_edges(ps_buf *b, const ps_arch_plan *ap, size_t idx, int into)
+{
+    size_t n = 0;
+
+    ps_buf_puts(b, into ? "  comes after:\n" : "  comes before:\n");
+    for (size_t i = 0; i < ap->n_edges; i++) {
+        const ps_plan_edge *e = &ap->edges[i];
+
+        if ((into ? e->to : e->from) != idx)
+            continue;
+        n++;
+        tx_printf(b, "    %s (%s%s): %s [%s]\n", ap->nodes[into ? e->from : e->to].kb,
+                  ps_edge_kind_name(e->kind), e->barrier ? ", reboot between" : "", e->reason,
+                  e->provenance);
+    }
+    if (n == 0)
+        ps_buf_puts(b, "    nothing\n");
+}
+
 static void explain_node(ps_buf *b, const ps_arch_plan *ap, size_t idx)
 {
     const ps_plan_node *n = &ap->nodes[idx];
-    size_t in = 0, out = 0;
 
     tx_printf(b, "%s in the Windows %s %s plan: ", n->kb, ap->os, ps_arch_name(ap->arch));
     if (n->state == PS_NODE_PLANNED)
@@ -77,30 +97,8 @@ static void explain_node(ps_buf *b, const ps_arch_plan *ap, size_t idx)
         ps_buf_puts(b, "  edges: none, it is not in the plan\n");
         return;
     }
-    ps_buf_puts(b, "  comes after:\n");
-    for (size_t i = 0; i < ap->n_edges; i++) {
-        const ps_plan_edge *e = &ap->edges[i];
-
-        if (e->to != idx)
-            continue;
-        in++;
-        tx_printf(b, "    %s (%s%s): %s [%s]\n", ap->nodes[e->from].kb, ps_edge_kind_name(e->kind),
-                      e->barrier ? ", reboot between" : "", e->reason, e->provenance);
-    }
-    if (in == 0)
-        ps_buf_puts(b, "    nothing\n");
-    ps_buf_puts(b, "  comes before:\n");
-    for (size_t i = 0; i < ap->n_edges; i++) {
-        const ps_plan_edge *e = &ap->edges[i];
-
-        if (e->from != idx)
-            continue;
-        out++;
-        tx_printf(b, "    %s (%s%s): %s [%s]\n", ap->nodes[e->to].kb, ps_edge_kind_name(e->kind),
-                      e->barrier ? ", reboot between" : "", e->reason, e->provenance);
-    }
-    if (out == 0)
-        ps_buf_puts(b, "    nothing\n");
+    explain_edges(b, ap, idx, 1);
+    explain_edges(b, ap, idx, 0);
 }
 
 char *ps_plan_explain(const ps_plan *plan, const char *kb, size_t *len, size_t *found)

@@ -132,6 +132,50 @@ void ps_size_text(char *out, size_t outlen, uint64_t bytes);
 /* "1-3" or "4": the 1-based steps of a window. */
 void ps_window_steps(ps_buf *b, const ps_plan_window *w);
 
+/*
+ * The parts the change ticket and the report write alike (doc_parts.c),
+ * each format told by its markup: its escaper for every value, and the
+ * fixed tags of a list item, a scope field, code, a finding code, a file.
+ */
+typedef struct ps_doc_markup {
+    int (*esc)(ps_buf *b, const char *s);
+    const char *item, *item_end;               /* "- " "\n" / "<li>" "</li>\n" */
+    const char *field, *field_mid, *field_end; /* "- " ": " "\n" / "<dt>" "</dt><dd>" ... */
+    const char *code, *code_end;               /* a command: "`" / "<code>" */
+    const char *term, *term_end;               /* a finding code: "" / "<code>" */
+    const char *file, *file_end;               /* a file name: "" / "<span class=\"file\">" */
+    const char *arrow;                         /* between steps: " -> " / " &rarr; " */
+} ps_doc_markup;
+
+/* "4493730" of "KB4493730", or NULL when kb is not KB + digits. */
+const char *ps_kb_digits(const char *kb);
+/* "Windows 6.0 (Windows Vista SP2 / Windows Server 2008 SP2), x64" */
+void ps_doc_plan_title(ps_buf *b, const ps_arch_plan *ap, const ps_doc_markup *mk);
+/* "KB4493730 -> KB4474419 -> restart", or "nothing to install". */
+void ps_doc_sequence(ps_buf *b, const ps_arch_plan *ap, const ps_doc_markup *mk);
+/* "a, b, c" */
+void ps_doc_names(ps_buf *b, const char *const *names, size_t n, const ps_doc_markup *mk);
+/* The scope fields: systems, architectures, machines, totals. */
+void ps_doc_scope(ps_buf *b, const ps_doc_section *sec, size_t nsec, const ps_render_opts *o,
+                  const ps_doc_markup *mk);
+/* The items of "checks done before"; `hashes_listed` says where the
+ * SHA-256 are ("with the steps"). */
+void ps_doc_checks_list(ps_buf *b, const ps_doc_section *sec, size_t nsec,
+                        const ps_findings *f, const ps_doc_markup *mk, const char *hashes_listed);
+/* One finding as a list item: code (arch), file, member line N: message. */
+void ps_doc_finding(ps_buf *b, const ps_finding *fd, const ps_doc_markup *mk);
+/* The skipped packages of a plan, one item each: KB (file), state: why. */
+void ps_doc_skipped(ps_buf *b, const ps_arch_plan *ap, const ps_doc_markup *mk);
+/* The restarts of a plan, one item each: "step N: " and its reasons, or
+ * `no_reason` when it has none. */
+void ps_doc_restarts(ps_buf *b, const ps_arch_plan *ap, const ps_doc_markup *mk,
+                     const char *no_reason);
+
+/* What to do to take the install of nd back: the wusa command, or why
+ * there is none. */
+void ps_doc_backout(ps_buf *b, const ps_arch_plan *ap, const ps_plan_node *nd,
+                    const ps_doc_markup *mk);
+
 /* The machine state a plan starts from, on one line, then the installed
  * KBs (text.c; values escaped as text). */
 void ps_text_machine(ps_buf *b, const ps_arch_plan *ap, const char *indent);

@@ -249,18 +249,10 @@ static void text_plan(ps_buf *b, const ps_arch_plan *ap, const ps_render_opts *o
  * install". */
 static void text_sequence(ps_buf *b, const ps_arch_plan *ap)
 {
-    tx_printf(b, "Windows %s %s:", ap->os, ps_arch_name(ap->arch));
-    if (ap->n_steps == 0)
-        ps_buf_puts(b, " nothing to install");
-    for (size_t s = 0; s < ap->n_steps; s++) {
-        ps_buf_puts(b, s ? " -> " : " ");
-        if (ap->steps[s].action == PS_STEP_REBOOT)
-            ps_buf_puts(b, "restart");
-        else if (ap->steps[s].action == PS_STEP_MANUAL)
-            ps_buf_puts(b, "activate ESU");
-        else
-            text(b, ap->nodes[ap->steps[s].node].kb);
-    }
+    static const ps_doc_markup text_markup = {.esc = ps_esc_text, .arrow = " -> "};
+
+    tx_printf(b, "Windows %s %s: ", ap->os, ps_arch_name(ap->arch));
+    ps_doc_sequence(b, ap, &text_markup);
     ps_buf_puts(b, "\n");
 }
 
