@@ -18,7 +18,7 @@
 enum {
     PS_FMT_HASHES = 1u << 0,          /* shows or checks the SHA-256 of the packages: the
                                          bundle is read with hashing on */
-    PS_FMT_SCRIPT = 1u << 1,          /* an install script (render_script.c) */
+    PS_FMT_SCRIPT = 1u << 1,          /* an install script (script.c) */
     PS_FMT_ONE_PLAN = 1u << 2,        /* one plan per document: a fleet with different plans
                                          is refused */
     PS_FMT_FOLDER = 1u << 3,          /* writes a folder (-o DIR), not one document */
@@ -181,7 +181,7 @@ void ps_doc_backout(ps_buf *b, const ps_arch_plan *ap, const ps_plan_node *nd,
 void ps_text_machine(ps_buf *b, const ps_arch_plan *ap, const char *indent);
 
 /* The renderers of the format table (text.c, json.c, render_md.c,
- * render_dot.c, render_html.c; the scripts are render_script.c). */
+ * render_dot.c, render_html.c; the scripts are script.c). */
 int ps_render_text(ps_buf *b, const ps_plan *plan, const ps_findings *f, const ps_render_opts *o);
 int ps_render_md(ps_buf *b, const ps_plan *plan, const ps_findings *f, const ps_render_opts *o);
 int ps_render_dot(ps_buf *b, const ps_plan *plan, const ps_findings *f, const ps_render_opts *o);

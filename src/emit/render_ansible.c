@@ -5,7 +5,7 @@
  * The playbooks themselves are static files, src/templates/ansible-*.yml,
  * embedded at build time: all that differs between two folders is data,
  * in the host_vars / group_vars files this file writes.  Each install step
- * there carries what the scripts know of it (render_script.c): the KB, the
+ * there carries what the scripts know of it (script.c): the KB, the
  * file below the bundle root (checked as for a script), its SHA-256, the
  * installer (wusa for an .msu; pkgmgr on 6.0, DISM on 6.1 for a .cab),
  * whether a restart follows it (a barrier of the plan) and its window.

@@ -332,7 +332,7 @@ char *ps_plan_render_with(const char *format, const ps_plan *plan, const ps_find
                           const ps_render_opts *opts, size_t *len);
 
 /*
- * Scripts (render_script.c): "cmd" and "ps1" render exactly one plan
+ * Scripts (emit/script.c): "cmd" and "ps1" render exactly one plan
  * (plan->count == 1) whose installed files carry their SHA-256 (the bundle
  * read with hashing on).  ps_plan_script_check says whether `plan` can be
  * rendered as a script: 0, or -1 with the reason in msg.
