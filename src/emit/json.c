@@ -17,6 +17,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A builder's result: v, or NULL (and v released) when a part of it
+ * failed. */
+static json_t *built(json_t *v, int bad)
+{
+    if (bad) {
+        json_decref(v);
+        return NULL;
+    }
+    return v;
+}
+
 static const char *by_kb(const ps_arch_plan *ap, const ps_plan_node *n)
 {
     return n->by != PS_NO_NODE ? ap->nodes[n->by].kb : n->by_installed;
@@ -60,11 +71,7 @@ static json_t *step_json(const ps_arch_plan *ap, const ps_plan_step *st)
             bad |= ps_json_set(o, "build_after", json_string(st->build_after));
     }
     bad |= ps_json_set(o, "reasons", ps_json_strv(st->reasons, st->n_reasons));
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    return built(o, bad);
 }
 
 static json_t *skip_json(const ps_arch_plan *ap, const ps_plan_node *n)
@@ -82,11 +89,7 @@ static json_t *skip_json(const ps_arch_plan *ap, const ps_plan_node *n)
     else if (n->by_installed)
         bad |= ps_json_set(s, "by_installed", json_true());
     bad |= ps_json_set(s, "message", ps_json_str(n->why));
-    if (bad) {
-        json_decref(s);
-        return NULL;
-    }
-    return s;
+    return built(s, bad);
 }
 
 static json_t *edge_json(const ps_arch_plan *ap, const ps_plan_edge *e)
@@ -100,11 +103,7 @@ static json_t *edge_json(const ps_arch_plan *ap, const ps_plan_edge *e)
     bad |= ps_json_set(j, "barrier", json_boolean(e->barrier));
     bad |= ps_json_set(j, "reason", json_string(e->reason));
     bad |= ps_json_set(j, "provenance", json_string(e->provenance));
-    if (bad) {
-        json_decref(j);
-        return NULL;
-    }
-    return j;
+    return built(j, bad);
 }
 
 static json_t *machine_json(const ps_arch_plan *ap)
@@ -137,18 +136,11 @@ static json_t *machine_json(const ps_arch_plan *ap)
             kbad |= ps_json_set(k, "in_bundle", json_boolean(m->kbs[i].node != PS_NO_NODE));
             kbad |= ps_json_set(k, "provides", ps_json_str(m->kbs[i].provides));
         }
-        if (kbad) {
-            json_decref(k);
-            k = NULL;
-        }
+        k = built(k, kbad);
         bad |= ps_json_push(kbs, k);
     }
     bad |= ps_json_set(o, "installed", kbs);
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    return built(o, bad);
 }
 
 static json_t *arch_plan_json(const ps_arch_plan *ap)
@@ -184,10 +176,7 @@ static json_t *arch_plan_json(const ps_arch_plan *ap)
             wbad |= ps_json_set(wo, "steps", ws);
             wbad |= ps_json_set(wo, "minutes", json_integer((json_int_t)ps_minutes(w->seconds)));
             wbad |= ps_json_set(wo, "overrun", json_boolean(w->overrun));
-            if (wbad) {
-                json_decref(wo);
-                wo = NULL;
-            }
+            wo = built(wo, wbad);
             bad |= ps_json_push(wins, wo);
         }
         bad |= ps_json_set(o, "window_minutes", json_integer(ap->window_minutes));
@@ -195,11 +184,7 @@ static json_t *arch_plan_json(const ps_arch_plan *ap)
     }
     bad |= ps_json_set(o, "skipped", skipped);
     bad |= ps_json_set(o, "edges", edges);
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    return built(o, bad);
 }
 
 /* A machine of a fleet: who it is, its status and group, its plans and its
@@ -245,11 +230,7 @@ static json_t *fleet_machine_json(const ps_render_machine *m, plan_cache *cache,
     else if (pc->plan_findings && json_array_extend(fs, pc->plan_findings) != 0)
         bad = 1;
     bad |= ps_json_set(o, "findings", fs);
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    return built(o, bad);
 }
 
 /* The groups of a fleet: status, reason and machine names. */
@@ -269,17 +250,10 @@ static json_t *fleet_groups_json(const ps_render_opts *o)
         gbad |= ps_json_set(go, "status", ps_json_str(rg->status));
         gbad |= ps_json_set(go, "why", ps_json_str(rg->why));
         gbad |= ps_json_set(go, "machines", names);
-        if (gbad) {
-            json_decref(go);
-            go = NULL;
-        }
+        go = built(go, gbad);
         bad |= ps_json_push(a, go);
     }
-    if (bad) {
-        json_decref(a);
-        return NULL;
-    }
-    return a;
+    return built(a, bad);
 }
 
 int ps_render_json(ps_buf *b, const ps_plan *plan, const ps_findings *f,
