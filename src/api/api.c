@@ -7,6 +7,7 @@
 
 #include "inventory.h"
 #include "plan.h"
+#include "render.h"
 
 #include <stdlib.h>
 #include <string.h>

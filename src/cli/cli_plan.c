@@ -11,6 +11,7 @@
 #include "inventory.h"
 #include "kb.h"
 #include "plan.h"
+#include "render.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -100,9 +101,7 @@ int ps_cli_plan_build(ps_cli *cli, plan_ctx *c, char **paths, int npaths)
     ropts.no_cache = c->no_cache;
     /* a script checks each file against its SHA-256, a ticket lists it:
      * read them whole */
-    ropts.hash = c->format && (ps_plan_format_is_script(c->format) ||
-                               strcmp(c->format, "ansible") == 0 ||
-                               strcmp(c->format, "md") == 0 || strcmp(c->format, "html") == 0);
+    ropts.hash = ps_format_has(c->format, PS_FMT_HASHES);
     if ((r = ps_cli_read_bundle(cli, &c->bundle, paths, npaths, &ropts, &c->f)) != 0)
         return r;
     if (c->is_fleet) {
@@ -197,12 +196,12 @@ int ps_cmd_plan(ps_cli *cli, int argc, char **argv)
         rc = 2;
         goto out;
     }
-    if (c.host && strcmp(c.format, "ansible") != 0) {
+    if (c.host && !ps_format_has(c.format, PS_FMT_FOLDER)) {
         fprintf(cli->err, "patchseq plan: --host is for --format ansible\n");
         rc = 2;
         goto out;
     }
-    if (strcmp(c.format, "ansible") == 0) {
+    if (ps_format_has(c.format, PS_FMT_FOLDER)) {
         rc = ps_plan_ansible(cli, &c, argv + c.first_arg, argc - c.first_arg);
         goto out;
     }
@@ -272,7 +271,7 @@ int ps_cmd_plan(ps_cli *cli, int argc, char **argv)
         ro.verbose = cli->verbose;
         ro.time_model = c.opts.time_model;
         ro.inventory = c.is_fleet ? NULL : c.sh.installed;
-        if (strcmp(c.format, "html") == 0)
+        if (ps_format_has(c.format, PS_FMT_GRAPH_SVG))
             ro.graph_svg = svg = ps_plan_graph_svg(plan, &ro, note, sizeof note);
         ro.graph_note = note;
         doc = ps_plan_render_with(c.format, plan, &c.f, &ro, &len);
@@ -283,7 +282,7 @@ int ps_cmd_plan(ps_cli *cli, int argc, char **argv)
         goto out;
     }
     /* dot has no room for findings; a script only names them in a comment */
-    if (strcmp(c.format, "dot") == 0 || ps_plan_format_is_script(c.format)) {
+    if (!ps_format_has(c.format, PS_FMT_FINDINGS_INLINE)) {
         ps_buf b = {0};
 
         ps_findings_render_text(&b, &c.f);

@@ -7,6 +7,7 @@
 #include "ansible.h"
 #include "escape.h"
 #include "kb.h"
+#include "render.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -191,7 +192,7 @@ int ps_plan_parse_options(ps_cli *cli, plan_ctx *c, int argc, char **argv, const
                 bad = "--format";
                 goto bad;
             }
-            if (!ps_plan_format_known(optarg) && strcmp(optarg, "ansible") != 0) {
+            if (ps_format_find(optarg) == NULL) {
                 fprintf(cli->err, "patchseq plan: unknown format '%s' (text, json, md, dot, html, "
                         "cmd, ps1, ansible)\n", optarg);
                 return 2;

@@ -1,8 +1,8 @@
 /*
- * render.h - what the document renderers share (library-private): the
- * sections a document is made of (one plan, or the machine groups of a
- * fleet), the summary figures of an arch plan, the plain-words reason of a
- * step, and the renderers themselves.
+ * render.h - the table of output formats (render.c) and what the document
+ * renderers share (library-private, doc.c): the sections a document is made
+ * of (one plan, or the machine groups of a fleet), the summary figures of an
+ * arch plan, the plain-words reason of a step, and the renderers themselves.
  *
  * Every renderer reads the plan model (plan.h) only, and escapes every
  * value that came from a package, the knowledge base or an inventory with
@@ -13,6 +13,42 @@
 
 #include "escape.h"
 #include "plan.h"
+
+/* What a format needs and does, as flags of the format table. */
+enum {
+    PS_FMT_HASHES = 1u << 0,          /* shows or checks the SHA-256 of the packages: the
+                                         bundle is read with hashing on */
+    PS_FMT_SCRIPT = 1u << 1,          /* an install script (script.c) */
+    PS_FMT_ONE_PLAN = 1u << 2,        /* one plan per document: a fleet with different plans
+                                         is refused */
+    PS_FMT_FOLDER = 1u << 3,          /* writes a folder (-o DIR), not one document */
+    PS_FMT_FINDINGS_INLINE = 1u << 4, /* the document holds the findings; else they go to
+                                         stderr as text */
+    PS_FMT_GRAPH_SVG = 1u << 5,       /* embeds the dependency graph, drawn as SVG */
+};
+
+/* A renderer of one document: 0, or -1 (out of memory, or a value that
+ * cannot go into the document safely). */
+typedef int (*ps_render_fn)(ps_buf *b, const ps_plan *plan, const ps_findings *f,
+                            const ps_render_opts *o);
+
+typedef struct ps_format {
+    const char *name;
+    ps_render_fn render; /* NULL: not one document (ansible, emit/render_ansible.c) */
+    unsigned flags;      /* PS_FMT_* */
+    const char *help;    /* one line for a usage text */
+} ps_format;
+
+/* The format called `name`, or NULL. */
+const ps_format *ps_format_find(const char *name);
+/* The whole table, in the order of the usage text; *n entries. */
+const ps_format *ps_format_table(size_t *n);
+/* 1 when `name` is a format with `flag`; 0 for an unknown name. */
+int ps_format_has(const char *name, unsigned flag);
+/* 1 when `format` names a renderer of one document (ps_plan_render_with). */
+int ps_plan_format_known(const char *format);
+/* 1 for a script format (PS_FMT_SCRIPT): "cmd", "ps1". */
+int ps_plan_format_is_script(const char *format);
 
 /*
  * A document is a list of sections, each one plan shown once with the
@@ -96,11 +132,60 @@ void ps_size_text(char *out, size_t outlen, uint64_t bytes);
 /* "1-3" or "4": the 1-based steps of a window. */
 void ps_window_steps(ps_buf *b, const ps_plan_window *w);
 
-/* The renderers of ps_plan_render (render_plan.c, render_md.c, render_dot.c,
- * render_html.c). */
+/*
+ * The parts the change ticket and the report write alike (doc_parts.c),
+ * each format told by its markup: its escaper for every value, and the
+ * fixed tags of a list item, a scope field, code, a finding code, a file.
+ */
+typedef struct ps_doc_markup {
+    int (*esc)(ps_buf *b, const char *s);
+    const char *item, *item_end;               /* "- " "\n" / "<li>" "</li>\n" */
+    const char *field, *field_mid, *field_end; /* "- " ": " "\n" / "<dt>" "</dt><dd>" ... */
+    const char *code, *code_end;               /* a command: "`" / "<code>" */
+    const char *term, *term_end;               /* a finding code: "" / "<code>" */
+    const char *file, *file_end;               /* a file name: "" / "<span class=\"file\">" */
+    const char *arrow;                         /* between steps: " -> " / " &rarr; " */
+} ps_doc_markup;
+
+/* "4493730" of "KB4493730", or NULL when kb is not KB + digits. */
+const char *ps_kb_digits(const char *kb);
+/* "Windows 6.0 (Windows Vista SP2 / Windows Server 2008 SP2), x64" */
+void ps_doc_plan_title(ps_buf *b, const ps_arch_plan *ap, const ps_doc_markup *mk);
+/* "KB4493730 -> KB4474419 -> restart", or "nothing to install". */
+void ps_doc_sequence(ps_buf *b, const ps_arch_plan *ap, const ps_doc_markup *mk);
+/* "a, b, c" */
+void ps_doc_names(ps_buf *b, const char *const *names, size_t n, const ps_doc_markup *mk);
+/* The scope fields: systems, architectures, machines, totals. */
+void ps_doc_scope(ps_buf *b, const ps_doc_section *sec, size_t nsec, const ps_render_opts *o,
+                  const ps_doc_markup *mk);
+/* The items of "checks done before"; `hashes_listed` says where the
+ * SHA-256 are ("with the steps"). */
+void ps_doc_checks_list(ps_buf *b, const ps_doc_section *sec, size_t nsec,
+                        const ps_findings *f, const ps_doc_markup *mk, const char *hashes_listed);
+/* One finding as a list item: code (arch), file, member line N: message. */
+void ps_doc_finding(ps_buf *b, const ps_finding *fd, const ps_doc_markup *mk);
+/* The skipped packages of a plan, one item each: KB (file), state: why. */
+void ps_doc_skipped(ps_buf *b, const ps_arch_plan *ap, const ps_doc_markup *mk);
+/* The restarts of a plan, one item each: "step N: " and its reasons, or
+ * `no_reason` when it has none. */
+void ps_doc_restarts(ps_buf *b, const ps_arch_plan *ap, const ps_doc_markup *mk,
+                     const char *no_reason);
+
+/* What to do to take the install of nd back: the wusa command, or why
+ * there is none. */
+void ps_doc_backout(ps_buf *b, const ps_arch_plan *ap, const ps_plan_node *nd,
+                    const ps_doc_markup *mk);
+
+/* The machine state a plan starts from, on one line, then the installed
+ * KBs (text.c; values escaped as text). */
+void ps_text_machine(ps_buf *b, const ps_arch_plan *ap, const char *indent);
+
+/* The renderers of the format table (text.c, json.c, render_md.c,
+ * render_dot.c, render_html.c; the scripts are script.c). */
 int ps_render_text(ps_buf *b, const ps_plan *plan, const ps_findings *f, const ps_render_opts *o);
 int ps_render_md(ps_buf *b, const ps_plan *plan, const ps_findings *f, const ps_render_opts *o);
 int ps_render_dot(ps_buf *b, const ps_plan *plan, const ps_findings *f, const ps_render_opts *o);
 int ps_render_html(ps_buf *b, const ps_plan *plan, const ps_findings *f, const ps_render_opts *o);
+int ps_render_json(ps_buf *b, const ps_plan *plan, const ps_findings *f, const ps_render_opts *o);
 
 #endif /* PS_RENDER_H */

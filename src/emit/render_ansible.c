@@ -5,11 +5,12 @@
  * The playbooks themselves are static files, src/templates/ansible-*.yml,
  * embedded at build time: all that differs between two folders is data,
  * in the host_vars / group_vars files this file writes.  Each install step
- * there carries what the scripts know of it (render_script.c): the KB, the
+ * there carries what the scripts know of it (script.c): the KB, the
  * file below the bundle root (checked as for a script), its SHA-256, the
  * installer (wusa for an .msu; pkgmgr on 6.0, DISM on 6.1 for a .cab),
  * whether a restart follows it (a barrier of the plan) and its window.
  */
+#include "alloc.h"
 #include "ansible.h"
 #include "escape.h"
 
@@ -175,7 +176,7 @@ static int add_file(ps_ansible_file **files, size_t *n, const char *path, ps_buf
 
     if (content->data == NULL)
         return -1;
-    grown = realloc(*files, (*n + 1) * sizeof **files);
+    grown = ps_realloc(*files, (*n + 1) * sizeof **files);
     if (grown == NULL)
         return -1;
     *files = grown;
@@ -348,7 +349,7 @@ int ps_ansible_build(const ps_ansible_host *hosts, size_t n, const ps_findings *
     if ((bundle = bundle_dir(so, msg, msglen)) == NULL)
         return -1;
     snprintf(msg, msglen, "out of memory");
-    installs = calloc(n, sizeof *installs);
+    installs = ps_calloc(n, sizeof *installs);
     if (installs == NULL)
         goto out;
     if (add_static(&out, &nout, "site.yml", ps_tpl_ansible_site) != 0 ||

@@ -30,6 +30,13 @@ static void h(ps_buf *b, const char *s)
     ps_esc_html(b, s ? s : "");
 }
 
+/* The markup of the parts it shares with the change ticket (doc_parts.c). */
+static const ps_doc_markup html_markup = {
+    .esc = ps_esc_html, .item = "<li>", .item_end = "</li>\n", .field = "<dt>",
+    .field_mid = "</dt><dd>", .field_end = "</dd>\n", .code = "<code>", .code_end = "</code>",
+    .term = "<code>", .term_end = "</code>", .file = "<span class=\"file\">",
+    .file_end = "</span>", .arrow = " &rarr; "};
+
 static const char html_style[] =
     "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif;"
     "margin:2em auto;max-width:72em;padding:0 1.5em;color:#1c2430;line-height:1.4}"
@@ -53,30 +60,6 @@ static const char html_style[] =
     "details{margin:.3em 0}summary{cursor:pointer}"
     "code{font-family:ui-monospace,'DejaVu Sans Mono',monospace;font-size:.9em}"
     "@media print{body{margin:0;max-width:none}details{display:block}}";
-
-static void html_plan_title(ps_buf *b, const ps_arch_plan *ap)
-{
-    ps_buf_puts(b, "Windows ");
-    h(b, ap->os);
-    if (ps_plan_os_title(ap)) {
-        ps_buf_puts(b, " (");
-        h(b, ps_plan_os_title(ap));
-        ps_buf_puts(b, ")");
-    }
-    ps_buf_printf(b, ", %s", ps_arch_name(ap->arch));
-}
-
-static const char *kb_digits(const char *kb)
-{
-    const char *d;
-
-    if (kb == NULL || (kb[0] != 'K' && kb[0] != 'k') || (kb[1] != 'B' && kb[1] != 'b') || !kb[2])
-        return NULL;
-    for (d = kb + 2; *d; d++)
-        if (*d < '0' || *d > '9')
-            return NULL;
-    return kb + 2;
-}
 
 /* The window (1-based) step s is in, or 0 without windows. */
 static size_t window_of(const ps_arch_plan *ap, size_t s)
@@ -131,7 +114,7 @@ static void html_timeline(ps_buf *b, const ps_arch_plan *ap, const ps_render_opt
                      "width=\"%u\" height=\"%zu\" viewBox=\"0 0 %u %zu\" "
                      "font-family=\"sans-serif\" font-size=\"12\">\n<title>Timeline of ",
                   width, rows * TL_ROW + 28u, width, rows * TL_ROW + 28u);
-    html_plan_title(b, ap);
+    ps_doc_plan_title(b, ap, &html_markup);
     ps_buf_puts(b, "</title>\n");
     ps_buf_printf(b, "<text x=\"4\" y=\"16\" font-weight=\"bold\">boot</text>"
                      "<text x=\"%u\" y=\"16\" font-weight=\"bold\">steps in install order "
@@ -328,19 +311,7 @@ static void html_lists(ps_buf *b, const ps_arch_plan *ap, const ps_findings *f)
         ps_buf_puts(b, "<p>None.</p>\n");
     else
         ps_buf_puts(b, "<ul>\n");
-    for (size_t s = 0; s < ap->n_steps; s++) {
-        const ps_plan_step *st = &ap->steps[s];
-
-        if (st->action != PS_STEP_REBOOT)
-            continue;
-        ps_buf_printf(b, "<li>step %zu: ", s + 1);
-        for (size_t r = 0; r < st->n_reasons; r++) {
-            if (r)
-                ps_buf_puts(b, "; ");
-            h(b, st->reasons[r]);
-        }
-        ps_buf_puts(b, "</li>\n");
-    }
+    ps_doc_restarts(b, ap, &html_markup, "");
     if (ap->reboots)
         ps_buf_puts(b, "</ul>\n");
     ps_buf_puts(b, "<h3>Prerequisites the bundle lacks</h3>\n");
@@ -360,17 +331,7 @@ static void html_lists(ps_buf *b, const ps_arch_plan *ap, const ps_findings *f)
         ps_buf_puts(b, "<p>Nothing.</p>\n");
     else
         ps_buf_puts(b, "<ul>\n");
-    for (size_t s = 0; s < ap->n_skipped; s++) {
-        const ps_plan_node *nd = &ap->nodes[ap->skipped[s]];
-
-        ps_buf_puts(b, "<li>");
-        h(b, nd->kb);
-        ps_buf_puts(b, " (<span class=\"file\">");
-        h(b, nd->pkg->file);
-        ps_buf_printf(b, "</span>), %s: ", ps_node_state_name(nd->state));
-        h(b, nd->why ? nd->why : "left out");
-        ps_buf_puts(b, "</li>\n");
-    }
+    ps_doc_skipped(b, ap, &html_markup);
     if (ap->n_skipped)
         ps_buf_puts(b, "</ul>\n");
 }
@@ -398,15 +359,7 @@ static void html_backout(ps_buf *b, const ps_arch_plan *ap)
         ps_buf_printf(b, "<tr><td class=\"n\">%zu</td><td>", s + 1);
         h(b, nd->kb);
         ps_buf_puts(b, "</td><td>");
-        if (ps_node_not_removable(ap, nd))
-            ps_buf_puts(b, nd->role == PS_ROLE_SERVICING_STACK
-                               ? "not removable (a servicing stack update)"
-                               : "not removable (SHA-2 code signing support)");
-        else if (kb_digits(nd->kb))
-            ps_buf_printf(b, "<code>wusa /uninstall /kb:%s /quiet /norestart</code>",
-                          kb_digits(nd->kb));
-        else
-            ps_buf_puts(b, "no KB number: remove it by hand");
+        ps_doc_backout(b, ap, nd, &html_markup);
         ps_buf_puts(b, "</td></tr>\n");
     }
     ps_buf_puts(b, "</tbody>\n</table>\n");
@@ -419,7 +372,7 @@ static void html_plan(ps_buf *b, const ps_arch_plan *ap, const ps_findings *f,
 
     ps_plan_summarize(ap, o, &sum);
     ps_buf_printf(b, "<section class=\"plan\">\n<h2>%s", prefix);
-    html_plan_title(b, ap);
+    ps_doc_plan_title(b, ap, &html_markup);
     ps_buf_printf(b, "</h2>\n<p class=\"summary\">%zu install%s, %u restart%s, about %lu minutes; "
                      "build ", sum.installs, sum.installs == 1 ? "" : "s", sum.restarts,
                   sum.restarts == 1 ? "" : "s", ps_minutes(sum.seconds));
@@ -477,57 +430,9 @@ static void html_graph(ps_buf *b, const ps_render_opts *o)
 
 static void html_scope(ps_buf *b, const ps_doc_section *sec, size_t nsec, const ps_render_opts *o)
 {
-    unsigned long seconds = 0;
-    size_t installs = 0, plans = 0, machines = 0;
-    unsigned restarts = 0, arches = 0;
-
-    ps_buf_puts(b, "<dl class=\"scope\">\n<dt>Systems</dt><dd>");
-    for (size_t g = 0; g < nsec; g++)
-        for (size_t i = 0; i < sec[g].plan->count; i++) {
-            const ps_arch_plan *ap = &sec[g].plan->plans[i];
-            ps_plan_summary sum;
-
-            ps_plan_summarize(ap, o, &sum);
-            seconds += sum.seconds;
-            installs += sum.installs;
-            restarts += sum.restarts;
-            arches |= PS_ARCH_BIT(ap->arch);
-            if (ps_doc_seen_before(sec, g, i))
-                continue;
-            if (plans++)
-                ps_buf_puts(b, "; ");
-            html_plan_title(b, ap);
-        }
-    if (plans == 0)
-        ps_buf_puts(b, "none (no package to plan)");
-    ps_buf_puts(b, "</dd>\n<dt>Architectures</dt><dd>");
-    for (int a = PS_ARCH_X86, n = 0; a < PS_ARCH__COUNT; a++)
-        if (arches & PS_ARCH_BIT(a))
-            ps_buf_printf(b, "%s%s", n++ ? ", " : "", ps_arch_name((ps_arch)a));
-    if (arches == 0)
-        ps_buf_puts(b, "none");
-    ps_buf_puts(b, "</dd>\n<dt>Machines</dt><dd>");
-    for (size_t g = 0; g < nsec; g++)
-        machines += sec[g].n_machines;
-    if (o->n_groups) {
-        ps_buf_printf(b, "%zu in %zu group%s (below)", machines, nsec, nsec == 1 ? "" : "s");
-    } else if (o->machine) {
-        h(b, o->machine);
-        if (o->inventory) {
-            ps_buf_puts(b, " (inventory ");
-            h(b, o->inventory);
-            ps_buf_puts(b, ")");
-        }
-    } else if (o->inventory) {
-        ps_buf_puts(b, "the machine of inventory ");
-        h(b, o->inventory);
-    } else {
-        ps_buf_puts(b, "every machine of these systems (no inventory was given: the plan starts "
-                       "from the base build)");
-    }
-    ps_buf_printf(b, "</dd>\n<dt>In total</dt><dd>%zu install%s, %u restart%s, about %lu minutes "
-                     "(estimated)</dd>\n</dl>\n", installs, installs == 1 ? "" : "s", restarts,
-                  restarts == 1 ? "" : "s", ps_minutes(seconds));
+    ps_buf_puts(b, "<dl class=\"scope\">\n");
+    ps_doc_scope(b, sec, nsec, o, &html_markup);
+    ps_buf_puts(b, "</dl>\n");
 }
 
 static void html_groups(ps_buf *b, const ps_doc_section *sec, size_t nsec,
@@ -547,31 +452,16 @@ static void html_groups(ps_buf *b, const ps_doc_section *sec, size_t nsec,
             ps_buf_puts(b, ")");
         }
         ps_buf_printf(b, "</td><td>%zu: ", sec[g].n_machines);
-        for (size_t m = 0; m < sec[g].n_machines; m++) {
-            if (m)
-                ps_buf_puts(b, ", ");
-            h(b, sec[g].machines[m]);
-        }
+        ps_doc_names(b, sec[g].machines, sec[g].n_machines, &html_markup);
         ps_buf_puts(b, "</td><td>");
         for (size_t i = 0; i < sec[g].plan->count; i++) {
             const ps_arch_plan *ap = &sec[g].plan->plans[i];
 
             if (i)
                 ps_buf_puts(b, "<br>");
-            html_plan_title(b, ap);
+            ps_doc_plan_title(b, ap, &html_markup);
             ps_buf_puts(b, ": ");
-            for (size_t s = 0; s < ap->n_steps; s++) {
-                if (s)
-                    ps_buf_puts(b, " &rarr; ");
-                if (ap->steps[s].action == PS_STEP_REBOOT)
-                    ps_buf_puts(b, "restart");
-                else if (ap->steps[s].action == PS_STEP_MANUAL)
-                    ps_buf_puts(b, "activate ESU");
-                else
-                    h(b, ap->nodes[ap->steps[s].node].kb);
-            }
-            if (ap->n_steps == 0)
-                ps_buf_puts(b, "nothing to install");
+            ps_doc_sequence(b, ap, &html_markup);
         }
         if (o->groups[g].why) {
             ps_buf_puts(b, sec[g].plan->count ? "<br>Why: " : "Why: ");
@@ -584,26 +474,9 @@ static void html_groups(ps_buf *b, const ps_doc_section *sec, size_t nsec,
 
 static void html_checks(ps_buf *b, const ps_doc_section *sec, size_t nsec, const ps_findings *f)
 {
-    ps_doc_checks c;
-
-    ps_doc_checks_count(sec, nsec, f, &c);
-    const size_t files = c.files, hashed = c.hashed, *sev = c.sev;
-
     ps_buf_puts(b, "<section class=\"checks\">\n<h2>Checks done before</h2>\n<ul>\n");
-    if (files && hashed == files)
-        ps_buf_printf(b, "<li>SHA-256 of each of the %zu files computed when the bundle was read "
-                         "(listed with each plan); the install scripts check each again before "
-                         "installing it.</li>\n", files);
-    else
-        ps_buf_printf(b, "<li>SHA-256 computed for %zu of %zu files.</li>\n", hashed, files);
-    ps_buf_printf(b, "<li>The planner's checks (those of <code>patchseq validate</code>): %zu "
-                     "error%s, %zu warning%s, %zu note%s, listed under Findings.</li>\n"
-                     "<li>Before the window: <code>patchseq validate</code> on the same folder "
-                     "exits 0, and the install script runs once with <code>/dryrun</code> (cmd) "
-                     "or <code>-DryRun</code> (PowerShell).</li>\n</ul>\n</section>\n",
-                  sev[PS_SEV_ERROR], sev[PS_SEV_ERROR] == 1 ? "" : "s", sev[PS_SEV_WARNING],
-                  sev[PS_SEV_WARNING] == 1 ? "" : "s", sev[PS_SEV_INFO],
-                  sev[PS_SEV_INFO] == 1 ? "" : "s");
+    ps_doc_checks_list(b, sec, nsec, f, &html_markup, "with each plan");
+    ps_buf_puts(b, "</ul>\n</section>\n");
 }
 
 static void html_findings(ps_buf *b, const ps_findings *f)
@@ -631,23 +504,7 @@ static void html_findings(ps_buf *b, const ps_findings *f)
 
             if (fd->severity != levels[l].sev)
                 continue;
-            ps_buf_printf(b, "<li><code>%s</code>", ps_finding_code_name(fd->code));
-            if (fd->arch != PS_ARCH_NONE)
-                ps_buf_printf(b, " (%s)", ps_arch_name(fd->arch));
-            if (fd->file) {
-                ps_buf_puts(b, ", <span class=\"file\">");
-                h(b, fd->file);
-                ps_buf_puts(b, "</span>");
-            }
-            if (fd->member) {
-                ps_buf_puts(b, ", ");
-                h(b, fd->member);
-                if (fd->line)
-                    ps_buf_printf(b, " line %u", fd->line);
-            }
-            ps_buf_puts(b, ": ");
-            h(b, fd->message);
-            ps_buf_puts(b, "</li>\n");
+            ps_doc_finding(b, fd, &html_markup);
         }
         ps_buf_puts(b, "</ul>\n");
     }

@@ -31,6 +31,12 @@ static void md(ps_buf *b, const char *s)
     ps_esc_md(b, s ? s : "");
 }
 
+/* The markup of the parts it shares with the report (doc_parts.c). */
+static const ps_doc_markup md_markup = {
+    .esc = ps_esc_md, .item = "- ", .item_end = "\n", .field = "- ", .field_mid = ": ",
+    .field_end = "\n", .code = "`", .code_end = "`", .term = "", .term_end = "", .file = "",
+    .file_end = "", .arrow = " -> "};
+
 /* The title cut at the last space before MD_TITLE_CELL bytes, with "...". */
 static void md_short_title(ps_buf *b, const char *title)
 {
@@ -54,50 +60,6 @@ static void md_short_title(ps_buf *b, const char *title)
     md(b, tmp);
     free(tmp);
     ps_buf_puts(b, " ...");
-}
-
-/* The digits of "KB4520002", or NULL when it is not KB followed by digits. */
-static const char *kb_digits(const char *kb)
-{
-    const char *d;
-
-    if (kb == NULL || (kb[0] != 'K' && kb[0] != 'k') || (kb[1] != 'B' && kb[1] != 'b') || !kb[2])
-        return NULL;
-    for (d = kb + 2; *d; d++)
-        if (*d < '0' || *d > '9')
-            return NULL;
-    return kb + 2;
-}
-
-static void md_plan_title(ps_buf *b, const ps_arch_plan *ap)
-{
-    ps_buf_puts(b, "Windows ");
-    md(b, ap->os);
-    if (ps_plan_os_title(ap)) {
-        ps_buf_puts(b, " (");
-        md(b, ps_plan_os_title(ap));
-        ps_buf_puts(b, ")");
-    }
-    ps_buf_printf(b, ", %s", ps_arch_name(ap->arch));
-}
-
-/* "KB4493730 -> KB4474419 -> restart -> KB4520002" */
-static void md_sequence(ps_buf *b, const ps_arch_plan *ap)
-{
-    if (ap->n_steps == 0) {
-        ps_buf_puts(b, "nothing to install");
-        return;
-    }
-    for (size_t s = 0; s < ap->n_steps; s++) {
-        if (s)
-            ps_buf_puts(b, " -> ");
-        if (ap->steps[s].action == PS_STEP_REBOOT)
-            ps_buf_puts(b, "restart");
-        else if (ap->steps[s].action == PS_STEP_MANUAL)
-            ps_buf_puts(b, "activate ESU");
-        else
-            md(b, ap->nodes[ap->steps[s].node].kb);
-    }
 }
 
 static int same_plan(const ps_finding *fd, const ps_arch_plan *ap)
@@ -187,21 +149,7 @@ static void md_restarts(ps_buf *b, const ps_arch_plan *ap)
         ps_buf_puts(b, "None.\n\n");
         return;
     }
-    for (size_t s = 0; s < ap->n_steps; s++) {
-        const ps_plan_step *st = &ap->steps[s];
-
-        if (st->action != PS_STEP_REBOOT)
-            continue;
-        ps_buf_printf(b, "- step %zu: ", s + 1);
-        for (size_t r = 0; r < st->n_reasons; r++) {
-            if (r)
-                ps_buf_puts(b, "; ");
-            md(b, st->reasons[r]);
-        }
-        if (st->n_reasons == 0)
-            ps_buf_puts(b, "restart");
-        ps_buf_puts(b, "\n");
-    }
+    ps_doc_restarts(b, ap, &md_markup, "restart");
     ps_buf_puts(b, "\n");
 }
 
@@ -250,17 +198,7 @@ static void md_skipped(ps_buf *b, const ps_arch_plan *ap)
         ps_buf_puts(b, "Nothing.\n\n");
         return;
     }
-    for (size_t s = 0; s < ap->n_skipped; s++) {
-        const ps_plan_node *n = &ap->nodes[ap->skipped[s]];
-
-        ps_buf_puts(b, "- ");
-        md(b, n->kb);
-        ps_buf_puts(b, " (");
-        md(b, n->pkg->file);
-        ps_buf_printf(b, "), %s: ", ps_node_state_name(n->state));
-        md(b, n->why ? n->why : "left out");
-        ps_buf_puts(b, "\n");
-    }
+    ps_doc_skipped(b, ap, &md_markup);
     ps_buf_puts(b, "\n");
 }
 
@@ -306,22 +244,15 @@ static void md_backout(ps_buf *b, const ps_arch_plan *ap)
                    "| Step | KB | Backout |\n|---:|---|---|\n");
     for (size_t s = ap->n_steps; s-- > 0;) {
         const ps_plan_node *nd;
-        const char *digits;
 
         if (ap->steps[s].action != PS_STEP_INSTALL)
             continue;
         nd = &ap->nodes[ap->steps[s].node];
-        digits = kb_digits(nd->kb);
         ps_buf_printf(b, "| %zu | ", s + 1);
         md(b, nd->kb);
-        if (ps_node_not_removable(ap, nd))
-            ps_buf_puts(b, nd->role == PS_ROLE_SERVICING_STACK
-                               ? " | not removable (a servicing stack update) |\n"
-                               : " | not removable (SHA-2 code signing support) |\n");
-        else if (digits)
-            ps_buf_printf(b, " | `wusa /uninstall /kb:%s /quiet /norestart` |\n", digits);
-        else
-            ps_buf_puts(b, " | no KB number: remove it by hand |\n");
+        ps_buf_puts(b, " | ");
+        ps_doc_backout(b, ap, nd, &md_markup);
+        ps_buf_puts(b, " |\n");
     }
     ps_buf_puts(b, "\n");
 }
@@ -353,7 +284,7 @@ static void md_plan(ps_buf *b, const ps_arch_plan *ap, const ps_findings *f,
     ps_buf_puts(b, "## ");
     if (heading_prefix)
         ps_buf_puts(b, heading_prefix);
-    md_plan_title(b, ap);
+    ps_doc_plan_title(b, ap, &md_markup);
     ps_buf_printf(b, "\n\n%zu install%s, %u restart%s, about %lu minutes; build ", sum.installs,
                   sum.installs == 1 ? "" : "s", sum.restarts, sum.restarts == 1 ? "" : "s",
                   ps_minutes(sum.seconds));
@@ -379,56 +310,9 @@ static void md_plan(ps_buf *b, const ps_arch_plan *ap, const ps_findings *f,
 
 static void md_scope(ps_buf *b, const ps_doc_section *sec, size_t nsec, const ps_render_opts *o)
 {
-    unsigned long seconds = 0;
-    size_t installs = 0, plans = 0, machines = 0;
-    unsigned restarts = 0, arches = 0;
-
-    ps_buf_puts(b, "## Scope\n\n- Systems:");
-    for (size_t g = 0; g < nsec; g++)
-        for (size_t i = 0; i < sec[g].plan->count; i++) {
-            const ps_arch_plan *ap = &sec[g].plan->plans[i];
-            ps_plan_summary sum;
-
-            ps_plan_summarize(ap, o, &sum);
-            seconds += sum.seconds;
-            installs += sum.installs;
-            restarts += sum.restarts;
-            arches |= PS_ARCH_BIT(ap->arch);
-            if (ps_doc_seen_before(sec, g, i))
-                continue;
-            ps_buf_puts(b, plans++ ? "; " : " ");
-            md_plan_title(b, ap);
-        }
-    if (plans == 0)
-        ps_buf_puts(b, " none (no package to plan)");
-    ps_buf_puts(b, "\n- Architectures:");
-    for (int a = PS_ARCH_X86, n = 0; a < PS_ARCH__COUNT; a++)
-        if (arches & PS_ARCH_BIT(a))
-            ps_buf_printf(b, "%s%s", n++ ? ", " : " ", ps_arch_name((ps_arch)a));
-    if (arches == 0)
-        ps_buf_puts(b, " none");
-    ps_buf_puts(b, "\n- Machines: ");
-    for (size_t g = 0; g < nsec; g++)
-        machines += sec[g].n_machines;
-    if (o->n_groups)
-        ps_buf_printf(b, "%zu in %zu group%s (below)", machines, nsec, nsec == 1 ? "" : "s");
-    else if (o->machine) {
-        md(b, o->machine);
-        if (o->inventory) {
-            ps_buf_puts(b, " (inventory ");
-            md(b, o->inventory);
-            ps_buf_puts(b, ")");
-        }
-    } else if (o->inventory) {
-        ps_buf_puts(b, "the machine of inventory ");
-        md(b, o->inventory);
-    } else {
-        ps_buf_puts(b, "every machine of these systems (no inventory was given: the plan "
-                       "starts from the base build)");
-    }
-    ps_buf_printf(b, "\n- In total: %zu install%s, %u restart%s, about %lu minutes (estimated)\n\n",
-                  installs, installs == 1 ? "" : "s", restarts, restarts == 1 ? "" : "s",
-                  ps_minutes(seconds));
+    ps_buf_puts(b, "## Scope\n\n");
+    ps_doc_scope(b, sec, nsec, o, &md_markup);
+    ps_buf_puts(b, "\n");
 }
 
 static void md_groups(ps_buf *b, const ps_doc_section *sec, size_t nsec, const ps_render_opts *o)
@@ -445,20 +329,16 @@ static void md_groups(ps_buf *b, const ps_doc_section *sec, size_t nsec, const p
             ps_buf_puts(b, ")");
         }
         ps_buf_printf(b, ", %zu machine%s: ", sec[g].n_machines, sec[g].n_machines == 1 ? "" : "s");
-        for (size_t m = 0; m < sec[g].n_machines; m++) {
-            if (m)
-                ps_buf_puts(b, ", ");
-            md(b, sec[g].machines[m]);
-        }
+        ps_doc_names(b, sec[g].machines, sec[g].n_machines, &md_markup);
         if (o->groups[g].why) {
             ps_buf_puts(b, "  \n  Why: ");
             md(b, o->groups[g].why);
         }
         for (size_t i = 0; i < sec[g].plan->count; i++) {
             ps_buf_puts(b, "  \n  ");
-            md_plan_title(b, &sec[g].plan->plans[i]);
+            ps_doc_plan_title(b, &sec[g].plan->plans[i], &md_markup);
             ps_buf_puts(b, ": ");
-            md_sequence(b, &sec[g].plan->plans[i]);
+            ps_doc_sequence(b, &sec[g].plan->plans[i], &md_markup);
         }
         ps_buf_puts(b, "\n");
     }
@@ -467,25 +347,9 @@ static void md_groups(ps_buf *b, const ps_doc_section *sec, size_t nsec, const p
 
 static void md_checks(ps_buf *b, const ps_doc_section *sec, size_t nsec, const ps_findings *f)
 {
-    ps_doc_checks c;
-
-    ps_doc_checks_count(sec, nsec, f, &c);
-    const size_t files = c.files, hashed = c.hashed, *sev = c.sev;
-
     ps_buf_puts(b, "## Checks done before\n\n");
-    if (files && hashed == files)
-        ps_buf_printf(b, "- SHA-256 of each of the %zu files computed when the bundle was read "
-                         "(listed with the steps); the install scripts check each again before "
-                         "installing it.\n", files);
-    else
-        ps_buf_printf(b, "- SHA-256 computed for %zu of %zu files.\n", hashed, files);
-    ps_buf_printf(b, "- The planner's checks (those of `patchseq validate`): %zu error%s, "
-                     "%zu warning%s, %zu note%s, listed under Findings.\n"
-                     "- Before the window: `patchseq validate` on the same folder exits 0, and "
-                     "the install script runs once with `/dryrun` (cmd) or `-DryRun` (PowerShell).\n\n",
-                  sev[PS_SEV_ERROR], sev[PS_SEV_ERROR] == 1 ? "" : "s", sev[PS_SEV_WARNING],
-                  sev[PS_SEV_WARNING] == 1 ? "" : "s", sev[PS_SEV_INFO],
-                  sev[PS_SEV_INFO] == 1 ? "" : "s");
+    ps_doc_checks_list(b, sec, nsec, f, &md_markup, "with the steps");
+    ps_buf_puts(b, "\n");
 }
 
 static void md_findings(ps_buf *b, const ps_findings *f)
@@ -510,22 +374,7 @@ static void md_findings(ps_buf *b, const ps_findings *f)
                 continue;
             if (n++ == 0)
                 ps_buf_printf(b, "### %s\n\n", levels[l].title);
-            ps_buf_printf(b, "- %s", ps_finding_code_name(fd->code));
-            if (fd->arch != PS_ARCH_NONE)
-                ps_buf_printf(b, " (%s)", ps_arch_name(fd->arch));
-            if (fd->file) {
-                ps_buf_puts(b, ", ");
-                md(b, fd->file);
-            }
-            if (fd->member) {
-                ps_buf_puts(b, ", ");
-                md(b, fd->member);
-                if (fd->line)
-                    ps_buf_printf(b, " line %u", fd->line);
-            }
-            ps_buf_puts(b, ": ");
-            md(b, fd->message);
-            ps_buf_puts(b, "\n");
+            ps_doc_finding(b, fd, &md_markup);
         }
         if (n)
             ps_buf_puts(b, "\n");

@@ -10,7 +10,7 @@
  * Problems become findings; the packages concerned leave the plan of that
  * architecture (a partial plan, never a wrong one).
  *
- * The renderers (render_plan.c) read this model only.
+ * The renderers (src/emit/) read this model only.
  */
 #ifndef PS_PLAN_H
 #define PS_PLAN_H
@@ -283,7 +283,7 @@ int ps_plan_build(ps_plan *plan, const ps_bundle *b, const ps_kb *kb, const ps_p
                   ps_findings *f);
 void ps_plan_free(ps_plan *plan);
 
-/* Renderers (render_plan.c).  Each returns a NUL-terminated document the
+/* Renderers (emit/render.c, the format table).  Each returns a NUL-terminated document the
  * caller frees, or NULL on allocation failure.  `findings` are included in
  * the document (text, json, md, html). */
 char *ps_plan_render(const char *format, const ps_plan *plan, const ps_findings *findings,
@@ -338,16 +338,13 @@ typedef struct ps_render_opts {
 
 char *ps_plan_render_with(const char *format, const ps_plan *plan, const ps_findings *findings,
                           const ps_render_opts *opts, size_t *len);
-/* 1 when `format` names a renderer. */
-int ps_plan_format_known(const char *format);
 
 /*
- * Scripts (render_script.c): "cmd" and "ps1" render exactly one plan
+ * Scripts (emit/script.c): "cmd" and "ps1" render exactly one plan
  * (plan->count == 1) whose installed files carry their SHA-256 (the bundle
  * read with hashing on).  ps_plan_script_check says whether `plan` can be
  * rendered as a script: 0, or -1 with the reason in msg.
  */
-int ps_plan_format_is_script(const char *format);
 int ps_plan_script_check(const ps_plan *plan, char *msg, size_t msglen);
 int ps_plan_render_cmd(ps_buf *b, const ps_plan *plan, const ps_findings *f);
 int ps_plan_render_ps1(ps_buf *b, const ps_plan *plan, const ps_findings *f);

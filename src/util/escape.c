@@ -112,107 +112,97 @@ static int visible(ps_buf *b, const char *bs, unsigned long cp, int invalid_byte
     return put_hex(b, "u", cp, 4);
 }
 
-int ps_esc_text(ps_buf *b, const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t n = s ? strlen(s) : 0, i = 0;
+/*
+ * The walk the backslash escapers share (text, md, dot): an invalid byte,
+ * a control or an invisible character becomes a visible escape with the
+ * backslash written as `bs`; every other character goes to the format's
+ * rule, which writes it its own way (1), or has it copied as it is (0),
+ * or fails (-1).  w->i is the offset of the character in the value.
+ */
+typedef struct walk {
+    const unsigned char *p;
+    size_t n, i;
+} walk;
 
-    while (i < n) {
+typedef int (*char_rule)(ps_buf *b, const walk *w, unsigned long cp);
+
+static int visible_walk(ps_buf *b, const char *s, const char *bs, char_rule rule)
+{
+    walk w = {(const unsigned char *)s, s ? strlen(s) : 0, 0};
+
+    while (w.i < w.n) {
         unsigned long cp;
-        size_t l = ps_utf8_decode(p + i, n - i, &cp);
+        size_t l = ps_utf8_decode(w.p + w.i, w.n - w.i, &cp);
+        int r;
 
         if (l == 0) {
-            if (visible(b, "\\", p[i], 1) < 0)
-                return -1;
-            i++;
-            continue;
+            r = visible(b, bs, w.p[w.i], 1);
+            l = 1;
+        } else if (cp < 0x20 || cp == 0x7F || invisible_or_break(cp)) {
+            r = visible(b, bs, cp, 0);
+        } else {
+            r = rule ? rule(b, &w, cp) : 0;
+            if (r == 0)
+                r = put(b, s + w.i, l);
         }
-        if (cp < 0x20 || cp == 0x7F || invisible_or_break(cp)) {
-            if (visible(b, "\\", cp, 0) < 0)
-                return -1;
-        } else if (put(b, s + i, l) < 0) {
+        if (r < 0)
             return -1;
-        }
-        i += l;
+        w.i += l;
     }
+    return 0;
+}
+
+/* The character cp behind a backslash. */
+static int backslashed(ps_buf *b, unsigned long cp)
+{
+    char e[2] = {'\\', (char)cp};
+
+    return put(b, e, 2) < 0 ? -1 : 1;
+}
+
+int ps_esc_text(ps_buf *b, const char *s)
+{
+    return visible_walk(b, s, "\\", NULL);
+}
+
+/* Markdown: its punctuation behind a backslash; a value may begin a line,
+ * so a list marker, a quote or a heading at its start is escaped, and a
+ * leading space (it could make a code block) kept visible. */
+static int md_rule(ps_buf *b, const walk *w, unsigned long cp)
+{
+    size_t digits = 0;
+
+    if (cp < 0x80 && strchr("\\`*_{}[]<>#|~&!", (int)cp) != NULL)
+        return backslashed(b, cp);
+    if ((cp == '-' || cp == '+' || cp == '=') && w->i == 0)
+        return backslashed(b, cp);
+    if (cp == '.' || cp == ')') {
+        while (digits < w->n && w->p[digits] >= '0' && w->p[digits] <= '9')
+            digits++;
+        if (digits > 0 && w->i == digits &&
+            (w->i + 1 == w->n || w->p[w->i + 1] == ' ' || w->p[w->i + 1] == '\t'))
+            return backslashed(b, cp);
+    }
+    if (cp == ' ' && w->i == 0)
+        return puts_(b, "&#32;") < 0 ? -1 : 1;
     return 0;
 }
 
 int ps_esc_md(ps_buf *b, const char *s)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    size_t n = s ? strlen(s) : 0, i = 0, digits = 0;
+    return visible_walk(b, s, "\\\\", md_rule);
+}
 
-    /* A value may begin a line: a list marker, a quote or a heading at its
-     * start is escaped. */
-    while (digits < n && p[digits] >= '0' && p[digits] <= '9')
-        digits++;
-    while (i < n) {
-        unsigned long cp;
-        size_t l = ps_utf8_decode(p + i, n - i, &cp);
-
-        if (l == 0) {
-            if (visible(b, "\\\\", p[i], 1) < 0)
-                return -1;
-            i++;
-            continue;
-        }
-        if (cp < 0x20 || cp == 0x7F || invisible_or_break(cp)) {
-            if (visible(b, "\\\\", cp, 0) < 0)
-                return -1;
-        } else if (cp < 0x80 && strchr("\\`*_{}[]<>#|~&!", (int)cp) != NULL) {
-            char e[2] = {'\\', (char)cp};
-
-            if (put(b, e, 2) < 0)
-                return -1;
-        } else if (((cp == '-' || cp == '+' || cp == '=') && i == 0) ||
-                   ((cp == '.' || cp == ')') && digits > 0 && i == digits &&
-                    (i + 1 == n || p[i + 1] == ' ' || p[i + 1] == '\t'))) {
-            char e[2] = {'\\', (char)cp};
-
-            if (put(b, e, 2) < 0)
-                return -1;
-        } else if (cp == ' ' && i == 0) {
-            /* leading spaces could make a code block: keep one visible */
-            if (puts_(b, "&#32;") < 0)
-                return -1;
-        } else if (put(b, s + i, l) < 0) {
-            return -1;
-        }
-        i += l;
-    }
-    return 0;
+/* DOT: '"' and '\' behind a backslash. */
+static int dot_rule(ps_buf *b, const walk *w, unsigned long cp)
+{
+    (void)w;
+    return cp == '"' || cp == '\\' ? backslashed(b, cp) : 0;
 }
 
 int ps_esc_dot(ps_buf *b, const char *s)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    size_t n = s ? strlen(s) : 0, i = 0;
-
-    while (i < n) {
-        unsigned long cp;
-        size_t l = ps_utf8_decode(p + i, n - i, &cp);
-
-        if (l == 0) {
-            if (visible(b, "\\\\", p[i], 1) < 0)
-                return -1;
-            i++;
-            continue;
-        }
-        if (cp < 0x20 || cp == 0x7F || invisible_or_break(cp)) {
-            if (visible(b, "\\\\", cp, 0) < 0)
-                return -1;
-        } else if (cp == '"' || cp == '\\') {
-            char e[2] = {'\\', (char)cp};
-
-            if (put(b, e, 2) < 0)
-                return -1;
-        } else if (put(b, s + i, l) < 0) {
-            return -1;
-        }
-        i += l;
-    }
-    return 0;
+    return visible_walk(b, s, "\\\\", dot_rule);
 }
 
 static int xml_allowed(unsigned long cp)
@@ -311,36 +301,48 @@ int ps_esc_ansible(ps_buf *b, const char *s)
     return 0;
 }
 
-static int cmd_check(const char *s, const char *refused)
+/* A literal of a script line: 1 to PS_CMD_LINE_MAX / 2 bytes. */
+static int literal_len_ok(const char *s)
 {
-    size_t n;
+    size_t n = s ? strlen(s) : 0;
 
-    if (s == NULL || (n = strlen(s)) == 0 || n > PS_CMD_LINE_MAX / 2)
+    return n > 0 && n <= PS_CMD_LINE_MAX / 2;
+}
+
+/* The bytes cmd.exe takes in an unquoted word: [A-Za-z0-9._+-]. */
+static int cmd_word_byte(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           c == '.' || c == '_' || c == '+' || c == '-';
+}
+
+/* The bytes cmd.exe takes inside "...": printable ASCII but for the quote,
+ * the expansions and the escape ('"', '%', '!', '^'). */
+static int cmd_quoted_byte(unsigned char c)
+{
+    return c >= 0x20 && c < 0x7F && strchr("\"%!^", c) == NULL;
+}
+
+/* s as it is when its length is right and every byte passes `ok`; else
+ * PS_ESC_REFUSED, and nothing is appended. */
+static int cmd_literal(ps_buf *b, const char *s, int (*ok)(unsigned char c))
+{
+    if (!literal_len_ok(s))
         return PS_ESC_REFUSED;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        if (*p < 0x20 || *p >= 0x7F || strchr(refused, *p) != NULL)
+        if (!ok(*p))
             return PS_ESC_REFUSED;
-    return 0;
+    return puts_(b, s);
 }
 
 int ps_esc_cmd_word(ps_buf *b, const char *s)
 {
-    if (s == NULL || *s == '\0' || strlen(s) > PS_CMD_LINE_MAX / 2)
-        return PS_ESC_REFUSED;
-    for (const char *p = s; *p; p++)
-        if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-              *p == '.' || *p == '_' || *p == '+' || *p == '-'))
-            return PS_ESC_REFUSED;
-    return puts_(b, s);
+    return cmd_literal(b, s, cmd_word_byte);
 }
 
 int ps_esc_cmd_quoted(ps_buf *b, const char *s)
 {
-    int r = cmd_check(s, "\"%!^");
-
-    if (r < 0)
-        return r;
-    return puts_(b, s);
+    return cmd_literal(b, s, cmd_quoted_byte);
 }
 
 bool ps_cmd_lines_ok(const char *text, size_t len)
@@ -369,7 +371,7 @@ int ps_esc_ps1_sq(ps_buf *b, const char *s)
     const unsigned char *p = (const unsigned char *)s;
     size_t n = s ? strlen(s) : 0, i = 0, start;
 
-    if (n == 0 || n > PS_CMD_LINE_MAX / 2 || strstr(s, "$(") != NULL)
+    if (!literal_len_ok(s) || strstr(s, "$(") != NULL)
         return PS_ESC_REFUSED;
     /* check first, so that a refused value appends nothing */
     while (i < n) {

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "plan.h"
+#include "render.h"
 #include "testlib.h"
 
 #include <stdlib.h>

@@ -1,22 +1,24 @@
 /*
- * render_script.c - the plan of one (OS, architecture) as a script for the
- * maintenance window: `cmd` (the baseline: every Windows Server 2008 SP2
- * has it) and `ps1` (Windows PowerShell 2.0: no cmdlet or syntax of 3.0 or
- * later).
+ * script.c - the script model the two install scripts share: which plans
+ * can become a script (every value validated: ps_plan_script_check_opts),
+ * each step with its file below its root, its tool and its window, the
+ * plan id (FNV-1a), the header comment, the template expansion and the
+ * CRLF line ends.  The bodies are script_cmd.c (cmd) and script_ps1.c
+ * (Windows PowerShell 2.0).
  *
- * The bodies are real files, src/templates/install.cmd.in and
- * install.ps1.in, embedded at build time (src/templates/embed.py).  A
- * template line that is only "REM @NAME@" (cmd) or "# @NAME@" (ps1) is
- * replaced by a block this file writes (HEADER, ARCH_CHECK, STEPS,
- * PARTIAL); "@NAME@" inside a line by a value (ID, NSTEPS, OS, ARCH,
- * ENV_ARCH).  An unknown name is an error, not text.  The templates say
- * what the scripts do (header comments); in short, in plan order: refuse
- * and log a machine of another architecture or version or a session
- * without elevation; check each file's SHA-256 (telling "cannot compute"
- * from "mismatch"); install with wusa, pkgmgr or DISM; read the exit
- * code; restart only when a step since the last restart installed
- * something or asked for it; resume through RunOnce, a scheduled task
- * (/task, -Task) or the orchestrator (/noreboot, -NoReboot: exit 3010).
+ * The bodies are real files, templates/install.cmd.in and install.ps1.in,
+ * embedded at build time (templates/embed.py).  A template line that is
+ * only "REM @NAME@" (cmd) or "# @NAME@" (ps1) is replaced by a block the
+ * body writes (HEADER, ARCH_CHECK, STEPS, PARTIAL); "@NAME@" inside a
+ * line by a value (ID, NSTEPS, OS, ARCH, ENV_ARCH).  An unknown name is
+ * an error, not text.  The templates say what the scripts do (header
+ * comments); in short, in plan order: refuse and log a machine of another
+ * architecture or version or a session without elevation; check each
+ * file's SHA-256 (telling "cannot compute" from "mismatch"); install with
+ * wusa, pkgmgr or DISM; read the exit code; restart only when a step since
+ * the last restart installed something or asked for it; resume through
+ * RunOnce, a scheduled task (/task, -Task) or the orchestrator (/noreboot,
+ * -NoReboot: exit 3010).
  *
  * No text from a package reaches a script but the KB number (KB + digits),
  * the SHA-256 (hex), step numbers and the file's path below its root, each
@@ -27,33 +29,14 @@
  * as one line).
  */
 #include "plan.h"
+
+#include "alloc.h"
 #include "escape.h"
 #include "facts.h"
+#include "script_int.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-/* ------------------------------------------------------------------ */
-/* Shared                                                              */
-/* ------------------------------------------------------------------ */
-
-typedef struct script_step {
-    const ps_plan_step *st;
-    const ps_plan_node *n;   /* install: the package, else NULL */
-    char file[1024];         /* path below the root, '\\' between components */
-    const char *tool;        /* "wusa", "pkgmgr", "dism" */
-    size_t window;           /* 1-based, or 0 without windows */
-    int window_end;          /* the run stops after this step (not the last) */
-} script_step;
-
-typedef struct script {
-    const ps_arch_plan *ap;
-    script_step *steps;
-    size_t n;
-    char id[64];             /* "patchseq-6.0-x64-0123456789abcdef" */
-    const char *env_arch;    /* PROCESSOR_ARCHITECTURE value */
-    const ps_findings *f;
-} script;
 
 /* An activation ID: a GUID, 8-4-4-4-12 lowercase hex digits. */
 static int activation_id_ok(const char *id)
@@ -74,14 +57,6 @@ static int activation_id_ok(const char *id)
     }
     return 1;
 }
-
-int ps_plan_format_is_script(const char *format)
-{
-    return format && (strcmp(format, "cmd") == 0 || strcmp(format, "ps1") == 0);
-}
-
-extern const char ps_tpl_cmd[];
-extern const char ps_tpl_ps1[];
 
 static const char *base_name(const char *path)
 {
@@ -159,13 +134,6 @@ int ps_script_rel_path(const char *file, const ps_script_opts *o, char *out, siz
     return 0;
 }
 
-static int ends_with_ci(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-
-    return n >= m && ps_streq_ci(s + n - m, suffix);
-}
-
 static int kb_safe(const char *kb)
 {
     if (kb == NULL || kb[0] != 'K' || kb[1] != 'B' || kb[2] == '\0' || !ps_fact_ok(PS_FACT_KB, kb))
@@ -174,22 +142,6 @@ static int kb_safe(const char *kb)
         if (*p < '0' || *p > '9')
             return 0;
     return strlen(kb) < 16;
-}
-
-/* How a value enters a script: the script's own escaper of its language,
- * which refuses (and fails the script) what it cannot make inert.  The
- * values are validated before (ps_plan_script_check_opts); this is the
- * last guard. */
-static void cmd_val(ps_buf *b, const char *v, int *bad)
-{
-    if (ps_esc_cmd_quoted(b, v) != 0)
-        *bad = 1;
-}
-
-static void ps1_val(ps_buf *b, const char *v, int *bad)
-{
-    if (ps_esc_ps1_sq(b, v) != 0)
-        *bad = 1;
 }
 
 int ps_plan_script_check(const ps_plan *plan, char *msg, size_t msglen)
@@ -272,7 +224,7 @@ int ps_plan_script_check_opts(const ps_plan *plan, const ps_script_opts *o, char
             snprintf(msg, msglen, "%s: the SHA-256 is not 64 hex digits", n->pkg->file);
             return -1;
         }
-        if (!ends_with_ci(n->pkg->file, ".msu") && !ends_with_ci(n->pkg->file, ".cab")) {
+        if (!ps_has_suffix_ci(n->pkg->file, ".msu") && !ps_has_suffix_ci(n->pkg->file, ".cab")) {
             snprintf(msg, msglen, "%s: neither .msu nor .cab, no installer for it",
                      n->pkg->file);
             return -1;
@@ -343,7 +295,7 @@ static int script_init(script *sc, const ps_plan *plan, const ps_findings *f,
     sc->f = f;
     six_zero = strcmp(ap->os, "6.0") == 0;
     sc->env_arch = ap->arch == PS_ARCH_X86 ? "x86" : ap->arch == PS_ARCH_X64 ? "AMD64" : "IA64";
-    sc->steps = calloc(ap->n_steps ? ap->n_steps : 1, sizeof *sc->steps);
+    sc->steps = ps_calloc(ap->n_steps ? ap->n_steps : 1, sizeof *sc->steps);
     if (sc->steps == NULL)
         return -1;
     sc->n = ap->n_steps;
@@ -358,7 +310,7 @@ static int script_init(script *sc, const ps_plan *plan, const ps_findings *f,
                 sc->steps = NULL;
                 return -1;
             }
-            if (ends_with_ci(s->file, ".msu"))
+            if (ps_has_suffix_ci(s->file, ".msu"))
                 s->tool = "wusa";
             else
                 s->tool = six_zero ? "pkgmgr" : "dism";
@@ -392,9 +344,19 @@ static size_t count_installs(const script *sc)
     return k;
 }
 
+/* How many error findings the plan has. */
+size_t ps_script_errors(const script *sc)
+{
+    size_t errors = 0;
+
+    for (size_t i = 0; sc->f && i < sc->f->count; i++)
+        errors += sc->f->items[i].severity == PS_SEV_ERROR;
+    return errors;
+}
+
 /* One error finding as the scripts name it: its code and, when it has a
  * well-formed one, its KB ("KB4474419 (unsafe-file-name)"). */
-static void partial_item(ps_buf *b, const ps_finding *it)
+void ps_script_partial_item(ps_buf *b, const ps_finding *it)
 {
     if (it->kb && kb_safe(it->kb))
         ps_buf_printf(b, "%s (%s)", it->kb, ps_finding_code_name(it->code));
@@ -403,10 +365,10 @@ static void partial_item(ps_buf *b, const ps_finding *it)
 }
 
 /* The header comment: plan, steps, windows, what was left out. */
-static void header(ps_buf *b, const script *sc, const char *c)
+void ps_script_header(ps_buf *b, const script *sc, const char *c)
 {
     const ps_arch_plan *ap = sc->ap;
-    size_t errors = 0;
+    size_t errors;
 
     ps_buf_printf(b, "%s patchseq install script: Windows %s", c, ap->os);
     if (ap->rules && ap->rules->name) {
@@ -446,8 +408,7 @@ static void header(ps_buf *b, const script *sc, const char *c)
         comment_text(b, n->kb);
         ps_buf_printf(b, " (%s)\n", ps_node_state_name(n->state));
     }
-    for (size_t i = 0; sc->f && i < sc->f->count; i++)
-        errors += sc->f->items[i].severity == PS_SEV_ERROR;
+    errors = ps_script_errors(sc);
     if (errors) {
         ps_buf_printf(b, "%s WARNING: the plan has %zu error finding%s (see patchseq plan "
                          "--format text): it is partial; left out:\n", c, errors,
@@ -456,7 +417,7 @@ static void header(ps_buf *b, const script *sc, const char *c)
             if (sc->f->items[i].severity != PS_SEV_ERROR)
                 continue;
             ps_buf_printf(b, "%s   ", c);
-            partial_item(b, &sc->f->items[i]);
+            ps_script_partial_item(b, &sc->f->items[i]);
             ps_buf_puts(b, "\n");
         }
     }
@@ -465,11 +426,6 @@ static void header(ps_buf *b, const script *sc, const char *c)
 /* ------------------------------------------------------------------ */
 /* Templates                                                           */
 /* ------------------------------------------------------------------ */
-
-typedef struct tpl_kind {
-    const char *comment;     /* "REM" or "#": the prefix of a block line */
-    int (*block)(ps_buf *b, const script *sc, const char *name);
-} tpl_kind;
 
 /* A value for "@NAME@" inside a line; NULL for an unknown name. */
 static const char *tpl_value(const script *sc, const char *name, char *tmp, size_t tmplen)
@@ -505,7 +461,7 @@ static size_t tpl_token(const char *s, char *name, size_t namelen)
     return i + 1;
 }
 
-static int tpl_expand(ps_buf *b, const char *tpl, const tpl_kind *k, const script *sc)
+int ps_script_expand(ps_buf *b, const char *tpl, const tpl_kind *k, const script *sc)
 {
     size_t clen = strlen(k->comment);
 
@@ -544,180 +500,7 @@ static int tpl_expand(ps_buf *b, const char *tpl, const tpl_kind *k, const scrip
 }
 
 /* ------------------------------------------------------------------ */
-/* cmd                                                                 */
-/* ------------------------------------------------------------------ */
-
-static void cmd_arch_check(ps_buf *b, const script *sc)
-{
-    if (sc->ap->arch == PS_ARCH_X86) {
-        ps_buf_puts(b, "if defined PROCESSOR_ARCHITEW6432 goto :wrong_arch\n"
-                       "if /i not \"%PROCESSOR_ARCHITECTURE%\"==\"x86\" goto :wrong_arch\n");
-        return;
-    }
-    ps_buf_printf(b, "if /i \"%%PROCESSOR_ARCHITEW6432%%\"==\"%s\" goto :wow64\n", sc->env_arch);
-    ps_buf_puts(b, "if defined PROCESSOR_ARCHITEW6432 goto :wrong_arch\n");
-    ps_buf_printf(b, "if /i not \"%%PROCESSOR_ARCHITECTURE%%\"==\"%s\" goto :wrong_arch\n",
-                  sc->env_arch);
-}
-
-static int cmd_steps(ps_buf *b, const script *sc)
-{
-    for (size_t i = 0; i < sc->n; i++) {
-        const script_step *s = &sc->steps[i];
-        int mode = i + 1 == sc->n ? 2 : s->window_end ? 1 : 0;
-
-        ps_buf_printf(b, "\n:step%zu\n", i + 1);
-        if (s->n) {
-            int bad = 0;
-
-            ps_buf_printf(b, "call :install %zu ", i + 1);
-            cmd_val(b, s->n->kb, &bad);
-            ps_buf_puts(b, " ");
-            cmd_val(b, s->file, &bad);
-            ps_buf_puts(b, " ");
-            cmd_val(b, s->n->pkg->sha256, &bad);
-            ps_buf_printf(b, " %s\n", s->tool);
-            if (bad)
-                return -1;
-            ps_buf_puts(b, "if \"%PS_RESULT%\"==\"stop\" goto :stopped\n"
-                           "if \"%PS_RESULT%\"==\"retry\" goto :retry\n");
-            ps_buf_printf(b, "call :save %zu\n", i + 2);
-            ps_buf_puts(b, "if \"%PS_RESULT%\"==\"halt\" goto :halted\n");
-            if (s->window_end)
-                ps_buf_printf(b, "call :log \"window %zu is done: run the script again in the "
-                                 "next window, from step %zu\"\n"
-                                 "if \"%%PS_DRY%%%%PS_NOREBOOT%%\"==\"00\" goto :window_done\n",
-                              s->window, i + 2);
-        } else if (s->st->action == PS_STEP_MANUAL) {
-            ps_buf_printf(b, "call :esu %zu %u %s %s\n", i + 1, s->st->esu_year,
-                          s->st->activations[0]->id,
-                          s->st->activations[s->st->n_activations > 1]->id);
-            ps_buf_printf(b, "if \"%%PS_RESULT%%\"==\"stop\" goto :stopped\n"
-                             "if not \"%%PS_RESULT%%\"==\"key\" goto :step%zu_done\n"
-                             "call :save %zu\n"
-                             "goto :need_key\n"
-                             ":step%zu_done\n"
-                             "call :save %zu\n",
-                          i + 1, i + 1, i + 1, i + 2);
-        } else {
-            ps_buf_printf(b, "call :restart %zu %zu %d\n", i + 1, i + 2, mode);
-            ps_buf_puts(b, "if \"%PS_RESULT%\"==\"halt\" goto :halted\n"
-                           "if \"%PS_RESULT%\"==\"window\" goto :window_done\n");
-        }
-    }
-    ps_buf_puts(b, "goto :complete\n");
-    return 0;
-}
-
-static size_t count_errors(const script *sc)
-{
-    size_t errors = 0;
-
-    for (size_t i = 0; sc->f && i < sc->f->count; i++)
-        errors += sc->f->items[i].severity == PS_SEV_ERROR;
-    return errors;
-}
-
-static int cmd_block(ps_buf *b, const script *sc, const char *name)
-{
-    if (strcmp(name, "HEADER") == 0)
-        header(b, sc, "REM");
-    else if (strcmp(name, "ARCH_CHECK") == 0)
-        cmd_arch_check(b, sc);
-    else if (strcmp(name, "STEPS") == 0) {
-        if (cmd_steps(b, sc) != 0)
-            return -1;
-    }
-    else if (strcmp(name, "PARTIAL") == 0) {
-        if (count_errors(sc) == 0)
-            return 0;
-        ps_buf_printf(b, "call :log \"partial plan: %zu error finding(s) of patchseq plan; "
-                         "left out:\"\n", count_errors(sc));
-        for (size_t i = 0; i < sc->f->count; i++) {
-            if (sc->f->items[i].severity != PS_SEV_ERROR)
-                continue;
-            ps_buf_puts(b, "call :log \"partial plan: left out ");
-            partial_item(b, &sc->f->items[i]);
-            ps_buf_puts(b, "\"\n");
-        }
-    } else
-        return -1;
-    return 0;
-}
-
-static int render_cmd(ps_buf *b, const script *sc)
-{
-    static const tpl_kind k = {"REM", cmd_block};
-
-    return tpl_expand(b, ps_tpl_cmd, &k, sc);
-}
-
-/* ------------------------------------------------------------------ */
-/* PowerShell 2.0                                                      */
-/* ------------------------------------------------------------------ */
-
-static int ps1_block(ps_buf *b, const script *sc, const char *name)
-{
-    if (strcmp(name, "HEADER") == 0) {
-        header(b, sc, "#");
-        return 0;
-    }
-    if (strcmp(name, "STEPS") == 0) {
-        for (size_t i = 0; i < sc->n; i++) {
-            const script_step *s = &sc->steps[i];
-            int mode = i + 1 == sc->n ? 2 : s->window_end ? 1 : 0;
-
-            if (s->n) {
-                int bad = 0;
-
-                ps_buf_puts(b, "    @{ Action = 'install'; Kb = '");
-                ps1_val(b, s->n->kb, &bad);
-                ps_buf_puts(b, "'; File = '");
-                ps1_val(b, s->file, &bad);
-                ps_buf_puts(b, "'; Sha256 = '");
-                ps1_val(b, s->n->pkg->sha256, &bad);
-                ps_buf_printf(b, "'; Tool = '%s'; Window = %zu; WindowEnd = $%s; Last = $false }",
-                              s->tool, s->window, s->window_end ? "true" : "false");
-                if (bad)
-                    return -1;
-            } else if (s->st->action == PS_STEP_MANUAL) {
-                ps_buf_printf(b, "    @{ Action = 'manual'; Name = 'esu-activation'; Year = %u; "
-                                 "ClientId = '%s'; ServerId = '%s'; Window = %zu; "
-                                 "WindowEnd = $false; Last = $false }",
-                              s->st->esu_year, s->st->activations[0]->id,
-                              s->st->activations[s->st->n_activations > 1]->id, s->window);
-            } else
-                ps_buf_printf(b, "    @{ Action = 'reboot'; Window = %zu; WindowEnd = $%s; "
-                                 "Last = $%s }",
-                              s->window, mode ? "true" : "false", mode == 2 ? "true" : "false");
-            ps_buf_puts(b, i + 1 < sc->n ? ",\n" : "\n");
-        }
-        return 0;
-    }
-    if (strcmp(name, "PARTIAL") == 0) {
-        size_t k = 0, n = count_errors(sc);
-
-        for (size_t i = 0; n && i < sc->f->count; i++) {
-            if (sc->f->items[i].severity != PS_SEV_ERROR)
-                continue;
-            ps_buf_puts(b, "    '");
-            partial_item(b, &sc->f->items[i]);
-            ps_buf_puts(b, ++k < n ? "',\n" : "'\n");
-        }
-        return 0;
-    }
-    return -1;
-}
-
-static int render_ps1(ps_buf *b, const script *sc)
-{
-    static const tpl_kind k = {"#", ps1_block};
-
-    return tpl_expand(b, ps_tpl_ps1, &k, sc);
-}
-
-/* ------------------------------------------------------------------ */
-/* Both                                                                */
+/* CRLF, and the table of bodies                                       */
 /* ------------------------------------------------------------------ */
 
 /* LF -> CRLF (a cmd script with bare LF is misparsed around labels). */
@@ -754,24 +537,29 @@ out:
     return rc;
 }
 
+/* The body of each script format (script_cmd.c, script_ps1.c). */
+static const struct {
+    const char *format;
+    int (*body)(ps_buf *, const script *);
+} bodies[] = {{"cmd", ps_script_cmd}, {"ps1", ps_script_ps1}};
+
 int ps_plan_render_script(ps_buf *b, const char *format, const ps_plan *plan,
                           const ps_findings *f, const ps_script_opts *o)
 {
-    if (format && strcmp(format, "cmd") == 0)
-        return render_crlf(b, plan, f, o, render_cmd);
-    if (format && strcmp(format, "ps1") == 0)
-        return render_crlf(b, plan, f, o, render_ps1);
+    for (size_t i = 0; format && i < PS_ARRAY_LEN(bodies); i++)
+        if (strcmp(format, bodies[i].format) == 0)
+            return render_crlf(b, plan, f, o, bodies[i].body);
     return -1;
 }
 
 int ps_plan_render_cmd(ps_buf *b, const ps_plan *plan, const ps_findings *f)
 {
-    return render_crlf(b, plan, f, NULL, render_cmd);
+    return render_crlf(b, plan, f, NULL, ps_script_cmd);
 }
 
 int ps_plan_render_ps1(ps_buf *b, const ps_plan *plan, const ps_findings *f)
 {
-    return render_crlf(b, plan, f, NULL, render_ps1);
+    return render_crlf(b, plan, f, NULL, ps_script_ps1);
 }
 
 int ps_plan_script_id(const ps_plan *plan, const ps_script_opts *o, char *id, size_t idlen)
