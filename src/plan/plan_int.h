@@ -1,5 +1,19 @@
 /*
- * plan_int.h - what the files of src/plan/ share and nobody else sees.
+ * plan_int.h - what the files of src/plan/ share and nobody else sees: the
+ * working state of one (OS, architecture) plan and the steps of the
+ * pipeline that build.c drives:
+ *
+ *   node.c       the nodes, their ordering key, leaving the plan
+ *   supersede.c  what leaves before resolution: revisions, unsafe names,
+ *                supersedence (bundle and machine), the track
+ *   stack.c      the machine and its servicing stack, SHA-2 support
+ *   rules.c      the knowledge base's rules as the planner reads them
+ *   resolve.c    requirements into typed edges, the rounds
+ *   graph.c      edges, reachability, the one topological walk, cycles
+ *   steps.c      reboot levels, steps, builds, manual steps
+ *   why.c        the sentences: edge reasons, gaps, supersedence, findings
+ *   window.c     maintenance windows
+ *   model.c      the names and frees of the plan model (plan.h)
  */
 #ifndef PS_PLAN_INT_H
 #define PS_PLAN_INT_H
