@@ -1,42 +1,14 @@
 /*
- * kb.c - the knowledge base: loading manifests/ and rules/ (RELAX NG
- * validated), cross-checking them, and classifying packages.
- *
- * Loading runs in three steps: read the files (ps_kb_load), validate each
- * document against its schema and turn it into structs (load_manifests,
- * load_rules), then link and cross-check the whole (link_and_check).  Every
- * problem is a rule-error finding naming the file, relative to the
- * knowledge dir, and the line.
+ * kb.c - the knowledge base model: roles, tracks and editions by name,
+ * the frees, the load context's error reporting, and the queries the
+ * planner asks (find, rules_for, classify, supersedes, lists).  Loading
+ * is kb_load.c, linking and the cross-checks kb_check.c.
  */
 #include "kb.h"
 #include "kb_int.h"
 
-#include "config.h"
-
-#include <dirent.h>
-#include <errno.h>
-#include <libxml/relaxng.h>
-#include <libxml/tree.h>
-#include <libxml/xmlerror.h>
-#include <limits.h>
-#include <openssl/sha.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#define KB_MAX_FILE_BYTES (4u << 20)  /* one knowledge file */
-#define KB_MAX_FILES 64               /* *.xml files per folder */
-#define KB_MAX_ERRORS_PER_DOC 50      /* schema errors reported per document */
-
-#define SCHEMA_MANIFESTS "manifests/manifests.rng"
-#define SCHEMA_RULES "rules/rules.rng"
-
-#if LIBXML_VERSION >= 21200
-typedef const xmlError *ps_xml_error_ptr;
-#else
-typedef xmlErrorPtr ps_xml_error_ptr;
-#endif
 
 /* ------------------------------------------------------------------ */
 /* Roles                                                               */
@@ -86,83 +58,31 @@ void ps_kb_rerr(ld *c, const char *file, unsigned line, const char *fmt, ...)
     c->errors++;
 }
 
-/* ------------------------------------------------------------------ */
-/* Small helpers                                                        */
-/* ------------------------------------------------------------------ */
-
-static unsigned node_line(xmlNodePtr n)
+/* Frees each of the *n elements of size sz of *arrp with fn, then the array. */
+static void free_each(void *arrp, size_t *n, size_t sz, void (*fn)(void *))
 {
-    long l = xmlGetLineNo(n);
+    char **arr = arrp;
 
-    return l > 0 && l <= (long)UINT_MAX ? (unsigned)l : 0;
+    for (size_t i = 0; i < *n; i++)
+        fn(*arr + i * sz);
+    ps_free_ptr(arr);
+    *n = 0;
 }
 
-static int is_el(xmlNodePtr n, const char *name)
+static void selector_free(void *p)
 {
-    return n != NULL && n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
-}
+    ps_selector *s = p;
 
-/* A malloc'd copy of an attribute, or NULL when absent. Sets c->oom. */
-static char *attr(ld *c, xmlNodePtr n, const char *name)
-{
-    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
-    char *r;
-
-    if (v == NULL)
-        return NULL;
-    r = ps_strdup((const char *)v);
-    xmlFree(v);
-    if (r == NULL)
-        c->oom = 1;
-    return r;
-}
-
-static int attr_bool(xmlNodePtr n, const char *name, int dflt)
-{
-    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
-    int r = dflt;
-
-    if (v != NULL) {
-        r = strcmp((const char *)v, "true") == 0;
-        xmlFree(v);
-    }
-    return r;
-}
-
-static ps_role attr_role(xmlNodePtr n, const char *name)
-{
-    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
-    ps_role r;
-
-    if (v == NULL)
-        return PS_ROLE_UNKNOWN;
-    r = ps_role_parse((const char *)v);
-    xmlFree(v);
-    return r;
-}
-
-static int attr_unconfirmed(xmlNodePtr n)
-{
-    xmlChar *v = xmlGetProp(n, (const xmlChar *)"confidence");
-    int r = 0;
-
-    if (v != NULL) {
-        r = strcmp((const char *)v, "unconfirmed") == 0;
-        xmlFree(v);
-    }
-    return r;
-}
-
-static void selector_free(ps_selector *s)
-{
     ps_free_ptr(&s->kb);
     ps_free_ptr(&s->release_type);
     ps_free_ptr(&s->since);
     ps_free_ptr(&s->since_month);
 }
 
-static void rule_free(ps_rule *r)
+static void rule_free(void *p)
 {
+    ps_rule *r = p;
+
     selector_free(&r->subject);
     ps_free_ptr(&r->kb);
     ps_free_ptr(&r->from);
@@ -170,6 +90,17 @@ static void rule_free(ps_rule *r)
     ps_free_ptr(&r->source);
     ps_free_ptr(&r->where.file);
     ps_free_ptr(&r->finding);
+}
+
+static void revision_free(void *p)
+{
+    ps_kb_revision *r = p;
+
+    ps_free_ptr(&r->date);
+    ps_free_ptr(&r->month);
+    ps_free_ptr(&r->file);
+    ps_free_ptr(&r->source);
+    ps_free_ptr(&r->where.file);
 }
 
 void ps_kb_entry_free(ps_kb_entry *e)
@@ -185,84 +116,103 @@ void ps_kb_entry_free(ps_kb_entry *e)
     ps_free_ptr(&e->where.file);
     ps_free_ptr(&e->note);
     ps_free_ptr(&e->month);
-    for (size_t i = 0; i < e->n_revisions; i++) {
-        ps_free_ptr(&e->revisions[i].date);
-        ps_free_ptr(&e->revisions[i].month);
-        ps_free_ptr(&e->revisions[i].file);
-        ps_free_ptr(&e->revisions[i].source);
-        ps_free_ptr(&e->revisions[i].where.file);
-    }
-    ps_free_ptr(&e->revisions);
-    e->n_revisions = 0;
+    free_each(&e->revisions, &e->n_revisions, sizeof *e->revisions, revision_free);
 }
 
-static void step_free(ps_manual_step *m)
+static void entry_free(void *p)
 {
+    ps_kb_entry_free(p);
+}
+
+static void step_free(void *p)
+{
+    ps_manual_step *m = p;
+
     ps_free_ptr(&m->name);
-    for (size_t i = 0; i < m->n_before; i++)
-        selector_free(&m->before[i]);
-    ps_free_ptr(&m->before);
-    m->n_before = 0;
+    free_each(&m->before, &m->n_before, sizeof *m->before, selector_free);
     ps_strv_free(&m->commands, &m->n_commands);
     ps_free_ptr(&m->reason);
     ps_free_ptr(&m->source);
     ps_free_ptr(&m->where.file);
 }
 
-static void os_rules_free(ps_os_rules *o)
+static void recognizer_free(void *p)
 {
+    ps_recognizer *r = p;
+
+    ps_free_ptr(&r->delivers);
+    ps_free_ptr(&r->identity_name);
+    ps_free_ptr(&r->release_type);
+    ps_free_ptr(&r->where.file);
+}
+
+static void esu_year_free(void *p)
+{
+    ps_esu_year *y = p;
+
+    ps_free_ptr(&y->from);
+    ps_free_ptr(&y->to);
+    ps_free_ptr(&y->where.file);
+}
+
+static void os_rules_free(void *p)
+{
+    ps_os_rules *o = p;
+
     ps_free_ptr(&o->os);
     ps_free_ptr(&o->name);
     ps_free_ptr(&o->base_build);
     ps_free_ptr(&o->sha2_enabler);
     ps_strv_free(&o->phases, &o->n_phases);
-    for (size_t i = 0; i < o->n_recognizers; i++) {
-        ps_free_ptr(&o->recognizers[i].delivers);
-        ps_free_ptr(&o->recognizers[i].identity_name);
-        ps_free_ptr(&o->recognizers[i].release_type);
-        ps_free_ptr(&o->recognizers[i].where.file);
-    }
-    ps_free_ptr(&o->recognizers);
-    o->n_recognizers = 0;
-    for (size_t i = 0; i < o->n_rules; i++)
-        rule_free(&o->rules[i]);
-    ps_free_ptr(&o->rules);
-    o->n_rules = 0;
-    for (size_t i = 0; i < o->n_steps; i++)
-        step_free(&o->steps[i]);
-    ps_free_ptr(&o->steps);
-    o->n_steps = 0;
-    for (size_t i = 0; i < o->n_esu_years; i++) {
-        ps_free_ptr(&o->esu_years[i].from);
-        ps_free_ptr(&o->esu_years[i].to);
-        ps_free_ptr(&o->esu_years[i].where.file);
-    }
-    ps_free_ptr(&o->esu_years);
-    o->n_esu_years = 0;
+    free_each(&o->recognizers, &o->n_recognizers, sizeof *o->recognizers, recognizer_free);
+    free_each(&o->rules, &o->n_rules, sizeof *o->rules, rule_free);
+    free_each(&o->steps, &o->n_steps, sizeof *o->steps, step_free);
+    free_each(&o->esu_years, &o->n_esu_years, sizeof *o->esu_years, esu_year_free);
     ps_free_ptr(&o->where.file);
+}
+
+static void activation_free(void *p)
+{
+    ps_kb_activation *a = p;
+
+    ps_free_ptr(&a->os);
+    ps_free_ptr(&a->id);
+    ps_free_ptr(&a->source);
+    ps_free_ptr(&a->where.file);
 }
 
 void ps_kb_free(ps_kb *kb)
 {
     if (kb == NULL)
         return;
-    for (size_t i = 0; i < kb->n_entries; i++)
-        ps_kb_entry_free(&kb->entries[i]);
-    ps_free_ptr(&kb->entries);
-    kb->n_entries = 0;
-    for (size_t i = 0; i < kb->n_os; i++)
-        os_rules_free(&kb->os[i]);
-    ps_free_ptr(&kb->os);
-    kb->n_os = 0;
-    for (size_t i = 0; i < kb->n_activations; i++) {
-        ps_free_ptr(&kb->activations[i].os);
-        ps_free_ptr(&kb->activations[i].id);
-        ps_free_ptr(&kb->activations[i].source);
-        ps_free_ptr(&kb->activations[i].where.file);
-    }
-    ps_free_ptr(&kb->activations);
-    kb->n_activations = 0;
+    free_each(&kb->entries, &kb->n_entries, sizeof *kb->entries, entry_free);
+    free_each(&kb->os, &kb->n_os, sizeof *kb->os, os_rules_free);
+    free_each(&kb->activations, &kb->n_activations, sizeof *kb->activations, activation_free);
     ps_free_ptr(&kb->dir);
+}
+
+static void pending_req_free(void *p)
+{
+    pending_req *q = p;
+
+    ps_free_ptr(&q->os);
+    rule_free(&q->rule);
+}
+
+static void pending_rev_free(void *p)
+{
+    pending_rev *q = p;
+
+    ps_free_ptr(&q->os);
+    ps_free_ptr(&q->kb);
+    revision_free(&q->rev);
+}
+
+void ps_kb_ld_free(ld *c)
+{
+    ps_strv_free(&c->keys, &c->nkeys);
+    free_each(&c->pend, &c->npend, sizeof *c->pend, pending_req_free);
+    free_each(&c->prev, &c->nprev, sizeof *c->prev, pending_rev_free);
 }
 
 /* Grows *arr (of elements of size sz) by one zeroed element; NULL on OOM. */
@@ -278,1087 +228,17 @@ void *ps_kb_grow(void *arrp, size_t *n, size_t sz)
     return p + (*n)++ * sz;
 }
 
-static int set_where(ld *c, ps_kb_src *w, xmlNodePtr n)
+void *ps_kb_take(ld *c, void *arrp, size_t *n, void *src, size_t sz)
 {
-    w->file = ps_strdup(c->file);
-    w->line = node_line(n);
-    if (w->file == NULL) {
-        c->oom = 1;
-        return -1;
-    }
-    return 0;
-}
-
-/* ------------------------------------------------------------------ */
-/* Sources                                                              */
-/* ------------------------------------------------------------------ */
-
-static void read_sources(ld *c, xmlNodePtr root)
-{
-    ps_strv_free(&c->keys, &c->nkeys);
-    for (xmlNodePtr s = root->children; s != NULL; s = s->next) {
-        if (!is_el(s, "sources"))
-            continue;
-        for (xmlNodePtr k = s->children; k != NULL; k = k->next) {
-            char *key;
-
-            if (!is_el(k, "source"))
-                continue;
-            key = attr(c, k, "key");
-            if (key == NULL)
-                continue;
-            if (ps_strv_contains(c->keys, c->nkeys, key))
-                ps_kb_rerr(c, c->file, node_line(k), "source key %s is declared twice", key);
-            else if (ps_strv_push(&c->keys, &c->nkeys, key) != 0)
-                c->oom = 1;
-            free(key);
-        }
-    }
-}
-
-/* Every token of a source list must be a declared key or an https:// address. */
-static void check_sources(ld *c, xmlNodePtr n, const char *src)
-{
-    const char *p = src;
-
-    while (p != NULL && *p) {
-        size_t len;
-        char *tok;
-
-        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-            p++;
-        len = strcspn(p, " \t\r\n");
-        if (len == 0)
-            break;
-        if (!(len > 8 && strncmp(p, "https://", 8) == 0)) {
-            tok = ps_strndup(p, len);
-            if (tok == NULL) {
-                c->oom = 1;
-                return;
-            }
-            if (!ps_strv_contains(c->keys, c->nkeys, tok))
-                ps_kb_rerr(c, c->file, node_line(n), "source key %s is not declared in <sources>", tok);
-            free(tok);
-        }
-        p += len;
-    }
-}
-
-static char *attr_source(ld *c, xmlNodePtr n)
-{
-    char *s = attr(c, n, "source");
-
-    if (s != NULL)
-        check_sources(c, n, s);
-    return s;
-}
-
-/* ------------------------------------------------------------------ */
-/* Schemas                                                              */
-/* ------------------------------------------------------------------ */
-
-typedef struct rng_sink {
-    ld *c;
-    const char *file;
-    unsigned n;          /* errors reported with a line */
-    char first[400];     /* the first error libxml2 gave without a line */
-} rng_sink;
-
-static void copy_line(char *dst, size_t n, const char *src)
-{
-    size_t len;
-
-    snprintf(dst, n, "%s", src ? src : "invalid");
-    len = strlen(dst);
-    while (len > 0 && (dst[len - 1] == '\n' || dst[len - 1] == '\r' || dst[len - 1] == ' '))
-        dst[--len] = '\0';
-}
-
-/* libxml2 follows each located error with a summary without a line ("Element
- * update failed to validate attributes"): only located errors are reported,
- * and the first unlocated one when there is no other. */
-static void rng_error(void *data, ps_xml_error_ptr e)
-{
-    rng_sink *s = data;
-    unsigned line;
-    char msg[400];
-
-    if (e == NULL)
-        return;
-    line = e->line > 0 ? (unsigned)e->line : 0;
-    if (line == 0 && e->node != NULL)
-        line = node_line((xmlNodePtr)e->node);
-    copy_line(msg, sizeof msg, e->message);
-    if (line == 0) {
-        if (s->first[0] == '\0')
-            snprintf(s->first, sizeof s->first, "%s", msg);
-        return;
-    }
-    if (s->n >= KB_MAX_ERRORS_PER_DOC)
-        return;
-    s->n++;
-    ps_kb_rerr(s->c, s->file, line, "%s", msg);
-}
-
-static void rng_flush(rng_sink *s, const char *fallback)
-{
-    if (s->n == 0)
-        ps_kb_rerr(s->c, s->file, 0, "%s", s->first[0] ? s->first : fallback);
-}
-
-/* Schemas are plain grammars: no include or externalRef, which would make
- * libxml2 read other files on its own. */
-static xmlNodePtr find_external(xmlNodePtr n, unsigned depth)
-{
-    if (depth > 64)
-        return n;
-    for (; n != NULL; n = n->next) {
-        xmlNodePtr r;
-
-        if (is_el(n, "include") || is_el(n, "externalRef"))
-            return n;
-        if (n->type == XML_ELEMENT_NODE && (r = find_external(n->children, depth + 1)) != NULL)
-            return r;
-    }
-    return NULL;
-}
-
-static xmlRelaxNGPtr compile_schema(ld *c, const ps_kb_doc *d)
-{
-    ps_err err = {0};
-    xmlDocPtr doc = NULL;
-    xmlRelaxNGParserCtxtPtr pctx = NULL;
-    xmlRelaxNGPtr schema = NULL;
-    xmlNodePtr ext;
-    rng_sink sink = {c, d->path, 0, ""};
-    unsigned before = c->errors;
-
-    doc = ps_xml_parse(d->data, d->len, KB_MAX_FILE_BYTES, &err);
-    if (doc == NULL) {
-        ps_kb_rerr(c, d->path, err.line, "%s", err.msg);
-        goto out;
-    }
-    if ((ext = find_external(xmlDocGetRootElement(doc), 0)) != NULL) {
-        ps_kb_rerr(c, d->path, node_line(ext), "schema refers to another file (%s): not supported",
-             (const char *)ext->name);
-        goto out;
-    }
-    pctx = xmlRelaxNGNewDocParserCtxt(doc);
-    if (pctx == NULL) {
-        c->oom = 1;
-        goto out;
-    }
-    xmlRelaxNGSetParserStructuredErrors(pctx, rng_error, &sink);
-    schema = xmlRelaxNGParse(pctx);
-    if (schema == NULL && c->errors == before)
-        rng_flush(&sink, "not a usable RELAX NG schema");
-out:
-    if (pctx != NULL)
-        xmlRelaxNGFreeParserCtxt(pctx);
-    ps_xml_free(doc);
-    return schema;
-}
-
-/* Parses and validates one data document; NULL when it is not valid (the
- * errors are findings). */
-static xmlDocPtr parse_valid(ld *c, const ps_kb_doc *d, xmlRelaxNGPtr schema)
-{
-    ps_err err = {0};
-    xmlDocPtr doc;
-    xmlRelaxNGValidCtxtPtr vctx;
-    rng_sink sink = {c, d->path, 0, ""};
-    int r;
-
-    doc = ps_xml_parse(d->data, d->len, KB_MAX_FILE_BYTES, &err);
-    if (doc == NULL) {
-        ps_kb_rerr(c, d->path, err.line, "%s", err.msg);
-        return NULL;
-    }
-    vctx = xmlRelaxNGNewValidCtxt(schema);
-    if (vctx == NULL) {
-        c->oom = 1;
-        ps_xml_free(doc);
-        return NULL;
-    }
-    xmlRelaxNGSetValidStructuredErrors(vctx, rng_error, &sink);
-    r = xmlRelaxNGValidateDoc(vctx, doc);
-    xmlRelaxNGFreeValidCtxt(vctx);
-    if (r != 0) {
-        rng_flush(&sink, "does not match its schema");
-        ps_xml_free(doc);
-        return NULL;
-    }
-    return doc;
-}
-
-/* ------------------------------------------------------------------ */
-/* manifests/NAME.xml                                                    */
-/* ------------------------------------------------------------------ */
-
-static unsigned parse_arches(const char *s)
-{
-    unsigned bits = 0;
-    const char *p = s;
-
-    while (p != NULL && *p) {
-        size_t len;
-        char tok[8];
-
-        p += strspn(p, " \t\r\n");
-        len = strcspn(p, " \t\r\n");
-        if (len == 0)
-            break;
-        if (len < sizeof tok) {
-            memcpy(tok, p, len);
-            tok[len] = '\0';
-            if (ps_arch_parse(tok) != PS_ARCH_NONE)
-                bits |= PS_ARCH_BIT(ps_arch_parse(tok));
-        }
-        p += len;
-    }
-    return bits;
-}
-
-/* <first kb|role [from]/> or a manifests <requires>: the "A" side of a rule. */
-static void read_first(ld *c, xmlNodePtr n, ps_rule *r)
-{
-    r->kb = attr(c, n, "kb");
-    r->role = attr_role(n, "role");
-    r->from = attr(c, n, "from");
-    r->or_superseding = attr_bool(n, "or-later", 0);
-}
-
-/* "YYYY-MM" of a "YYYY-MM[-DD]" text, or NULL (c->oom on failure). */
-static char *month_of(ld *c, const char *date)
-{
-    char *m;
-
-    if (date == NULL || strlen(date) < 7)
-        return NULL;
-    m = ps_strndup(date, 7);
-    if (m == NULL)
-        c->oom = 1;
-    return m;
-}
-
-/* The month of an element: its month="" attribute, checked against its
- * date="" when both are given. */
-static char *read_month(ld *c, xmlNodePtr n, const char *what, const char *date)
-{
-    char *m = attr(c, n, "month");
-
-    if (m == NULL)
-        return month_of(c, date);
-    if (date != NULL && strncmp(m, date, 7) != 0)
-        ps_kb_rerr(c, c->file, node_line(n), "%s: month %s disagrees with date %s", what, m, date);
-    return m;
-}
-
-static void revision_free(ps_kb_revision *r)
-{
-    ps_free_ptr(&r->date);
-    ps_free_ptr(&r->month);
-    ps_free_ptr(&r->file);
-    ps_free_ptr(&r->source);
-    ps_free_ptr(&r->where.file);
-}
-
-/* <revision kb="" n="" [date] [month] [file] source=""/> at the top level. */
-static void load_revision(ld *c, xmlNodePtr k, const char *os)
-{
-    pending_rev *p = ps_kb_grow(&c->prev, &c->nprev, sizeof *p);
-    xmlChar *nv;
-    char what[64];
+    void *p = ps_kb_grow(arrp, n, sz);
 
     if (p == NULL) {
         c->oom = 1;
-        return;
+        return NULL;
     }
-    nv = xmlGetProp(k, (const xmlChar *)"n");
-    p->rev.n = nv != NULL ? (unsigned)strtoul((const char *)nv, NULL, 10) : 0;
-    xmlFree(nv);
-    p->os = ps_strdup(os);
-    p->kb = attr(c, k, "kb");
-    p->rev.date = attr(c, k, "date");
-    p->rev.file = attr(c, k, "file");
-    p->rev.source = attr_source(c, k);
-    if (p->os == NULL || set_where(c, &p->rev.where, k) != 0)
-        c->oom = 1;
-    snprintf(what, sizeof what, "%s revision %u", p->kb ? p->kb : "?", p->rev.n);
-    p->rev.month = read_month(c, k, what, p->rev.date);
-}
-
-/* Attaches the revisions to their entries, in file order. */
-void ps_kb_attach_revisions(ld *c)
-{
-    for (size_t i = 0; i < c->nprev && !c->oom; i++) {
-        pending_rev *p = &c->prev[i];
-        ps_kb_entry *e = (ps_kb_entry *)ps_kb_find(c->kb, p->os, p->kb);
-        ps_kb_revision *r;
-        int bad = 0;
-
-        if (e == NULL) {
-            if (!c->manifests_failed)
-                ps_kb_rerr(c, p->rev.where.file, p->rev.where.line,
-                     "revision of %s, which is not in the manifests for %s", p->kb, p->os);
-            continue;
-        }
-        for (size_t k = 0; k < e->n_revisions && !bad; k++) {
-            if (e->revisions[k].n == p->rev.n) {
-                ps_kb_rerr(c, p->rev.where.file, p->rev.where.line,
-                     "%s: revision %u is listed twice (first at line %u)", e->kb, p->rev.n,
-                     e->revisions[k].where.line);
-                bad = 1;
-            } else if (e->revisions[k].n > p->rev.n) {
-                ps_kb_rerr(c, p->rev.where.file, p->rev.where.line,
-                     "%s: revision %u is listed after revision %u", e->kb, p->rev.n,
-                     e->revisions[k].n);
-                bad = 1;
-            }
-        }
-        if (bad)
-            continue;
-        r = ps_kb_grow(&e->revisions, &e->n_revisions, sizeof *r);
-        if (r == NULL) {
-            c->oom = 1;
-            return;
-        }
-        *r = p->rev;
-        memset(&p->rev, 0, sizeof p->rev);
-    }
-}
-
-static void load_activation(ld *c, xmlNodePtr n, const char *os)
-{
-    ps_kb_activation *a;
-    char *ed = attr(c, n, "edition");
-    xmlChar *yv = xmlGetProp(n, (const xmlChar *)"year");
-    unsigned year = yv != NULL ? (unsigned)strtoul((const char *)yv, NULL, 10) : 0;
-    ps_edition edition = ps_edition_parse(ed);
-
-    xmlFree(yv);
-    free(ed);
-    for (size_t i = 0; i < c->kb->n_activations; i++) {
-        const ps_kb_activation *q = &c->kb->activations[i];
-
-        if (strcmp(q->os, os) == 0 && q->year == year &&
-            (q->edition == edition || q->edition == PS_EDITION_ANY || edition == PS_EDITION_ANY)) {
-            ps_kb_rerr(c, c->file, node_line(n),
-                 "ESU activation ID of year %u (%s) for OS %s is already given at %s:%u", year,
-                 ps_edition_name(edition), os, q->where.file, q->where.line);
-            return;
-        }
-    }
-    a = ps_kb_grow(&c->kb->activations, &c->kb->n_activations, sizeof *a);
-    if (a == NULL) {
-        c->oom = 1;
-        return;
-    }
-    a->os = ps_strdup(os);
-    a->edition = edition;
-    a->year = year;
-    a->id = attr(c, n, "id");
-    a->source = attr_source(c, n);
-    if (a->os == NULL)
-        c->oom = 1;
-    set_where(c, &a->where, n);
-}
-
-static void load_update(ld *c, xmlNodePtr u, const char *os)
-{
-    ps_kb_entry *e = ps_kb_grow(&c->kb->entries, &c->kb->n_entries, sizeof *e);
-    char *arch;
-    xmlChar *sha2;
-
-    if (e == NULL) {
-        c->oom = 1;
-        return;
-    }
-    e->kb = attr(c, u, "kb");
-    e->os = ps_strdup(os);
-    arch = attr(c, u, "arch");
-    e->arches = parse_arches(arch);
-    free(arch);
-    e->role = attr_role(u, "role");
-    e->date = attr(c, u, "date");
-    e->title = attr(c, u, "title");
-    e->kernel_build = attr(c, u, "kernel");
-    e->provides_stack = attr(c, u, "stack");
-    sha2 = xmlGetProp(u, (const xmlChar *)"sha2-only");
-    e->sha2_only = sha2 == NULL ? -1 : strcmp((const char *)sha2, "true") == 0;
-    xmlFree(sha2);
-    e->unconfirmed = attr_unconfirmed(u);
-    e->note = attr(c, u, "note");
-    e->source = attr_source(c, u);
-    if (e->os == NULL || set_where(c, &e->where, u) != 0) {
-        c->oom = 1;
-        return;
-    }
-    e->month = read_month(c, u, e->kb ? e->kb : "?", e->date);
-    {
-        char *ed = attr(c, u, "edition");
-
-        e->edition = ps_edition_parse(ed);
-        free(ed);
-    }
-    for (xmlNodePtr k = u->children; k != NULL; k = k->next) {
-        if (is_el(k, "supersedes")) {
-            char *s = attr(c, k, "kb");
-
-            if (s != NULL && ps_strv_contains(e->supersedes, e->n_supersedes, s))
-                ps_kb_rerr(c, c->file, node_line(k), "%s names %s as superseded twice", e->kb, s);
-            else if (s != NULL && ps_strv_push(&e->supersedes, &e->n_supersedes, s) != 0)
-                c->oom = 1;
-            free(s);
-        } else if (is_el(k, "requires")) {
-            pending_req *p = ps_kb_grow(&c->pend, &c->npend, sizeof *p);
-
-            if (p == NULL) {
-                c->oom = 1;
-                return;
-            }
-            p->os = ps_strdup(os);
-            p->rule.kind = PS_RULE_REQUIRE;
-            p->rule.subject.kb = ps_strdup(e->kb);
-            read_first(c, k, &p->rule);
-            p->rule.barrier = attr_bool(k, "barrier", 0);
-            p->rule.reason = attr(c, k, "reason");
-            p->rule.source = attr_source(c, k);
-            p->rule.unconfirmed = attr_unconfirmed(k);
-            if (p->os == NULL || p->rule.subject.kb == NULL || set_where(c, &p->rule.where, k) != 0)
-                c->oom = 1;
-        }
-    }
-}
-
-static void load_manifests(ld *c, xmlDocPtr doc)
-{
-    xmlNodePtr root = xmlDocGetRootElement(doc);
-    char *os = attr(c, root, "os");
-
-    if (os == NULL)
-        return;
-    read_sources(c, root);
-    for (xmlNodePtr u = root->children; u != NULL && !c->oom; u = u->next) {
-        if (is_el(u, "update"))
-            load_update(c, u, os);
-        else if (is_el(u, "activation"))
-            load_activation(c, u, os);
-        else if (is_el(u, "revision"))
-            load_revision(c, u, os);
-    }
-    free(os);
-}
-
-/* ------------------------------------------------------------------ */
-/* rules/NAME.xml                                                        */
-/* ------------------------------------------------------------------ */
-
-static void load_phases(ld *c, ps_os_rules *o, xmlNodePtr ph)
-{
-    for (unsigned i = 0; i < PS_ROLE__COUNT; i++)
-        o->role_phase[i] = -1;
-    for (xmlNodePtr p = ph->children; p != NULL; p = p->next) {
-        char *name, *roles;
-        const char *q;
-
-        if (!is_el(p, "phase"))
-            continue;
-        name = attr(c, p, "name");
-        if (name == NULL)
-            continue;
-        if (ps_strv_contains(o->phases, o->n_phases, name)) {
-            ps_kb_rerr(c, c->file, node_line(p), "phase %s is listed twice", name);
-            free(name);
-            continue;
-        }
-        if (ps_strv_push(&o->phases, &o->n_phases, name) != 0)
-            c->oom = 1;
-        free(name);
-        roles = attr(c, p, "roles");
-        for (q = roles; q != NULL && *q;) {
-            size_t len;
-            char *tok;
-            ps_role r;
-
-            q += strspn(q, " \t\r\n");
-            len = strcspn(q, " \t\r\n");
-            if (len == 0)
-                break;
-            tok = ps_strndup(q, len);
-            r = ps_role_parse(tok);
-            if (r != PS_ROLE_UNKNOWN && o->role_phase[r] >= 0)
-                ps_kb_rerr(c, c->file, node_line(p), "role %s is already in phase %s", tok,
-                     o->phases[o->role_phase[r]]);
-            else if (r != PS_ROLE_UNKNOWN)
-                o->role_phase[r] = (int)o->n_phases - 1;
-            free(tok);
-            q += len;
-        }
-        free(roles);
-    }
-    for (unsigned i = 1; i < PS_ROLE__COUNT; i++) {
-        if (o->role_phase[i] >= 0)
-            continue;
-        for (size_t k = 0; k < o->n_phases; k++)
-            if (strcmp(o->phases[k], "other") == 0)
-                o->role_phase[i] = (int)k;
-    }
-}
-
-static void load_recognizer(ld *c, ps_os_rules *o, xmlNodePtr n)
-{
-    ps_recognizer *r = ps_kb_grow(&o->recognizers, &o->n_recognizers, sizeof *r);
-    char *src;
-
-    if (r == NULL) {
-        c->oom = 1;
-        return;
-    }
-    r->role = attr_role(n, "role");
-    r->delivers = attr(c, n, "delivers");
-    r->identity_name = attr(c, n, "identity");
-    r->release_type = attr(c, n, "release-type");
-    src = attr_source(c, n);
-    free(src);
-    set_where(c, &r->where, n);
-    if (r->delivers == NULL && r->identity_name == NULL && r->release_type == NULL)
-        ps_kb_rerr(c, c->file, node_line(n),
-             "recognizer for %s names nothing to match (delivers, identity or release-type)",
-             ps_role_name(r->role));
-}
-
-/* A <then>: the packages a rule or step is about. */
-static void read_then(ld *c, xmlNodePtr k, ps_selector *s)
-{
-    s->kb = attr(c, k, "kb");
-    s->role = attr_role(k, "role");
-    s->release_type = attr(c, k, "release-type");
-    s->since = attr(c, k, "since");
-    s->since_month = month_of(c, s->since);
-    s->sha2_only = attr_bool(k, "sha2-only", 0);
-    if (s->kb == NULL && s->role == PS_ROLE_UNKNOWN && s->release_type == NULL)
-        ps_kb_rerr(c, c->file, node_line(k),
-             "<then> names no kb, role or release-type: the rule would apply to nothing");
-}
-
-/* Placeholders a step command may use. */
-static int command_ok(const char *cmd, char *bad, size_t badlen)
-{
-    static const char *const known[] = {"{mak}", "{activation-id}"};
-
-    for (const char *p = strchr(cmd, '{'); p != NULL; p = strchr(p + 1, '{')) {
-        const char *end = strchr(p, '}');
-        int ok = 0;
-
-        for (size_t i = 0; end != NULL && i < PS_ARRAY_LEN(known); i++)
-            if ((size_t)(end - p + 1) == strlen(known[i]) && strncmp(p, known[i], strlen(known[i])) == 0)
-                ok = 1;
-        if (!ok) {
-            size_t len = end != NULL ? (size_t)(end - p + 1) : strlen(p);
-
-            snprintf(bad, badlen, "%.*s", (int)(len < 40 ? len : 40), p);
-            return 0;
-        }
-    }
-    return 1;
-}
-
-static void load_step(ld *c, ps_os_rules *o, xmlNodePtr n)
-{
-    ps_manual_step *m;
-    char *name = attr(c, n, "name");
-
-    for (size_t i = 0; name != NULL && i < o->n_steps; i++) {
-        if (strcmp(o->steps[i].name, name) == 0) {
-            ps_kb_rerr(c, c->file, node_line(n), "step %s is already given at line %u", name,
-                 o->steps[i].where.line);
-            free(name);
-            return;
-        }
-    }
-    m = ps_kb_grow(&o->steps, &o->n_steps, sizeof *m);
-    if (m == NULL) {
-        free(name);
-        c->oom = 1;
-        return;
-    }
-    m->name = name;
-    m->reason = attr(c, n, "reason");
-    m->source = attr_source(c, n);
-    set_where(c, &m->where, n);
-    for (xmlNodePtr k = n->children; k != NULL && !c->oom; k = k->next) {
-        if (is_el(k, "first")) {
-            m->after = attr_role(k, "role");
-        } else if (is_el(k, "then")) {
-            ps_selector *s = ps_kb_grow(&m->before, &m->n_before, sizeof *s);
-
-            if (s == NULL) {
-                c->oom = 1;
-                return;
-            }
-            read_then(c, k, s);
-        } else if (is_el(k, "command")) {
-            char *t = attr(c, k, "text");
-            char bad[48];
-
-            if (t != NULL && !command_ok(t, bad, sizeof bad))
-                ps_kb_rerr(c, c->file, node_line(k),
-                     "step %s: command uses %s; known placeholders are {mak} and {activation-id}",
-                     m->name ? m->name : "?", bad);
-            if (t != NULL && ps_strv_push(&m->commands, &m->n_commands, t) != 0)
-                c->oom = 1;
-            free(t);
-        }
-    }
-}
-
-static void load_esu_year(ld *c, ps_os_rules *o, xmlNodePtr n)
-{
-    ps_esu_year *y;
-    xmlChar *yv = xmlGetProp(n, (const xmlChar *)"n");
-    unsigned year = yv != NULL ? (unsigned)strtoul((const char *)yv, NULL, 10) : 0;
-    char *from = attr(c, n, "from"), *to = attr(c, n, "to");
-
-    xmlFree(yv);
-    if (from != NULL && to != NULL && strcmp(from, to) > 0) {
-        ps_kb_rerr(c, c->file, node_line(n), "ESU year %u ends (%s) before it begins (%s)", year, to, from);
-        goto out;
-    }
-    if (o->n_esu_years > 0) {
-        const ps_esu_year *p = &o->esu_years[o->n_esu_years - 1];
-
-        if (year != p->year + 1) {
-            ps_kb_rerr(c, c->file, node_line(n), "ESU year %u follows year %u", year, p->year);
-            goto out;
-        }
-        if (from != NULL && p->to != NULL && strcmp(from, p->to) <= 0) {
-            ps_kb_rerr(c, c->file, node_line(n), "ESU year %u begins (%s) before year %u ends (%s)", year,
-                 from, p->year, p->to);
-            goto out;
-        }
-    } else if (year != 1) {
-        ps_kb_rerr(c, c->file, node_line(n), "the first ESU year is %u, not 1", year);
-        goto out;
-    }
-    y = ps_kb_grow(&o->esu_years, &o->n_esu_years, sizeof *y);
-    if (y == NULL) {
-        c->oom = 1;
-        goto out;
-    }
-    y->year = year;
-    y->from = from;
-    y->to = to;
-    set_where(c, &y->where, n);
-    return;
-out:
-    free(from);
-    free(to);
-}
-
-static void load_rule(ld *c, ps_os_rules *o, xmlNodePtr n)
-{
-    ps_rule *r = ps_kb_grow(&o->rules, &o->n_rules, sizeof *r);
-
-    if (r == NULL) {
-        c->oom = 1;
-        return;
-    }
-    r->kind = is_el(n, "require") ? PS_RULE_REQUIRE : is_el(n, "expect") ? PS_RULE_EXPECT
-                                                                        : PS_RULE_ORDER;
-    if (r->kind == PS_RULE_EXPECT)
-        r->finding = attr(c, n, "finding");
-    r->barrier = attr_bool(n, "barrier", 0);
-    r->reason = attr(c, n, "reason");
-    r->source = attr_source(c, n);
-    r->unconfirmed = attr_unconfirmed(n);
-    set_where(c, &r->where, n);
-    for (xmlNodePtr k = n->children; k != NULL; k = k->next) {
-        if (is_el(k, "first")) {
-            read_first(c, k, r);
-        } else if (is_el(k, "then")) {
-            read_then(c, k, &r->subject);
-        }
-    }
-}
-
-static void load_rules(ld *c, xmlDocPtr doc)
-{
-    xmlNodePtr root = xmlDocGetRootElement(doc);
-    char *os = attr(c, root, "os");
-    ps_os_rules *o;
-
-    if (os == NULL)
-        return;
-    for (size_t i = 0; i < c->kb->n_os; i++) {
-        if (strcmp(c->kb->os[i].os, os) == 0) {
-            ps_kb_rerr(c, c->file, node_line(root), "rules for OS %s are already given in %s:%u", os,
-                 c->kb->os[i].where.file, c->kb->os[i].where.line);
-            free(os);
-            return;
-        }
-    }
-    o = ps_kb_grow(&c->kb->os, &c->kb->n_os, sizeof *o);
-    if (o == NULL) {
-        c->oom = 1;
-        free(os);
-        return;
-    }
-    o->os = os;
-    o->name = attr(c, root, "name");
-    set_where(c, &o->where, root);
-    for (unsigned i = 0; i < PS_ROLE__COUNT; i++)
-        o->role_phase[i] = -1;
-    read_sources(c, root);
-    for (xmlNodePtr n = root->children; n != NULL && !c->oom; n = n->next) {
-        char *src = NULL;
-
-        if (is_el(n, "base-build")) {
-            o->base_build = attr(c, n, "version");
-            src = attr_source(c, n);
-        } else if (is_el(n, "sha2-enabler")) {
-            o->sha2_enabler = attr(c, n, "kb");
-            src = attr_source(c, n);
-        } else if (is_el(n, "phases")) {
-            src = attr_source(c, n);
-            load_phases(c, o, n);
-        } else if (is_el(n, "recognizers")) {
-            for (xmlNodePtr k = n->children; k != NULL; k = k->next)
-                if (is_el(k, "recognize"))
-                    load_recognizer(c, o, k);
-        } else if (is_el(n, "require") || is_el(n, "order") || is_el(n, "expect")) {
-            load_rule(c, o, n);
-        } else if (is_el(n, "step")) {
-            load_step(c, o, n);
-        } else if (is_el(n, "esu-years")) {
-            src = attr_source(c, n);
-            for (xmlNodePtr k = n->children; k != NULL && !c->oom; k = k->next)
-                if (is_el(k, "esu-year"))
-                    load_esu_year(c, o, k);
-        }
-        free(src);
-    }
-}
-
-/* ------------------------------------------------------------------ */
-/* Loading                                                              */
-/* ------------------------------------------------------------------ */
-
-static const ps_kb_doc *find_doc(const ps_kb_doc *docs, size_t n, const char *path)
-{
-    for (size_t i = 0; i < n; i++)
-        if (docs[i].path != NULL && strcmp(docs[i].path, path) == 0)
-            return &docs[i];
-    return NULL;
-}
-
-static int is_data_doc(const char *path, const char *folder)
-{
-    size_t fl = strlen(folder);
-
-    return path != NULL && strncmp(path, folder, fl) == 0 && path[fl] == '/' &&
-           strchr(path + fl + 1, '/') == NULL && ps_has_suffix_ci(path, ".xml") &&
-           strlen(path + fl + 1) > 4;
-}
-
-/* The digests of the shipped files (generated: src/kb_shipped.py). */
-extern const unsigned char ps_kb_shipped_digests[][32];
-extern const size_t ps_kb_shipped_count;
-
-/* 1 when the bytes of d are those of a shipped file: the kb tests check
- * each against its shipped schema, so the run-time RELAX NG check (most of
- * the cost of loading) is skipped for them. */
-static int is_shipped(const ps_kb_doc *d)
-{
-    unsigned char md[SHA256_DIGEST_LENGTH];
-    size_t lo = 0, hi = ps_kb_shipped_count;
-
-    if (d == NULL || SHA256(d->data, d->len, md) == NULL)
-        return 0;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int r = memcmp(ps_kb_shipped_digests[mid], md, sizeof md);
-
-        if (r == 0)
-            return 1;
-        if (r < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return 0;
-}
-
-static void load_kind(ld *c, const ps_kb_doc *docs, size_t n, const char *folder,
-                      const char *schema_path, void (*load)(ld *, xmlDocPtr))
-{
-    const ps_kb_doc *sd = find_doc(docs, n, schema_path);
-    xmlRelaxNGPtr schema = NULL;
-    int any = 0, shipped_schema, compiled = 0;
-
-    for (size_t i = 0; i < n; i++)
-        any |= is_data_doc(docs[i].path, folder);
-    if (sd == NULL) {
-        if (any && load == load_manifests)
-            c->manifests_failed = 1;
-        else if (any)
-            c->rules_failed = 1;
-        if (any)
-            ps_kb_rerr(c, schema_path, 0, "schema missing: the %s files cannot be checked", folder);
-        return;
-    }
-    /* A schema that is not the shipped one is compiled even with no file
-     * to check, so that its own errors are found. */
-    shipped_schema = is_shipped(sd);
-    for (size_t i = 0; i < n && !c->oom; i++) {
-        xmlDocPtr doc;
-
-        if (!is_data_doc(docs[i].path, folder))
-            continue;
-        if (shipped_schema && is_shipped(&docs[i])) {
-            ps_err err = {0};
-
-            doc = ps_xml_parse(docs[i].data, docs[i].len, KB_MAX_FILE_BYTES, &err);
-            if (doc == NULL)
-                ps_kb_rerr(c, docs[i].path, err.line, "%s", err.msg);
-        } else {
-            if (!compiled) {
-                compiled = 1;
-                schema = compile_schema(c, sd);
-            }
-            if (schema == NULL)
-                return;
-            doc = parse_valid(c, &docs[i], schema);
-        }
-        if (doc == NULL) {
-            if (load == load_manifests)
-                c->manifests_failed = 1;
-            else
-                c->rules_failed = 1;
-            continue;
-        }
-        c->file = docs[i].path;
-        load(c, doc);
-        c->file = NULL;
-        ps_xml_free(doc);
-    }
-    if (!compiled && !shipped_schema)
-        schema = compile_schema(c, sd);
-    xmlRelaxNGFree(schema);
-}
-
-int ps_kb_load_docs(ps_kb *kb, const char *dir, const ps_kb_doc *docs, size_t ndocs,
-                    ps_findings *f)
-{
-    ld c = {0};
-
-    memset(kb, 0, sizeof *kb);
-    c.kb = kb;
-    c.f = f;
-    if (dir != NULL && (kb->dir = ps_strdup(dir)) == NULL)
-        return -1;
-    load_kind(&c, docs, ndocs, "manifests", SCHEMA_MANIFESTS, load_manifests);
-    load_kind(&c, docs, ndocs, "rules", SCHEMA_RULES, load_rules);
-    if (!c.oom)
-        ps_kb_link_and_check(&c);
-    ps_strv_free(&c.keys, &c.nkeys);
-    for (size_t i = 0; i < c.npend; i++) {
-        free(c.pend[i].os);
-        rule_free(&c.pend[i].rule);
-    }
-    free(c.pend);
-    for (size_t i = 0; i < c.nprev; i++) {
-        free(c.prev[i].os);
-        free(c.prev[i].kb);
-        revision_free(&c.prev[i].rev);
-    }
-    free(c.prev);
-    if (c.oom)
-        return -1;
-    return c.errors ? 1 : 0;
-}
-
-/* Reads a whole file, at most KB_MAX_FILE_BYTES. 0, or -1 with a message. */
-static int read_file(const char *path, char **data, size_t *len, char *msg, size_t msglen)
-{
-    ps_read_fail r = ps_read_file(path, KB_MAX_FILE_BYTES, 0, data, len, msg, msglen, NULL);
-
-    if (r == PS_READ_TOO_LARGE)
-        snprintf(msg, msglen, "larger than %u bytes", KB_MAX_FILE_BYTES);
-    return r == PS_READ_OK ? 0 : -1;
-}
-
-typedef struct docset {
-    ps_kb_doc *docs;
-    char **paths;   /* owned: docs[i].path */
-    char **bufs;    /* owned: docs[i].data */
-    size_t n;
-} docset;
-
-static void docset_free(docset *s)
-{
-    for (size_t i = 0; i < s->n; i++) {
-        free(s->paths[i]);
-        free(s->bufs[i]);
-    }
-    free(s->docs);
-    free(s->paths);
-    free(s->bufs);
-    memset(s, 0, sizeof *s);
-}
-
-/* Adds DIR/rel when it can be read; a file that cannot is a finding. */
-static int docset_add(docset *s, const char *dir, const char *rel, ps_findings *f, unsigned *errs)
-{
-    char *full = ps_asprintf("%s/%s", dir, rel);
-    char *data = NULL;
-    size_t len = 0;
-    char msg[256] = "";
-    ps_kb_doc *d;
-    char **p, **bf;
-
-    if (full == NULL)
-        return -1;
-    if (read_file(full, &data, &len, msg, sizeof msg) != 0) {
-        ps_where w = {0};
-
-        free(full);
-        if (strcmp(msg, "out of memory") == 0)
-            return -1;
-        w.file = rel;
-        (*errs)++;
-        return ps_findings_add(f, PS_F_RULE_ERROR, &w, "%s", msg);
-    }
-    free(full);
-    d = realloc(s->docs, (s->n + 1) * sizeof *d);
-    if (d != NULL)
-        s->docs = d;
-    p = realloc(s->paths, (s->n + 1) * sizeof *p);
-    if (p != NULL)
-        s->paths = p;
-    bf = realloc(s->bufs, (s->n + 1) * sizeof *bf);
-    if (bf != NULL)
-        s->bufs = bf;
-    if (d == NULL || p == NULL || bf == NULL || (s->paths[s->n] = ps_strdup(rel)) == NULL) {
-        free(data);
-        return -1;
-    }
-    s->bufs[s->n] = data;
-    s->docs[s->n].path = s->paths[s->n];
-    s->docs[s->n].data = data;
-    s->docs[s->n].len = len;
-    s->n++;
-    return 0;
-}
-
-static int name_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The *.xml files of DIR/folder in byte order of names, and the schema. */
-static int docset_folder(docset *s, const char *dir, const char *folder, const char *schema,
-                         ps_findings *f, unsigned *errs, char *err, size_t errlen)
-{
-    char *path = ps_asprintf("%s/%s", dir, folder);
-    DIR *d = NULL;
-    struct dirent *de;
-    char **names = NULL;
-    size_t nnames = 0;
-    int rc = -1;
-    struct stat st;
-
-    if (path == NULL)
-        goto oom;
-    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        snprintf(err, errlen, "%s is not a knowledge dir: no %s/ folder", dir, folder);
-        goto out;
-    }
-    d = opendir(path);
-    if (d == NULL) {
-        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
-        goto out;
-    }
-    while ((de = readdir(d)) != NULL) {
-        if (de->d_name[0] == '.' || !ps_has_suffix_ci(de->d_name, ".xml") || strlen(de->d_name) <= 4)
-            continue;
-        if (nnames >= KB_MAX_FILES) {
-            snprintf(err, errlen, "%s holds more than %d .xml files", path, KB_MAX_FILES);
-            goto out;
-        }
-        if (ps_strv_push(&names, &nnames, de->d_name) != 0)
-            goto oom;
-    }
-    if (nnames > 1)
-        qsort(names, nnames, sizeof *names, name_cmp);
-    {
-        char *rel = ps_asprintf("%s/%s", folder, schema);
-        char *full = ps_asprintf("%s/%s", dir, rel ? rel : "");
-        int r = rel == NULL || full == NULL ? -1
-                : access(full, F_OK) == 0 ? docset_add(s, dir, rel, f, errs) : 0;
-
-        free(rel);
-        free(full);
-        if (r != 0)
-            goto oom;
-    }
-    for (size_t i = 0; i < nnames; i++) {
-        char *rel = ps_asprintf("%s/%s", folder, names[i]);
-        int r = rel == NULL ? -1 : docset_add(s, dir, rel, f, errs);
-
-        free(rel);
-        if (r != 0)
-            goto oom;
-    }
-    rc = 0;
-    goto out;
-oom:
-    snprintf(err, errlen, "out of memory");
-    rc = -1;
-out:
-    if (d != NULL)
-        closedir(d);
-    ps_strv_free(&names, &nnames);
-    free(path);
-    return rc;
-}
-
-int ps_kb_load(ps_kb *kb, const char *dir, ps_findings *f, char *err, size_t errlen)
-{
-    docset s = {0};
-    struct stat st;
-    unsigned errs = 0;
-    int rc = -1;
-
-    memset(kb, 0, sizeof *kb);
-    if (dir == NULL || stat(dir, &st) != 0) {
-        snprintf(err, errlen, "%s: %s", dir ? dir : "(null)", dir ? strerror(errno) : "no dir");
-        return -1;
-    }
-    if (!S_ISDIR(st.st_mode)) {
-        snprintf(err, errlen, "%s: not a directory", dir);
-        return -1;
-    }
-    if (docset_folder(&s, dir, "manifests", "manifests.rng", f, &errs, err, errlen) != 0 ||
-        docset_folder(&s, dir, "rules", "rules.rng", f, &errs, err, errlen) != 0)
-        goto out;
-    rc = ps_kb_load_docs(kb, dir, s.docs, s.n, f);
-    if (rc < 0)
-        snprintf(err, errlen, "out of memory");
-    else if (errs > 0)
-        rc = 1;
-out:
-    docset_free(&s);
-    return rc;
-}
-
-int ps_kb_check(const char *dir, ps_findings *f, char *err, size_t errlen)
-{
-    ps_kb kb;
-    int rc = ps_kb_load(&kb, dir, f, err, errlen);
-
-    ps_kb_free(&kb);
-    return rc;
+    memcpy(p, src, sz);
+    memset(src, 0, sz);
+    return p;
 }
 
 size_t ps_kb_rule_count(const ps_kb *kb)
@@ -1373,24 +253,6 @@ size_t ps_kb_rule_count(const ps_kb *kb)
 /* ------------------------------------------------------------------ */
 /* Queries                                                              */
 /* ------------------------------------------------------------------ */
-
-const char *ps_kb_default_dir(void)
-{
-    const char *env = getenv("PATCHSEQ_DATA_DIR");
-    char exe[PATH_MAX];
-    ssize_t n;
-    size_t bl = strlen(PS_BUILD_DIR);
-
-    if (env != NULL && env[0] != '\0')
-        return env;
-    n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        if ((size_t)n > bl && strncmp(exe, PS_BUILD_DIR, bl) == 0 && exe[bl] == '/')
-            return PS_SOURCE_DIR;
-    }
-    return PS_DATADIR;
-}
 
 const ps_kb_entry *ps_kb_find(const ps_kb *kb, const char *os, const char *kbnum)
 {
@@ -1500,18 +362,16 @@ none:
 /* Queries                                                              */
 /* ------------------------------------------------------------------ */
 
+static const char *const track_names[] = {
+    [PS_TRACK_NONE] = "none",
+    [PS_TRACK_MONTHLY_ROLLUP] = "monthly-rollup",
+    [PS_TRACK_SECURITY_ONLY] = "security-only",
+    [PS_TRACK_PREVIEW] = "preview",
+};
+
 const char *ps_track_name(ps_track t)
 {
-    switch (t) {
-    case PS_TRACK_MONTHLY_ROLLUP:
-        return "monthly-rollup";
-    case PS_TRACK_SECURITY_ONLY:
-        return "security-only";
-    case PS_TRACK_PREVIEW:
-        return "preview";
-    default:
-        return "none";
-    }
+    return (unsigned)t < PS_ARRAY_LEN(track_names) ? track_names[t] : "none";
 }
 
 ps_track ps_kb_track(const ps_kb_entry *e)

@@ -187,7 +187,6 @@ static void attach_requirements(ld *c)
     for (size_t i = 0; i < c->npend; i++) {
         pending_req *p = &c->pend[i];
         ps_os_rules *o = rules_for_mut(c->kb, p->os);
-        ps_rule *r;
 
         if (o == NULL && c->rules_failed)
             continue;
@@ -197,13 +196,8 @@ static void attach_requirements(ld *c)
                  p->os);
             continue;
         }
-        r = ps_kb_grow(&o->rules, &o->n_rules, sizeof *r);
-        if (r == NULL) {
-            c->oom = 1;
+        if (ps_kb_take(c, &o->rules, &o->n_rules, &p->rule, sizeof p->rule) == NULL)
             return;
-        }
-        *r = p->rule;
-        memset(&p->rule, 0, sizeof p->rule);
     }
 }
 

@@ -1,6 +1,7 @@
 /*
- * kb_int.h - what kb.c (loading) and kb_check.c (linking and checks)
- * share: the load context and its error reporting.
+ * kb_int.h - what the files of know/ that load the knowledge base share:
+ * the load context and its error reporting (kb.c), the documents turned
+ * into structs (kb_parse.c), linking and checks (kb_check.c).
  */
 #ifndef PS_KB_INT_H
 #define PS_KB_INT_H
@@ -44,7 +45,17 @@ typedef struct ld {
 void ps_kb_rerr(ld *c, const char *file, unsigned line, const char *fmt, ...) PS_PRINTF(4, 5);
 /* Grows *arr (of elements of size sz) by one zeroed element; NULL on OOM. */
 void *ps_kb_grow(void *arrp, size_t *n, size_t sz);
+/* Moves the element src (of size sz) to the end of *arr and zeroes src;
+ * NULL on OOM (noted in c, src kept). */
+void *ps_kb_take(ld *c, void *arrp, size_t *n, void *src, size_t sz);
 void ps_kb_entry_free(ps_kb_entry *e);
+/* Frees what the load context holds (not the kb). */
+void ps_kb_ld_free(ld *c);
+/* An element named name, in any namespace (kb_parse.c). */
+int ps_kb_is_el(xmlNodePtr n, const char *name);
+/* A valid manifests or rules document turned into structs (kb_parse.c). */
+void ps_kb_load_manifests(ld *c, xmlDocPtr doc);
+void ps_kb_load_rules(ld *c, xmlDocPtr doc);
 /* Attaches the revisions to their entries, in file order. */
 void ps_kb_attach_revisions(ld *c);
 /* Links what was loaded and runs the cross-checks (kb_check.c). */
