@@ -61,9 +61,12 @@ static int plan_one(ps_arch_plan *ap, const ps_kb *kb, const ps_plan_opts *opts,
     pl.path = ps_calloc(n + 1, sizeof *pl.path);
     pl.pos = ps_calloc(n, sizeof *pl.pos);
     pl.sup = ps_calloc(n, 1);
+    pl.out_head = ps_calloc(n, sizeof *pl.out_head);
+    pl.in_head = ps_calloc(n, sizeof *pl.in_head);
     if (!pl.inplan || !pl.work || !pl.cand || !pl.gone || !pl.stack || !pl.seen || !pl.indeg ||
-        !pl.left || !pl.path || !pl.pos || !pl.sup)
+        !pl.left || !pl.path || !pl.pos || !pl.sup || !pl.out_head || !pl.in_head)
         goto out;
+    ps_plan_edges_reset(&pl);
     if (ap->n_nodes > 1)
         qsort(ap->nodes, ap->n_nodes, sizeof *ap->nodes, ps_plan_node_qsort_cmp);
     if (ps_plan_mark_unsafe_names(ap) != 0)
@@ -103,6 +106,10 @@ out:
     free(pl.path);
     free(pl.pos);
     free(pl.sup);
+    free(pl.out_head);
+    free(pl.in_head);
+    free(pl.out_next);
+    free(pl.in_next);
     return rc;
 }
 

@@ -22,17 +22,66 @@ void ps_plan_edges_clear(ps_arch_plan *ap)
     ap->n_edges = 0;
 }
 
+/*
+ * The edges of one plan are ap->edges, in the order they were made (the
+ * order the reasons of a step are told in); the planner threads two lists
+ * through their indices, so that the walks visit a node's own edges only:
+ * pl->out_head[n] is the first edge out of n and pl->out_next[e] the next
+ * edge out of the same node, pl->in_head and pl->in_next the same for the
+ * edges into a node.  PS_NO_NODE ends a list.
+ */
+
+/* Frees the edges of the plan and empties the node lists. */
+void ps_plan_edges_reset(planner *pl)
+{
+    ps_plan_edges_clear(pl->ap);
+    for (size_t i = 0; i < pl->ap->n_nodes; i++)
+        pl->out_head[i] = pl->in_head[i] = PS_NO_NODE;
+}
+
+/* Room for edge number ap->n_edges in ap->edges and the edge lists. */
+static int edge_room(planner *pl)
+{
+    ps_arch_plan *ap = pl->ap;
+
+    if (ap->n_edges == ap->cap_edges) {
+        size_t cap = ap->cap_edges ? ap->cap_edges * 2 : 16;
+        ps_plan_edge *ne = ps_realloc(ap->edges, cap * sizeof *ne);
+
+        if (ne == NULL)
+            return -1;
+        ap->edges = ne;
+        ap->cap_edges = cap;
+    }
+    if (pl->cap_next < ap->cap_edges) {
+        size_t *on = ps_realloc(pl->out_next, ap->cap_edges * sizeof *on), *in;
+
+        if (on == NULL)
+            return -1;
+        pl->out_next = on;
+        in = ps_realloc(pl->in_next, ap->cap_edges * sizeof *in);
+        if (in == NULL)
+            return -1;
+        pl->in_next = in;
+        pl->cap_next = ap->cap_edges;
+    }
+    return 0;
+}
+
 /* Adds an edge unless the same one (ends, kind, provenance) is there;
  * takes ownership of reason and provenance.  -1 on OOM. */
-int ps_plan_edge_add(ps_arch_plan *ap, size_t from, size_t to, ps_edge_kind kind, int barrier,
-                    char *reason, char *prov)
+int ps_plan_edge_add(planner *pl, size_t from, size_t to, ps_edge_kind kind, int barrier,
+                     char *reason, char *prov)
 {
+    ps_arch_plan *ap = pl->ap;
+    size_t k;
+
     if (reason == NULL || prov == NULL)
         goto oom;
-    for (size_t i = 0; i < ap->n_edges; i++) {
+    for (size_t i = pl->out_head[from]; i != PS_NO_NODE; i = pl->out_next[i]) {
         ps_plan_edge *e = &ap->edges[i];
 
-        if (e->from == from && e->to == to && e->kind == kind &&
+        if (e->to == to && e->kind == kind &&
             strcmp(e->provenance, prov) == 0) {
             e->barrier |= barrier;
             free(reason);
@@ -40,16 +89,14 @@ int ps_plan_edge_add(ps_arch_plan *ap, size_t from, size_t to, ps_edge_kind kind
             return 0;
         }
     }
-    if (ap->n_edges == ap->cap_edges) {
-        size_t cap = ap->cap_edges ? ap->cap_edges * 2 : 16;
-        ps_plan_edge *ne = ps_realloc(ap->edges, cap * sizeof *ne);
-
-        if (ne == NULL)
-            goto oom;
-        ap->edges = ne;
-        ap->cap_edges = cap;
-    }
-    ap->edges[ap->n_edges++] = (ps_plan_edge){from, to, kind, barrier != 0, reason, prov};
+    if (edge_room(pl) != 0)
+        goto oom;
+    k = ap->n_edges++;
+    ap->edges[k] = (ps_plan_edge){from, to, kind, barrier != 0, reason, prov};
+    pl->out_next[k] = pl->out_head[from];
+    pl->out_head[from] = k;
+    pl->in_next[k] = pl->in_head[to];
+    pl->in_head[to] = k;
     return 0;
 oom:
     free(reason);
@@ -71,10 +118,10 @@ bool ps_plan_reaches(planner *pl, size_t from, size_t to)
 
         if (n == to)
             return true;
-        for (size_t i = 0; i < ap->n_edges; i++) {
+        for (size_t i = pl->out_head[n]; i != PS_NO_NODE; i = pl->out_next[i]) {
             size_t m = ap->edges[i].to;
 
-            if (ap->edges[i].from == n && !pl->seen[m]) {
+            if (!pl->seen[m]) {
                 pl->seen[m] = 1;
                 pl->stack[sp++] = m;
             }
@@ -117,10 +164,10 @@ static int record_cycle(planner *pl)
 
         pos[cur] = ++len;
         path[len - 1] = cur;
-        for (size_t i = 0; i < ap->n_edges; i++) {
+        for (size_t i = pl->in_head[cur]; i != PS_NO_NODE; i = pl->in_next[i]) {
             size_t f = ap->edges[i].from;
 
-            if (ap->edges[i].to == cur && left[f] &&
+            if (left[f] &&
                 (pred == PS_NO_NODE || ps_plan_node_key_cmp(&ap->nodes[f], &ap->nodes[pred]) < 0))
                 pred = f;
         }
@@ -205,9 +252,8 @@ long ps_plan_walk(planner *pl, ps_plan_visit visit, void *ctx)
         done++;
         if (visit && visit(pl, n, ctx) != 0)
             return -1;
-        for (size_t i = 0; i < ap->n_edges; i++)
-            if (ap->edges[i].from == n)
-                pl->indeg[ap->edges[i].to]--;
+        for (size_t i = pl->out_head[n]; i != PS_NO_NODE; i = pl->out_next[i])
+            pl->indeg[ap->edges[i].to]--;
     }
     return done;
 }

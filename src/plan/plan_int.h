@@ -1,5 +1,19 @@
 /*
- * plan_int.h - what the files of src/plan/ share and nobody else sees.
+ * plan_int.h - what the files of src/plan/ share and nobody else sees: the
+ * working state of one (OS, architecture) plan and the steps of the
+ * pipeline that build.c drives:
+ *
+ *   node.c       the nodes, their ordering key, leaving the plan
+ *   supersede.c  what leaves before resolution: revisions, unsafe names,
+ *                supersedence (bundle and machine), the track
+ *   stack.c      the machine and its servicing stack, SHA-2 support
+ *   rules.c      the knowledge base's rules as the planner reads them
+ *   resolve.c    requirements into typed edges, the rounds
+ *   graph.c      edges, reachability, the one topological walk, cycles
+ *   steps.c      reboot levels, steps, builds, manual steps
+ *   why.c        the sentences: edge reasons, gaps, supersedence, findings
+ *   window.c     maintenance windows
+ *   model.c      the names and frees of the plan model (plan.h)
  */
 #ifndef PS_PLAN_INT_H
 #define PS_PLAN_INT_H
@@ -45,6 +59,11 @@ typedef struct planner {
     size_t *path;            /* record_cycle(): the walk back along predecessors */
     size_t *pos;             /* record_cycle(): a node's place in path, + 1 */
     unsigned char *sup;      /* supersedence: superseded by something */
+    size_t *out_head;        /* per node: its first edge out (graph.c) */
+    size_t *in_head;         /* per node: its first edge in */
+    size_t *out_next;        /* per edge: the next edge out of the same node */
+    size_t *in_next;         /* per edge: the next edge into the same node */
+    size_t cap_next;         /* room in out_next and in_next */
     int excluded;            /* a node left the plan in this round */
     const char *wsus_want;   /* the UpdateId a WSUS requirement names */
     const char *reach;       /* stack requirement: the stack reachable without the dependant */
@@ -106,8 +125,10 @@ const char *ps_plan_reach_before(const planner *pl, size_t b);
 
 /* Adds an edge unless the same one (ends, kind, provenance) is there;
  * takes ownership of reason and provenance.  -1 on OOM. */
-int ps_plan_edge_add(ps_arch_plan *ap, size_t from, size_t to, ps_edge_kind kind, int barrier,
+int ps_plan_edge_add(planner *pl, size_t from, size_t to, ps_edge_kind kind, int barrier,
                      char *reason, char *prov);
+/* Frees the edges of the plan and empties each node's lists of edges. */
+void ps_plan_edges_reset(planner *pl);
 /* Does `from` reach `to` through the edges? */
 bool ps_plan_reaches(planner *pl, size_t from, size_t to);
 /* Frees the edges of ap and empties the list. */

@@ -362,7 +362,7 @@ static void round_reset(planner *pl)
 {
     ps_arch_plan *ap = pl->ap;
 
-    ps_plan_edges_clear(ap);
+    ps_plan_edges_reset(pl);
     ps_plan_queue_clear(pl);
     memset(pl->inplan, 0, ap->n_nodes);
     pl->n_work = 0;

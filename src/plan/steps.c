@@ -71,10 +71,10 @@ static int relax_depth(planner *pl, size_t n, void *ctx)
     ps_arch_plan *ap = pl->ap;
     unsigned *maxdepth = ctx;
 
-    for (size_t i = 0; i < ap->n_edges; i++) {
+    for (size_t i = pl->out_head[n]; i != PS_NO_NODE; i = pl->out_next[i]) {
         const ps_plan_edge *e = &ap->edges[i];
 
-        if (e->from == n && ap->nodes[e->to].depth < ap->nodes[n].depth + (unsigned)e->barrier)
+        if (ap->nodes[e->to].depth < ap->nodes[n].depth + (unsigned)e->barrier)
             ap->nodes[e->to].depth = ap->nodes[n].depth + (unsigned)e->barrier;
     }
     if (ap->nodes[n].depth > *maxdepth)

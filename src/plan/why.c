@@ -78,7 +78,7 @@ int ps_plan_edge_for(planner *pl, const req *rq, size_t a)
         prov = ps_strdup("WSUSSCAN.cab package.xml");
         break;
     }
-    return ps_plan_edge_add(ap, a, rq->node, rq->kind, barrier, reason, prov);
+    return ps_plan_edge_add(pl, a, rq->node, rq->kind, barrier, reason, prov);
 }
 
 /* The KBs of excluded candidates, for "…, and KB… is left out of this plan". */
