@@ -453,10 +453,7 @@ int ps_lock_load(ps_lock *l, const char *path, char *err, size_t errlen)
         return -1;
     }
     if (ps_lock_parse(l, data, len, &e) != 0) {
-        if (e.line)
-            snprintf(err, errlen, "%s:%u: %s", path, e.line, e.msg);
-        else
-            snprintf(err, errlen, "%s: %s", path, e.msg);
+        ps_err_where(&e, path, err, errlen);
         goto out;
     }
     rc = 0;

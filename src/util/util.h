@@ -25,6 +25,10 @@ typedef struct ps_err {
 
 void ps_err_set(ps_err *e, ps_finding_code code, unsigned line, const char *fmt, ...)
     PS_PRINTF(4, 5);
+/* "PATH:LINE: message" (or "PATH: message" when e has no line) into out. */
+void ps_err_where(const ps_err *e, const char *path, char *out, size_t outlen);
+/* snprintf into out, which may be NULL (or of size 0: nothing written). */
+void ps_msg_set(char *out, size_t outlen, const char *fmt, ...) PS_PRINTF(3, 4);
 
 /* Fills *e (NULL is fine) with code and the message; returns code. */
 ps_error_code ps_error_set(ps_error *e, ps_error_code code, const char *fmt, ...) PS_PRINTF(3, 4);
@@ -160,6 +164,14 @@ ps_read_fail ps_read_file(const char *path, size_t max, unsigned flags, char **d
  * odd; -3 on an unpaired surrogate, with *line (1-based) where it is. */
 int ps_utf16_to_utf8(const unsigned char *p, size_t len, int big_endian, ps_buf *out,
                      unsigned *line);
+
+/* The text of a file as UTF-8 in *text and *tlen: after a UTF-16LE/BE byte
+ * order mark decoded into conv (the caller frees it), after a UTF-8 one
+ * skipped, otherwise the bytes as they are.  0, or -1 with err set: odd
+ * (an odd number of UTF-16 bytes), surrogate (an unpaired one, at its
+ * line) or out of memory. */
+int ps_text_utf8(const void *data, size_t len, ps_buf *conv, const char **text, size_t *tlen,
+                 const char *odd, const char *surrogate, ps_err *err);
 
 /* Lower-case hex of n bytes into out (2n+1 bytes). */
 void ps_hex(const unsigned char *bytes, size_t n, char *out);
