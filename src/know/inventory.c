@@ -30,7 +30,7 @@ typedef struct kbvec {
 
 static int oom(ps_err *err)
 {
-    ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "out of memory");
+    ps_err_fail(err, PS_E_OOM, 0, "out of memory");
     return -1;
 }
 
@@ -78,17 +78,17 @@ static int check_text(const char *s, size_t n, ps_err *err)
             continue;
         }
         if (++col > PS_INVENTORY_MAX_LINE) {
-            ps_err_set(err, PS_F_UNSAFE_INPUT, line, "line longer than %u bytes",
+            ps_err_fail(err, PS_E_LIMIT, line, "line longer than %u bytes",
                        PS_INVENTORY_MAX_LINE);
             return -1;
         }
         if (c == 0) {
-            ps_err_set(err, PS_F_UNREADABLE_PACKAGE, line,
+            ps_err_fail(err, PS_E_FORMAT, line,
                        "NUL byte: binary data, or UTF-16 text without a byte order mark");
             return -1;
         }
         if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7F) {
-            ps_err_set(err, PS_F_UNREADABLE_PACKAGE, line,
+            ps_err_fail(err, PS_E_FORMAT, line,
                        "control character 0x%02x: not a text file", c);
             return -1;
         }
@@ -96,7 +96,7 @@ static int check_text(const char *s, size_t n, ps_err *err)
             content = 1;
     }
     if (!content) {
-        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "empty file: no KB number and no CSV header");
+        ps_err_fail(err, PS_E_FORMAT, 0, "empty file: no KB number and no CSV header");
         return -1;
     }
     return 0;
@@ -109,7 +109,7 @@ static int kbvec_add(kbvec *k, const char *s, unsigned line, ps_err *err)
     char *kb;
 
     if (k->n >= PS_INVENTORY_MAX_KBS) {
-        ps_err_set(err, PS_F_UNSAFE_INPUT, line, "more than %u KB numbers",
+        ps_err_fail(err, PS_E_LIMIT, line, "more than %u KB numbers",
                    PS_INVENTORY_MAX_KBS);
         return -1;
     }
@@ -193,9 +193,9 @@ static int parse_kb_list(const char *p, const char *end, kbvec *k, ps_err *err)
         size_t n;
         const char *s = next_line(&p, end, &n);
         const char *hash = memchr(s, '#', n);
-        char *kb = NULL;
+        char kb[PS_KB_SIZE];
         char buf[32];
-        int r;
+        int is_kb = 0;
 
         line++;
         if (hash != NULL)
@@ -206,18 +206,16 @@ static int parse_kb_list(const char *p, const char *end, kbvec *k, ps_err *err)
         if (n < sizeof buf) {
             memcpy(buf, s, n);
             buf[n] = '\0';
-            kb = ps_kb_normalize(buf);
+            is_kb = ps_kb_normalize_to(buf, kb) == 0;
         }
-        if (kb == NULL) {
+        if (!is_kb) {
             char ex[EXCERPT_MAX + 4];
 
             excerpt(s, n, ex, sizeof ex);
-            ps_err_set(err, PS_F_UNREADABLE_PACKAGE, line, "not a KB number: '%s'", ex);
+            ps_err_fail(err, PS_E_FORMAT, line, "not a KB number: '%s'", ex);
             return -1;
         }
-        r = kbvec_add(k, kb, line, err);
-        free(kb);
-        if (r < 0)
+        if (kbvec_add(k, kb, line, err) < 0)
             return -1;
     }
     return 0;
@@ -262,7 +260,7 @@ static int parse_os_version(const char *v, unsigned line, ps_inventory *inv, ps_
     return 0;
 bad:
     excerpt(v, n, ex, sizeof ex);
-    ps_err_set(err, PS_F_UNREADABLE_PACKAGE, line,
+    ps_err_fail(err, PS_E_FORMAT, line,
                "OS Version '%s' does not start with a version number", ex);
     return -1;
 }
@@ -330,7 +328,7 @@ static int parse_host_name(const char *v, unsigned line, const char *column, ps_
         return 0;
     if (!ps_host_name_valid(v, n)) {
         excerpt(v, n, ex, sizeof ex);
-        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, line,
+        ps_err_fail(err, PS_E_FORMAT, line,
                    "%s '%s' is not a host name (letters, digits, '-' and '_' in labels of at "
                    "most 63 characters separated by dots)", column, ex);
         return -1;
@@ -400,7 +398,7 @@ static int parse_hotfixes(const char *s, unsigned line, kbvec *k, ps_err *err)
             char ex[EXCERPT_MAX + 4];
 
             excerpt(item, n, ex, sizeof ex);
-            ps_err_set(err, PS_F_UNREADABLE_PACKAGE, line,
+            ps_err_fail(err, PS_E_FORMAT, line,
                        "unexpected entry in the Hotfix(s) column: '%s'", ex);
             return -1;
         }
@@ -472,7 +470,7 @@ static int next_row(sniff *s, ps_err *err)
     int r = ps_csv_next(&s->c, err);
 
     if (r == 1 && s->c.n != s->n_header) {
-        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, s->c.rec_line,
+        ps_err_fail(err, PS_E_FORMAT, s->c.rec_line,
                    "%zu fields where the header (line %u) has %zu", s->c.n, s->header_line,
                    s->n_header);
         return -1;
@@ -502,7 +500,7 @@ static int csv_row_qfe(const ps_csv *c, const columns *col, char **machine, ps_i
 
             excerpt(*machine, strlen(*machine), a, sizeof a);
             excerpt(m, n, b, sizeof b);
-            ps_err_set(err, PS_F_UNREADABLE_PACKAGE, c->rec_line,
+            ps_err_fail(err, PS_E_FORMAT, c->rec_line,
                        "hotfixes of more than one machine ('%s' and '%s')", a, b);
             return -1;
         }
@@ -548,7 +546,7 @@ static int parse_systeminfo(sniff *s, ps_err *err)
 
     while ((r = next_row(s, err)) == 1) {
         if (++rows > 1) {
-            ps_err_set(err, PS_F_UNREADABLE_PACKAGE, s->c.rec_line,
+            ps_err_fail(err, PS_E_FORMAT, s->c.rec_line,
                        "a second systeminfo row: an inventory describes one machine");
             return -1;
         }
@@ -558,7 +556,7 @@ static int parse_systeminfo(sniff *s, ps_err *err)
     if (r < 0)
         return -1;
     if (rows == 0) {
-        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, s->header_line,
+        ps_err_fail(err, PS_E_FORMAT, s->header_line,
                    "systeminfo CSV header without a data row");
         return -1;
     }
@@ -580,7 +578,7 @@ static int read_header(sniff *s, ps_err *err)
     r = ps_csv_next(&s->c, err);
     if (r <= 0) {
         if (r == 0)
-            ps_err_set(err, PS_F_UNREADABLE_PACKAGE, s->lineno,
+            ps_err_fail(err, PS_E_FORMAT, s->lineno,
                        "a '#TYPE' line without a CSV header after it");
         return -1;
     }
@@ -603,7 +601,7 @@ static int read_header(sniff *s, ps_err *err)
 static int is_kb_list(const sniff *s)
 {
     char buf[32];
-    char *kb;
+    char kb[PS_KB_SIZE];
 
     if (s->typed)
         return 0;
@@ -618,9 +616,7 @@ static int is_kb_list(const sniff *s)
         memcpy(buf, s->line, m);
         buf[m] = '\0';
     }
-    kb = ps_kb_normalize(buf);
-    free(kb);
-    return kb != NULL;
+    return ps_kb_normalize_to(buf, kb) == 0;
 }
 
 static int parse_kb_list_text(sniff *s, ps_err *err)
@@ -696,18 +692,18 @@ static int parse_text(const char *text, size_t len, ps_inventory *inv, kbvec *k,
         }
     }
     if (s.header) {
-        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, s.header_line,
+        ps_err_fail(err, PS_E_FORMAT, s.header_line,
                    "the CSV header has no HotFixID or Hotfix(s) column (a header row "
                    "with English column names is needed; localised exports are not supported)");
     } else if (is_table_start(s.line, s.n)) {
-        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, s.lineno,
+        ps_err_fail(err, PS_E_FORMAT, s.lineno,
                    "a table or a list, not CSV: export with 'systeminfo /fo csv', "
                    "'wmic qfe list full /format:csv' or 'Get-HotFix | Export-Csv'");
     } else {
         char ex[EXCERPT_MAX + 4];
 
         excerpt(s.line, s.n, ex, sizeof ex);
-        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, s.lineno,
+        ps_err_fail(err, PS_E_FORMAT, s.lineno,
                    "neither a KB number nor a CSV header: '%s'", ex);
     }
 out:
@@ -727,17 +723,17 @@ int ps_inventory_parse(const void *data, size_t len, ps_inventory *out, ps_err *
 
     memset(out, 0, sizeof *out);
     if (len == 0) {
-        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "empty file: no KB number and no CSV header");
+        ps_err_fail(err, PS_E_FORMAT, 0, "empty file: no KB number and no CSV header");
         goto out;
     }
     if (len > PS_INVENTORY_MAX_BYTES) {
-        ps_err_set(err, PS_F_UNSAFE_INPUT, 0, "file of %zu bytes exceeds the limit of %u bytes",
+        ps_err_fail(err, PS_E_LIMIT, 0, "file of %zu bytes exceeds the limit of %u bytes",
                    len, PS_INVENTORY_MAX_BYTES);
         goto out;
     }
     if (ps_text_utf8(d, len, &conv, &text, &tlen,
                      "UTF-16 text (byte order mark) with an odd number of bytes",
-                     "invalid UTF-16 text: unpaired surrogate", err) < 0)
+                     "invalid UTF-16 text: unpaired surrogate", PS_ERR_NO_FINDING, err) < 0)
         goto out;
     if (check_text(text, tlen, err) < 0 || parse_text(text, tlen, &inv, &k, err) < 0)
         goto out;
@@ -772,11 +768,10 @@ int ps_inventory_load(const char *path, ps_inventory *out, char *err, size_t err
         ps_msg_set(err, errlen, "%s: %s", path, why);
         goto out;
     }
-    if (ps_inventory_parse(data, len, out, &e) < 0) {
+    if (ps_inventory_parse(data, len, out, &e) == 0)
+        rc = 0;
+    else
         ps_err_where(&e, path, err, errlen);
-        goto out;
-    }
-    rc = 0;
 out:
     free(data);
     return rc;

@@ -15,7 +15,7 @@
 
 static int oom(ps_err *err)
 {
-    ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "out of memory");
+    ps_err_fail(err, PS_E_OOM, 0, "out of memory");
     return -1;
 }
 
@@ -180,7 +180,7 @@ int ps_props_parse(const void *data, size_t len, ps_props *out, ps_err *err)
     }
     snprintf(odd, sizeof odd, "UTF-16 text has an odd number of bytes (%zu)", len);
     if (ps_text_utf8(d, len, &conv, &text, &tlen, odd, "invalid UTF-16: unpaired surrogate",
-                     err) < 0)
+                     PS_F_UNREADABLE_PACKAGE, err) < 0)
         goto out;
     end = text + tlen;
     while (text < end) {

@@ -239,8 +239,9 @@ static void finding(struct rd *r, ps_finding_code code, const char *member, unsi
 /* An unsafe-input error (a value outside its grammar) refuses the package. */
 static void err_finding(struct rd *r, const ps_err *e, const char *member)
 {
-    finding(r, e->code, member, e->line, "%s", e->msg);
-    if (e->code == PS_F_UNSAFE_INPUT)
+    finding(r, e->finding != PS_ERR_NO_FINDING ? e->finding : PS_F_UNREADABLE_PACKAGE, member,
+            e->line, "%s", e->msg);
+    if (e->finding == PS_F_UNSAFE_INPUT)
         r->hostile = 1;
 }
 

@@ -8,7 +8,7 @@
 
 static int oom(ps_err *err)
 {
-    ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "out of memory");
+    ps_err_fail(err, PS_E_OOM, 0, "out of memory");
     return -1;
 }
 
@@ -78,7 +78,7 @@ static int csv_quoted(ps_csv *c, ps_err *err)
         const char *q = memchr(s, '"', (size_t)(c->end - s));
 
         if (q == NULL) {
-            ps_err_set(err, PS_F_UNREADABLE_PACKAGE, opened,
+            ps_err_fail(err, PS_E_FORMAT, opened,
                        "quoted field not closed before the end of the file");
             return -1;
         }
@@ -106,7 +106,7 @@ static int csv_quoted(ps_csv *c, ps_err *err)
             c->p = t;
     }
     if (c->p < c->end && *c->p != ',' && *c->p != '\n') {
-        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, c->line,
+        ps_err_fail(err, PS_E_FORMAT, c->line,
                    "text after the closing quote of a field");
         return -1;
     }
@@ -141,7 +141,7 @@ static int csv_record(ps_csv *c, ps_err *err)
     c->rec_line = c->line;
     for (;;) {
         if (c->n == c->max_fields) {
-            ps_err_set(err, PS_F_UNSAFE_INPUT, c->rec_line, "more than %zu fields in a record",
+            ps_err_fail(err, PS_E_LIMIT, c->rec_line, "more than %zu fields in a record",
                        c->max_fields);
             return -1;
         }

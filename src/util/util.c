@@ -322,7 +322,7 @@ bad:
 }
 
 int ps_text_utf8(const void *data, size_t len, ps_buf *conv, const char **text, size_t *tlen,
-                 const char *odd, const char *surrogate, ps_err *err)
+                 const char *odd, const char *surrogate, ps_finding_code finding, ps_err *err)
 {
     const unsigned char *d = data;
     unsigned line = 0;
@@ -332,13 +332,13 @@ int ps_text_utf8(const void *data, size_t len, ps_buf *conv, const char **text, 
         case 0:
             break;
         case -2:
-            ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "%s", odd);
+            ps_err_set(err, finding, 0, "%s", odd);
             return -1;
         case -3:
-            ps_err_set(err, PS_F_UNREADABLE_PACKAGE, line, "%s", surrogate);
+            ps_err_set(err, finding, line, "%s", surrogate);
             return -1;
         default:
-            ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "out of memory");
+            ps_err_fail(err, PS_E_OOM, 0, "out of memory");
             return -1;
         }
         *text = conv->data != NULL ? conv->data : "";
