@@ -115,7 +115,7 @@ static int kbvec_add(kbvec *k, const char *s, unsigned line, ps_err *err)
     }
     if (k->n == k->cap) {
         size_t cap = k->cap ? k->cap * 2 : 64;
-        char **v = realloc(k->v, cap * sizeof *v);
+        char **v = ps_realloc(k->v, cap * sizeof *v);
 
         if (v == NULL)
             return oom(err);
@@ -779,14 +779,13 @@ out:
 
 int ps_inventory_has(const ps_inventory *inv, const char *kb)
 {
-    char *key;
+    char key[PS_KB_SIZE];
     size_t lo = 0, hi;
     int found = 0;
 
     if (inv == NULL || inv->n_kbs == 0)
         return 0;
-    key = ps_kb_normalize(kb);
-    if (key == NULL)
+    if (ps_kb_normalize_to(kb, key) != 0)
         return 0;
     hi = inv->n_kbs;
     while (lo < hi) {
@@ -802,7 +801,6 @@ int ps_inventory_has(const ps_inventory *inv, const char *kb)
         else
             lo = mid + 1;
     }
-    free(key);
     return found;
 }
 
