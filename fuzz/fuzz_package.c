@@ -76,7 +76,7 @@ static void read_as(const uint8_t *data, size_t size, const char *display, int h
     if (p.readable)
         FUZZ_CHECK(p.identity.name != NULL || p.kb != NULL);
     if (p.kb != NULL)
-        FUZZ_CHECK(p.kb_source != NULL && strncmp(p.kb, "KB", 2) == 0);
+        FUZZ_CHECK(p.kb_source != PS_KB_SOURCE_NONE && strncmp(p.kb, "KB", 2) == 0);
     FUZZ_CHECK(p.hashed == (hash && size >= 4 && memcmp(data, "MSCF", 4) == 0));
     if (p.hashed)
         FUZZ_CHECK(strlen(p.sha256) == 64 && strlen(p.sha1) == 40);

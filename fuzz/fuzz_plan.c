@@ -179,7 +179,7 @@ static void set_field(ps_package *p, struct opts *o, int is_opts, const char *k,
     }
     if (KEY("kb")) {
         SET(p->kb);
-        p->kb_source = "update.mum";
+        p->kb_source = PS_KB_SOURCE_MUM;
     } else if (KEY("os")) {
         SET(p->os);
     } else if (KEY("arch")) {

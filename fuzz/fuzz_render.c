@@ -205,7 +205,7 @@ static void parse_line(ps_bundle *b, struct extra *xs, const char *s, size_t len
     memset(p->sha256, 'a', 64);
     memset(p->sha1, 'b', 40);
     p->os = ps_strdup("6.0");
-    p->kb_source = "update.mum";
+    p->kb_source = PS_KB_SOURCE_MUM;
     p->arch = PS_ARCH_X64;
     while (i < len) {
         size_t j = i, eq;

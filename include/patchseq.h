@@ -192,6 +192,18 @@ typedef struct ps_wsus_info {
     char *title;            /* its English title (localized/en/<RevisionId>), or NULL */
 } ps_wsus_info;
 
+/* Where the KB number of a package came from: the first source that gave one. */
+typedef enum ps_kb_source {
+    PS_KB_SOURCE_NONE = 0,  /* no KB */
+    PS_KB_SOURCE_MUM,       /* update.mum */
+    PS_KB_SOURCE_PROPS,     /* <name>-pkgProperties.txt, "KB Article Number" */
+    PS_KB_SOURCE_FILE_NAME, /* the file name alone */
+    PS_KB_SOURCE__COUNT
+} ps_kb_source;
+
+/* "update.mum", "pkgProperties", "file name"; NULL for PS_KB_SOURCE_NONE */
+PS_API const char *ps_kb_source_name(ps_kb_source source);
+
 typedef struct ps_package {
     char *file;              /* display path: as given, joined with the path in the folder */
     char *path;              /* path used to open the file */
@@ -199,7 +211,7 @@ typedef struct ps_package {
     int readable;            /* 1 when update.mum (or a fallback) gave the identity */
 
     char *kb;                /* "KB4474419" */
-    const char *kb_source;   /* static: "update.mum", "pkgProperties", "file name" */
+    ps_kb_source kb_source;  /* where kb came from; PS_KB_SOURCE_NONE without one */
     unsigned revision;       /* N of "-vN" in the file name; 0 when absent */
     ps_arch arch;            /* from the identity (fallbacks: pkgProperties, file name) */
     ps_arch name_arch;       /* from the file name; PS_ARCH_NONE when it names none */

@@ -221,7 +221,7 @@ int ps_cli_read_bundle(ps_cli *cli, ps_bundle *b, char **paths, int npaths,
             const ps_package *p = &b->items[i];
 
             fprintf(cli->err, "patchseq: read %s: %s (from %s), %s, Windows %s%s\n", p->file,
-                    p->kb ? p->kb : "no KB", p->kb_source ? p->kb_source : "-",
+                    p->kb ? p->kb : "no KB", p->kb_source ? ps_kb_source_name(p->kb_source) : "-",
                     p->arch != PS_ARCH_NONE ? ps_arch_name(p->arch) : "no arch",
                     p->os ? p->os : "unknown", p->path ? "" : " (inside an archive)");
         }

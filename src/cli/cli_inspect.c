@@ -79,7 +79,7 @@ static void render_text(ps_buf *b, const ps_bundle *bundle, const ps_kb *kb, int
             ps_buf_puts(b, "  (metadata could not be read; see the findings below)\n\n");
             continue;
         }
-        ps_esc_printf(b, ps_esc_text, "  kb:            %s (from %s)\n", dash(p->kb), dash(p->kb_source));
+        ps_esc_printf(b, ps_esc_text, "  kb:            %s (from %s)\n", dash(p->kb), dash(ps_kb_source_name(p->kb_source)));
         ps_esc_printf(b, ps_esc_text, "  container:     %s\n", ps_container_name(p->container));
         ps_esc_printf(b, ps_esc_text, "  arch:          %s", dash(ps_arch_name(p->arch)));
         if (p->name_arch != PS_ARCH_NONE && p->name_arch != p->arch)

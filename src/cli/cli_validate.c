@@ -433,15 +433,15 @@ static int check_names(vctx *c)
         ps_where w = {p->file, NULL, 0, p->arch, p->os, p->kb};
         char named[24];
 
-        if (!p->readable || p->kb == NULL || p->kb_source == NULL ||
-            strcmp(p->kb_source, "file name") == 0)
+        if (!p->readable || p->kb == NULL || p->kb_source == PS_KB_SOURCE_NONE ||
+            p->kb_source == PS_KB_SOURCE_FILE_NAME)
             continue;
         kb_of_name(ps_basename(p->file), named);
         if (named[0] == '\0' || ps_streq_ci(named, p->kb))
             continue;
         if (ps_findings_add(&c->f, PS_F_NAME_MISMATCH, &w,
                             "the file name says %s but %s says %s: renamed, or the wrong file "
-                            "under this name; planned as %s", named, p->kb_source, p->kb,
+                            "under this name; planned as %s", named, ps_kb_source_name(p->kb_source), p->kb,
                             p->kb) != 0)
             return -1;
     }

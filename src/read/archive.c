@@ -117,6 +117,7 @@ int ps_ar_check_time(ps_ar_ctx *ctx)
     if (now.tv_nsec < ctx->start.tv_nsec)
         elapsed--;
     if (elapsed >= (long long)ctx->limits.max_seconds) {
+        ctx->time_hit = 1;
         limit_hit(ctx, "reading the package took more than %u seconds (limit max_seconds)",
                   ctx->limits.max_seconds);
         return 1;

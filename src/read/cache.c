@@ -7,9 +7,12 @@
  * disk like any other input: each is checked (header, checksum, schema,
  * version, key, the type and range of every field) before any of it is
  * used, and an entry that fails a check is a miss.
+ *
+ * This file holds the folder, the key and the entry file; the package and
+ * its findings are coded to and from JSON in cache_codec.c.
  */
 #include "cache.h"
-#include "facts.h"
+#include "cache_int.h"
 #include "findings.h"
 #include "json.h"
 
@@ -25,7 +28,6 @@
 
 #define ENTRY_MAGIC "patchseq-cache"
 #define MAX_ENTRY_BYTES ((size_t)4 * 1024 * 1024)
-#define MAX_FIELD_BYTES ((size_t)1024 * 1024)
 #define RECENT_NS 100000000LL        /* a ctime this close to now is too recent */
 #define RECENT_COARSE_NS 2000000000LL /* the same, on whole-second file systems */
 
@@ -245,123 +247,6 @@ out:
 /* Writing                                                             */
 /* ------------------------------------------------------------------ */
 
-static const char *const kb_sources[] = {"update.mum", "pkgProperties", "file name"};
-
-/*
- * The package and its findings are stored as arrays, in a fixed order
- * (parsing arrays costs half of parsing objects, and a warm run is
- * mostly parsing):
- *
- *   package:  [container, readable, kb, kb_source, revision, arch,
- *              name_arch, os, name_os,
- *              [identity name, version, arch, language, public_key_token],
- *              release_type, restart, build_date, installer_version,
- *              provides_stack, kernel_version, catalog_digests, sha2_only,
- *              has_wsus, [update_id, classification, [superseded_by...],
- *              [prerequisites...], revision_id, title], size, hashed, sha256, sha1, deep_reads]
- *   finding:  [code name, arch, os, kb, file, member, line, message]
- *
- * Text fields are strings or null; the rest are integers.
- */
-#define PACKAGE_FIELDS 25
-#define FINDING_FIELDS 8
-
-/* The builders clear ok on the first failure (json.h), so one check at
- * the end suffices. */
-/* Hands back a when ok, else releases it and returns NULL. */
-static json_t *ok_or_null(json_t *a, int ok)
-{
-    if (!ok) {
-        json_decref(a);
-        return NULL;
-    }
-    return a;
-}
-
-static json_t *package_json(const ps_package *p)
-{
-    json_t *a = json_array(), *id = json_array(), *w = json_array();
-    int ok = a && id && w;
-
-    ok &= ps_json_push(id, ps_json_str(p->identity.name)) == 0;
-    ok &= ps_json_push(id, ps_json_str(p->identity.version)) == 0;
-    ok &= ps_json_push(id, ps_json_str(p->identity.arch)) == 0;
-    ok &= ps_json_push(id, ps_json_str(p->identity.language)) == 0;
-    ok &= ps_json_push(id, ps_json_str(p->identity.public_key_token)) == 0;
-    ok &= ps_json_push(w, ps_json_str(p->wsus.update_id)) == 0;
-    ok &= ps_json_push(w, ps_json_str(p->wsus.classification)) == 0;
-    ok &= ps_json_push(w, ps_json_strv(p->wsus.superseded_by, p->wsus.n_superseded_by)) == 0;
-    ok &= ps_json_push(w, ps_json_strv(p->wsus.prerequisites, p->wsus.n_prerequisites)) == 0;
-    ok &= ps_json_push(w, ps_json_str(p->wsus.revision_id)) == 0;
-    ok &= ps_json_push(w, ps_json_str(p->wsus.title)) == 0;
-    ok &= ps_json_push(a, json_integer(p->container)) == 0;
-    ok &= ps_json_push(a, json_integer(p->readable)) == 0;
-    ok &= ps_json_push(a, ps_json_str(p->kb)) == 0;
-    ok &= ps_json_push(a, ps_json_str(p->kb_source)) == 0;
-    ok &= ps_json_push(a, json_integer(p->revision)) == 0;
-    ok &= ps_json_push(a, json_integer(p->arch)) == 0;
-    ok &= ps_json_push(a, json_integer(p->name_arch)) == 0;
-    ok &= ps_json_push(a, ps_json_str(p->os)) == 0;
-    ok &= ps_json_push(a, ps_json_str(p->name_os)) == 0;
-    ok &= ps_json_push(a, json_incref(id)) == 0;
-    ok &= ps_json_push(a, ps_json_str(p->release_type)) == 0;
-    ok &= ps_json_push(a, ps_json_str(p->restart)) == 0;
-    ok &= ps_json_push(a, ps_json_str(p->build_date)) == 0;
-    ok &= ps_json_push(a, ps_json_str(p->installer_version)) == 0;
-    ok &= ps_json_push(a, ps_json_str(p->provides_stack)) == 0;
-    ok &= ps_json_push(a, ps_json_str(p->kernel_version)) == 0;
-    ok &= ps_json_push(a, json_integer(p->catalog_digests)) == 0;
-    ok &= ps_json_push(a, json_integer(p->sha2_only)) == 0;
-    ok &= ps_json_push(a, json_integer(p->has_wsus)) == 0;
-    ok &= ps_json_push(a, json_incref(w)) == 0;
-    ok &= ps_json_push(a, json_integer((json_int_t)p->size)) == 0;
-    ok &= ps_json_push(a, json_integer(p->hashed)) == 0;
-    ok &= ps_json_push(a, json_string(p->hashed ? p->sha256 : "")) == 0;
-    ok &= ps_json_push(a, json_string(p->hashed ? p->sha1 : "")) == 0;
-    ok &= ps_json_push(a, json_integer(p->deep_reads)) == 0;
-    json_decref(id);
-    json_decref(w);
-    return ok_or_null(a, ok);
-}
-
-static json_t *findings_json(const ps_findings *f)
-{
-    json_t *a = json_array();
-    int ok = a != NULL;
-
-    for (size_t i = 0; ok && i < f->count; i++) {
-        const ps_finding *x = &f->items[i];
-        json_t *o = json_array();
-
-        ok &= ps_json_push(o, json_string(ps_finding_code_name(x->code))) == 0;
-        ok &= ps_json_push(o, json_integer(x->arch)) == 0;
-        ok &= ps_json_push(o, ps_json_str(x->os)) == 0;
-        ok &= ps_json_push(o, ps_json_str(x->kb)) == 0;
-        ok &= ps_json_push(o, ps_json_str(x->file)) == 0;
-        ok &= ps_json_push(o, ps_json_str(x->member)) == 0;
-        ok &= ps_json_push(o, json_integer(x->line)) == 0;
-        ok &= ps_json_push(o, json_string(x->message)) == 0;
-        ok &= ps_json_push(a, ok_or_null(o, ok)) == 0;
-    }
-    return ok_or_null(a, ok);
-}
-
-/* Whether the outcome is the same whenever the file is the same: not when
- * the file could not be opened or read (the file-level unreadable-package
- * findings) or when the time limit stopped the read. */
-static int cacheable(const ps_findings *f)
-{
-    for (size_t i = 0; i < f->count; i++) {
-        const ps_finding *x = &f->items[i];
-
-        if (x->code == PS_F_UNREADABLE_PACKAGE && x->member == NULL)
-            return 0;
-        if (strstr(x->message, "max_seconds") != NULL)
-            return 0;
-    }
-    return 1;
-}
-
 static int same_file(const struct stat *a, const struct stat *b)
 {
     return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
@@ -425,7 +310,7 @@ out:
 }
 
 int ps_cache_put(ps_cache *c, const char *path, const char *display, const struct stat *st,
-                 int rc, const ps_package *p, const ps_findings *f)
+                 int rc, ps_read_outcome outcome, const ps_package *p, const ps_findings *f)
 {
     json_t *root = NULL;
     char *entry = NULL, *body = NULL, state[65], sum[65];
@@ -433,7 +318,7 @@ int ps_cache_put(ps_cache *c, const char *path, const char *display, const struc
     struct stat now;
     int ok = 1, stored = 0;
 
-    if (c == NULL || (rc != 0 && rc != 1) || !cacheable(f))
+    if (c == NULL || (rc != 0 && rc != 1) || outcome != PS_READ_OF_BYTES)
         return 0;
     if (stat(path, &now) != 0 || !same_file(st, &now) || too_recent(st))
         return 0;
@@ -446,8 +331,8 @@ int ps_cache_put(ps_cache *c, const char *path, const char *display, const struc
     ok &= ps_json_set(root, "version", json_string(PS_VERSION_STRING)) == 0;
     ok &= ps_json_set(root, "key", json_string(state)) == 0;
     ok &= ps_json_set(root, "rc", json_integer(rc)) == 0;
-    ok &= ps_json_set(root, "package", rc == 0 ? package_json(p) : json_null()) == 0;
-    ok &= ps_json_set(root, "findings", findings_json(f)) == 0;
+    ok &= ps_json_set(root, "package", rc == 0 ? ps_cache_package_json(p) : json_null()) == 0;
+    ok &= ps_json_set(root, "findings", ps_cache_findings_json(f)) == 0;
     if (!ok)
         goto out;
     body = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -493,264 +378,6 @@ static int get_int(const json_t *o, const char *k, long long lo, long long hi, l
         return -1;
     *v = json_integer_value(j);
     return *v >= lo && *v <= hi ? 0 : -1;
-}
-
-/* A cursor over an array of the entry: each read takes the next value and
- * sets `bad` when it is missing, of the wrong type or out of range (or
- * on allocation failure); the entry is then not used. */
-struct cur {
-    const json_t *a;
-    size_t i;
-    int bad;
-};
-
-static struct cur cur_of(const json_t *a, size_t n)
-{
-    struct cur c = {a, 0, !json_is_array(a) || json_array_size(a) != n};
-
-    return c;
-}
-
-static const json_t *next(struct cur *c)
-{
-    const json_t *j = c->bad ? NULL : json_array_get(c->a, c->i++);
-
-    if (j == NULL)
-        c->bad = 1;
-    return j;
-}
-
-static long long rd_int(struct cur *c, long long lo, long long hi)
-{
-    const json_t *j = next(c);
-    long long v;
-
-    if (!json_is_integer(j)) {
-        c->bad = 1;
-        return lo;
-    }
-    v = json_integer_value(j);
-    if (v < lo || v > hi) {
-        c->bad = 1;
-        return lo;
-    }
-    return v;
-}
-
-/* A string (without NUL inside, at most MAX_FIELD_BYTES) or null. */
-static int text_ok(const json_t *j)
-{
-    return json_is_string(j) && json_string_length(j) <= MAX_FIELD_BYTES &&
-           strlen(json_string_value(j)) == json_string_length(j);
-}
-
-static char *rd_str(struct cur *c)
-{
-    const json_t *j = next(c);
-    char *s;
-
-    if (c->bad || json_is_null(j))
-        return NULL;
-    if (!text_ok(j)) {
-        c->bad = 1;
-        return NULL;
-    }
-    s = ps_strndup(json_string_value(j), json_string_length(j));
-    if (s == NULL)
-        c->bad = 1;
-    return s;
-}
-
-static void rd_strv(struct cur *c, char ***v, size_t *n)
-{
-    const json_t *a = next(c), *x;
-    size_t i;
-
-    if (!json_is_array(a)) {
-        c->bad = 1;
-        return;
-    }
-    json_array_foreach(a, i, x) {
-        if (!text_ok(x) || ps_strv_push(v, n, json_string_value(x)) < 0) {
-            c->bad = 1;
-            return;
-        }
-    }
-}
-
-static void rd_hex(struct cur *c, size_t n, char *dst)
-{
-    const json_t *j = next(c);
-    const char *s;
-
-    if (!json_is_string(j) || json_string_length(j) != n) {
-        c->bad = 1;
-        return;
-    }
-    s = json_string_value(j);
-    for (size_t i = 0; i < n; i++) {
-        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) {
-            c->bad = 1;
-            return;
-        }
-    }
-    memcpy(dst, s, n);
-    dst[n] = '\0';
-}
-
-/* Fills p from a; -1 when a is not a valid package (p then holds what was
- * read so far, for ps_package_free). */
-/* An entry is read like a package: every fact against its grammar (a
- * value that fails makes the entry a miss, and the package is read again). */
-static int fact_or_null(ps_fact_kind k, const char *v)
-{
-    return v == NULL || ps_fact_ok(k, v);
-}
-
-static int facts_ok(const ps_package *p)
-{
-    int ok = fact_or_null(PS_FACT_KB, p->kb) && fact_or_null(PS_FACT_VERSION, p->os) &&
-             fact_or_null(PS_FACT_VERSION, p->name_os) &&
-             fact_or_null(PS_FACT_NAME, p->identity.name) &&
-             fact_or_null(PS_FACT_VERSION, p->identity.version) &&
-             fact_or_null(PS_FACT_ARCH, p->identity.arch) &&
-             fact_or_null(PS_FACT_LANGUAGE, p->identity.language) &&
-             fact_or_null(PS_FACT_TOKEN, p->identity.public_key_token) &&
-             fact_or_null(PS_FACT_LABEL, p->release_type) &&
-             fact_or_null(PS_FACT_LABEL, p->restart) &&
-             fact_or_null(PS_FACT_DATE, p->build_date) &&
-             fact_or_null(PS_FACT_VERSION, p->installer_version) &&
-             fact_or_null(PS_FACT_VERSION, p->provides_stack) &&
-             fact_or_null(PS_FACT_VERSION, p->kernel_version) &&
-             fact_or_null(PS_FACT_GUID, p->wsus.update_id) &&
-             fact_or_null(PS_FACT_GUID, p->wsus.classification) &&
-             fact_or_null(PS_FACT_DECIMAL, p->wsus.revision_id) &&
-             fact_or_null(PS_FACT_TITLE, p->wsus.title);
-
-    for (size_t i = 0; ok && i < p->wsus.n_superseded_by; i++)
-        ok = ps_fact_ok(PS_FACT_DECIMAL, p->wsus.superseded_by[i]);
-    for (size_t i = 0; ok && i < p->wsus.n_prerequisites; i++)
-        ok = ps_fact_ok(PS_FACT_GUID, p->wsus.prerequisites[i]);
-    return ok;
-}
-
-static int package_from_json(ps_package *p, const json_t *a, const struct stat *st, int hash)
-{
-    struct cur c = cur_of(a, PACKAGE_FIELDS), id, w;
-    char *src;
-    int hashed;
-
-    p->container = (ps_container)rd_int(&c, PS_CONTAINER_MSU, PS_CONTAINER_CAB);
-    p->readable = (int)rd_int(&c, 0, 1);
-    p->kb = rd_str(&c);
-    src = rd_str(&c);
-    for (size_t i = 0; src != NULL && i < PS_ARRAY_LEN(kb_sources); i++) {
-        if (strcmp(src, kb_sources[i]) == 0)
-            p->kb_source = kb_sources[i];
-    }
-    if (src != NULL && p->kb_source == NULL)
-        c.bad = 1;
-    free(src);
-    p->revision = (unsigned)rd_int(&c, 0, UINT_MAX);
-    p->arch = (ps_arch)rd_int(&c, 0, PS_ARCH__COUNT - 1);
-    p->name_arch = (ps_arch)rd_int(&c, 0, PS_ARCH__COUNT - 1);
-    p->os = rd_str(&c);
-    p->name_os = rd_str(&c);
-    id = cur_of(next(&c), 5);
-    p->identity.name = rd_str(&id);
-    p->identity.version = rd_str(&id);
-    p->identity.arch = rd_str(&id);
-    p->identity.language = rd_str(&id);
-    p->identity.public_key_token = rd_str(&id);
-    p->release_type = rd_str(&c);
-    p->restart = rd_str(&c);
-    p->build_date = rd_str(&c);
-    p->installer_version = rd_str(&c);
-    p->provides_stack = rd_str(&c);
-    p->kernel_version = rd_str(&c);
-    p->catalog_digests = (unsigned)rd_int(&c, 0, 31);
-    p->sha2_only = (int)rd_int(&c, -1, 1);
-    p->has_wsus = (int)rd_int(&c, 0, 1);
-    w = cur_of(next(&c), 6);
-    p->wsus.update_id = rd_str(&w);
-    p->wsus.classification = rd_str(&w);
-    rd_strv(&w, &p->wsus.superseded_by, &p->wsus.n_superseded_by);
-    rd_strv(&w, &p->wsus.prerequisites, &p->wsus.n_prerequisites);
-    p->wsus.revision_id = rd_str(&w);
-    p->wsus.title = rd_str(&w);
-    p->size = (uint64_t)rd_int(&c, 0, LLONG_MAX);
-    hashed = (int)rd_int(&c, 0, 1);
-    if (hashed) {
-        rd_hex(&c, 64, p->sha256);
-        rd_hex(&c, 40, p->sha1);
-    } else {
-        next(&c);
-        next(&c);
-    }
-    p->deep_reads = (unsigned)rd_int(&c, 0, UINT_MAX);
-    if (c.bad || id.bad || w.bad || p->size != (uint64_t)st->st_size || !facts_ok(p))
-        return -1;
-    if (hash && !hashed)
-        return -1; /* a read that hashes needs the hashes */
-    p->hashed = hash;
-    if (!hash) {
-        memset(p->sha256, 0, sizeof p->sha256);
-        memset(p->sha1, 0, sizeof p->sha1);
-    }
-    return 0;
-}
-
-static int code_of(const char *name, ps_finding_code *code)
-{
-    for (int i = 0; i < PS_F__COUNT; i++) {
-        if (strcmp(ps_finding_code_name((ps_finding_code)i), name) == 0) {
-            *code = (ps_finding_code)i;
-            return 0;
-        }
-    }
-    return -1;
-}
-
-static int findings_from_json(ps_findings *dst, const json_t *a)
-{
-    size_t i;
-    json_t *x;
-
-    if (!json_is_array(a))
-        return -1;
-    json_array_foreach(a, i, x) {
-        struct cur c = cur_of(x, FINDING_FIELDS);
-        char *code = rd_str(&c), *os, *kb, *file, *member, *msg;
-        ps_finding_code fc = PS_F_UNREADABLE_PACKAGE;
-        ps_arch arch;
-        unsigned line;
-        int bad;
-
-        if (code == NULL || code_of(code, &fc) < 0)
-            c.bad = 1;
-        arch = (ps_arch)rd_int(&c, 0, PS_ARCH__COUNT - 1);
-        os = rd_str(&c);
-        kb = rd_str(&c);
-        file = rd_str(&c);
-        member = rd_str(&c);
-        line = (unsigned)rd_int(&c, 0, UINT_MAX);
-        msg = rd_str(&c);
-        bad = c.bad || msg == NULL;
-        if (!bad) {
-            ps_where w = {file, member, line, arch, os, kb};
-
-            bad = ps_findings_add(dst, fc, &w, "%s", msg) < 0;
-        }
-        free(code);
-        free(os);
-        free(kb);
-        free(file);
-        free(member);
-        free(msg);
-        if (bad)
-            return -1;
-    }
-    return 0;
 }
 
 /* Checks the header line and the checksum; returns the JSON text. */
@@ -808,7 +435,7 @@ int ps_cache_get(ps_cache *c, const char *path, const char *display, const struc
     if (get_int(root, "rc", 0, 1, &r) < 0)
         goto out;
     if (r == 0) {
-        if (package_from_json(&pkg, json_object_get(root, "package"), st, c->hash) < 0)
+        if (ps_cache_package_from_json(&pkg, json_object_get(root, "package"), (uint64_t)st->st_size, c->hash) < 0)
             goto out;
         pkg.file = ps_strdup(display);
         pkg.path = ps_strdup(path);
@@ -817,7 +444,7 @@ int ps_cache_get(ps_cache *c, const char *path, const char *display, const struc
     } else if (!json_is_null(json_object_get(root, "package"))) {
         goto out;
     }
-    if (findings_from_json(&got, json_object_get(root, "findings")) < 0)
+    if (ps_cache_findings_from_json(&got, json_object_get(root, "findings")) < 0)
         goto out;
     if (ps_findings_append(f, &got) < 0)
         goto out;

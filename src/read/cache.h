@@ -31,6 +31,7 @@
 #ifndef PS_CACHE_H
 #define PS_CACHE_H
 
+#include "ps_archive.h"
 #include "util.h"
 
 #include <sys/stat.h>
@@ -68,11 +69,12 @@ int ps_cache_get(ps_cache *c, const char *path, const char *display, const struc
 
 /*
  * Stores the outcome of ps_package_read (rc 0 or 1, p, and the findings
- * of that file alone) for a file whose stat before the read was `st`.
- * Returns 1 when stored, 0 when not (not cacheable, changed, the folder
+ * of that file alone) for a file whose stat before the read was `st`;
+ * outcome (the read's ps_ar_stats) says whether it may be kept.
+ * Returns 1 when stored, 0 when not (not PS_READ_OF_BYTES, changed, the folder
  * not writable, or out of memory).
  */
 int ps_cache_put(ps_cache *c, const char *path, const char *display, const struct stat *st,
-                 int rc, const ps_package *p, const ps_findings *f);
+                 int rc, ps_read_outcome outcome, const ps_package *p, const ps_findings *f);
 
 #endif /* PS_CACHE_H */

@@ -1,10 +1,15 @@
 /*
- * facts.c - the grammar of the facts the reader keeps (see facts.h).
+ * facts.c - the facts the reader keeps (see facts.h): the grammar each one
+ * is checked against, the facts of the file name, and the merge of the
+ * sources into the package, in their fallback order.
  */
 #include "facts.h"
 
 #include "escape.h"
+#include "parse.h"
 
+#include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 static int is_digit(char c)
@@ -250,3 +255,222 @@ int ps_fact_check(ps_fact_kind kind, const char *field, const char *value, unsig
     ps_buf_free(&shown);
     return -1;
 }
+
+/* ------------------------------------------------------------------ */
+/* Facts from the file name                                            */
+/* ------------------------------------------------------------------ */
+
+/* "-x86", "-x64", "-ia64" followed by '.', '_', '-' or the end. */
+static ps_arch name_arch(const char *base)
+{
+    static const struct {
+        const char *tok;
+        ps_arch arch;
+    } t[] = {{"-x86", PS_ARCH_X86}, {"-x64", PS_ARCH_X64}, {"-ia64", PS_ARCH_IA64}};
+
+    for (const char *s = base; *s; s++) {
+        if (*s != '-')
+            continue;
+        for (size_t i = 0; i < PS_ARRAY_LEN(t); i++) {
+            size_t n = strlen(t[i].tok);
+            char c;
+
+            if (!ps_has_prefix_ci(s, t[i].tok))
+                continue;
+            c = s[n];
+            if (c == '\0' || c == '.' || c == '_' || c == '-')
+                return t[i].arch;
+        }
+    }
+    return PS_ARCH_NONE;
+}
+
+/* N of "-vN" followed by '-', '.', '_' or the end. */
+static unsigned name_revision(const char *base)
+{
+    for (const char *s = base; *s; s++) {
+        unsigned v = 0;
+        size_t i = 2;
+
+        if (s[0] != '-' || (s[1] != 'v' && s[1] != 'V') || !isdigit((unsigned char)s[2]))
+            continue;
+        while (isdigit((unsigned char)s[i]) && i < 6)
+            v = v * 10 + (unsigned)(s[i++] - '0');
+        if (s[i] == '-' || s[i] == '.' || s[i] == '_' || s[i] == '\0')
+            return v;
+    }
+    return 0;
+}
+
+/* "Windows6.0-..." -> "6.0" */
+static char *name_os(const char *base)
+{
+    const char *s = base + 7;
+    size_t i = 0;
+
+    if (!ps_has_prefix_ci(base, "windows"))
+        return NULL;
+    while (isdigit((unsigned char)s[i]) && i < 3)
+        i++;
+    if (i == 0 || s[i] != '.')
+        return NULL;
+    i++;
+    if (!isdigit((unsigned char)s[i]))
+        return NULL;
+    while (isdigit((unsigned char)s[i]) && i < 7)
+        i++;
+    if (s[i] != '-')
+        return NULL;
+    return ps_strndup(s, i);
+}
+
+/* The first "KB<digits>" in the name. */
+static char *name_kb(const char *base)
+{
+    for (const char *s = base; *s; s++) {
+        size_t n = 0;
+        char buf[24];
+
+        if (!ps_has_prefix_ci(s, "kb"))
+            continue;
+        while (isdigit((unsigned char)s[2 + n]) && n < 12)
+            n++;
+        if (n == 0 || isdigit((unsigned char)s[2 + n]))
+            continue;
+        snprintf(buf, sizeof buf, "KB%.*s", (int)n, s + 2);
+        return ps_strdup(buf);
+    }
+    return NULL;
+}
+
+/* "Windows 6.1" -> "6.1" */
+static char *os_of_applies_to(const char *v)
+{
+    const char *s;
+    size_t n = 0;
+
+    if (v == NULL || !ps_has_prefix_ci(v, "windows "))
+        return NULL;
+    s = v + 8;
+    while ((isdigit((unsigned char)s[n]) || s[n] == '.') && n < 8)
+        n++;
+    if (n < 3 || s[n] != '\0')
+        return NULL;
+    return ps_strndup(s, n);
+}
+
+/* "2020/05/01" -> "2020-05-01" */
+static char *date_of_build_date(const char *v)
+{
+    char d[11];
+
+    if (v == NULL || strlen(v) != 10 || v[4] != '/' || v[7] != '/')
+        return NULL;
+    memcpy(d, v, 10);
+    d[10] = '\0';
+    d[4] = d[7] = '-';
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && !isdigit((unsigned char)d[i]))
+            return NULL;
+    return ps_strdup(d);
+}
+
+const char *ps_kb_source_name(ps_kb_source source)
+{
+    static const char *const names[PS_KB_SOURCE__COUNT] = {
+        [PS_KB_SOURCE_MUM] = "update.mum",
+        [PS_KB_SOURCE_PROPS] = "pkgProperties",
+        [PS_KB_SOURCE_FILE_NAME] = "file name",
+    };
+
+    return (unsigned)source < PS_KB_SOURCE__COUNT ? names[source] : NULL;
+}
+
+void ps_facts_of_name(ps_package *p, const char *base)
+{
+    p->revision = name_revision(base);
+    p->name_arch = name_arch(base);
+    p->name_os = name_os(base);
+}
+
+/* ------------------------------------------------------------------ */
+/* The fact merge                                                      */
+/* ------------------------------------------------------------------ */
+
+static int set_or_fallback(char **dst, const char *a, const char *b)
+{
+    return ps_set_str(dst, a != NULL ? a : b);
+}
+
+static const char *prop(const ps_fact_sources *s, const char *key)
+{
+    return s->props != NULL ? ps_props_get(s->props, key) : NULL;
+}
+
+int ps_facts_fill(ps_package *p, const ps_fact_sources *s)
+{
+    const ps_mum *m = s->mum;
+
+    /* KB: update.mum, then pkgProperties, then the file name. */
+    if (m != NULL && m->kb != NULL) {
+        if (ps_set_str(&p->kb, m->kb) < 0)
+            return -1;
+        p->kb_source = PS_KB_SOURCE_MUM;
+    } else if (prop(s, "KB Article Number") != NULL &&
+               (p->kb = ps_kb_normalize(prop(s, "KB Article Number"))) != NULL) {
+        p->kb_source = PS_KB_SOURCE_PROPS;
+    } else if ((p->kb = name_kb(s->base)) != NULL) {
+        p->kb_source = PS_KB_SOURCE_FILE_NAME;
+    }
+
+    if (m != NULL && m->identity.name != NULL) {
+        if (ps_identity_copy(&p->identity, &m->identity) < 0)
+            return -1;
+    } else if (s->unattend != NULL && s->unattend->identity.name != NULL) {
+        if (ps_identity_copy(&p->identity, &s->unattend->identity) < 0)
+            return -1;
+    }
+
+    p->arch = ps_arch_parse(p->identity.arch);
+    if (p->arch == PS_ARCH_NONE)
+        p->arch = ps_arch_parse(prop(s, "Processor Architecture"));
+    if (p->arch == PS_ARCH_NONE)
+        p->arch = p->name_arch;
+
+    if (m != NULL && m->os != NULL) {
+        if (ps_set_str(&p->os, m->os) < 0)
+            return -1;
+    } else if (p->name_os != NULL) {
+        if (ps_set_str(&p->os, p->name_os) < 0)
+            return -1;
+    } else {
+        p->os = os_of_applies_to(prop(s, "Applies to"));
+    }
+
+    if (set_or_fallback(&p->release_type, m ? m->release_type : NULL,
+                        prop(s, "Package Type")) < 0 ||
+        ps_set_str(&p->restart, m ? m->restart : NULL) < 0 ||
+        set_or_fallback(&p->installer_version, m ? m->installer_version : NULL,
+                        prop(s, "Installer Version")) < 0 ||
+        ps_set_str(&p->provides_stack, s->stack) < 0 ||
+        ps_set_str(&p->kernel_version, s->kernel) < 0)
+        return -1;
+    if (m != NULL && m->creation_date != NULL) {
+        if (ps_set_str(&p->build_date, m->creation_date) < 0)
+            return -1;
+    } else {
+        p->build_date = date_of_build_date(prop(s, "Build Date"));
+    }
+    if (s->digests != NULL) {
+        p->catalog_digests = *s->digests;
+        p->sha2_only = ps_catalog_sha2_only(*s->digests);
+    }
+    /* readable: update.mum or a fallback gave the identity or the KB (a KB
+     * from the file name alone does not count); never after a read error
+     * or in a package with an unsafe member name */
+    p->readable = !s->refused &&
+                  (p->identity.name != NULL ||
+                   (p->kb != NULL && p->kb_source != PS_KB_SOURCE_FILE_NAME));
+    return 0;
+}
+

@@ -45,4 +45,33 @@ const char *ps_fact_grammar(ps_fact_kind kind);
 int ps_fact_check(ps_fact_kind kind, const char *field, const char *value, unsigned line,
                   ps_err *err);
 
+/* What the facts of a package are merged from: each source NULL when it
+ * was not read (or failed to parse). */
+struct ps_mum;
+struct ps_props;
+struct ps_unattend;
+typedef struct ps_fact_sources {
+    const struct ps_mum *mum;           /* update.mum */
+    const struct ps_props *props;       /* <name>-pkgProperties.txt */
+    const struct ps_unattend *unattend; /* the unattend <name>.xml */
+    const unsigned *digests;            /* the digests update.cat uses */
+    const char *stack, *kernel;         /* highest ServicingStack / OS-Kernel delivered */
+    const char *base;                   /* the file name */
+    int refused;                        /* a read error or an unsafe member name */
+} ps_fact_sources;
+
+/* The facts of the file name alone: p->revision ("-vN"), p->name_arch
+ * ("-x64") and p->name_os ("Windows6.1-", NULL when absent or out of memory). */
+void ps_facts_of_name(ps_package *p, const char *base);
+
+/*
+ * Fills p from s, each fact from the first source that has it:
+ * KB from update.mum, pkgProperties, then the file name (p->kb_source says
+ * which); identity from update.mum, then the unattend .xml; arch from the
+ * identity, pkgProperties, then the file name; OS from update.mum, the
+ * file name, then pkgProperties "Applies to"; and p->readable.
+ * Returns 0, or -1 on allocation failure.
+ */
+int ps_facts_fill(ps_package *p, const ps_fact_sources *s);
+
 #endif /* PS_FACTS_H */

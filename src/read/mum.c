@@ -372,7 +372,7 @@ static int add_component(ps_mum *m, const xmlNode *idnode, ps_err *err)
     }
     if (ps_identity_from_node(&id, idnode, err) < 0)
         goto out;
-    grown = realloc(m->components, (m->n_components + 1) * sizeof *grown);
+    grown = ps_realloc(m->components, (m->n_components + 1) * sizeof *grown);
     if (grown == NULL) {
         oom(err);
         goto out;
@@ -431,8 +431,6 @@ enum phase { PH_ID, PH_TS, PH_PKG, PH_PARENT, PH_INSTALLER, PH_UPDATES, PH_N };
 
 struct mum_stream {
     ps_mum m;
-    unsigned depth;               /* elements open */
-    enum node_kind kind[MUM_DEPTH];
     int root_seen, root_bad, have_id, have_pkg, have_parent, have_parent_id, have_ss;
     unsigned root_line;
     char *root_name, *root_ns;
@@ -613,13 +611,13 @@ static enum node_kind classify(struct mum_stream *st, enum node_kind parent, con
     return k;
 }
 
-static void on_start(void *user, const char *local, const char *ns, unsigned line,
-                     const char *const *attrs, size_t n)
+static int on_start(void *user, int parent, const char *local, const char *ns, unsigned line,
+                    const char *const *attrs, size_t n)
 {
     struct mum_stream *st = user;
     enum node_kind k = K_IGNORED;
 
-    if (st->depth == 0 && !st->root_seen) {
+    if (parent < 0 && !st->root_seen) {
         st->root_seen = 1;
         st->root_line = line < 65535 ? line : 65535;
         if (!in_asm(ns, local, "assembly")) {
@@ -640,32 +638,22 @@ static void on_start(void *user, const char *local, const char *ns, unsigned lin
                 }
             }
         }
-    } else if (st->depth > 0 && st->depth <= MUM_DEPTH) {
-        k = classify(st, st->kind[st->depth - 1], local, ns, line, attrs, n);
+    } else if (parent >= 0) {
+        k = classify(st, (enum node_kind)parent, local, ns, line, attrs, n);
     }
-    if (st->depth < MUM_DEPTH)
-        st->kind[st->depth] = k;
-    st->depth++;
-}
-
-static void on_end(void *user)
-{
-    struct mum_stream *st = user;
-
-    if (st->depth > 0)
-        st->depth--;
+    return (int)k;
 }
 
 int ps_mum_parse(const void *data, size_t len, size_t max_bytes, ps_mum *out, ps_err *err)
 {
-    static const ps_xml_sax sax = {on_start, on_end};
-    struct mum_stream *st = calloc(1, sizeof *st);
+    static const ps_xml_path_sax sax = {on_start, MUM_DEPTH};
+    struct mum_stream *st = ps_calloc(1, sizeof *st);
     int rc = -1;
 
     memset(out, 0, sizeof *out);
     if (st == NULL)
         return oom(err);
-    if (ps_xml_stream(data, len, max_bytes, &sax, st, err) < 0)
+    if (ps_xml_stream_path(data, len, max_bytes, &sax, st, err) < 0)
         goto out;
     if (st->oom) {
         oom(err);

@@ -22,6 +22,15 @@
 #include <stdint.h>
 #include <time.h>
 
+/* How far the outcome of a read is a fact of the file's bytes alone, and
+ * so may be kept in the cache (cache.h). */
+typedef enum ps_read_outcome {
+    PS_READ_OF_BYTES = 0, /* the same bytes read again give the same package and findings */
+    PS_READ_OF_FILE,      /* the file could not be opened or read as a file (a file-level
+                             unreadable-package finding) */
+    PS_READ_OF_TIME       /* the time limit (max_seconds) stopped the read */
+} ps_read_outcome;
+
 /* Counters of one package read; the proof that reading stops early. */
 typedef struct ps_ar_stats {
     uint64_t file_bytes;     /* bytes read from the package file */
@@ -32,6 +41,7 @@ typedef struct ps_ar_stats {
     size_t deep_reads;       /* members decoded only because no other source had their fact */
     uint64_t skipped_bytes;  /* bytes decoded only to pass over members (part of decoded_bytes) */
     size_t tables;           /* cabinet tables of contents (CFFILE) parsed from the header bytes */
+    ps_read_outcome outcome; /* whether the outcome may be cached */
 } ps_ar_stats;
 
 typedef struct ps_ar_ctx {
@@ -39,6 +49,7 @@ typedef struct ps_ar_ctx {
     struct timespec start;
     ps_ar_stats stats;
     int limit_hit;           /* 1 once a limit stopped the read; err says which */
+    int time_hit;            /* 1 when that limit was max_seconds */
     ps_err limit_err;
     /* Armed for the next handle opened (one shot): every CFFILE record of
      * that cabinet's header is handed to on_file as the header streams by,

@@ -157,8 +157,6 @@ enum wsus_phase { WP_ID, WP_CLASS, WP_SUP, WP_PRE, WP_N };
 
 struct wsus_stream {
     ps_wsus_info w; /* the update taken so far */
-    unsigned depth; /* elements open */
-    enum wsus_kind kind[WSUS_DEPTH];
     xmlNode *root;  /* shallow, no attributes */
     int root_ok, have_updates, have_bundle, have_leaf, have_categories, have_class;
     unsigned updates_line;
@@ -323,33 +321,23 @@ static enum wsus_kind classify(struct wsus_stream *st, enum wsus_kind parent, co
     return W_IGNORED;
 }
 
-static void on_start(void *user, const char *local, const char *ns, unsigned line,
-                     const char *const *attrs, size_t n)
+static int on_start(void *user, int parent, const char *local, const char *ns, unsigned line,
+                    const char *const *attrs, size_t n)
 {
     struct wsus_stream *st = user;
     enum wsus_kind k = W_IGNORED;
 
-    if (st->depth == 0 && st->root == NULL && !st->oom) {
+    if (parent < 0 && st->root == NULL && !st->oom) {
         /* no attributes: only its name, namespace and line are told */
         st->root = ps_node_shallow(local, ns, line, NULL, 0);
         if (st->root == NULL)
             st->oom = 1;
         else if (ps_node_is(st->root, OFFLINE_NS, "OfflineSyncPackage"))
             k = W_ROOT;
-    } else if (st->depth > 0 && st->depth <= WSUS_DEPTH) {
-        k = classify(st, st->kind[st->depth - 1], local, ns, line, attrs, n);
+    } else if (parent >= 0) {
+        k = classify(st, (enum wsus_kind)parent, local, ns, line, attrs, n);
     }
-    if (st->depth < WSUS_DEPTH)
-        st->kind[st->depth] = k;
-    st->depth++;
-}
-
-static void on_end(void *user)
-{
-    struct wsus_stream *st = user;
-
-    if (st->depth > 0)
-        st->depth--;
+    return (int)k;
 }
 
 /* The root is the right one; else err set as ps_node_root sets it. */
@@ -374,14 +362,14 @@ static int check_root(struct wsus_stream *st, ps_err *err)
 int ps_wsus_parse(const void *data, size_t len, size_t max_bytes, ps_wsus_info *out,
                   ps_err *err)
 {
-    static const ps_xml_sax sax = {on_start, on_end};
-    struct wsus_stream *st = calloc(1, sizeof *st);
+    static const ps_xml_path_sax sax = {on_start, WSUS_DEPTH};
+    struct wsus_stream *st = ps_calloc(1, sizeof *st);
     int rc = -1;
 
     memset(out, 0, sizeof *out);
     if (st == NULL)
         return oom(err);
-    if (ps_xml_stream(data, len, max_bytes, &sax, st, err) < 0)
+    if (ps_xml_stream_path(data, len, max_bytes, &sax, st, err) < 0)
         goto out;
     if (st->oom) {
         oom(err);

@@ -94,7 +94,7 @@ json_t *ps_package_to_json(const ps_package *p, int with_hash)
     /* additions beyond the §4 keys */
     bad |= ps_json_set(o, "readable", json_boolean(p->readable));
     bad |= ps_json_set(o, "revision", p->revision ? json_integer(p->revision) : json_null());
-    bad |= ps_json_set(o, "kb_source", ps_json_str(p->kb_source));
+    bad |= ps_json_set(o, "kb_source", ps_json_str(ps_kb_source_name(p->kb_source)));
     bad |= ps_json_set(o, "name_arch", ps_json_str(ps_arch_name(p->name_arch)));
     if (with_hash)
         bad |= ps_json_set(o, "sha1", p->hashed ? json_string(p->sha1) : json_null());

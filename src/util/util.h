@@ -126,6 +126,21 @@ typedef struct ps_xml_sax {
 int ps_xml_stream(const void *data, size_t len, size_t max_bytes, const ps_xml_sax *sax,
                   void *user, ps_err *err);
 
+/* ps_xml_stream with the stack of open elements kept for the callback:
+ * start is told the kind it gave the parent element (-1 for the root) and
+ * returns the kind of this one (a parser's enum; 0 for "ignored").  Kinds
+ * are kept `keep` levels deep (at most PS_XML_PATH_MAX): an element below
+ * that is not told, and is of kind 0.  There is no end callback: closing an
+ * element only pops the stack. */
+#define PS_XML_PATH_MAX 16
+typedef struct ps_xml_path_sax {
+    int (*start)(void *user, int parent, const char *local, const char *ns, unsigned line,
+                 const char *const *attrs, size_t n);
+    unsigned keep;
+} ps_xml_path_sax;
+int ps_xml_stream_path(const void *data, size_t len, size_t max_bytes,
+                       const ps_xml_path_sax *sax, void *user, ps_err *err);
+
 /*
  * Writes data to path.  A regular file (or an absent one) is replaced
  * atomically: a temporary file "<name>.tmp.<pid>.XXXXXX" beside it, fsync,

@@ -241,3 +241,49 @@ void ps_xml_free(void *doc)
     if (doc != NULL)
         xmlFreeDoc(doc);
 }
+
+/* ---- the stack of open elements (ps_xml_stream_path) ---------------- */
+
+struct path_walk {
+    const ps_xml_path_sax *sax;
+    void *user;
+    unsigned keep;
+    unsigned depth; /* elements open */
+    int kind[PS_XML_PATH_MAX];
+};
+
+static void path_start(void *user, const char *local, const char *ns, unsigned line,
+                       const char *const *attrs, size_t n)
+{
+    struct path_walk *w = user;
+    int k = 0;
+
+    if (w->depth == 0)
+        k = w->sax->start(w->user, -1, local, ns, line, attrs, n);
+    else if (w->depth <= w->keep)
+        k = w->sax->start(w->user, w->kind[w->depth - 1], local, ns, line, attrs, n);
+    if (w->depth < w->keep)
+        w->kind[w->depth] = k;
+    w->depth++;
+}
+
+static void path_end(void *user)
+{
+    struct path_walk *w = user;
+
+    if (w->depth > 0)
+        w->depth--;
+}
+
+int ps_xml_stream_path(const void *data, size_t len, size_t max_bytes,
+                       const ps_xml_path_sax *sax, void *user, ps_err *err)
+{
+    static const ps_xml_sax walk = {path_start, path_end};
+    struct path_walk w;
+
+    memset(&w, 0, sizeof w);
+    w.sax = sax;
+    w.user = user;
+    w.keep = sax->keep < PS_XML_PATH_MAX ? sax->keep : PS_XML_PATH_MAX;
+    return ps_xml_stream(data, len, max_bytes, &walk, &w, err);
+}

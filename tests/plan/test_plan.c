@@ -123,7 +123,7 @@ static void pkg_fill(ps_package *p, const spec *s, const char *arch)
     p->path = strdup(buf);
     p->readable = 1;
     p->kb = strdup(s->kb);
-    p->kb_source = "update.mum";
+    p->kb_source = PS_KB_SOURCE_MUM;
     p->revision = s->rev;
     p->arch = ps_arch_parse(a);
     p->name_arch = ps_arch_parse(fa);

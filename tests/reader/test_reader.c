@@ -169,7 +169,7 @@ static void test_synthetic_sample(void **state)
     assert_int_equal(g.p.container, PS_CONTAINER_MSU);
     assert_int_equal(g.p.readable, 1);
     assert_str(g.p.kb, "KB2999226");
-    assert_str(g.p.kb_source, "update.mum");
+    assert_str(ps_kb_source_name(g.p.kb_source), "update.mum");
     assert_int_equal(g.p.revision, 0);
     assert_int_equal(g.p.arch, PS_ARCH_X64);
     assert_int_equal(g.p.name_arch, PS_ARCH_NONE); /* "b/synthetic.msu" names none */
@@ -204,7 +204,7 @@ static void test_msu_x64(void **state)
     assert_int_equal(g.p.container, PS_CONTAINER_MSU);
     assert_int_equal(g.p.readable, 1);
     assert_str(g.p.kb, "KB4474419");
-    assert_str(g.p.kb_source, "update.mum");
+    assert_str(ps_kb_source_name(g.p.kb_source), "update.mum");
     assert_int_equal(g.p.revision, 4);
     assert_int_equal(g.p.arch, PS_ARCH_X64);
     assert_int_equal(g.p.name_arch, PS_ARCH_X64);
@@ -268,7 +268,7 @@ static void test_rollup_kernel_sha2(void **state)
     assert_int_equal(g.f.count, 0);
     /* the KB comes from package/@identifier, not from the identity name */
     assert_str(g.p.kb, "KB4520002");
-    assert_str(g.p.kb_source, "update.mum");
+    assert_str(ps_kb_source_name(g.p.kb_source), "update.mum");
     assert_identity(&g.p.identity, "Package_for_RollupFix", "6003.20654.1.3", "amd64");
     assert_str(g.p.kernel_version, "6.0.6003.20654");
     assert_str(g.p.provides_stack, NULL);
@@ -359,7 +359,7 @@ static void test_fallback_props_utf16(void **state)
                        "no update.mum in Windows6.0-KB4000004-x64.cab");
     assert_int_equal(g.p.readable, 1);
     assert_str(g.p.kb, "KB4000004");
-    assert_str(g.p.kb_source, "pkgProperties");
+    assert_str(ps_kb_source_name(g.p.kb_source), "pkgProperties");
     assert_int_equal(g.p.arch, PS_ARCH_X64);
     assert_str(g.p.os, "6.0");
     assert_str(g.p.release_type, "Hotfix");
@@ -382,7 +382,7 @@ static void test_fallback_unattend(void **state)
                        "no update.mum in Windows6.0-KB4000005-x64.cab");
     assert_int_equal(g.p.readable, 1);
     assert_str(g.p.kb, "KB4000005");
-    assert_str(g.p.kb_source, "file name");
+    assert_str(ps_kb_source_name(g.p.kb_source), "file name");
     assert_identity(&g.p.identity, "Package_for_KB4000005", "6.0.1.0", "amd64");
     assert_int_equal(g.p.arch, PS_ARCH_X64);
     assert_str(g.p.release_type, NULL);
@@ -900,7 +900,7 @@ static void test_msu_without_update_cab(void **state)
     assert_one_finding(&g, PS_F_UNREADABLE_PACKAGE, NULL, 0,
                        "no update cab in Windows6.0-KB4000010-x64.msu");
     assert_str(g.p.kb, "KB4000010");
-    assert_str(g.p.kb_source, "pkgProperties");
+    assert_str(ps_kb_source_name(g.p.kb_source), "pkgProperties");
     /* pkgProperties says x86, the name x64: the metadata wins */
     assert_int_equal(g.p.arch, PS_ARCH_X86);
     assert_int_equal(g.p.name_arch, PS_ARCH_X64);
