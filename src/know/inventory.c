@@ -8,9 +8,10 @@
  * the first non-blank line starts a KB list; "#TYPE" or a line with a
  * comma or a quote starts a CSV (util/csv.h), whose header tells
  * systeminfo, wmic qfe and Get-HotFix apart.  A new format is one more
- * row there.
+ * row there.  The values of the machine are read by inventory_values.c.
  */
 #include "inventory.h"
+#include "inventory_int.h"
 
 #include "csv.h"
 
@@ -19,34 +20,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EXCERPT_MAX 40u
-
-/* What the KB numbers are collected in before sorting. */
-typedef struct kbvec {
-    char **v;
-    size_t n;
-    size_t cap;
-} kbvec;
-
-static int oom(ps_err *err)
+int ps_inv_oom(ps_err *err)
 {
     ps_err_fail(err, PS_E_OOM, 0, "out of memory");
     return -1;
 }
 
-static int is_blank(char c)
-{
-    return c == ' ' || c == '\t';
-}
-
-static int is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
 /* Printable ASCII of s[0..n) for a message, '?' for anything else,
  * shortened with "..." beyond EXCERPT_MAX characters. */
-static void excerpt(const char *s, size_t n, char *out, size_t outlen)
+void ps_inv_excerpt(const char *s, size_t n, char *out, size_t outlen)
 {
     size_t k = 0, lim = n > EXCERPT_MAX ? EXCERPT_MAX : n;
 
@@ -104,7 +86,7 @@ static int check_text(const char *s, size_t n, ps_err *err)
 
 /* ---- KB numbers ---------------------------------------------------- */
 
-static int kbvec_add(kbvec *k, const char *s, unsigned line, ps_err *err)
+static int ps_inv_kbs_add(ps_inv_kbs *k, const char *s, unsigned line, ps_err *err)
 {
     char *kb;
 
@@ -118,28 +100,28 @@ static int kbvec_add(kbvec *k, const char *s, unsigned line, ps_err *err)
         char **v = ps_realloc(k->v, cap * sizeof *v);
 
         if (v == NULL)
-            return oom(err);
+            return ps_inv_oom(err);
         k->v = v;
         k->cap = cap;
     }
     kb = ps_strdup(s);
     if (kb == NULL)
-        return oom(err);
+        return ps_inv_oom(err);
     k->v[k->n++] = kb;
     return 0;
 }
 
 /* Adds s when it is a KB number; 0 when it is not one (and is skipped). */
-static int kbvec_add_if_kb(kbvec *k, const char *s, unsigned line, ps_err *err)
+int ps_inv_kb_add_if_kb(ps_inv_kbs *k, const char *s, unsigned line, ps_err *err)
 {
     char kb[PS_KB_SIZE];
 
     if (ps_kb_normalize_to(s, kb) != 0)
         return 0;
-    return kbvec_add(k, kb, line, err);
+    return ps_inv_kbs_add(k, kb, line, err);
 }
 
-static void kbvec_free(kbvec *k)
+static void ps_inv_kbs_free(ps_inv_kbs *k)
 {
     for (size_t i = 0; i < k->n; i++)
         free(k->v[i]);
@@ -153,7 +135,7 @@ static int kb_qsort_cmp(const void *a, const void *b)
 }
 
 /* Sorts, merges duplicates and hands the vector to inv. */
-static void kbvec_finish(kbvec *k, ps_inventory *inv)
+static void ps_inv_kbs_finish(ps_inv_kbs *k, ps_inventory *inv)
 {
     size_t w = 0;
 
@@ -185,7 +167,7 @@ static const char *next_line(const char **p, const char *end, size_t *n)
 }
 
 /* A plain list: one KB number a line, blank lines, '#' comments. */
-static int parse_kb_list(const char *p, const char *end, kbvec *k, ps_err *err)
+static int parse_kb_list(const char *p, const char *end, ps_inv_kbs *k, ps_err *err)
 {
     unsigned line = 0;
 
@@ -211,201 +193,12 @@ static int parse_kb_list(const char *p, const char *end, kbvec *k, ps_err *err)
         if (!is_kb) {
             char ex[EXCERPT_MAX + 4];
 
-            excerpt(s, n, ex, sizeof ex);
+            ps_inv_excerpt(s, n, ex, sizeof ex);
             ps_err_fail(err, PS_E_FORMAT, line, "not a KB number: '%s'", ex);
             return -1;
         }
-        if (kbvec_add(k, kb, line, err) < 0)
+        if (ps_inv_kbs_add(k, kb, line, err) < 0)
             return -1;
-    }
-    return 0;
-}
-
-/* ---- systeminfo /fo csv ------------------------------------------- */
-
-/* "6.0.6003 Service Pack 2 Build 6003": the leading version number. */
-static int parse_os_version(const char *v, unsigned line, ps_inventory *inv, ps_err *err)
-{
-    size_t n = strlen(v), len = 0, parts = 0;
-    char ex[EXCERPT_MAX + 4];
-
-    v = ps_csv_trim(v, &n);
-    if (n == 0 || ps_csv_field_is(v, "N/A"))
-        return 0;
-    for (;;) {
-        size_t d = 0;
-
-        while (len + d < n && is_digit(v[len + d]))
-            d++;
-        if (d == 0 || d > 5)
-            goto bad;
-        len += d;
-        parts++;
-        if (len < n && v[len] == '.' && parts < 4) {
-            len++;
-            continue;
-        }
-        break;
-    }
-    if (parts < 2 || (len < n && !is_blank(v[len])))
-        goto bad;
-    inv->os_version = ps_strndup(v, len);
-    if (inv->os_version == NULL)
-        return oom(err);
-    if (parts >= 3) {
-        inv->os_build = ps_strndup(v, len);
-        if (inv->os_build == NULL)
-            return oom(err);
-    }
-    return 0;
-bad:
-    excerpt(v, n, ex, sizeof ex);
-    ps_err_fail(err, PS_E_FORMAT, line,
-               "OS Version '%s' does not start with a version number", ex);
-    return -1;
-}
-
-/* "Microsoft(R) Windows Server(R) 2008 Standard ": printable ASCII kept,
- * blanks folded, trimmed, at most 160 characters. */
-static int parse_os_name(const char *v, ps_inventory *inv, ps_err *err)
-{
-    char out[161];
-    size_t o = 0;
-
-    for (const unsigned char *p = (const unsigned char *)v; *p && o < sizeof out - 1; p++) {
-        if (*p < 0x20 || *p > 0x7e)
-            continue;
-        if (*p == ' ' && (o == 0 || out[o - 1] == ' '))
-            continue;
-        out[o++] = (char)*p;
-    }
-    while (o > 0 && out[o - 1] == ' ')
-        o--;
-    out[o] = '\0';
-    if (o == 0 || ps_csv_field_is(out, "N/A"))
-        return 0;
-    free(inv->os_name);
-    inv->os_name = ps_strdup(out);
-    return inv->os_name ? 0 : oom(err);
-}
-
-int ps_host_name_valid(const char *s, size_t n)
-{
-    size_t label = 0;
-
-    if (s == NULL || n == 0 || n > 253)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-
-        if (c == '.') {
-            if (label == 0 || s[i - 1] == '-')
-                return 0;
-            label = 0;
-            continue;
-        }
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '-' ||
-              c == '_'))
-            return 0;
-        if (c == '-' && label == 0)
-            return 0;
-        if (++label > 63)
-            return 0;
-    }
-    return label > 0 && s[n - 1] != '-';
-}
-
-/* systeminfo's "Host Name" or a CSName: trimmed, checked, kept.  "" keeps
- * none; a second, different name is an error. */
-static int parse_host_name(const char *v, unsigned line, const char *column, ps_inventory *inv,
-                           ps_err *err)
-{
-    size_t n = strlen(v);
-    char ex[EXCERPT_MAX + 4];
-
-    v = ps_csv_trim(v, &n);
-    if (n == 0)
-        return 0;
-    if (!ps_host_name_valid(v, n)) {
-        excerpt(v, n, ex, sizeof ex);
-        ps_err_fail(err, PS_E_FORMAT, line,
-                   "%s '%s' is not a host name (letters, digits, '-' and '_' in labels of at "
-                   "most 63 characters separated by dots)", column, ex);
-        return -1;
-    }
-    if (inv->host_name)
-        return 0;
-    inv->host_name = ps_strndup(v, n);
-    return inv->host_name ? 0 : oom(err);
-}
-
-static ps_arch parse_system_type(const char *s)
-{
-    size_t n = strlen(s);
-
-    s = ps_csv_trim(s, &n);
-    if (ps_has_prefix_ci(s, "x64"))
-        return PS_ARCH_X64;
-    if (ps_has_prefix_ci(s, "x86"))
-        return PS_ARCH_X86;
-    if (ps_has_prefix_ci(s, "itanium") || ps_has_prefix_ci(s, "ia64"))
-        return PS_ARCH_IA64;
-    return PS_ARCH_NONE;
-}
-
-/* One entry "[01]: KB4474419" of the Hotfix(s) column; 0 when s has
- * another shape. */
-static int hotfix_entry(const char *s, size_t n, const char **value, size_t *vlen)
-{
-    size_t i = 1;
-
-    if (n < 4 || s[0] != '[')
-        return 0;
-    while (i < n && is_digit(s[i]))
-        i++;
-    if (i == 1 || i + 1 >= n || s[i] != ']' || s[i + 1] != ':')
-        return 0;
-    *value = s + i + 2;
-    *vlen = n - i - 2;
-    *value = ps_csv_trim(*value, vlen);
-    return 1;
-}
-
-/* "3 Hotfix(s) Installed.,[01]: KB4493730,[02]: KB4474419,[03]: File 1":
- * the count sentence (localised), then numbered entries; entries that are
- * not KB numbers are skipped. */
-static int parse_hotfixes(const char *s, unsigned line, kbvec *k, ps_err *err)
-{
-    const char *end = s + strlen(s);
-    int first = 1;
-
-    while (s <= end) {
-        const char *comma = memchr(s, ',', (size_t)(end - s));
-        const char *e = comma != NULL ? comma : end;
-        size_t n = (size_t)(e - s), vlen;
-        const char *item = ps_csv_trim(s, &n), *value;
-
-        if (hotfix_entry(item, n, &value, &vlen)) {
-            char buf[32];
-
-            if (vlen < sizeof buf) {
-                memcpy(buf, value, vlen);
-                buf[vlen] = '\0';
-                if (kbvec_add_if_kb(k, buf, line, err) < 0)
-                    return -1;
-            }
-        } else if (!first && n > 0) {
-            char ex[EXCERPT_MAX + 4];
-
-            excerpt(item, n, ex, sizeof ex);
-            ps_err_fail(err, PS_E_FORMAT, line,
-                       "unexpected entry in the Hotfix(s) column: '%s'", ex);
-            return -1;
-        }
-        first = 0;
-        if (comma == NULL)
-            break;
-        s = comma + 1;
     }
     return 0;
 }
@@ -460,7 +253,7 @@ typedef struct sniff {
     size_t n_header;
     unsigned header_line;
     ps_inventory *inv;
-    kbvec *k;
+    ps_inv_kbs *k;
 } sniff;
 
 /* The next data row: 1, 0 at the end, -1 on error (a row whose number of
@@ -480,11 +273,11 @@ static int next_row(sniff *s, ps_err *err)
 
 /* The rows of a wmic or Get-HotFix export, all of one machine. */
 static int csv_row_qfe(const ps_csv *c, const columns *col, char **machine, ps_inventory *inv,
-                       kbvec *k, ps_err *err)
+                       ps_inv_kbs *k, ps_err *err)
 {
     if (col->machine >= 0 &&
-        parse_host_name(ps_csv_field(c, (size_t)col->machine), c->rec_line, "CSName", inv,
-                        err) < 0)
+        ps_inv_host_name(ps_csv_field(c, (size_t)col->machine), c->rec_line, "CSName", inv,
+                         err) < 0)
         return -1;
     if (col->machine >= 0) {
         const char *m = ps_csv_field(c, (size_t)col->machine);
@@ -494,18 +287,18 @@ static int csv_row_qfe(const ps_csv *c, const columns *col, char **machine, ps_i
         if (n > 0 && *machine == NULL) {
             *machine = ps_strndup(m, n);
             if (*machine == NULL)
-                return oom(err);
+                return ps_inv_oom(err);
         } else if (n > 0 && !(strlen(*machine) == n && ps_has_prefix_ci(m, *machine))) {
             char a[EXCERPT_MAX + 4], b[EXCERPT_MAX + 4];
 
-            excerpt(*machine, strlen(*machine), a, sizeof a);
-            excerpt(m, n, b, sizeof b);
+            ps_inv_excerpt(*machine, strlen(*machine), a, sizeof a);
+            ps_inv_excerpt(m, n, b, sizeof b);
             ps_err_fail(err, PS_E_FORMAT, c->rec_line,
                        "hotfixes of more than one machine ('%s' and '%s')", a, b);
             return -1;
         }
     }
-    return kbvec_add_if_kb(k, ps_csv_field(c, (size_t)col->hotfix_id), c->rec_line, err);
+    return ps_inv_kb_add_if_kb(k, ps_csv_field(c, (size_t)col->hotfix_id), c->rec_line, err);
 }
 
 static int parse_qfe(sniff *s, ps_err *err)
@@ -522,20 +315,20 @@ static int parse_qfe(sniff *s, ps_err *err)
     return r < 0 ? -1 : 0;
 }
 
-static int csv_row_systeminfo(const ps_csv *c, const columns *col, ps_inventory *inv, kbvec *k,
+static int csv_row_systeminfo(const ps_csv *c, const columns *col, ps_inventory *inv, ps_inv_kbs *k,
                               ps_err *err)
 {
     if (col->os_version >= 0 &&
-        parse_os_version(ps_csv_field(c, (size_t)col->os_version), c->rec_line, inv, err) < 0)
+        ps_inv_os_version(ps_csv_field(c, (size_t)col->os_version), c->rec_line, inv, err) < 0)
         return -1;
-    if (col->os_name >= 0 && parse_os_name(ps_csv_field(c, (size_t)col->os_name), inv, err) < 0)
+    if (col->os_name >= 0 && ps_inv_os_name(ps_csv_field(c, (size_t)col->os_name), inv, err) < 0)
         return -1;
-    if (col->host_name >= 0 && parse_host_name(ps_csv_field(c, (size_t)col->host_name),
-                                               c->rec_line, "Host Name", inv, err) < 0)
+    if (col->host_name >= 0 && ps_inv_host_name(ps_csv_field(c, (size_t)col->host_name),
+                                                c->rec_line, "Host Name", inv, err) < 0)
         return -1;
     if (col->sys_type >= 0)
-        inv->arch = parse_system_type(ps_csv_field(c, (size_t)col->sys_type));
-    return parse_hotfixes(ps_csv_field(c, (size_t)col->hotfixes), c->rec_line, k, err);
+        inv->arch = ps_inv_system_type(ps_csv_field(c, (size_t)col->sys_type));
+    return ps_inv_hotfixes(ps_csv_field(c, (size_t)col->hotfixes), c->rec_line, k, err);
 }
 
 /* systeminfo /fo csv: the header and one row. */
@@ -656,7 +449,7 @@ static const struct inv_format {
 /* ---- recognition and the public functions ------------------------- */
 
 
-static int parse_text(const char *text, size_t len, ps_inventory *inv, kbvec *k, ps_err *err)
+static int parse_text(const char *text, size_t len, ps_inventory *inv, ps_inv_kbs *k, ps_err *err)
 {
     sniff s = {.text = text, .end = text + len, .inv = inv, .k = k};
     const char *p = text;
@@ -702,7 +495,7 @@ static int parse_text(const char *text, size_t len, ps_inventory *inv, kbvec *k,
     } else {
         char ex[EXCERPT_MAX + 4];
 
-        excerpt(s.line, s.n, ex, sizeof ex);
+        ps_inv_excerpt(s.line, s.n, ex, sizeof ex);
         ps_err_fail(err, PS_E_FORMAT, s.lineno,
                    "neither a KB number nor a CSV header: '%s'", ex);
     }
@@ -715,7 +508,7 @@ int ps_inventory_parse(const void *data, size_t len, ps_inventory *out, ps_err *
 {
     const unsigned char *d = data;
     ps_inventory inv = {0};
-    kbvec k = {0};
+    ps_inv_kbs k = {0};
     ps_buf conv = {0};
     const char *text;
     size_t tlen;
@@ -737,12 +530,12 @@ int ps_inventory_parse(const void *data, size_t len, ps_inventory *out, ps_err *
         goto out;
     if (check_text(text, tlen, err) < 0 || parse_text(text, tlen, &inv, &k, err) < 0)
         goto out;
-    kbvec_finish(&k, &inv);
+    ps_inv_kbs_finish(&k, &inv);
     *out = inv;
     memset(&inv, 0, sizeof inv);
     rc = 0;
 out:
-    kbvec_free(&k);
+    ps_inv_kbs_free(&k);
     ps_inventory_free(&inv);
     ps_buf_free(&conv);
     return rc;
