@@ -342,44 +342,44 @@ int ps_lock_parse(ps_lock *l, const void *data, size_t len, ps_err *err)
 
     memset(l, 0, sizeof *l);
     if (len > PS_LOCK_MAX_BYTES) {
-        ps_err_set(err, PS_F_UNSAFE_INPUT, 0, "larger than %u bytes", PS_LOCK_MAX_BYTES);
+        ps_err_fail(err, PS_E_LIMIT, 0, "larger than %u bytes", PS_LOCK_MAX_BYTES);
         return -1;
     }
     root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
     if (root == NULL) {
-        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, je.line > 0 ? (unsigned)je.line : 0,
+        ps_err_fail(err, PS_E_FORMAT, je.line > 0 ? (unsigned)je.line : 0,
                    "not a lock file: %s", je.text);
         return -1;
     }
     if (!json_is_object(root)) {
-        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "not a lock file: not a JSON object");
+        ps_err_fail(err, PS_E_FORMAT, 0, "not a lock file: not a JSON object");
         goto out;
     }
     schema = json_string_value(json_object_get(root, "schema"));
     if (schema == NULL || strcmp(schema, PS_LOCK_SCHEMA) != 0) {
-        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "not a lock file: \"schema\" is not \"%s\"",
+        ps_err_fail(err, PS_E_FORMAT, 0, "not a lock file: \"schema\" is not \"%s\"",
                    PS_LOCK_SCHEMA);
         goto out;
     }
     v = json_object_get(root, "plan_digest");
     if (!json_is_string(v) || !is_hex64(json_string_value(v))) {
-        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0,
+        ps_err_fail(err, PS_E_FORMAT, 0,
                    "\"plan_digest\" is not 64 lower-case hex digits");
         goto out;
     }
     memcpy(l->plan_digest, json_string_value(v), 65);
     files = json_object_get(root, "files");
     if (!json_is_array(files)) {
-        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "\"files\" is not a list");
+        ps_err_fail(err, PS_E_FORMAT, 0, "\"files\" is not a list");
         goto out;
     }
     if (json_array_size(files) > PS_LOCK_MAX_FILES) {
-        ps_err_set(err, PS_F_UNSAFE_INPUT, 0, "more than %u files", PS_LOCK_MAX_FILES);
+        ps_err_fail(err, PS_E_LIMIT, 0, "more than %u files", PS_LOCK_MAX_FILES);
         goto out;
     }
     l->files = ps_calloc(json_array_size(files) ? json_array_size(files) : 1, sizeof *l->files);
     if (l->files == NULL) {
-        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "out of memory");
+        ps_err_fail(err, PS_E_OOM, 0, "out of memory");
         goto out;
     }
     json_array_foreach(files, i, it) {
@@ -389,22 +389,22 @@ int ps_lock_parse(ps_lock *l, const void *data, size_t len, ps_err *err)
 
         if (!json_is_string(path) || json_string_length(path) == 0 ||
             strlen(json_string_value(path)) != json_string_length(path)) {
-            ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "files[%zu]: \"path\" is not a file path", i);
+            ps_err_fail(err, PS_E_FORMAT, 0, "files[%zu]: \"path\" is not a file path", i);
             goto out;
         }
         if (!json_is_integer(size) || json_integer_value(size) < 0) {
-            ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "files[%zu]: \"size\" is not a byte count",
+            ps_err_fail(err, PS_E_FORMAT, 0, "files[%zu]: \"size\" is not a byte count",
                        i);
             goto out;
         }
         if (!json_is_string(sha) || !is_hex64(json_string_value(sha))) {
-            ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0,
+            ps_err_fail(err, PS_E_FORMAT, 0,
                        "files[%zu]: \"sha256\" is not 64 lower-case hex digits", i);
             goto out;
         }
         e->path = ps_strdup(json_string_value(path));
         if (e->path == NULL) {
-            ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "out of memory");
+            ps_err_fail(err, PS_E_OOM, 0, "out of memory");
             goto out;
         }
         e->size = (uint64_t)json_integer_value(size);
@@ -412,7 +412,7 @@ int ps_lock_parse(ps_lock *l, const void *data, size_t len, ps_err *err)
         l->count++;
     }
     if (sort_unique(l, NULL) != 0) {
-        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0,
+        ps_err_fail(err, PS_E_FORMAT, 0,
                    "a path is listed twice with different contents");
         goto out;
     }
@@ -453,10 +453,7 @@ int ps_lock_load(ps_lock *l, const char *path, char *err, size_t errlen)
         return -1;
     }
     if (ps_lock_parse(l, data, len, &e) != 0) {
-        if (e.line)
-            snprintf(err, errlen, "%s:%u: %s", path, e.line, e.msg);
-        else
-            snprintf(err, errlen, "%s: %s", path, e.msg);
+        ps_err_where(&e, path, err, errlen);
         goto out;
     }
     rc = 0;

@@ -85,7 +85,8 @@ int ps_lock_build(ps_lock *l, const ps_bundle *b, const ps_plan *plan, const cha
 char *ps_lock_render(const ps_lock *l, size_t *len);
 
 /* Parses a lock file held in memory.  0, or -1 with err set (line when the
- * JSON itself is malformed).  `l` is left empty on failure. */
+ * JSON itself is malformed): PS_E_FORMAT, PS_E_LIMIT or PS_E_OOM, and no
+ * finding (a lock file is no package).  `l` is left empty on failure. */
 int ps_lock_parse(ps_lock *l, const void *data, size_t len, ps_err *err);
 /* Reads (at most PS_LOCK_MAX_BYTES) and parses path.  0, or -1 with
  * "PATH: message" in err. */

@@ -45,8 +45,9 @@ typedef struct ps_inventory {
  * Parses an inventory held in memory.  Returns 0 and fills out (owned by
  * the caller, released with ps_inventory_free), or -1 with err set: the
  * 1-based line of the text (0 when about the whole file) and a message
- * without file name.  Limits are PS_F_UNSAFE_INPUT, other problems
- * PS_F_UNREADABLE_PACKAGE.
+ * without file name.  err.error is PS_E_LIMIT for a limit, PS_E_OOM when
+ * memory ran out, PS_E_FORMAT otherwise; err.finding is PS_ERR_NO_FINDING
+ * (an inventory is no package).
  */
 int ps_inventory_parse(const void *data, size_t len, ps_inventory *out, ps_err *err);
 

@@ -219,7 +219,7 @@ void ps_kb_ld_free(ld *c)
 void *ps_kb_grow(void *arrp, size_t *n, size_t sz)
 {
     void **arr = arrp;
-    char *p = realloc(*arr, (*n + 1) * sz);
+    char *p = ps_realloc(*arr, (*n + 1) * sz);
 
     if (p == NULL)
         return NULL;
@@ -448,7 +448,7 @@ size_t ps_kb_list(const ps_kb *kb, const char *os, ps_role role, ps_arch arch,
 
     if (kb == NULL || os == NULL)
         return 0;
-    all = calloc(kb->n_entries ? kb->n_entries : 1, sizeof *all);
+    all = ps_calloc(kb->n_entries ? kb->n_entries : 1, sizeof *all);
     if (all == NULL)
         return 0;
     for (size_t i = 0; i < kb->n_entries; i++) {

@@ -63,8 +63,8 @@ static void closure_walk(ld *c)
 {
     ps_kb *kb = c->kb;
     size_t n = kb->n_entries, total = 0;
-    size_t *first = calloc(n + 1, sizeof *first), *edge = NULL, *queue = NULL, *seen = NULL;
-    unsigned char *loop = calloc(n ? n : 1, 1);
+    size_t *first = ps_calloc(n + 1, sizeof *first), *edge = NULL, *queue = NULL, *seen = NULL;
+    unsigned char *loop = ps_calloc(n ? n : 1, 1);
 
     if (first == NULL || loop == NULL)
         goto oom;
@@ -73,9 +73,9 @@ static void closure_walk(ld *c)
         total += kb->entries[i].n_supersedes;
     }
     first[n] = total;
-    edge = malloc((total ? total : 1) * sizeof *edge);
-    queue = malloc((n ? n : 1) * sizeof *queue);
-    seen = malloc((n ? n : 1) * sizeof *seen);
+    edge = ps_malloc((total ? total : 1) * sizeof *edge);
+    queue = ps_malloc((n ? n : 1) * sizeof *queue);
+    seen = ps_malloc((n ? n : 1) * sizeof *seen);
     if (edge == NULL || queue == NULL || seen == NULL)
         goto oom;
     for (size_t i = 0; i < n; i++) {
@@ -319,9 +319,9 @@ static void check_cycles(ld *c, const ps_os_rules *o)
              KB_MAX_RULES_GRAPH, o->os);
         return;
     }
-    state = calloc(n, 1);
-    stack = calloc(n, sizeof *stack);
-    next = calloc(n, sizeof *next);
+    state = ps_calloc(n, 1);
+    stack = ps_calloc(n, sizeof *stack);
+    next = ps_calloc(n, sizeof *next);
     if (state == NULL || stack == NULL || next == NULL) {
         c->oom = 1;
         goto out;

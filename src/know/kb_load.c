@@ -357,13 +357,13 @@ static int docset_add(docset *s, const char *dir, const char *rel, ps_findings *
         return ps_findings_add(f, PS_F_RULE_ERROR, &w, "%s", msg);
     }
     free(full);
-    d = realloc(s->docs, (s->n + 1) * sizeof *d);
+    d = ps_realloc(s->docs, (s->n + 1) * sizeof *d);
     if (d != NULL)
         s->docs = d;
-    p = realloc(s->paths, (s->n + 1) * sizeof *p);
+    p = ps_realloc(s->paths, (s->n + 1) * sizeof *p);
     if (p != NULL)
         s->paths = p;
-    bf = realloc(s->bufs, (s->n + 1) * sizeof *bf);
+    bf = ps_realloc(s->bufs, (s->n + 1) * sizeof *bf);
     if (bf != NULL)
         s->bufs = bf;
     if (d == NULL || p == NULL || bf == NULL || (s->paths[s->n] = ps_strdup(rel)) == NULL) {

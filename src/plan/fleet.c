@@ -24,19 +24,6 @@ const char *ps_fleet_status_name(ps_fleet_status s)
     return (unsigned)s < PS_FLEET_STATUS__COUNT ? status_names[s] : "unknown";
 }
 
-static void set_msg(char *err, size_t errlen, const char *fmt, ...) PS_PRINTF(3, 4);
-
-static void set_msg(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (err == NULL || errlen == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
 /* ---- the files ----------------------------------------------------- */
 
 static int str_qsort_cmp(const void *a, const void *b)
@@ -58,7 +45,7 @@ int ps_fleet_files(const char *const *args, size_t nargs, char ***files, size_t 
         int bad = 0;
 
         if (stat(args[i], &st) != 0) {
-            set_msg(err, errlen, "%s: %s", args[i], strerror(errno));
+            ps_msg_set(err, errlen, "%s: %s", args[i], strerror(errno));
             goto fail;
         }
         if (!S_ISDIR(st.st_mode)) {
@@ -68,7 +55,7 @@ int ps_fleet_files(const char *const *args, size_t nargs, char ***files, size_t 
         }
         d = opendir(args[i]);
         if (d == NULL) {
-            set_msg(err, errlen, "%s: %s", args[i], strerror(errno));
+            ps_msg_set(err, errlen, "%s: %s", args[i], strerror(errno));
             goto fail;
         }
         while (!bad && (e = readdir(d)) != NULL) {
@@ -90,7 +77,7 @@ int ps_fleet_files(const char *const *args, size_t nargs, char ***files, size_t 
         }
         closedir(d);
         if (!bad && n == 0) {
-            set_msg(err, errlen, "%s: a folder with no inventory file in it", args[i]);
+            ps_msg_set(err, errlen, "%s: a folder with no inventory file in it", args[i]);
             ps_strv_free(&names, &n);
             goto fail;
         }
@@ -102,13 +89,13 @@ int ps_fleet_files(const char *const *args, size_t nargs, char ***files, size_t 
         if (bad)
             goto oom;
         if (*nfiles > PS_FLEET_MAX_MACHINES) {
-            set_msg(err, errlen, "more than %u inventories", PS_FLEET_MAX_MACHINES);
+            ps_msg_set(err, errlen, "more than %u inventories", PS_FLEET_MAX_MACHINES);
             goto fail;
         }
     }
     return 0;
 oom:
-    set_msg(err, errlen, "out of memory");
+    ps_msg_set(err, errlen, "out of memory");
 fail:
     ps_strv_free(files, nfiles);
     return -1;
@@ -184,7 +171,7 @@ int ps_fleet_load(ps_fleet *fl, char *const *files, size_t n, char *err, size_t 
         } else {
             m->name = name_from_file(files[i]);
             if (m->name && !ps_host_name_valid(m->name, strlen(m->name))) {
-                set_msg(err, errlen, "%s: no Host Name in it, and its file name '%s' is not a "
+                ps_msg_set(err, errlen, "%s: no Host Name in it, and its file name '%s' is not a "
                         "host name to name the machine by", files[i], m->name);
                 ps_fleet_free(fl);
                 return -1;
@@ -197,7 +184,7 @@ int ps_fleet_load(ps_fleet *fl, char *const *files, size_t n, char *err, size_t 
         qsort(fl->machines, fl->n_machines, sizeof *fl->machines, machine_cmp);
     for (size_t i = 1; i < fl->n_machines; i++)
         if (strcasecmp(fl->machines[i - 1].name, fl->machines[i].name) == 0) {
-            set_msg(err, errlen, "%s and %s both name the machine %s: one inventory per machine",
+            ps_msg_set(err, errlen, "%s and %s both name the machine %s: one inventory per machine",
                     fl->machines[i - 1].inventory, fl->machines[i].inventory,
                     fl->machines[i].name);
             ps_fleet_free(fl);
@@ -205,7 +192,7 @@ int ps_fleet_load(ps_fleet *fl, char *const *files, size_t n, char *err, size_t 
         }
     return 0;
 oom:
-    set_msg(err, errlen, "out of memory");
+    ps_msg_set(err, errlen, "out of memory");
     ps_fleet_free(fl);
     return -1;
 }

@@ -257,7 +257,7 @@ static ps_ar *ar_new(ps_ar_ctx *ctx, size_t bufsize, const char *label, ps_err *
     return ar;
 oom:
     ps_ar_close(ar);
-    ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "out of memory");
+    ps_err_fail(err, PS_E_OOM, 0, "out of memory");
     return NULL;
 }
 
@@ -436,7 +436,7 @@ static int skip_rest(ps_ar *ar, ps_err *err)
             r = (la_ssize_t)len;
         } else {
             if (ar->skipbuf == NULL && (ar->skipbuf = ps_malloc(NESTED_BUF_SIZE)) == NULL) {
-                ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "out of memory");
+                ps_err_fail(err, PS_E_OOM, 0, "out of memory");
                 return -1;
             }
             r = archive_read_data(ar->a, ar->skipbuf, NESTED_BUF_SIZE);
@@ -516,7 +516,7 @@ int ps_ar_next(ps_ar *ar, const char **name, ps_err *err)
     *name = n;
     return 1;
 oom:
-    ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "out of memory");
+    ps_err_fail(err, PS_E_OOM, 0, "out of memory");
     return -1;
 }
 
@@ -599,13 +599,13 @@ int ps_ar_read_member_limit(ps_ar *ar, size_t cap, const char *limit, char **dat
             goto out;
         }
         if (r < 0) {
-            ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "out of memory");
+            ps_err_fail(err, PS_E_OOM, 0, "out of memory");
             goto out;
         }
     }
     *data = ps_buf_steal(&b, len);
     if (*data == NULL) {
-        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "out of memory");
+        ps_err_fail(err, PS_E_OOM, 0, "out of memory");
         goto out;
     }
     rc = 0;

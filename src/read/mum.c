@@ -168,7 +168,7 @@ int ps_identity_copy(ps_identity *dst, const ps_identity *src)
 
 static int oom(ps_err *err)
 {
-    ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "out of memory");
+    ps_err_fail(err, PS_E_OOM, 0, "out of memory");
     return -1;
 }
 

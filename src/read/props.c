@@ -15,29 +15,8 @@
 
 static int oom(ps_err *err)
 {
-    ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "out of memory");
+    ps_err_fail(err, PS_E_OOM, 0, "out of memory");
     return -1;
-}
-
-/* UTF-16 (after its BOM) to UTF-8 in out. */
-static int utf16_to_utf8(const unsigned char *p, size_t len, int big_endian, ps_buf *out,
-                         ps_err *err)
-{
-    unsigned line = 0;
-
-    switch (ps_utf16_to_utf8(p, len, big_endian, out, &line)) {
-    case 0:
-        return 0;
-    case -2:
-        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0,
-                   "UTF-16 text has an odd number of bytes (%zu)", len + 2);
-        return -1;
-    case -3:
-        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, line, "invalid UTF-16: unpaired surrogate");
-        return -1;
-    default:
-        return oom(err);
-    }
 }
 
 /* Length of the valid UTF-8 sequence at s (n bytes left), or 0. */
@@ -183,6 +162,8 @@ int ps_props_parse(const void *data, size_t len, ps_props *out, ps_err *err)
     ps_buf conv = {0};
     ps_props p = {0};
     const char *text, *end;
+    char odd[64];
+    size_t tlen;
     unsigned line = 0;
     int rc = -1;
 
@@ -197,17 +178,11 @@ int ps_props_parse(const void *data, size_t len, ps_props *out, ps_err *err)
                    PROPS_MAX_BYTES);
         goto out;
     }
-    if (len >= 2 && ((d[0] == 0xFF && d[1] == 0xFE) || (d[0] == 0xFE && d[1] == 0xFF))) {
-        if (utf16_to_utf8(d + 2, len - 2, d[0] == 0xFE, &conv, err) < 0)
-            goto out;
-        text = conv.data != NULL ? conv.data : "";
-        end = text + conv.len;
-    } else {
-        text = (const char *)d;
-        end = text + len;
-        if (len >= 3 && d[0] == 0xEF && d[1] == 0xBB && d[2] == 0xBF)
-            text += 3;
-    }
+    snprintf(odd, sizeof odd, "UTF-16 text has an odd number of bytes (%zu)", len);
+    if (ps_text_utf8(d, len, &conv, &text, &tlen, odd, "invalid UTF-16: unpaired surrogate",
+                     PS_F_UNREADABLE_PACKAGE, err) < 0)
+        goto out;
+    end = text + tlen;
     while (text < end) {
         const char *nl = memchr(text, '\n', (size_t)(end - text));
         const char *eol = nl != NULL ? nl : end;

@@ -109,8 +109,9 @@ void rd_finding(struct rd *r, ps_finding_code code, const char *member, unsigned
 
 void rd_err_finding(struct rd *r, const ps_err *e, const char *member)
 {
-    rd_finding(r, e->code, member, e->line, "%s", e->msg);
-    if (e->code == PS_F_UNSAFE_INPUT)
+    rd_finding(r, e->finding != PS_ERR_NO_FINDING ? e->finding : PS_F_UNREADABLE_PACKAGE, member,
+               e->line, "%s", e->msg);
+    if (e->finding == PS_F_UNSAFE_INPUT)
         r->hostile = 1;
 }
 

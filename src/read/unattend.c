@@ -80,7 +80,7 @@ int ps_unattend_parse(const void *data, size_t len, size_t max_bytes, ps_unatten
             goto out;
         u.source = ps_strdup(s);
         if (u.source == NULL) {
-            ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "out of memory");
+            ps_err_fail(err, PS_E_OOM, 0, "out of memory");
             goto out;
         }
     }

@@ -32,7 +32,7 @@ void ps_wsus_info_free(ps_wsus_info *w)
 
 static int oom(ps_err *err)
 {
-    ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "out of memory");
+    ps_err_fail(err, PS_E_OOM, 0, "out of memory");
     return -1;
 }
 

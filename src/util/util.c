@@ -9,19 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void ps_err_set(ps_err *e, ps_finding_code code, unsigned line, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (e == NULL)
-        return;
-    e->code = code;
-    e->line = line;
-    va_start(ap, fmt);
-    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
-    va_end(ap);
-}
-
 char *ps_strdup(const char *s)
 {
     return s ? ps_strndup(s, strlen(s)) : NULL;
@@ -332,6 +319,37 @@ bad:
     if (line)
         *line = ln;
     return -3;
+}
+
+int ps_text_utf8(const void *data, size_t len, ps_buf *conv, const char **text, size_t *tlen,
+                 const char *odd, const char *surrogate, ps_finding_code finding, ps_err *err)
+{
+    const unsigned char *d = data;
+    unsigned line = 0;
+
+    if (len >= 2 && ((d[0] == 0xFF && d[1] == 0xFE) || (d[0] == 0xFE && d[1] == 0xFF))) {
+        switch (ps_utf16_to_utf8(d + 2, len - 2, d[0] == 0xFE, conv, &line)) {
+        case 0:
+            break;
+        case -2:
+            ps_err_set(err, finding, 0, "%s", odd);
+            return -1;
+        case -3:
+            ps_err_set(err, finding, line, "%s", surrogate);
+            return -1;
+        default:
+            ps_err_fail(err, PS_E_OOM, 0, "out of memory");
+            return -1;
+        }
+        *text = conv->data != NULL ? conv->data : "";
+        *tlen = conv->len;
+        return 0;
+    }
+    *text = (const char *)d;
+    *tlen = len;
+    if (len >= 3 && d[0] == 0xEF && d[1] == 0xBB && d[2] == 0xBF)
+        *text += 3, *tlen -= 3;
+    return 0;
 }
 
 /* Damerau-Levenshtein distance (optimal string alignment), case-blind,

@@ -15,16 +15,33 @@
 
 #define PS_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
-/* A parse error from a module, turned into a finding by the caller,
- * which knows the file and member. */
+/* The finding of an error that is no fact about a package (memory, a lock
+ * file, an inventory): the caller words it, or decides what it means. */
+#define PS_ERR_NO_FINDING PS_F__COUNT
+
+/* An error of a module: what failed (error), and, when a package parser
+ * found it, the finding it becomes (the caller knows the file and member
+ * and adds it); PS_ERR_NO_FINDING otherwise. */
 typedef struct ps_err {
-    ps_finding_code code; /* PS_F_UNREADABLE_PACKAGE, PS_F_UNSAFE_INPUT, ... */
-    unsigned line;        /* 1-based line in the parsed document, 0 = none */
-    char msg[512];        /* sentence without file/member, e.g. "not well-formed XML: ..." */
+    ps_error_code error;     /* PS_E_FORMAT, PS_E_LIMIT, PS_E_OOM, ... */
+    ps_finding_code finding; /* PS_F_UNREADABLE_PACKAGE, PS_F_UNSAFE_INPUT, or PS_ERR_NO_FINDING */
+    unsigned line;           /* 1-based line in the parsed document, 0 = none */
+    char msg[512];           /* sentence without file/member, e.g. "not well-formed XML: ..." */
 } ps_err;
 
-void ps_err_set(ps_err *e, ps_finding_code code, unsigned line, const char *fmt, ...)
+/* A package parser's error, which becomes the finding finding: the error
+ * is PS_E_LIMIT for PS_F_UNSAFE_INPUT (a limit or a refused construct),
+ * else PS_E_FORMAT.  (PS_ERR_NO_FINDING: a format error of no package.) */
+void ps_err_set(ps_err *e, ps_finding_code finding, unsigned line, const char *fmt, ...)
     PS_PRINTF(4, 5);
+/* An error that is no finding (PS_E_OOM, or a lock file's or an
+ * inventory's PS_E_FORMAT or PS_E_LIMIT): finding is PS_ERR_NO_FINDING. */
+void ps_err_fail(ps_err *e, ps_error_code error, unsigned line, const char *fmt, ...)
+    PS_PRINTF(4, 5);
+/* "PATH:LINE: message" (or "PATH: message" when e has no line) into out. */
+void ps_err_where(const ps_err *e, const char *path, char *out, size_t outlen);
+/* snprintf into out, which may be NULL (or of size 0: nothing written). */
+void ps_msg_set(char *out, size_t outlen, const char *fmt, ...) PS_PRINTF(3, 4);
 
 /* Fills *e (NULL is fine) with code and the message; returns code. */
 ps_error_code ps_error_set(ps_error *e, ps_error_code code, const char *fmt, ...) PS_PRINTF(3, 4);
@@ -175,6 +192,15 @@ ps_read_fail ps_read_file(const char *path, size_t max, unsigned flags, char **d
  * odd; -3 on an unpaired surrogate, with *line (1-based) where it is. */
 int ps_utf16_to_utf8(const unsigned char *p, size_t len, int big_endian, ps_buf *out,
                      unsigned *line);
+
+/* The text of a file as UTF-8 in *text and *tlen: after a UTF-16LE/BE byte
+ * order mark decoded into conv (the caller frees it), after a UTF-8 one
+ * skipped, otherwise the bytes as they are.  0, or -1 with err set: odd
+ * (an odd number of UTF-16 bytes), surrogate (an unpaired one, at its
+ * line), both as finding (PS_ERR_NO_FINDING for a file that is no
+ * package), or out of memory. */
+int ps_text_utf8(const void *data, size_t len, ps_buf *conv, const char **text, size_t *tlen,
+                 const char *odd, const char *surrogate, ps_finding_code finding, ps_err *err);
 
 /* Lower-case hex of n bytes into out (2n+1 bytes). */
 void ps_hex(const unsigned char *bytes, size_t n, char *out);

@@ -150,7 +150,7 @@ static void *parse(const void *data, size_t len, size_t max_bytes, const ps_xml_
     memset(&g, 0, sizeof g);
     ctxt = xmlNewParserCtxt();
     if (ctxt == NULL) {
-        ps_err_set(err, PS_F_UNREADABLE_PACKAGE, 0, "out of memory");
+        ps_err_fail(err, PS_E_OOM, 0, "out of memory");
         return NULL;
     }
     ctxt->_private = &g;

@@ -67,7 +67,7 @@ static void parse_ok(const void *data, size_t len, ps_inventory *inv)
         fail_msg("unexpected error at line %u: %s", err.line, err.msg);
 }
 
-static void parse_fails(const void *data, size_t len, ps_finding_code code, unsigned line,
+static void parse_fails(const void *data, size_t len, ps_error_code code, unsigned line,
                         const char *msg)
 {
     ps_inventory inv;
@@ -76,7 +76,8 @@ static void parse_fails(const void *data, size_t len, ps_finding_code code, unsi
     assert_int_equal(ps_inventory_parse(data, len, &inv, &err), -1);
     assert_string_equal(err.msg, msg);
     assert_int_equal(err.line, line);
-    assert_int_equal(err.code, code);
+    assert_int_equal(err.error, code);
+    assert_int_equal(err.finding, PS_ERR_NO_FINDING); /* an inventory is no package */
     assert_null(inv.kbs);
     assert_int_equal(inv.n_kbs, 0);
     assert_null(inv.format);
@@ -84,7 +85,7 @@ static void parse_fails(const void *data, size_t len, ps_finding_code code, unsi
 
 static void text_fails(const char *text, unsigned line, const char *msg)
 {
-    parse_fails(text, strlen(text), PS_F_UNREADABLE_PACKAGE, line, msg);
+    parse_fails(text, strlen(text), PS_E_FORMAT, line, msg);
 }
 
 static void assert_kbs(const ps_inventory *inv, size_t n, ...)
@@ -169,7 +170,7 @@ static void test_host_name(void **state)
     assert_string_equal(inv.host_name, "WS2008SP2");
     ps_inventory_free(&inv);
     assert_null(inv.host_name);
-    parse_fails(bad, strlen(bad), PS_F_UNREADABLE_PACKAGE, 2,
+    parse_fails(bad, strlen(bad), PS_E_FORMAT, 2,
                 "Host Name 'WS 2008' is not a host name (letters, digits, '-' and '_' in labels "
                 "of at most 63 characters separated by dots)");
     parse_ok(empty, strlen(empty), &inv);
@@ -406,7 +407,7 @@ static void test_csv_errors(void **state)
     wide = xmalloc(n + 16);
     memset(wide, ',', n - 1);
     memcpy(wide + n - 1, "\n", 2);
-    parse_fails(wide, strlen(wide), PS_F_UNSAFE_INPUT, 1, "more than 256 fields in a record");
+    parse_fails(wide, strlen(wide), PS_E_LIMIT, 1, "more than 256 fields in a record");
     free(wide);
 }
 
@@ -500,7 +501,7 @@ static void test_utf16_wide_characters(void **state)
     assert_string_equal(inv.format, "kb-list");
     assert_kbs(&inv, 1, "KB4474419");
     ps_inventory_free(&inv);
-    parse_fails(data, sizeof data, PS_F_UNREADABLE_PACKAGE, 3, "not a KB number: '\?\?\?\?'");
+    parse_fails(data, sizeof data, PS_E_FORMAT, 3, "not a KB number: '\?\?\?\?'");
 }
 
 /* ---- files that are not inventories ------------------------------- */
@@ -514,18 +515,18 @@ static void test_empty_and_binary(void **state)
     static const unsigned char lone[] = {0xFF, 0xFE, 'K', 0, '\n', 0, 0x00, 0xDC, '\n', 0};
 
     (void)state;
-    parse_fails("", 0, PS_F_UNREADABLE_PACKAGE, 0, "empty file: no KB number and no CSV header");
+    parse_fails("", 0, PS_E_FORMAT, 0, "empty file: no KB number and no CSV header");
     text_fails(" \r\n\t\r\n", 0, "empty file: no KB number and no CSV header");
     text_fails("\xEF\xBB\xBF", 0, "empty file: no KB number and no CSV header");
-    parse_fails(elf, sizeof elf, PS_F_UNREADABLE_PACKAGE, 1,
+    parse_fails(elf, sizeof elf, PS_E_FORMAT, 1,
                 "control character 0x7f: not a text file");
-    parse_fails(png, sizeof png, PS_F_UNREADABLE_PACKAGE, 2,
+    parse_fails(png, sizeof png, PS_E_FORMAT, 2,
                 "control character 0x1a: not a text file");
-    parse_fails(utf16_no_bom, sizeof utf16_no_bom, PS_F_UNREADABLE_PACKAGE, 1,
+    parse_fails(utf16_no_bom, sizeof utf16_no_bom, PS_E_FORMAT, 1,
                 "NUL byte: binary data, or UTF-16 text without a byte order mark");
-    parse_fails(odd, sizeof odd, PS_F_UNREADABLE_PACKAGE, 0,
+    parse_fails(odd, sizeof odd, PS_E_FORMAT, 0,
                 "UTF-16 text (byte order mark) with an odd number of bytes");
-    parse_fails(lone, sizeof lone, PS_F_UNREADABLE_PACKAGE, 2,
+    parse_fails(lone, sizeof lone, PS_E_FORMAT, 2,
                 "invalid UTF-16 text: unpaired surrogate");
 }
 
@@ -539,7 +540,7 @@ static void test_limits(void **state)
     memcpy(text, "KB4474419\n# x\n", 14);
     memset(text + 14, 'x', n);
     memcpy(text + 14 + n, "\nKB1\n", 6);
-    parse_fails(text, strlen(text), PS_F_UNSAFE_INPUT, 3, "line longer than 65536 bytes");
+    parse_fails(text, strlen(text), PS_E_LIMIT, 3, "line longer than 65536 bytes");
     /* a line of exactly the limit is fine */
     text[14 + n - 1] = '\n';
     text[14] = '#';
@@ -556,7 +557,7 @@ static void test_limits(void **state)
     big = xmalloc((size_t)(PS_INVENTORY_MAX_KBS + 1) * 10 + 1);
     for (size_t i = 0; i <= PS_INVENTORY_MAX_KBS; i++)
         memcpy(big + i * 10, "KB4474419\n", 10);
-    parse_fails(big, (size_t)(PS_INVENTORY_MAX_KBS + 1) * 10, PS_F_UNSAFE_INPUT,
+    parse_fails(big, (size_t)(PS_INVENTORY_MAX_KBS + 1) * 10, PS_E_LIMIT,
                 PS_INVENTORY_MAX_KBS + 1, "more than 100000 KB numbers");
     {
         ps_inventory inv;
@@ -569,7 +570,7 @@ static void test_limits(void **state)
 
     big = xmalloc((size_t)PS_INVENTORY_MAX_BYTES + 1);
     memset(big, 'x', (size_t)PS_INVENTORY_MAX_BYTES + 1);
-    parse_fails(big, (size_t)PS_INVENTORY_MAX_BYTES + 1, PS_F_UNSAFE_INPUT, 0,
+    parse_fails(big, (size_t)PS_INVENTORY_MAX_BYTES + 1, PS_E_LIMIT, 0,
                 "file of 16777217 bytes exceeds the limit of 16777216 bytes");
     free(big);
 }

@@ -67,6 +67,6 @@ char *sample_read(const char *rel, size_t *len)
 void assert_err(const ps_err *err, ps_finding_code code, unsigned line, const char *msg)
 {
     assert_string_equal(err->msg, msg);
-    assert_string_equal(ps_finding_code_name(err->code), ps_finding_code_name(code));
+    assert_string_equal(ps_finding_code_name(err->finding), ps_finding_code_name(code));
     assert_int_equal(err->line, line);
 }

@@ -248,7 +248,7 @@ static void title_fails(const char *text, size_t len, ps_finding_code code)
 
     assert_int_equal(ps_wsus_title_parse(text, len, MAX_XML, &t, &err), -1);
     assert_null(t);
-    assert_int_equal(err.code, code);
+    assert_int_equal(err.finding, code);
     assert_true(err.msg[0] != '\0');
 }
 

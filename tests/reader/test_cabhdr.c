@@ -425,20 +425,20 @@ static void test_cix_stream(void **state)
     assert_int_equal(got.n, 2);
     /* over the size limit: reading stops */
     assert_int_equal(cix(doc, 64, 100, 0, &got, &e, &failed), -1);
-    assert_int_equal(e.code, PS_F_UNSAFE_INPUT);
+    assert_int_equal(e.finding, PS_F_UNSAFE_INPUT);
     assert_non_null(strstr(e.msg, "over the limit of 100 bytes"));
     assert_int_equal(failed, 1);
     /* a DOCTYPE is refused, its entity never expanded */
     assert_int_equal(cix("<?xml version=\"1.0\"?>\n<!DOCTYPE C [ <!ENTITY a \"aa\"> ]>\n"
                          "<C><File name=\"&a;.mum\"/></C>\n", 7, 0, 0, &got, &e, &failed), -1);
-    assert_int_equal(e.code, PS_F_UNSAFE_INPUT);
+    assert_int_equal(e.finding, PS_F_UNSAFE_INPUT);
     assert_non_null(strstr(e.msg, "DOCTYPE"));
     assert_int_equal(got.n, 0);
     assert_int_equal(failed, 0);
     /* not well-formed: the line */
     assert_int_equal(cix("<?xml version=\"1.0\"?>\n<C>\n<File name=\"u.mum\"\n</C>\n", 3, 0, 0, &got,
                          &e, &failed), -1);
-    assert_int_equal(e.code, PS_F_UNREADABLE_PACKAGE);
+    assert_int_equal(e.finding, PS_F_UNREADABLE_PACKAGE);
     assert_non_null(strstr(e.msg, "not well-formed XML: "));
     assert_true(e.line >= 3);
     assert_null(strchr(e.msg, '\n'));

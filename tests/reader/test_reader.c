@@ -1078,7 +1078,7 @@ static void test_time_limit(void **state)
     assert_int_equal(ps_ar_check_time(&ctx), 0);
     ctx.start.tv_sec -= 5;
     assert_int_equal(ps_ar_check_time(&ctx), 1);
-    assert_int_equal(ctx.limit_err.code, PS_F_UNSAFE_INPUT);
+    assert_int_equal(ctx.limit_err.finding, PS_F_UNSAFE_INPUT);
     assert_string_equal(ctx.limit_err.msg,
                         "reading the package took more than 1 seconds (limit max_seconds)");
     l.max_seconds = 0; /* off */

@@ -75,7 +75,7 @@ static void test_check(void **state)
     assert_int_equal(ps_fact_check(PS_FACT_VERSION, "assemblyIdentity/@version",
                                    "6.0.6003.99999\r\necho PWNED & rem ", 7, &e),
                      -1);
-    assert_int_equal(e.code, PS_F_UNSAFE_INPUT);
+    assert_int_equal(e.finding, PS_F_UNSAFE_INPUT);
     assert_int_equal(e.line, 7);
     assert_string_equal(e.msg, "unsafe value in assemblyIdentity/@version: "
                                "\"6.0.6003.99999\\r\\necho PWNED & rem \" is not a version (1 "

@@ -144,32 +144,32 @@ static void test_xml_guard(void **state)
 
     memset(&e, 0, sizeof e);
     assert_null(ps_xml_parse(broken, sizeof broken - 1, 1024, &e));
-    assert_int_equal(e.code, PS_F_UNREADABLE_PACKAGE);
+    assert_int_equal(e.finding, PS_F_UNREADABLE_PACKAGE);
     assert_int_equal(e.line, 4);
     assert_string_equal(e.msg, "not well-formed XML: Opening and ending tag mismatch: b line 3 and a");
 
     memset(&e, 0, sizeof e);
     assert_null(ps_xml_parse(doctype, sizeof doctype - 1, 1024, &e));
-    assert_int_equal(e.code, PS_F_UNSAFE_INPUT);
+    assert_int_equal(e.finding, PS_F_UNSAFE_INPUT);
     assert_int_equal(e.line, 2);
     assert_string_equal(e.msg, "document type declaration (DOCTYPE) refused: real manifests carry none");
 
     memset(&e, 0, sizeof e);
     assert_null(ps_xml_parse(bomb, sizeof bomb - 1, 4096, &e));
-    assert_int_equal(e.code, PS_F_UNSAFE_INPUT);
+    assert_int_equal(e.finding, PS_F_UNSAFE_INPUT);
 
     memset(&e, 0, sizeof e);
     assert_null(ps_xml_parse(external, sizeof external - 1, 4096, &e));
-    assert_int_equal(e.code, PS_F_UNSAFE_INPUT);
+    assert_int_equal(e.finding, PS_F_UNSAFE_INPUT);
 
     memset(&e, 0, sizeof e);
     assert_null(ps_xml_parse(good, sizeof good - 1, 10, &e));
-    assert_int_equal(e.code, PS_F_UNSAFE_INPUT);
+    assert_int_equal(e.finding, PS_F_UNSAFE_INPUT);
     assert_string_equal(e.msg, "XML document of 37 bytes exceeds the limit of 10 bytes");
 
     memset(&e, 0, sizeof e);
     assert_null(ps_xml_parse("", 0, 10, &e));
-    assert_int_equal(e.code, PS_F_UNREADABLE_PACKAGE);
+    assert_int_equal(e.finding, PS_F_UNREADABLE_PACKAGE);
     assert_string_equal(e.msg, "empty XML document");
 }
 
