@@ -152,36 +152,6 @@ void ps_identity_free(ps_identity *id);
 int ps_identity_copy(ps_identity *dst, const ps_identity *src);
 
 /*
- * Walking a document from ps_xml_parse (libxml2 nodes, declared opaquely so
- * that this header does not pull in libxml2).  Elements match on their
- * local name and namespace URI (NULL ns = no namespace), never on a prefix.
- */
-struct _xmlNode;
-/* First element child of parent named local in ns, or NULL. */
-struct _xmlNode *ps_node_child(const struct _xmlNode *parent, const char *ns, const char *local);
-/* Next element sibling after node named local in ns, or NULL. */
-struct _xmlNode *ps_node_next(const struct _xmlNode *node, const char *ns, const char *local);
-/* 1 when node is an element named local in ns. */
-int ps_node_is(const struct _xmlNode *node, const char *ns, const char *local);
-/* The value of an attribute without namespace (malloc'd), or NULL. */
-char *ps_node_attr(const struct _xmlNode *node, const char *name);
-/*
- * The root element of doc (an xmlDocPtr) when it is named local in ns;
- * otherwise NULL with err set: "root element is <x> ..., expected <local>
- * in namespace \"ns\"" at the root's line.
- */
-struct _xmlNode *ps_node_root(void *doc, const char *ns, const char *local, ps_err *err);
-/* 1-based line of node in its document, 0 when unknown. */
-unsigned ps_node_line(const struct _xmlNode *node);
-/*
- * An element of ps_xml_stream as a node of its own (free with xmlFreeNode):
- * its name, namespace, line (capped as the tree caps it) and the attributes
- * without namespace, their values decoded as the tree decodes them; no
- * parent, no children.  NULL when out of memory.
- */
-struct _xmlNode *ps_node_shallow(const char *local, const char *ns, unsigned line,
-                                 const char *const *attrs, size_t n);
-/*
  * Fills id from an assemblyIdentity element (attributes name, version,
  * processorArchitecture, language, publicKeyToken).  name and version are
  * required: without them returns -1 with err set at the element's line.
