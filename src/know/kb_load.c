@@ -13,7 +13,6 @@
 #include "kb_int.h"
 
 #include "config.h"
-#include "parse.h"
 
 #include <dirent.h>
 #include <errno.h>

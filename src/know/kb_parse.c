@@ -8,7 +8,6 @@
 #include "kb.h"
 #include "kb_int.h"
 
-#include "parse.h"
 
 #include <libxml/tree.h>
 #include <limits.h>
