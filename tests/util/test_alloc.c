@@ -19,6 +19,8 @@
 #include "kb.h"
 #include "lock.h"
 #include "plan.h"
+#include "render.h"
+#include "script.h"
 
 #include <stdio.h>
 #include <stdlib.h>
