@@ -29,6 +29,7 @@
 #include "inventory.h"
 #include "kb.h"
 #include "plan.h"
+#include "render.h"
 
 #include "config.h"
 

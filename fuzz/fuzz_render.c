@@ -31,6 +31,8 @@
 #include "junit.h"
 #include "kb.h"
 #include "plan.h"
+#include "render.h"
+#include "script.h"
 
 #include "config.h"
 

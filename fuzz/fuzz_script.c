@@ -11,6 +11,7 @@
  */
 #include "fuzz.h"
 #include "plan.h"
+#include "script.h"
 
 #include <stdlib.h>
 #include <string.h>

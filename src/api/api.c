@@ -8,6 +8,7 @@
 #include "inventory.h"
 #include "plan.h"
 #include "render.h"
+#include "script.h"
 
 #include <stdlib.h>
 #include <string.h>

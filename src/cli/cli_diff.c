@@ -20,6 +20,7 @@
 #include "kb.h"
 #include "lock.h"
 #include "plan.h"
+#include "render.h"
 
 #include <getopt.h>
 #include <stdlib.h>

@@ -11,6 +11,7 @@
 #include "fleet.h"
 #include "plan.h"
 #include "render.h"
+#include "script.h"
 
 typedef struct plan_ctx {
     const char *cmd;         /* "plan" or "explain" */

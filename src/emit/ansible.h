@@ -24,7 +24,7 @@
 #ifndef PS_ANSIBLE_H
 #define PS_ANSIBLE_H
 
-#include "plan.h"
+#include "script.h"
 
 /* One machine of the playbook.  name NULL (only with n == 1): the plan is
  * for the machines of the group `windows`, none named.  skip_reason

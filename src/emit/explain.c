@@ -90,7 +90,9 @@ static void explain_node(ps_buf *b, const ps_arch_plan *ap, size_t idx)
     case PS_NODE_OPTIONAL:
     case PS_NODE_EXCLUDED:
     case PS_NODE_AFTER_TARGET:
-        ps_buf_printf(b, "  track: %s\n", n->why);
+        /* not a fixed string: the planner's sentence names the package's KB and
+         * release date, an installed KB of the inventory and the --until value */
+        tx_printf(b, "  track: %s\n", n->why);
         break;
     }
     if (n->state != PS_NODE_PLANNED) {

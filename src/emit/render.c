@@ -7,6 +7,7 @@
 #include "plan.h"
 
 #include "render.h"
+#include "script.h"
 
 #include <string.h>
 

@@ -188,4 +188,21 @@ int ps_render_dot(ps_buf *b, const ps_plan *plan, const ps_findings *f, const ps
 int ps_render_html(ps_buf *b, const ps_plan *plan, const ps_findings *f, const ps_render_opts *o);
 int ps_render_json(ps_buf *b, const ps_plan *plan, const ps_findings *f, const ps_render_opts *o);
 
+/* A document in `format` (render.c, the format table): NUL-terminated, the
+ * caller frees it; NULL on allocation failure.  `findings` are included in
+ * the document (text, json, md, html). */
+char *ps_plan_render(const char *format, const ps_plan *plan, const ps_findings *findings,
+                     size_t *len);
+
+/* As ps_plan_render, with the options of the document (a fleet, the
+ * machine, the graph of html). */
+char *ps_plan_render_with(const char *format, const ps_plan *plan, const ps_findings *findings,
+                          const ps_render_opts *opts, size_t *len);
+
+/* The answer of `patchseq explain` (explain.c): every plan the KB appears
+ * in, its place or skip reason, every edge into and out of it, and its
+ * supersedence decision.  NULL on allocation failure; *found is set to the
+ * number of packages of that KB found across the plans (0: not in the bundle). */
+char *ps_plan_explain(const ps_plan *plan, const char *kb, size_t *len, size_t *found);
+
 #endif /* PS_RENDER_H */

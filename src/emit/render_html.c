@@ -204,6 +204,8 @@ static void html_steps(ps_buf *b, const ps_arch_plan *ap, const ps_render_opts *
         if (reason.data)
             reason.data[0] = '\0';
         ps_step_plain_reason(&reason, ap, st);
+        if (reason.failed)
+            ps_buf_fail(b); /* the document fails with its reason, never goes without it */
         if (st->action == PS_STEP_REBOOT) {
             ps_buf_printf(b, "<tr class=\"restart\"><td class=\"n\">%zu</td><td><strong>restart"
                              "</strong></td><td colspan=\"4\"></td><td class=\"n\">%lu</td><td>",

@@ -6,7 +6,7 @@
 #ifndef PS_SCRIPT_INT_H
 #define PS_SCRIPT_INT_H
 
-#include "plan.h"
+#include "script.h"
 
 typedef struct script_step {
     const ps_plan_step *st;

@@ -10,7 +10,8 @@
  * Problems become findings; the packages concerned leave the plan of that
  * architecture (a partial plan, never a wrong one).
  *
- * The renderers (src/emit/) read this model only.
+ * The renderers (src/emit/) read this model only; they are declared there
+ * (emit/render.h, emit/script.h), not here.
  */
 #ifndef PS_PLAN_H
 #define PS_PLAN_H
@@ -283,12 +284,6 @@ int ps_plan_build(ps_plan *plan, const ps_bundle *b, const ps_kb *kb, const ps_p
                   ps_findings *f);
 void ps_plan_free(ps_plan *plan);
 
-/* Renderers (emit/render.c, the format table).  Each returns a NUL-terminated document the
- * caller frees, or NULL on allocation failure.  `findings` are included in
- * the document (text, json, md, html). */
-char *ps_plan_render(const char *format, const ps_plan *plan, const ps_findings *findings,
-                     size_t *len);
-
 /*
  * A group of machines of a fleet that share one plan: the hook for fleet
  * planning.  Given groups, the md, html, dot and text documents show each
@@ -336,53 +331,9 @@ typedef struct ps_render_opts {
     size_t n_machines;
 } ps_render_opts;
 
-char *ps_plan_render_with(const char *format, const ps_plan *plan, const ps_findings *findings,
-                          const ps_render_opts *opts, size_t *len);
-
-/*
- * Scripts (emit/script.c): "cmd" and "ps1" render exactly one plan
- * (plan->count == 1) whose installed files carry their SHA-256 (the bundle
- * read with hashing on).  ps_plan_script_check says whether `plan` can be
- * rendered as a script: 0, or -1 with the reason in msg.
- */
-int ps_plan_script_check(const ps_plan *plan, char *msg, size_t msglen);
-int ps_plan_render_cmd(ps_buf *b, const ps_plan *plan, const ps_findings *f);
-int ps_plan_render_ps1(ps_buf *b, const ps_plan *plan, const ps_findings *f);
-
-/* Where the packages of a script are: each step names its file by its path
- * below the root it was found under (the folder given to `plan`; the
- * script sits in it), each component checked by ps_file_name_safe.  A file
- * under no root (given by itself) is named by its base name.  NULL or no
- * roots: every file by its base name. */
-typedef struct ps_script_opts {
-    const char *const *roots;   /* display paths, as given to the reader */
-    size_t n_roots;
-} ps_script_opts;
-int ps_plan_script_check_opts(const ps_plan *plan, const ps_script_opts *o, char *msg,
-                              size_t msglen);
-/* format "cmd" or "ps1"; -1 on a plan ps_plan_script_check_opts refuses or
- * on allocation failure. */
-int ps_plan_render_script(ps_buf *b, const char *format, const ps_plan *plan,
-                          const ps_findings *f, const ps_script_opts *o);
-/* The path of `file` (a display path) as a script names it: below its root,
- * with '\\' between the components, into out; -1 when a component is not a
- * safe file name (or is "." or "..") or out is too small. */
-int ps_script_rel_path(const char *file, const ps_script_opts *o, char *out, size_t outlen);
-
-/* The plan id the scripts name their log and state by
- * ("patchseq-6.0-x64-0123456789abcdef": a hash of the steps), into id; -1
- * on a plan ps_plan_script_check_opts refuses. */
-int ps_plan_script_id(const ps_plan *plan, const ps_script_opts *o, char *id, size_t idlen);
-
 /* 1 when the base name of `path` (after the last '/' or '\') is not empty
  * and only has characters of [A-Za-z0-9._()+-]. */
 int ps_file_name_safe(const char *path);
-
-/* The answer of `patchseq explain`: every plan the KB appears in, its
- * place or skip reason, every edge into and out of it, and its
- * supersedence decision.  NULL on allocation failure; *found is set to the
- * number of packages of that KB found across the plans (0: not in the bundle). */
-char *ps_plan_explain(const ps_plan *plan, const char *kb, size_t *len, size_t *found);
 
 /* 1 when a package of `kb` is left out of a plan for an error (missing
  * prerequisite, dependency cycle, unsafe file name, wrong machine), else 0. */

@@ -9,6 +9,7 @@
  */
 #include "kb.h"
 #include "plan.h"
+#include "render.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -13,6 +13,7 @@
 
 #include "plan.h"
 #include "render.h"
+#include "script.h"
 #include "testlib.h"
 
 #include <stdlib.h>

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include "plan.h"
+#include "script.h"
 #include "testlib.h"
 #include <string.h>
 

@@ -1,9 +1,10 @@
 /*
  * test_alloc.c - every allocation of patchseq's own code made to fail in
  * turn (util/alloc.h), over an inventory parse, a lock parse and a plan
- * with its renderings (text, json, md, cmd): each failure gives a clean
- * error, nothing leaks (the ASan build checks), and a document is either
- * refused or exactly the one made without failures, never shorter.
+ * with its renderings (text, json, md, cmd), and an html rendering of one
+ * plan: each failure gives a clean error, nothing leaks (the ASan build
+ * checks), and a document is either refused or exactly the one made
+ * without failures, never shorter.
  *
  * usage: test_alloc BUNDLE_DIR   (the example bundle; the knowledge base
  * from $PATCHSEQ_DATA_DIR)
@@ -19,6 +20,8 @@
 #include "kb.h"
 #include "lock.h"
 #include "plan.h"
+#include "render.h"
+#include "script.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -164,11 +167,68 @@ static void test_plan(void **state)
     ps_findings_free(&f);
 }
 
+/* The html document of one plan, each allocation of its rendering failed
+ * in turn: refused, or the whole document (the plain-words reason of a
+ * step is made in a buffer of its own, and its failure fails the
+ * document). */
+static void test_html(void **state)
+{
+    const char *paths[] = {bundle_dir};
+    ps_bundle b = {0};
+    ps_kb kb;
+    ps_findings f = {0};
+    ps_read_opts ro;
+    ps_plan_opts o;
+    ps_plan plan;
+    char msg[512], *ref, *doc;
+    size_t len;
+    unsigned long n, failed = 0;
+
+    (void)state;
+    memset(&kb, 0, sizeof kb);
+    memset(&plan, 0, sizeof plan);
+    assert_true(ps_kb_load(&kb, ps_kb_default_dir(), &f, msg, sizeof msg) >= 0);
+    ps_read_opts_default(&ro);
+    ro.no_cache = 1;
+    assert_int_equal(ps_bundle_read(&b, paths, 1, &ro, &f, msg, sizeof msg), 0);
+    ps_plan_opts_default(&o);
+    o.arch_mask = PS_ARCH_BIT(PS_ARCH_X64);
+    assert_int_equal(ps_plan_build(&plan, &b, &kb, &o, &f), 0);
+    ps_findings_sort(&f);
+    assert_true(plan.count > 0 && plan.plans[0].n_steps > 0);
+    ref = ps_plan_render_with("html", &plan, &f, NULL, &len);
+    assert_non_null(ref);
+    assert_non_null(strstr(ref, "</html>"));
+    for (n = 1; n < MAX_RUNS; n++) {
+        ps_alloc_fail_at(n);
+        doc = ps_plan_render_with("html", &plan, &f, NULL, &len);
+        ps_alloc_fail_at(0);
+        if (doc != NULL) {
+            assert_string_equal(doc, ref);
+            free(doc);
+        } else {
+            assert_true(ps_alloc_failed());
+            failed++;
+        }
+        if (!ps_alloc_failed())
+            break;
+    }
+    assert_true(n < MAX_RUNS);
+    assert_true(failed > 0);
+    print_message("html rendering: %lu allocations, each failed once\n", n - 1);
+    free(ref);
+    ps_plan_free(&plan);
+    ps_bundle_free(&b);
+    ps_kb_free(&kb);
+    ps_findings_free(&f);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_inventory),
         cmocka_unit_test(test_plan),
+        cmocka_unit_test(test_html),
     };
 
     if (argc < 2) {
