@@ -12,6 +12,7 @@
  *   graph.c      edges, reachability, the one topological walk, cycles
  *   steps.c      reboot levels, steps, builds, manual steps
  *   why.c        the sentences: edge reasons, gaps, supersedence, findings
+ *   why_steps.c  the sentences of the steps and restarts, the ESU step
  *   window.c     maintenance windows
  *   model.c      the names and frees of the plan model (plan.h)
  */
@@ -174,6 +175,19 @@ int ps_plan_make_steps(planner *pl);
 /* The manual steps of the knowledge base, each before the first install
  * it concerns.  -1 on OOM. */
 int ps_plan_manual_steps(planner *pl);
+
+/* ---- why_steps.c: the reasons of the steps ------------------------- */
+
+char *ps_why_step_phase(const ps_plan_node *n);
+char *ps_why_step_after(const char *from_kb, const ps_plan_edge *e);
+char *ps_why_reboot_edge(const char *from_kb, const char *to_kb, const ps_plan_edge *e);
+char *ps_why_reboot_more(size_t more);
+char *ps_why_final_reboot_count(size_t total);
+char *ps_why_may_restart(const char *kb);
+char *ps_why_manual_step(const ps_manual_step *ms, unsigned year);
+char *ps_why_activation(const ps_kb_activation *a, unsigned year);
+char *ps_why_no_activation(unsigned year);
+char *ps_why_esu_key_unknown(bool from_inventory);
 
 /* ---- why.c: the sentences ----------------------------------------- */
 
