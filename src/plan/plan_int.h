@@ -13,6 +13,7 @@
  *   steps.c      reboot levels, steps, builds, manual steps
  *   why.c        the sentences: edge reasons, gaps, supersedence, findings
  *   why_steps.c  the sentences of the steps and restarts, the ESU step
+ *   why_state.c  the sentences of roles, the machine, leaving before resolution
  *   window.c     maintenance windows
  *   model.c      the names and frees of the plan model (plan.h)
  */
@@ -175,6 +176,38 @@ int ps_plan_make_steps(planner *pl);
 /* The manual steps of the knowledge base, each before the first install
  * it concerns.  -1 on OOM. */
 int ps_plan_manual_steps(planner *pl);
+
+/* ---- why_state.c: roles, the machine, leaving before resolution ----- */
+
+char *ps_why_role_unknown(void);
+char *ps_why_role_kernel_security(void);
+char *ps_why_role_title(const char *title);
+int ps_why_odd_role(ps_buf *odd, ps_role role, const char *why);
+int ps_why_odd_class(ps_buf *odd, bool preview);
+int ps_why_odd_build_date(ps_buf *odd, const char *build_date, const char *month);
+char *ps_why_title_mismatch(const char *kb, ps_role role, const char *title, const char *odd);
+const char *ps_why_sha2_src(bool from_catalog, const char *kb_file);
+const char *ps_why_src_file(const char *file);
+const char *ps_why_src_bundle(void);
+char *ps_why_credited_stack(const char *from);
+char *ps_why_base_stack(const char *os);
+char *ps_why_provides_stack(const char *stack, const char *src);
+char *ps_why_stack_installed(const char *kb, const char *src);
+char *ps_why_provides_unknown_stack(void);
+char *ps_why_stack_unknown(const char *stack_src, const char *kb);
+char *ps_why_provides_kernel(const char *kernel, bool from_bundle, const char *kb_file);
+char *ps_why_provides_role(ps_role role);
+char *ps_why_server_only(const char *os_name, const char *kb);
+char *ps_why_installed_supersedes(char *text, const char *kb);
+char *ps_why_installed_kb_says(const char *kb, const ps_kb_entry *e);
+char *ps_why_installed_newer(const char *kb, ps_role role, const char *date, const char *own);
+char *ps_why_below_build(unsigned long kernel_build, const char *machine_build);
+char *ps_why_unsafe_name(ps_arch arch);
+char *ps_why_after_target(const char *date, const char *until, const char *option);
+char *ps_why_excluded(const char *kb);
+char *ps_why_preview(void);
+char *ps_why_other_track(void);
+char *ps_why_included(const char *kb, const char *date, bool installed);
 
 /* ---- why_steps.c: the reasons of the steps ------------------------- */
 
