@@ -11,9 +11,10 @@
  *   resolve.c    requirements into typed edges, the rounds
  *   graph.c      edges, reachability, the one topological walk, cycles
  *   steps.c      reboot levels, steps, builds, manual steps
- *   why.c        the sentences: edge reasons, gaps, supersedence, findings
+ *   why.c        the sentences: edge reasons, gaps, supersedence, cycles
  *   why_steps.c  the sentences of the steps and restarts, the ESU step
  *   why_state.c  the sentences of roles, the machine, leaving before resolution
+ *   why_checks.c the findings: package checks, the findings of a finished plan
  *   window.c     maintenance windows
  *   model.c      the names and frees of the plan model (plan.h)
  */
@@ -219,6 +220,7 @@ char *ps_why_final_reboot_count(size_t total);
 char *ps_why_may_restart(const char *kb);
 char *ps_why_manual_step(const ps_manual_step *ms, unsigned year);
 char *ps_why_activation(const ps_kb_activation *a, unsigned year);
+const char *ps_why_activation_placeholder(void);
 char *ps_why_no_activation(unsigned year);
 char *ps_why_esu_key_unknown(bool from_inventory);
 
@@ -240,6 +242,21 @@ char *ps_plan_cycle_text(const ps_arch_plan *ap, const ps_plan_cycle *cy);
 char *ps_plan_cycle_member_why(const ps_arch_plan *ap, const ps_plan_cycle *cy, size_t number);
 /* The why of every duplicate revision.  -1 on OOM. */
 int ps_plan_duplicate_texts(ps_arch_plan *ap);
+
+/* ---- why_checks.c: the findings ------------------------------------ */
+
+int ps_why_no_rules(ps_findings *f, const ps_where *w, const char *os);
+int ps_why_name_os(ps_findings *f, const ps_where *w, const char *name_os, const char *os);
+int ps_why_name_arch(ps_findings *f, const ps_where *w, const ps_package *p);
+int ps_why_inventory_os(ps_findings *f, const ps_where *w, const char *os_build);
+int ps_why_already_installed(ps_findings *f, const ps_where *w, const char *kb);
+int ps_why_nothing_for_machine(ps_findings *f, const ps_inventory *inv, size_t n_machine);
+char *ps_why_inventory_lists(const char *kb);
+int ps_why_window_overrun(ps_findings *f, const ps_where *w, size_t window, size_t first,
+                          size_t last, unsigned long minutes, unsigned window_minutes);
+char *ps_why_fleet_unreadable(const char *msg);
+char *ps_why_fleet_wrong_arch(ps_arch arch);
+int ps_why_fleet_not_planned(ps_findings *f, const ps_where *w, const char *why);
 /* The findings of a finished plan, and the esu-licensing warning.  -1 on OOM. */
 int ps_plan_findings(const ps_arch_plan *ap, ps_findings *f);
 int ps_plan_esu_finding(const ps_arch_plan *ap, const ps_kb *kb, ps_findings *f);

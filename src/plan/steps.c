@@ -215,7 +215,7 @@ static char *manual_command(const char *tmpl, const ps_plan_step *st)
             p += 5;
         } else if (strncmp(p, "{activation-id}", 15) == 0) {
             rc = ps_buf_puts(&b, st->n_activations == 1 ? st->activations[0]->id
-                                                        : "<activation ID of your edition>");
+                                                        : ps_why_activation_placeholder());
             p += 15;
         } else {
             rc = ps_buf_append(&b, p++, 1);

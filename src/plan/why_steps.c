@@ -64,6 +64,12 @@ char *ps_why_activation(const ps_kb_activation *a, unsigned year)
                        a->source ? a->source : "");
 }
 
+/* What a command shows where no one activation ID fits the machine. */
+const char *ps_why_activation_placeholder(void)
+{
+    return "<activation ID of your edition>";
+}
+
 /* When the knowledge base knows no activation ID for the year. */
 char *ps_why_no_activation(unsigned year)
 {
