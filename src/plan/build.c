@@ -158,18 +158,18 @@ static int package_check(const ps_package *p, const ps_kb *kb, const ps_plan_opt
     if (p->os == NULL || ps_kb_rules_for(kb, p->os) == NULL) {
         if (finding_present(f, PS_F_WRONG_OS, p->file))
             return 0;
-        *err = ps_why_no_rules(f, &w, p->os);
+        *err = ps_plan_why_no_rules(f, &w, p->os);
         return 0;
     }
     if (p->name_os && strcmp(p->name_os, p->os) != 0 &&
         !finding_present(f, PS_F_WRONG_OS, p->file) &&
-        ps_why_name_os(f, &w, p->name_os, p->os) != 0) {
+        ps_plan_why_name_os(f, &w, p->name_os, p->os) != 0) {
         *err = -1;
         return 0;
     }
     if (p->name_arch != PS_ARCH_NONE && p->name_arch != p->arch &&
         !finding_present(f, PS_F_ARCH_MISMATCH, p->file) &&
-        ps_why_name_arch(f, &w, p) != 0) {
+        ps_plan_why_name_arch(f, &w, p) != 0) {
         *err = -1;
         return 0;
     }
@@ -177,11 +177,11 @@ static int package_check(const ps_package *p, const ps_kb *kb, const ps_plan_opt
         !os_matches(opts->inventory->os_build, p->os)) {
         *machine = 1;
         if (!finding_present(f, PS_F_WRONG_OS, p->file))
-            *err = ps_why_inventory_os(f, &w, opts->inventory->os_build);
+            *err = ps_plan_why_inventory_os(f, &w, opts->inventory->os_build);
         return 0;
     }
     if (ps_plan_inventory_has(opts->inventory, p->kb)) {
-        if (ps_why_already_installed(f, &w, p->kb) != 0)
+        if (ps_plan_why_already_installed(f, &w, p->kb) != 0)
             *err = -1;
         return 2;
     }
@@ -221,7 +221,7 @@ int ps_plan_build(ps_plan *plan, const ps_bundle *b, const ps_kb *kb, const ps_p
     }
     /* a non-empty bundle with nothing for the machine of the inventory */
     if (n_machine && n_planned == 0 &&
-        ps_why_nothing_for_machine(f, opts->inventory, n_machine) != 0)
+        ps_plan_why_nothing_for_machine(f, opts->inventory, n_machine) != 0)
         goto out;
     /* one plan per (os, arch) present */
     for (size_t i = 0; i < b->count; i++) {
@@ -262,7 +262,7 @@ int ps_plan_build(ps_plan *plan, const ps_bundle *b, const ps_kb *kb, const ps_p
             ps_plan_node *in = &ap->nodes[ap->n_nodes - 1];
 
             in->state = PS_NODE_INSTALLED;
-            in->why = ps_why_inventory_lists(in->kb);
+            in->why = ps_plan_why_inventory_lists(in->kb);
             if (in->why == NULL)
                 goto out;
         }

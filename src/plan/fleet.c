@@ -163,7 +163,7 @@ int ps_fleet_load(ps_fleet *fl, char *const *files, size_t n, char *err, size_t 
             w.line = line;
             if (ps_findings_add(&m->findings, PS_F_UNREADABLE_PACKAGE, &w, "%s", rest) != 0)
                 goto oom;
-            m->why = ps_why_fleet_unreadable(msg);
+            m->why = ps_plan_why_fleet_unreadable(msg);
             if (m->why == NULL)
                 goto oom;
         }
@@ -470,9 +470,9 @@ int ps_fleet_plan(ps_fleet *fl, const ps_bundle *b, const ps_kb *kb, const ps_pl
             ps_where w = {m->inventory, NULL, 0, m->inv.arch, NULL, NULL};
 
             m->status = PS_FLEET_WRONG_ARCH;
-            m->why = ps_why_fleet_wrong_arch(m->inv.arch);
+            m->why = ps_plan_why_fleet_wrong_arch(m->inv.arch);
             if (m->why == NULL ||
-                ps_why_fleet_not_planned(&m->findings, &w, m->why) != 0)
+                ps_plan_why_fleet_not_planned(&m->findings, &w, m->why) != 0)
                 goto out;
             continue;
         }

@@ -263,7 +263,7 @@ int ps_plan_machine_state(planner *pl)
         st = credited_stack(ap, pl->kb, n->kb, n->date, &from);
         if (st == NULL)
             continue;
-        n->stack_why = ps_why_credited_stack(from);
+        n->stack_why = ps_plan_why_credited_stack(from);
         if (n->stack_why == NULL)
             return -1;
         n->stack = st;
@@ -271,7 +271,7 @@ int ps_plan_machine_state(planner *pl)
     m->from_inventory = inv != NULL;
     m->build = ap->start_build;
     m->stack = ap->rules->base_build;
-    m->stack_src = ps_why_base_stack(ap->os);
+    m->stack_src = ps_plan_why_base_stack(ap->os);
     if (m->stack_src == NULL)
         return -1;
     if (inv == NULL)
@@ -325,20 +325,20 @@ int ps_plan_machine_state(planner *pl)
         if (k->role == PS_ROLE_SERVICING_STACK) {
             if (n && n->stack && !n->stack_why) {
                 st = n->stack;
-                src = ps_why_src_bundle();
+                src = ps_plan_why_src_bundle();
             } else if (e && e->provides_stack) {
                 st = e->provides_stack;
-                src = ps_why_src_file(e->where.file);
+                src = ps_plan_why_src_file(e->where.file);
             } else if ((st = credited_stack(ap, pl->kb, k->kb, n ? n->date : e ? e->date : NULL,
                                             &from)) != NULL) {
-                srcbuf = ps_why_credited_stack(from);
+                srcbuf = ps_plan_why_credited_stack(from);
                 if (srcbuf == NULL)
                     return -1;
                 src = srcbuf;
             }
             if (st) {
                 k->stack = st;
-                k->provides = ps_why_provides_stack(st, src);
+                k->provides = ps_plan_why_provides_stack(st, src);
                 if (k->provides == NULL) {
                     free(srcbuf);
                     return -1;
@@ -346,7 +346,7 @@ int ps_plan_machine_state(planner *pl)
                 if (ps_version_cmp(st, m->stack) > 0) {
                     m->stack = st;
                     free(m->stack_src);
-                    m->stack_src = ps_why_stack_installed(k->kb, src);
+                    m->stack_src = ps_plan_why_stack_installed(k->kb, src);
                     if (m->stack_src == NULL) {
                         free(srcbuf);
                         return -1;
@@ -355,9 +355,9 @@ int ps_plan_machine_state(planner *pl)
             } else {
                 char *t;
 
-                if ((k->provides = ps_why_provides_unknown_stack()) == NULL)
+                if ((k->provides = ps_plan_why_provides_unknown_stack()) == NULL)
                     return -1;
-                t = ps_why_stack_unknown(m->stack_src, k->kb);
+                t = ps_plan_why_stack_unknown(m->stack_src, k->kb);
                 if (t == NULL)
                     return -1;
                 free(m->stack_src);
@@ -367,11 +367,11 @@ int ps_plan_machine_state(planner *pl)
             continue;
         }
         if (n && n->kernel)
-            k->provides = ps_why_provides_kernel(n->kernel, true, NULL);
+            k->provides = ps_plan_why_provides_kernel(n->kernel, true, NULL);
         else if (e && e->kernel_build)
-            k->provides = ps_why_provides_kernel(e->kernel_build, false, e->where.file);
+            k->provides = ps_plan_why_provides_kernel(e->kernel_build, false, e->where.file);
         else if (k->role == PS_ROLE_SHA2_SUPPORT || k->role == PS_ROLE_LICENSING)
-            k->provides = ps_why_provides_role(k->role);
+            k->provides = ps_plan_why_provides_role(k->role);
         else
             continue;
         if (k->provides == NULL)

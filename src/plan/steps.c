@@ -42,13 +42,13 @@ static int install_reasons(ps_arch_plan *ap, ps_plan_step *s)
 {
     const ps_plan_node *n = &ap->nodes[s->node];
 
-    if (step_reason(s, ps_why_step_phase(n)) != 0)
+    if (step_reason(s, ps_plan_why_step_phase(n)) != 0)
         return -1;
     for (size_t i = 0; i < ap->n_edges; i++) {
         const ps_plan_edge *e = &ap->edges[i];
 
         if (e->to == s->node &&
-            step_reason(s, ps_why_step_after(ap->nodes[e->from].kb, e)) != 0)
+            step_reason(s, ps_plan_why_step_after(ap->nodes[e->from].kb, e)) != 0)
             return -1;
     }
     if (n->needed && n->needed_why && step_reason(s, ps_strdup(n->needed_why)) != 0)
@@ -115,8 +115,8 @@ int ps_plan_make_steps(planner *pl)
 
                 if (!e->barrier || ap->nodes[e->to].depth != d || ap->nodes[e->from].depth != d - 1)
                     continue;
-                if (step_reason(s, ps_why_reboot_edge(ap->nodes[e->from].kb, ap->nodes[e->to].kb,
-                                                      e)) != 0)
+                if (step_reason(s, ps_plan_why_reboot_edge(ap->nodes[e->from].kb,
+                                                           ap->nodes[e->to].kb, e)) != 0)
                     return -1;
             }
             /* more than four reasons: the first three, then a count */
@@ -124,7 +124,7 @@ int ps_plan_make_steps(planner *pl)
                 more = s->n_reasons - 3;
                 while (s->n_reasons > 3)
                     free(s->reasons[--s->n_reasons]);
-                if (step_reason(s, ps_why_reboot_more(more)) != 0)
+                if (step_reason(s, ps_plan_why_reboot_more(more)) != 0)
                     return -1;
             }
         }
@@ -149,14 +149,14 @@ int ps_plan_make_steps(planner *pl)
                 continue;
             /* more than four: a count, then the first three */
             if (total > 4 && shown == 0 &&
-                step_reason(&fin, ps_why_final_reboot_count(total)) != 0) {
+                step_reason(&fin, ps_plan_why_final_reboot_count(total)) != 0) {
                 ps_strv_free(&fin.reasons, &fin.n_reasons);
                 return -1;
             }
             if (total > 4 && shown == 3)
                 break;
             shown++;
-            if (step_reason(&fin, ps_why_may_restart(n->kb)) != 0) {
+            if (step_reason(&fin, ps_plan_why_may_restart(n->kb)) != 0) {
                 ps_strv_free(&fin.reasons, &fin.n_reasons);
                 return -1;
             }
@@ -215,7 +215,7 @@ static char *manual_command(const char *tmpl, const ps_plan_step *st)
             p += 5;
         } else if (strncmp(p, "{activation-id}", 15) == 0) {
             rc = ps_buf_puts(&b, st->n_activations == 1 ? st->activations[0]->id
-                                                        : ps_why_activation_placeholder());
+                                                        : ps_plan_why_activation_placeholder());
             p += 15;
         } else {
             rc = ps_buf_append(&b, p++, 1);
@@ -256,16 +256,16 @@ static int manual_step_fill(planner *pl, ps_plan_step *st, const ps_manual_step 
         }
         free(c);
     }
-    if (step_reason(st, ps_why_manual_step(ms, year)) != 0)
+    if (step_reason(st, ps_plan_why_manual_step(ms, year)) != 0)
         return -1;
     for (size_t i = 0; i < st->n_activations; i++) {
-        if (step_reason(st, ps_why_activation(st->activations[i], year)) != 0)
+        if (step_reason(st, ps_plan_why_activation(st->activations[i], year)) != 0)
             return -1;
     }
     if (st->n_activations == 0 &&
-        step_reason(st, ps_why_no_activation(year)) != 0)
+        step_reason(st, ps_plan_why_no_activation(year)) != 0)
         return -1;
-    if (step_reason(st, ps_why_esu_key_unknown(ap->machine.from_inventory)) != 0)
+    if (step_reason(st, ps_plan_why_esu_key_unknown(ap->machine.from_inventory)) != 0)
         return -1;
     return 0;
 }

@@ -13,7 +13,7 @@
 /* ---- the package checks (build.c) ---------------------------------- */
 
 /* Wrong OS: no rules for the OS of the package, or its OS is unknown. */
-int ps_why_no_rules(ps_findings *f, const ps_where *w, const char *os)
+int ps_plan_why_no_rules(ps_findings *f, const ps_where *w, const char *os)
 {
     if (os)
         return ps_findings_add(f, PS_F_WRONG_OS, w, "the knowledge base has no rules for "
@@ -22,14 +22,14 @@ int ps_why_no_rules(ps_findings *f, const ps_where *w, const char *os)
 }
 
 /* The file name says another OS than update.mum. */
-int ps_why_name_os(ps_findings *f, const ps_where *w, const char *name_os, const char *os)
+int ps_plan_why_name_os(ps_findings *f, const ps_where *w, const char *name_os, const char *os)
 {
     return ps_findings_add(f, PS_F_WRONG_OS, w, "the file name says Windows %s but update.mum "
                            "says Windows %s; planned for Windows %s", name_os, os, os);
 }
 
 /* The file name says another architecture than update.mum. */
-int ps_why_name_arch(ps_findings *f, const ps_where *w, const ps_package *p)
+int ps_plan_why_name_arch(ps_findings *f, const ps_where *w, const ps_package *p)
 {
     return ps_findings_add(f, PS_F_ARCH_MISMATCH, w,
                            "the file name says %s but update.mum says %s; planned for %s only",
@@ -38,19 +38,19 @@ int ps_why_name_arch(ps_findings *f, const ps_where *w, const ps_package *p)
 }
 
 /* The machine of the inventory runs another OS. */
-int ps_why_inventory_os(ps_findings *f, const ps_where *w, const char *os_build)
+int ps_plan_why_inventory_os(ps_findings *f, const ps_where *w, const char *os_build)
 {
     return ps_findings_add(f, PS_F_WRONG_OS, w,
                            "the machine of the inventory runs Windows %s; not planned", os_build);
 }
 
-int ps_why_already_installed(ps_findings *f, const ps_where *w, const char *kb)
+int ps_plan_why_already_installed(ps_findings *f, const ps_where *w, const char *kb)
 {
     return ps_findings_add(f, PS_F_ALREADY_INSTALLED, w, "%s is already installed", kb);
 }
 
 /* A non-empty bundle with nothing for the machine of the inventory. */
-int ps_why_nothing_for_machine(ps_findings *f, const ps_inventory *inv, size_t n_machine)
+int ps_plan_why_nothing_for_machine(ps_findings *f, const ps_inventory *inv, size_t n_machine)
 {
     ps_where w = {NULL, NULL, 0, PS_ARCH_NONE, NULL, NULL};
 
@@ -65,15 +65,15 @@ int ps_why_nothing_for_machine(ps_findings *f, const ps_inventory *inv, size_t n
 }
 
 /* The why of a package the inventory lists. */
-char *ps_why_inventory_lists(const char *kb)
+char *ps_plan_why_inventory_lists(const char *kb)
 {
     return ps_asprintf("the inventory lists %s: it satisfies requirements and supersedes, with "
                        "no step", kb);
 }
 
 /* One segment between two reboots longer than a maintenance window (window.c). */
-int ps_why_window_overrun(ps_findings *f, const ps_where *w, size_t window, size_t first,
-                          size_t last, unsigned long minutes, unsigned window_minutes)
+int ps_plan_why_window_overrun(ps_findings *f, const ps_where *w, size_t window, size_t first,
+                               size_t last, unsigned long minutes, unsigned window_minutes)
 {
     return ps_findings_add(f, PS_F_WINDOW_OVERRUN, w,
                            "window %zu (steps %zu-%zu) needs about %lu minutes, more than the "
@@ -84,20 +84,20 @@ int ps_why_window_overrun(ps_findings *f, const ps_where *w, size_t window, size
 /* ---- the machines of a fleet (fleet.c) ------------------------------ */
 
 /* The why of a machine whose inventory cannot be read. */
-char *ps_why_fleet_unreadable(const char *msg)
+char *ps_plan_why_fleet_unreadable(const char *msg)
 {
     return ps_asprintf("its inventory cannot be read: %s", msg);
 }
 
 /* The why of a machine of an architecture --arch leaves out. */
-char *ps_why_fleet_wrong_arch(ps_arch arch)
+char *ps_plan_why_fleet_wrong_arch(ps_arch arch)
 {
     return ps_asprintf("the machine is %s (System Type), an architecture --arch leaves out",
                        ps_arch_name(arch));
 }
 
 /* The wrong-machine finding of a machine left out, with its why. */
-int ps_why_fleet_not_planned(ps_findings *f, const ps_where *w, const char *why)
+int ps_plan_why_fleet_not_planned(ps_findings *f, const ps_where *w, const char *why)
 {
     return ps_findings_add(f, PS_F_WRONG_MACHINE, w, "%s: not planned", why);
 }
