@@ -419,12 +419,7 @@ static int judge(ps_fleet_machine *m, const ps_fleet_state *st, const ps_bundle 
     }
     if (errors) {
         m->status = PS_FLEET_CANNOT_UPDATE;
-        if (errors == 1)
-            m->why = ps_asprintf("%s%s%s", first->kb ? first->kb : "", first->kb ? ": " : "",
-                                 first->message);
-        else
-            m->why = ps_asprintf("%s%s%s (and %zu more errors)", first->kb ? first->kb : "",
-                                 first->kb ? ": " : "", first->message, errors - 1);
+        m->why = ps_plan_why_fleet_errors(first->kb, first->message, errors);
         return m->why ? 0 : -1;
     }
     for (size_t i = 0; i < st->plan.count; i++)

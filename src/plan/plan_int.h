@@ -256,6 +256,7 @@ int ps_plan_why_window_overrun(ps_findings *f, const ps_where *w, size_t window,
                                size_t last, unsigned long minutes, unsigned window_minutes);
 char *ps_plan_why_fleet_unreadable(const char *msg);
 char *ps_plan_why_fleet_wrong_arch(ps_arch arch);
+char *ps_plan_why_fleet_errors(const char *kb, const char *message, size_t errors);
 int ps_plan_why_fleet_not_planned(ps_findings *f, const ps_where *w, const char *why);
 /* The findings of a finished plan, and the esu-licensing warning.  -1 on OOM. */
 int ps_plan_findings(const ps_arch_plan *ap, ps_findings *f);

@@ -96,6 +96,15 @@ char *ps_plan_why_fleet_wrong_arch(ps_arch arch)
                        ps_arch_name(arch));
 }
 
+/* The why of a machine its errors leave out: the first, and how many more. */
+char *ps_plan_why_fleet_errors(const char *kb, const char *message, size_t errors)
+{
+    if (errors == 1)
+        return ps_asprintf("%s%s%s", kb ? kb : "", kb ? ": " : "", message);
+    return ps_asprintf("%s%s%s (and %zu more errors)", kb ? kb : "", kb ? ": " : "", message,
+                       errors - 1);
+}
+
 /* The wrong-machine finding of a machine left out, with its why. */
 int ps_plan_why_fleet_not_planned(ps_findings *f, const ps_where *w, const char *why)
 {
