@@ -158,29 +158,18 @@ static int package_check(const ps_package *p, const ps_kb *kb, const ps_plan_opt
     if (p->os == NULL || ps_kb_rules_for(kb, p->os) == NULL) {
         if (finding_present(f, PS_F_WRONG_OS, p->file))
             return 0;
-        if (p->os)
-            *err = ps_findings_add(f, PS_F_WRONG_OS, &w, "the knowledge base has no rules for "
-                                   "Windows %s; not planned", p->os);
-        else
-            *err = ps_findings_add(f, PS_F_WRONG_OS, &w, "the OS of the package is not known; "
-                                   "not planned");
+        *err = ps_plan_why_no_rules(f, &w, p->os);
         return 0;
     }
     if (p->name_os && strcmp(p->name_os, p->os) != 0 &&
         !finding_present(f, PS_F_WRONG_OS, p->file) &&
-        ps_findings_add(f, PS_F_WRONG_OS, &w,
-                        "the file name says Windows %s but update.mum says Windows %s; planned "
-                        "for Windows %s",
-                        p->name_os, p->os, p->os) != 0) {
+        ps_plan_why_name_os(f, &w, p->name_os, p->os) != 0) {
         *err = -1;
         return 0;
     }
     if (p->name_arch != PS_ARCH_NONE && p->name_arch != p->arch &&
         !finding_present(f, PS_F_ARCH_MISMATCH, p->file) &&
-        ps_findings_add(f, PS_F_ARCH_MISMATCH, &w,
-                        "the file name says %s but update.mum says %s; planned for %s only",
-                        ps_arch_name(p->name_arch), p->identity.arch ? p->identity.arch : "?",
-                        ps_arch_name(p->arch)) != 0) {
+        ps_plan_why_name_arch(f, &w, p) != 0) {
         *err = -1;
         return 0;
     }
@@ -188,14 +177,11 @@ static int package_check(const ps_package *p, const ps_kb *kb, const ps_plan_opt
         !os_matches(opts->inventory->os_build, p->os)) {
         *machine = 1;
         if (!finding_present(f, PS_F_WRONG_OS, p->file))
-            *err = ps_findings_add(f, PS_F_WRONG_OS, &w,
-                                   "the machine of the inventory runs Windows "
-                                   "%s; not planned",
-                                   opts->inventory->os_build);
+            *err = ps_plan_why_inventory_os(f, &w, opts->inventory->os_build);
         return 0;
     }
     if (ps_plan_inventory_has(opts->inventory, p->kb)) {
-        if (ps_findings_add(f, PS_F_ALREADY_INSTALLED, &w, "%s is already installed", p->kb) != 0)
+        if (ps_plan_why_already_installed(f, &w, p->kb) != 0)
             *err = -1;
         return 2;
     }
@@ -234,20 +220,9 @@ int ps_plan_build(ps_plan *plan, const ps_bundle *b, const ps_kb *kb, const ps_p
         n_planned += ok[i] != 0;
     }
     /* a non-empty bundle with nothing for the machine of the inventory */
-    if (n_machine && n_planned == 0) {
-        const ps_inventory *inv = opts->inventory;
-        ps_where w = {NULL, NULL, 0, PS_ARCH_NONE, NULL, NULL};
-
-        if (ps_findings_add(f, PS_F_WRONG_MACHINE, &w, "the machine of the inventory (%s%s%s%s%s) "
-                            "can use none of the %zu package%s of the bundle: they are for "
-                            "another %s", inv->os_name ? inv->os_name : "Windows",
-                            inv->os_build ? " " : "", inv->os_build ? inv->os_build : "",
-                            inv->arch != PS_ARCH_NONE ? ", " : "",
-                            inv->arch != PS_ARCH_NONE ? ps_arch_name(inv->arch) : "",
-                            n_machine, n_machine == 1 ? "" : "s",
-                            inv->os_build ? "OS or architecture" : "architecture") != 0)
-            goto out;
-    }
+    if (n_machine && n_planned == 0 &&
+        ps_plan_why_nothing_for_machine(f, opts->inventory, n_machine) != 0)
+        goto out;
     /* one plan per (os, arch) present */
     for (size_t i = 0; i < b->count; i++) {
         const ps_package *p = &b->items[i];
@@ -287,8 +262,7 @@ int ps_plan_build(ps_plan *plan, const ps_bundle *b, const ps_kb *kb, const ps_p
             ps_plan_node *in = &ap->nodes[ap->n_nodes - 1];
 
             in->state = PS_NODE_INSTALLED;
-            in->why = ps_asprintf("the inventory lists %s: it satisfies requirements and "
-                                  "supersedes, with no step", in->kb);
+            in->why = ps_plan_why_inventory_lists(in->kb);
             if (in->why == NULL)
                 goto out;
         }

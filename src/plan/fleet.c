@@ -3,6 +3,7 @@
  * states to plans (each distinct state planned once), plans to groups.
  */
 #include "fleet.h"
+#include "plan_int.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -162,7 +163,7 @@ int ps_fleet_load(ps_fleet *fl, char *const *files, size_t n, char *err, size_t 
             w.line = line;
             if (ps_findings_add(&m->findings, PS_F_UNREADABLE_PACKAGE, &w, "%s", rest) != 0)
                 goto oom;
-            m->why = ps_asprintf("its inventory cannot be read: %s", msg);
+            m->why = ps_plan_why_fleet_unreadable(msg);
             if (m->why == NULL)
                 goto oom;
         }
@@ -418,12 +419,7 @@ static int judge(ps_fleet_machine *m, const ps_fleet_state *st, const ps_bundle 
     }
     if (errors) {
         m->status = PS_FLEET_CANNOT_UPDATE;
-        if (errors == 1)
-            m->why = ps_asprintf("%s%s%s", first->kb ? first->kb : "", first->kb ? ": " : "",
-                                 first->message);
-        else
-            m->why = ps_asprintf("%s%s%s (and %zu more errors)", first->kb ? first->kb : "",
-                                 first->kb ? ": " : "", first->message, errors - 1);
+        m->why = ps_plan_why_fleet_errors(first->kb, first->message, errors);
         return m->why ? 0 : -1;
     }
     for (size_t i = 0; i < st->plan.count; i++)
@@ -469,10 +465,9 @@ int ps_fleet_plan(ps_fleet *fl, const ps_bundle *b, const ps_kb *kb, const ps_pl
             ps_where w = {m->inventory, NULL, 0, m->inv.arch, NULL, NULL};
 
             m->status = PS_FLEET_WRONG_ARCH;
-            m->why = ps_asprintf("the machine is %s (System Type), an architecture --arch leaves "
-                                 "out", ps_arch_name(m->inv.arch));
+            m->why = ps_plan_why_fleet_wrong_arch(m->inv.arch);
             if (m->why == NULL ||
-                ps_findings_add(&m->findings, PS_F_WRONG_MACHINE, &w, "%s: not planned", m->why) != 0)
+                ps_plan_why_fleet_not_planned(&m->findings, &w, m->why) != 0)
                 goto out;
             continue;
         }

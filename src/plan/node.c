@@ -150,32 +150,27 @@ static int title_role(ps_plan_node *n, const ps_package *p, ps_title_kind tk, co
 
     if (n->role != PS_ROLE_OTHER && n->role != t &&
         !(t == PS_ROLE_PREVIEW_ROLLUP && n->role == PS_ROLE_ROLLUP))
-        bad |= ps_buf_printf(&odd, "its other metadata make it %s (%s)", ps_role_name(n->role),
-                             n->role_why) < 0;
+        bad |= ps_plan_why_odd_role(&odd, n->role, n->role_why) < 0;
     if (cls && t == PS_ROLE_PREVIEW_ROLLUP && ps_streq_ci(cls, WSUS_SECURITY_UPDATES))
-        bad |= ps_buf_printf(&odd, "%sits WSUS classification is Security Updates",
-                             odd.len ? "; " : "") < 0;
+        bad |= ps_plan_why_odd_class(&odd, true) < 0;
     if (cls && t != PS_ROLE_PREVIEW_ROLLUP && ps_streq_ci(cls, WSUS_UPDATES))
-        bad |= ps_buf_printf(&odd, "%sits WSUS classification is Updates, not Security Updates",
-                             odd.len ? "; " : "") < 0;
+        bad |= ps_plan_why_odd_class(&odd, false) < 0;
     if (month[0] && p->build_date && strlen(p->build_date) == 10) {
         int y = atoi(month), m = atoi(month + 5), py = m == 1 ? y - 1 : y, pm = m == 1 ? 12 : m - 1;
         char prev[32];
 
         snprintf(prev, sizeof prev, "%04d-%02d", py, pm);
         if (strncmp(p->build_date, month, 7) != 0 && strncmp(p->build_date, prev, 7) != 0)
-            bad |= ps_buf_printf(&odd, "%sits build date %s is neither in %s nor in the month "
-                                 "before", odd.len ? "; " : "", p->build_date, month) < 0;
+            bad |= ps_plan_why_odd_build_date(&odd, p->build_date, month) < 0;
     }
     free(n->role_why);
     n->role = t;
-    n->role_why = ps_asprintf("WSUS title \"%s\"", p->wsus.title);
+    n->role_why = ps_plan_why_role_title(p->wsus.title);
     n->phase = phase_rank(r, n->role, &n->phase_name);
     if (n->role_why == NULL || bad)
         rc = -1;
     else if (odd.len)
-        n->mismatch = ps_asprintf("%s is planned as %s by its WSUS title \"%s\", but %s", p->kb,
-                                  ps_role_name(t), p->wsus.title, odd.data);
+        n->mismatch = ps_plan_why_title_mismatch(p->kb, t, p->wsus.title, odd.data);
     if (odd.len && n->mismatch == NULL)
         rc = -1;
     ps_buf_free(&odd);
@@ -195,7 +190,7 @@ int ps_plan_node_init(ps_plan_node *n, const ps_package *p, const ps_kb *kb, con
     n->kb = p->kb;
     n->by = PS_NO_NODE;
     n->role = ps_kb_classify(kb, p, why, sizeof why);
-    n->role_why = ps_strdup(why[0] ? why : "no knowledge of it");
+    n->role_why = why[0] ? ps_strdup(why) : ps_plan_why_role_unknown();
     if (n->role_why == NULL)
         return -1;
     n->phase = phase_rank(r, n->role, &n->phase_name);
@@ -206,8 +201,7 @@ int ps_plan_node_init(ps_plan_node *n, const ps_package *p, const ps_kb *kb, con
         !(p->identity.name && ps_streq_ci(p->identity.name, "Package_for_RollupFix"))) {
         n->role = PS_ROLE_SECURITY_ONLY;
         free(n->role_why);
-        n->role_why = ps_strdup("a Security Update delivering Microsoft-Windows-OS-Kernel, not of "
-                                "the Package_for_RollupFix family");
+        n->role_why = ps_plan_why_role_kernel_security();
         if (n->role_why == NULL)
             return -1;
         n->phase = phase_rank(r, n->role, &n->phase_name);
@@ -234,10 +228,10 @@ int ps_plan_node_init(ps_plan_node *n, const ps_package *p, const ps_kb *kb, con
     n->kernel = p->kernel_version ? p->kernel_version : e ? e->kernel_build : NULL;
     if (p->sha2_only >= 0) {
         n->sha2_only = p->sha2_only == 1;
-        n->sha2_src = "update.cat digests";
+        n->sha2_src = ps_plan_why_sha2_src(true, NULL);
     } else {
         n->sha2_only = e && e->sha2_only == 1;
-        n->sha2_src = e && e->where.file ? e->where.file : "the knowledge base";
+        n->sha2_src = ps_plan_why_sha2_src(false, e ? e->where.file : NULL);
     }
     return 0;
 }

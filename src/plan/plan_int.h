@@ -11,7 +11,10 @@
  *   resolve.c    requirements into typed edges, the rounds
  *   graph.c      edges, reachability, the one topological walk, cycles
  *   steps.c      reboot levels, steps, builds, manual steps
- *   why.c        the sentences: edge reasons, gaps, supersedence, findings
+ *   why.c        the sentences: edge reasons, gaps, supersedence, cycles
+ *   why_steps.c  the sentences of the steps and restarts, the ESU step
+ *   why_state.c  the sentences of roles, the machine, leaving before resolution
+ *   why_checks.c the findings: package checks, the findings of a finished plan
  *   window.c     maintenance windows
  *   model.c      the names and frees of the plan model (plan.h)
  */
@@ -175,6 +178,52 @@ int ps_plan_make_steps(planner *pl);
  * it concerns.  -1 on OOM. */
 int ps_plan_manual_steps(planner *pl);
 
+/* ---- why_state.c: roles, the machine, leaving before resolution ----- */
+
+char *ps_plan_why_role_unknown(void);
+char *ps_plan_why_role_kernel_security(void);
+char *ps_plan_why_role_title(const char *title);
+int ps_plan_why_odd_role(ps_buf *odd, ps_role role, const char *why);
+int ps_plan_why_odd_class(ps_buf *odd, bool preview);
+int ps_plan_why_odd_build_date(ps_buf *odd, const char *build_date, const char *month);
+char *ps_plan_why_title_mismatch(const char *kb, ps_role role, const char *title, const char *odd);
+const char *ps_plan_why_sha2_src(bool from_catalog, const char *kb_file);
+const char *ps_plan_why_src_file(const char *file);
+const char *ps_plan_why_src_bundle(void);
+char *ps_plan_why_credited_stack(const char *from);
+char *ps_plan_why_base_stack(const char *os);
+char *ps_plan_why_provides_stack(const char *stack, const char *src);
+char *ps_plan_why_stack_installed(const char *kb, const char *src);
+char *ps_plan_why_provides_unknown_stack(void);
+char *ps_plan_why_stack_unknown(const char *stack_src, const char *kb);
+char *ps_plan_why_provides_kernel(const char *kernel, bool from_bundle, const char *kb_file);
+char *ps_plan_why_provides_role(ps_role role);
+char *ps_plan_why_server_only(const char *os_name, const char *kb);
+char *ps_plan_why_installed_supersedes(char *text, const char *kb);
+char *ps_plan_why_installed_kb_says(const char *kb, const ps_kb_entry *e);
+char *ps_plan_why_installed_newer(const char *kb, ps_role role, const char *date, const char *own);
+char *ps_plan_why_below_build(unsigned long kernel_build, const char *machine_build);
+char *ps_plan_why_unsafe_name(ps_arch arch);
+char *ps_plan_why_after_target(const char *date, const char *until, const char *option);
+char *ps_plan_why_excluded(const char *kb);
+char *ps_plan_why_preview(void);
+char *ps_plan_why_other_track(void);
+char *ps_plan_why_included(const char *kb, const char *date, bool installed);
+
+/* ---- why_steps.c: the reasons of the steps ------------------------- */
+
+char *ps_plan_why_step_phase(const ps_plan_node *n);
+char *ps_plan_why_step_after(const char *from_kb, const ps_plan_edge *e);
+char *ps_plan_why_reboot_edge(const char *from_kb, const char *to_kb, const ps_plan_edge *e);
+char *ps_plan_why_reboot_more(size_t more);
+char *ps_plan_why_final_reboot_count(size_t total);
+char *ps_plan_why_may_restart(const char *kb);
+char *ps_plan_why_manual_step(const ps_manual_step *ms, unsigned year);
+char *ps_plan_why_activation(const ps_kb_activation *a, unsigned year);
+const char *ps_plan_why_activation_placeholder(void);
+char *ps_plan_why_no_activation(unsigned year);
+char *ps_plan_why_esu_key_unknown(bool from_inventory);
+
 /* ---- why.c: the sentences ----------------------------------------- */
 
 /* Adds the edge that satisfies requirement rq with node a, with its reason
@@ -193,6 +242,22 @@ char *ps_plan_cycle_text(const ps_arch_plan *ap, const ps_plan_cycle *cy);
 char *ps_plan_cycle_member_why(const ps_arch_plan *ap, const ps_plan_cycle *cy, size_t number);
 /* The why of every duplicate revision.  -1 on OOM. */
 int ps_plan_duplicate_texts(ps_arch_plan *ap);
+
+/* ---- why_checks.c: the findings ------------------------------------ */
+
+int ps_plan_why_no_rules(ps_findings *f, const ps_where *w, const char *os);
+int ps_plan_why_name_os(ps_findings *f, const ps_where *w, const char *name_os, const char *os);
+int ps_plan_why_name_arch(ps_findings *f, const ps_where *w, const ps_package *p);
+int ps_plan_why_inventory_os(ps_findings *f, const ps_where *w, const char *os_build);
+int ps_plan_why_already_installed(ps_findings *f, const ps_where *w, const char *kb);
+int ps_plan_why_nothing_for_machine(ps_findings *f, const ps_inventory *inv, size_t n_machine);
+char *ps_plan_why_inventory_lists(const char *kb);
+int ps_plan_why_window_overrun(ps_findings *f, const ps_where *w, size_t window, size_t first,
+                               size_t last, unsigned long minutes, unsigned window_minutes);
+char *ps_plan_why_fleet_unreadable(const char *msg);
+char *ps_plan_why_fleet_wrong_arch(ps_arch arch);
+char *ps_plan_why_fleet_errors(const char *kb, const char *message, size_t errors);
+int ps_plan_why_fleet_not_planned(ps_findings *f, const ps_where *w, const char *why);
 /* The findings of a finished plan, and the esu-licensing warning.  -1 on OOM. */
 int ps_plan_findings(const ps_arch_plan *ap, ps_findings *f);
 int ps_plan_esu_finding(const ps_arch_plan *ap, const ps_kb *kb, ps_findings *f);

@@ -263,8 +263,7 @@ int ps_plan_machine_state(planner *pl)
         st = credited_stack(ap, pl->kb, n->kb, n->date, &from);
         if (st == NULL)
             continue;
-        n->stack_why = ps_asprintf("at least what %s delivers, which it supersedes or follows in "
-                                   "the servicing stack chain", from);
+        n->stack_why = ps_plan_why_credited_stack(from);
         if (n->stack_why == NULL)
             return -1;
         n->stack = st;
@@ -272,7 +271,7 @@ int ps_plan_machine_state(planner *pl)
     m->from_inventory = inv != NULL;
     m->build = ap->start_build;
     m->stack = ap->rules->base_build;
-    m->stack_src = ps_asprintf("the base of Windows %s", ap->os);
+    m->stack_src = ps_plan_why_base_stack(ap->os);
     if (m->stack_src == NULL)
         return -1;
     if (inv == NULL)
@@ -326,21 +325,20 @@ int ps_plan_machine_state(planner *pl)
         if (k->role == PS_ROLE_SERVICING_STACK) {
             if (n && n->stack && !n->stack_why) {
                 st = n->stack;
-                src = "its package in the bundle";
+                src = ps_plan_why_src_bundle();
             } else if (e && e->provides_stack) {
                 st = e->provides_stack;
-                src = e->where.file ? e->where.file : "the knowledge base";
+                src = ps_plan_why_src_file(e->where.file);
             } else if ((st = credited_stack(ap, pl->kb, k->kb, n ? n->date : e ? e->date : NULL,
                                             &from)) != NULL) {
-                srcbuf = ps_asprintf("at least what %s delivers, which it supersedes or follows "
-                                     "in the servicing stack chain", from);
+                srcbuf = ps_plan_why_credited_stack(from);
                 if (srcbuf == NULL)
                     return -1;
                 src = srcbuf;
             }
             if (st) {
                 k->stack = st;
-                k->provides = ps_asprintf("servicing stack %s (%s)", st, src);
+                k->provides = ps_plan_why_provides_stack(st, src);
                 if (k->provides == NULL) {
                     free(srcbuf);
                     return -1;
@@ -348,7 +346,7 @@ int ps_plan_machine_state(planner *pl)
                 if (ps_version_cmp(st, m->stack) > 0) {
                     m->stack = st;
                     free(m->stack_src);
-                    m->stack_src = ps_asprintf("%s installed: %s", k->kb, src);
+                    m->stack_src = ps_plan_why_stack_installed(k->kb, src);
                     if (m->stack_src == NULL) {
                         free(srcbuf);
                         return -1;
@@ -357,10 +355,9 @@ int ps_plan_machine_state(planner *pl)
             } else {
                 char *t;
 
-                if ((k->provides = ps_strdup("a servicing stack of unknown version, counted by "
-                                             "the SSU chain order")) == NULL)
+                if ((k->provides = ps_plan_why_provides_unknown_stack()) == NULL)
                     return -1;
-                t = ps_asprintf("%s; %s installed, of unknown stack", m->stack_src, k->kb);
+                t = ps_plan_why_stack_unknown(m->stack_src, k->kb);
                 if (t == NULL)
                     return -1;
                 free(m->stack_src);
@@ -370,14 +367,11 @@ int ps_plan_machine_state(planner *pl)
             continue;
         }
         if (n && n->kernel)
-            k->provides = ps_asprintf("kernel %s (its package in the bundle)", n->kernel);
+            k->provides = ps_plan_why_provides_kernel(n->kernel, true, NULL);
         else if (e && e->kernel_build)
-            k->provides = ps_asprintf("kernel %s (%s)", e->kernel_build,
-                                      e->where.file ? e->where.file : "the knowledge base");
-        else if (k->role == PS_ROLE_SHA2_SUPPORT)
-            k->provides = ps_strdup("SHA-2 code-signing support");
-        else if (k->role == PS_ROLE_LICENSING)
-            k->provides = ps_strdup("ESU licensing");
+            k->provides = ps_plan_why_provides_kernel(e->kernel_build, false, e->where.file);
+        else if (k->role == PS_ROLE_SHA2_SUPPORT || k->role == PS_ROLE_LICENSING)
+            k->provides = ps_plan_why_provides_role(k->role);
         else
             continue;
         if (k->provides == NULL)

@@ -42,15 +42,13 @@ static int install_reasons(ps_arch_plan *ap, ps_plan_step *s)
 {
     const ps_plan_node *n = &ap->nodes[s->node];
 
-    if (step_reason(s, ps_asprintf("phase %s: role %s (%s)", n->phase_name, ps_role_name(n->role),
-                                   n->role_why ? n->role_why : "classified")) != 0)
+    if (step_reason(s, ps_plan_why_step_phase(n)) != 0)
         return -1;
     for (size_t i = 0; i < ap->n_edges; i++) {
         const ps_plan_edge *e = &ap->edges[i];
 
         if (e->to == s->node &&
-            step_reason(s, ps_asprintf("after %s: %s [%s]", ap->nodes[e->from].kb, e->reason,
-                                       e->provenance)) != 0)
+            step_reason(s, ps_plan_why_step_after(ap->nodes[e->from].kb, e)) != 0)
             return -1;
     }
     if (n->needed && n->needed_why && step_reason(s, ps_strdup(n->needed_why)) != 0)
@@ -114,17 +112,11 @@ int ps_plan_make_steps(planner *pl)
             ap->reboots++;
             for (size_t i = 0; i < ap->n_edges; i++) {
                 const ps_plan_edge *e = &ap->edges[i];
-                char *t;
 
                 if (!e->barrier || ap->nodes[e->to].depth != d || ap->nodes[e->from].depth != d - 1)
                     continue;
-                if (e->kind == PS_EDGE_SHA2)
-                    t = ps_asprintf("%s must be active before SHA-2-only packages",
-                                    ap->nodes[e->from].kb);
-                else
-                    t = ps_asprintf("%s before %s: %s", ap->nodes[e->from].kb,
-                                    ap->nodes[e->to].kb, e->reason);
-                if (step_reason(s, t) != 0)
+                if (step_reason(s, ps_plan_why_reboot_edge(ap->nodes[e->from].kb,
+                                                           ap->nodes[e->to].kb, e)) != 0)
                     return -1;
             }
             /* more than four reasons: the first three, then a count */
@@ -132,7 +124,7 @@ int ps_plan_make_steps(planner *pl)
                 more = s->n_reasons - 3;
                 while (s->n_reasons > 3)
                     free(s->reasons[--s->n_reasons]);
-                if (step_reason(s, ps_asprintf("and %zu more reasons for this restart", more)) != 0)
+                if (step_reason(s, ps_plan_why_reboot_more(more)) != 0)
                     return -1;
             }
         }
@@ -157,15 +149,14 @@ int ps_plan_make_steps(planner *pl)
                 continue;
             /* more than four: a count, then the first three */
             if (total > 4 && shown == 0 &&
-                step_reason(&fin, ps_asprintf("%zu packages installed since the last restart "
-                                              "may require one; the first three:", total)) != 0) {
+                step_reason(&fin, ps_plan_why_final_reboot_count(total)) != 0) {
                 ps_strv_free(&fin.reasons, &fin.n_reasons);
                 return -1;
             }
             if (total > 4 && shown == 3)
                 break;
             shown++;
-            if (step_reason(&fin, ps_asprintf("%s may require a restart", n->kb)) != 0) {
+            if (step_reason(&fin, ps_plan_why_may_restart(n->kb)) != 0) {
                 ps_strv_free(&fin.reasons, &fin.n_reasons);
                 return -1;
             }
@@ -224,7 +215,7 @@ static char *manual_command(const char *tmpl, const ps_plan_step *st)
             p += 5;
         } else if (strncmp(p, "{activation-id}", 15) == 0) {
             rc = ps_buf_puts(&b, st->n_activations == 1 ? st->activations[0]->id
-                                                        : "<activation ID of your edition>");
+                                                        : ps_plan_why_activation_placeholder());
             p += 15;
         } else {
             rc = ps_buf_append(&b, p++, 1);
@@ -241,7 +232,6 @@ static int manual_step_fill(planner *pl, ps_plan_step *st, const ps_manual_step 
 {
     const ps_arch_plan *ap = pl->ap;
     ps_edition ed = ap->machine.edition ? ps_edition_parse(ap->machine.edition) : PS_EDITION_ANY;
-    char *t;
 
     st->manual = ms;
     st->esu_year = year;
@@ -266,34 +256,16 @@ static int manual_step_fill(planner *pl, ps_plan_step *st, const ps_manual_step 
         }
         free(c);
     }
-    t = ps_asprintf("%s (ESU year %u) [%s:%u (%s)]", ms->reason ? ms->reason : ms->name, year,
-                    ms->where.file ? ms->where.file : "rules", ms->where.line,
-                    ms->source ? ms->source : "");
-    if (step_reason(st, t) != 0)
+    if (step_reason(st, ps_plan_why_manual_step(ms, year)) != 0)
         return -1;
     for (size_t i = 0; i < st->n_activations; i++) {
-        const ps_kb_activation *a = st->activations[i];
-
-        t = ps_asprintf("activation ID of ESU year %u%s%s: %s [%s:%u (%s)]", year,
-                        a->edition != PS_EDITION_ANY ? ", edition " : "",
-                        a->edition != PS_EDITION_ANY ? ps_edition_name(a->edition) : "", a->id,
-                        a->where.file ? a->where.file : "manifests", a->where.line,
-                        a->source ? a->source : "");
-        if (step_reason(st, t) != 0)
+        if (step_reason(st, ps_plan_why_activation(st->activations[i], year)) != 0)
             return -1;
     }
     if (st->n_activations == 0 &&
-        step_reason(st, ps_asprintf("the knowledge base knows no activation ID of ESU year %u "
-                                    "for this machine: find it in the ESU documentation",
-                                    year)) != 0)
+        step_reason(st, ps_plan_why_no_activation(year)) != 0)
         return -1;
-    if (step_reason(st, ps_strdup(ap->machine.from_inventory
-                                      ? "the inventory does not show whether an ESU key is "
-                                        "active: when `slmgr /dlv` shows the ESU license of this "
-                                        "year activated, skip this step"
-                                      : "without an inventory, whether an ESU key is active is "
-                                        "unknown: when `slmgr /dlv` shows the ESU license of "
-                                        "this year activated, skip this step")) != 0)
+    if (step_reason(st, ps_plan_why_esu_key_unknown(ap->machine.from_inventory)) != 0)
         return -1;
     return 0;
 }

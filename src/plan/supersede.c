@@ -208,10 +208,7 @@ int ps_plan_superseded_by_machine(planner *pl)
             ((ps_plan_enabler_of(pl) && ps_streq_ci(A->kb, ps_plan_enabler_of(pl))) ||
              A->sha2_only || A->role == PS_ROLE_LICENSING)) {
             if (ps_plan_node_set(A, PS_NODE_WRONG_MACHINE,
-                                 ps_asprintf("the machine runs %s: %s is for Windows Server 2008 "
-                                             "only (Vista never got SHA-2 support or Extended "
-                                             "Security Updates); not planned",
-                                             m->os_name, A->kb)) != 0)
+                                 ps_plan_why_server_only(m->os_name, A->kb)) != 0)
                 return -1;
             continue;
         }
@@ -220,14 +217,10 @@ int ps_plan_superseded_by_machine(planner *pl)
 
             if (I->state != PS_NODE_INSTALLED || !supersedes(pl, I, A, &how))
                 continue;
-            {
-                char *t = ps_plan_supersede_text(pl, I, A, how);
-                char *w = t ? ps_asprintf("%s; %s is installed", t, I->kb) : NULL;
-
-                free(t);
-                if (mark_by_machine(A, I->kb, w) != 0)
-                    return -1;
-            }
+            if (mark_by_machine(A, I->kb,
+                                ps_plan_why_installed_supersedes(
+                                    ps_plan_supersede_text(pl, I, A, how), I->kb)) != 0)
+                return -1;
         }
         for (size_t i = 0; i < m->n_kbs && !A->by_installed; i++) {
             const ps_machine_kb *k = &m->kbs[i];
@@ -236,26 +229,20 @@ int ps_plan_superseded_by_machine(planner *pl)
             if (e == NULL || k->node != PS_NO_NODE)
                 continue;
             if (ps_strv_contains(e->supersedes, e->n_supersedes, A->kb)) {
-                if (mark_by_machine(A, k->kb,
-                                    ps_asprintf("superseded by %s, which is installed "
-                                                "(%s:%u)",
-                                                k->kb, e->where.file ? e->where.file : "manifests",
-                                                e->where.line)) != 0)
+                if (mark_by_machine(A, k->kb, ps_plan_why_installed_kb_says(k->kb, e)) != 0)
                     return -1;
             } else if (e->date && A->date && strcmp(A->date, e->date) < 0 && e->role == A->role &&
                        (A->role == PS_ROLE_ROLLUP || A->role == PS_ROLE_SERVICING_STACK)) {
-                if (mark_by_machine(A, k->kb, ps_asprintf("superseded by %s, which is installed: "
-                                                          "a newer %s (released %s, after %s)",
-                                                          k->kb, ps_role_name(A->role), e->date,
-                                                          A->date)) != 0)
+                if (mark_by_machine(A, k->kb,
+                                    ps_plan_why_installed_newer(k->kb, A->role, e->date,
+                                                                A->date)) != 0)
                     return -1;
             }
         }
         if (!A->by_installed && mbuild && A->role == PS_ROLE_ROLLUP && A->kernel &&
             build_number(A->kernel) && build_number(A->kernel) < mbuild) {
-            if (mark_by_machine(A, m->build, ps_asprintf("already contained: its kernel build %lu "
-                                                         "is below the machine's build %s",
-                                                         build_number(A->kernel), m->build)) != 0)
+            if (mark_by_machine(A, m->build,
+                                ps_plan_why_below_build(build_number(A->kernel), m->build)) != 0)
                 return -1;
         }
     }
@@ -271,11 +258,7 @@ int ps_plan_mark_unsafe_names(ps_arch_plan *ap)
 
         if (ps_file_name_safe(a->pkg->file) || a->state == PS_NODE_INSTALLED)
             continue;
-        if (ps_plan_node_set(a, PS_NODE_UNSAFE,
-                             ps_asprintf("the file name has a character outside "
-                                         "[A-Za-z0-9._()+-], so no install script may name it; "
-                                         "left out of the %s plan (rename the file)",
-                                         ps_arch_name(ap->arch))) != 0)
+        if (ps_plan_node_set(a, PS_NODE_UNSAFE, ps_plan_why_unsafe_name(ap->arch)) != 0)
             return -1;
     }
     return 0;
@@ -339,31 +322,24 @@ int ps_plan_apply_track(planner *pl)
             continue;
         if (until && A->date && strncmp(A->date, until, 7) > 0) {
             if (ps_plan_node_set(A, PS_NODE_AFTER_TARGET,
-                                 ps_asprintf("released %.7s, after the target %.7s (--until %s)",
-                                             A->date, until, pl->opts->until)) != 0)
+                                 ps_plan_why_after_target(A->date, until, pl->opts->until)) != 0)
                 return -1;
             continue;
         }
         if (ps_strv_contains(pl->opts->exclude, pl->opts->n_exclude, A->kb)) {
-            if (ps_plan_node_set(A, PS_NODE_EXCLUDED,
-                                 ps_asprintf("left out by --exclude %s", A->kb)) != 0)
+            if (ps_plan_node_set(A, PS_NODE_EXCLUDED, ps_plan_why_excluded(A->kb)) != 0)
                 return -1;
             continue;
         }
         /* a preview never replaces the month's security rollup unless asked for */
         if (A->role == PS_ROLE_PREVIEW_ROLLUP && !pl->opts->include_previews) {
-            if (ps_plan_node_set(A, PS_NODE_OPTIONAL,
-                                 ps_asprintf("a preview rollup (non-security fixes ahead of the "
-                                             "next month): optional, planned only with "
-                                             "--include-previews")) != 0)
+            if (ps_plan_node_set(A, PS_NODE_OPTIONAL, ps_plan_why_preview()) != 0)
                 return -1;
             continue;
         }
 
         if (so_track && A->role == PS_ROLE_ROLLUP && !ps_plan_node_excluded(A)) {
-            if (ps_plan_node_set(A, PS_NODE_OTHER_TRACK,
-                                 ps_asprintf("a monthly rollup: the plan follows the "
-                                             "security-only track (--track security-only)")) != 0)
+            if (ps_plan_node_set(A, PS_NODE_OTHER_TRACK, ps_plan_why_other_track()) != 0)
                 return -1;
         }
     }
@@ -384,10 +360,7 @@ int ps_plan_apply_track(planner *pl)
         if (inst) {
             A->by_installed = inst;
             if (ps_plan_node_set(A, PS_NODE_INCLUDED,
-                                 ps_asprintf("included in the monthly rollup %s (%.7s), which is "
-                                             "installed: a monthly rollup contains the "
-                                             "security-only updates of its month and before", inst,
-                                             inst_date)) != 0)
+                                 ps_plan_why_included(inst, inst_date, true)) != 0)
                 return -1;
             continue;
         }
@@ -405,11 +378,9 @@ int ps_plan_apply_track(planner *pl)
         if (best == PS_NO_NODE)
             continue;
         A->by = best;
-        if (ps_plan_node_set(A, PS_NODE_INCLUDED,
-                             ps_asprintf("included in the monthly rollup %s (%.7s): a monthly "
-                                         "rollup contains the security-only updates of its month "
-                                         "and before",
-                                         ap->nodes[best].kb, ap->nodes[best].date)) != 0)
+        if (ps_plan_node_set(A, PS_NODE_INCLUDED, ps_plan_why_included(ap->nodes[best].kb,
+                                                                       ap->nodes[best].date,
+                                                                       false)) != 0)
             return -1;
     }
     return 0;

@@ -245,11 +245,8 @@ int ps_plan_make_windows(ps_arch_plan *ap, const ps_plan_opts *opts, ps_findings
             ps_where w = {NULL, NULL, 0, ap->arch, ap->os, NULL};
 
             if (window_push(ap, wfirst, i, cur, 1) != 0 ||
-                ps_findings_add(f, PS_F_WINDOW_OVERRUN, &w,
-                                "window %zu (steps %zu-%zu) needs about %lu minutes, more than "
-                                "the %u-minute window: the steps between two reboots cannot be "
-                                "split", ap->n_windows, wfirst + 1, i + 1, (cur + 59) / 60,
-                                opts->window_minutes) != 0)
+                ps_plan_why_window_overrun(f, &w, ap->n_windows, wfirst + 1, i + 1,
+                                           (cur + 59) / 60, opts->window_minutes) != 0)
                 return -1;
             open = 0;
         }
