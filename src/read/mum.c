@@ -16,7 +16,6 @@
 /* Child packages and components of one manifest (real ones: a few dozen). */
 #define MUM_MAX_ITEMS 4096
 
-
 /* ---- identities --------------------------------------------------- */
 
 void ps_identity_free(ps_identity *id)
