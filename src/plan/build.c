@@ -194,7 +194,7 @@ static int package_check(const ps_package *p, const ps_kb *kb, const ps_plan_opt
                                    opts->inventory->os_build);
         return 0;
     }
-    if (ps_plan_inventory_has(opts->inventory, p->kb)) {
+    if (ps_inventory_has(opts->inventory, p->kb)) {
         if (ps_findings_add(f, PS_F_ALREADY_INSTALLED, &w, "%s is already installed", p->kb) != 0)
             *err = -1;
         return 2;
