@@ -159,6 +159,11 @@ int ps_xml_stream_path(const void *data, size_t len, size_t max_bytes,
  * err with "PATH: reason".
  */
 int ps_write_atomic(const char *path, const void *data, size_t len, char *err, size_t errlen);
+/* The same for a file that is not precious (a cache entry): path as it is
+ * (no link followed, no stale temporary swept), written through
+ * "PATH.tmp.XXXXXX" without fsync(), and left 0600. */
+int ps_write_atomic_nosync(const char *path, const void *data, size_t len, char *err,
+                           size_t errlen);
 
 /* Opens a file that must be regular for reading without blocking on a
  * FIFO or device (O_NONBLOCK, fstat, then blocking reads).  -1 with err
