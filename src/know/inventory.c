@@ -96,13 +96,11 @@ static int ps_inv_kbs_add(ps_inv_kbs *k, const char *s, unsigned line, ps_err *e
         return -1;
     }
     if (k->n == k->cap) {
-        size_t cap = k->cap ? k->cap * 2 : 64;
-        char **v = ps_realloc(k->v, cap * sizeof *v);
+        char **v = ps_grow(k->v, &k->cap, k->n + 1, sizeof *v, 64);
 
         if (v == NULL)
             return ps_inv_oom(err);
         k->v = v;
-        k->cap = cap;
     }
     kb = ps_strdup(s);
     if (kb == NULL)

@@ -50,16 +50,6 @@ typedef struct rng_sink {
     char first[400];     /* the first error libxml2 gave without a line */
 } rng_sink;
 
-static void copy_line(char *dst, size_t n, const char *src)
-{
-    size_t len;
-
-    snprintf(dst, n, "%s", src ? src : "invalid");
-    len = strlen(dst);
-    while (len > 0 && (dst[len - 1] == '\n' || dst[len - 1] == '\r' || dst[len - 1] == ' '))
-        dst[--len] = '\0';
-}
-
 /* libxml2 follows each located error with a summary without a line ("Element
  * update failed to validate attributes"): only located errors are reported,
  * and the first unlocated one when there is no other. */
@@ -74,7 +64,7 @@ static void rng_error(void *data, ps_xml_error_ptr e)
     line = e->line > 0 ? (unsigned)e->line : 0;
     if (line == 0 && e->node != NULL)
         line = ps_node_line((xmlNodePtr)e->node);
-    copy_line(msg, sizeof msg, e->message);
+    ps_msg_line(msg, sizeof msg, e->message, "invalid", false);
     if (line == 0) {
         if (s->first[0] == '\0')
             snprintf(s->first, sizeof s->first, "%s", msg);

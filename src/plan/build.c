@@ -180,7 +180,7 @@ static int package_check(const ps_package *p, const ps_kb *kb, const ps_plan_opt
             *err = ps_plan_why_inventory_os(f, &w, opts->inventory->os_build);
         return 0;
     }
-    if (ps_plan_inventory_has(opts->inventory, p->kb)) {
+    if (ps_inventory_has(opts->inventory, p->kb)) {
         if (ps_plan_why_already_installed(f, &w, p->kb) != 0)
             *err = -1;
         return 2;

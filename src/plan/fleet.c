@@ -210,13 +210,11 @@ static int kbset_add(kbset *s, const char *kb)
     if (kb == NULL)
         return 0;
     if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 256;
-        char **nv = realloc(s->v, cap * sizeof *nv);
+        char **nv = ps_grow(s->v, &s->cap, s->n + 1, sizeof *nv, 256);
 
         if (nv == NULL)
             return -1;
         s->v = nv;
-        s->cap = cap;
     }
     s->v[s->n++] = (char *)kb; /* borrowed */
     return 0;

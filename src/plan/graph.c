@@ -45,13 +45,11 @@ static int edge_room(planner *pl)
     ps_arch_plan *ap = pl->ap;
 
     if (ap->n_edges == ap->cap_edges) {
-        size_t cap = ap->cap_edges ? ap->cap_edges * 2 : 16;
-        ps_plan_edge *ne = ps_realloc(ap->edges, cap * sizeof *ne);
+        ps_plan_edge *ne = ps_grow(ap->edges, &ap->cap_edges, ap->n_edges + 1, sizeof *ne, 16);
 
         if (ne == NULL)
             return -1;
         ap->edges = ne;
-        ap->cap_edges = cap;
     }
     if (pl->cap_next < ap->cap_edges) {
         size_t *on = ps_realloc(pl->out_next, ap->cap_edges * sizeof *on), *in;

@@ -98,8 +98,6 @@ bool ps_plan_selector_matches(const ps_selector *s, const ps_plan_node *n);
 bool ps_plan_rule_before_matches(const planner *pl, const ps_rule *r, const ps_plan_node *n);
 /* Does the inventory satisfy the "before" side of rule r? */
 bool ps_plan_rule_satisfied_by_inventory(const planner *pl, const ps_rule *r);
-/* Does the inventory list kb? */
-bool ps_plan_inventory_has(const ps_inventory *inv, const char *kb);
 
 /* ---- stack.c: the machine and its servicing stack -------------------- */
 

@@ -125,13 +125,11 @@ static int requirement(planner *pl, req rq, cand_fn fn)
         return pl->inplan[pl->cand[0]] ? 0 : keep_needed(pl, pl->cand[0], rq.node);
     }
     if (pl->n_q == pl->cap_q) {
-        size_t cap = pl->cap_q ? pl->cap_q * 2 : 16;
-        req *nq = ps_realloc(pl->q, cap * sizeof *nq);
+        req *nq = ps_grow(pl->q, &pl->cap_q, pl->n_q + 1, sizeof *nq, 16);
 
         if (nq == NULL)
             return -1;
         pl->q = nq;
-        pl->cap_q = cap;
     }
     rq.cand = ps_malloc(n_ok * sizeof *rq.cand);
     if (rq.cand == NULL)

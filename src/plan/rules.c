@@ -8,16 +8,6 @@
 #include <stddef.h>
 #include <string.h>
 
-bool ps_plan_inventory_has(const ps_inventory *inv, const char *kb)
-{
-    if (inv == NULL || kb == NULL)
-        return false;
-    for (size_t i = 0; i < inv->n_kbs; i++)
-        if (ps_streq_ci(inv->kbs[i], kb))
-            return true;
-    return false;
-}
-
 bool ps_plan_selector_matches(const ps_selector *s, const ps_plan_node *n)
 {
     bool any = false;
@@ -89,7 +79,7 @@ bool ps_plan_rule_satisfied_by_inventory(const planner *pl, const ps_rule *r)
     if (inv == NULL)
         return false;
     if (r->kb) {
-        if (ps_plan_inventory_has(inv, r->kb))
+        if (ps_inventory_has(inv, r->kb))
             return true;
         for (size_t i = 0; r->or_superseding && i < inv->n_kbs; i++)
             if (ps_kb_satisfies(pl->kb, pl->ap->os, inv->kbs[i], r->kb, 1) == 1)

@@ -64,13 +64,11 @@ static void ext_of(const ps_read_opts *o, struct ext *x)
 int bundle_push(ps_bundle *b, ps_package *p)
 {
     if (b->count == b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 16;
-        ps_package *n = ps_realloc(b->items, cap * sizeof *n);
+        ps_package *n = ps_grow(b->items, &b->cap, b->count + 1, sizeof *n, 16);
 
         if (n == NULL)
             return -1;
         b->items = n;
-        b->cap = cap;
     }
     b->items[b->count++] = *p;
     memset(p, 0, sizeof *p);

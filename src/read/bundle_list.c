@@ -41,13 +41,11 @@ struct item *bundle_list_add(struct list *l, const char *path, const char *displ
     struct item *it;
 
     if (l->count == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 32;
-        struct item *n = ps_realloc(l->items, cap * sizeof *n);
+        struct item *n = ps_grow(l->items, &l->cap, l->count + 1, sizeof *n, 32);
 
         if (n == NULL)
             return NULL;
         l->items = n;
-        l->cap = cap;
     }
     it = &l->items[l->count];
     memset(it, 0, sizeof *it);
@@ -142,14 +140,15 @@ static int dir_seen(struct walk_state *ws, const struct stat *st)
         if (ws->dev[i] == st->st_dev && ws->ino[i] == st->st_ino)
             return 1;
     if (ws->ndirs == ws->capdirs) {
-        size_t cap = ws->capdirs ? ws->capdirs * 2 : 16;
-        dev_t *d = ps_realloc(ws->dev, cap * sizeof *d);
+        size_t cap = ws->capdirs; /* the two arrays share it */
+        dev_t *d = ps_grow(ws->dev, &cap, ws->ndirs + 1, sizeof *d, 16);
         ino_t *n;
 
         if (d == NULL)
             return -1;
         ws->dev = d;
-        n = ps_realloc(ws->ino, cap * sizeof *n);
+        cap = ws->capdirs;
+        n = ps_grow(ws->ino, &cap, ws->ndirs + 1, sizeof *n, 16);
         if (n == NULL)
             return -1;
         ws->ino = n;

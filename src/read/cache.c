@@ -268,47 +268,6 @@ static int too_recent(const struct stat *st)
     return age < (st->st_ctim.tv_nsec == 0 ? RECENT_COARSE_NS : RECENT_NS);
 }
 
-/*
- * Writes an entry atomically: a temporary file in the cache folder, then
- * rename().  Unlike ps_write_atomic() there is no fsync(): an entry is not
- * precious, and one cut short by a crash fails its checksum and is read
- * again; an fsync per entry would double the cost of a first run.
- */
-static int write_entry(const char *path, const char *data, size_t len)
-{
-    char *tmp = ps_asprintf("%s.tmp.XXXXXX", path);
-    int fd = -1, rc = -1;
-    size_t done = 0;
-
-    if (tmp == NULL)
-        return -1;
-    fd = mkstemp(tmp);
-    if (fd < 0) {
-        free(tmp);
-        return -1;
-    }
-    while (done < len) {
-        ssize_t n = write(fd, data + done, len - done);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            goto out;
-        done += (size_t)n;
-    }
-    rc = close(fd);
-    fd = -1;
-    if (rc == 0)
-        rc = rename(tmp, path);
-out:
-    if (fd >= 0)
-        close(fd);
-    if (rc != 0)
-        unlink(tmp);
-    free(tmp);
-    return rc;
-}
-
 int ps_cache_put(ps_cache *c, const char *path, const char *display, const struct stat *st,
                  int rc, ps_read_outcome outcome, const ps_package *p, const ps_findings *f)
 {
@@ -341,7 +300,10 @@ int ps_cache_put(ps_cache *c, const char *path, const char *display, const struc
     if (ps_buf_printf(&out, "%s %d %s\n%s", ENTRY_MAGIC, PS_CACHE_SCHEMA, sum, body) < 0 ||
         out.len > MAX_ENTRY_BYTES)
         goto out;
-    stored = write_entry(entry, out.data, out.len) == 0;
+    /* no fsync(): an entry is not precious, and one cut short by a crash
+     * fails its checksum and is read again; an fsync per entry would double
+     * the cost of a first run */
+    stored = ps_write_atomic_nosync(entry, out.data, out.len, NULL, 0) == 0;
 out:
     json_decref(root);
     free(body);

@@ -5,6 +5,7 @@
 #include "alloc.h"
 
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 static atomic_ulong calls;
@@ -59,4 +60,23 @@ void *ps_calloc(size_t n, size_t size)
 void *ps_realloc(void *p, size_t n)
 {
     return inject() ? NULL : realloc(p, n);
+}
+
+void *ps_grow(void *items, size_t *cap, size_t need, size_t size, size_t first)
+{
+    size_t n = *cap ? *cap : first;
+    void *p;
+
+    if (need <= *cap)
+        return items;
+    if (n == 0)
+        n = 1;
+    while (n < need)
+        n = n > SIZE_MAX / 2 ? need : n * 2;
+    if (size && n > SIZE_MAX / size)
+        return NULL;
+    p = ps_realloc(items, n * size);
+    if (p != NULL)
+        *cap = n;
+    return p;
 }

@@ -17,6 +17,13 @@ void *ps_malloc(size_t n);
 void *ps_calloc(size_t n, size_t size);
 void *ps_realloc(void *p, size_t n);
 
+/* Room for at least need items of size bytes in the array items of *cap
+ * items: *cap doubles (from first when it is 0) until it holds need, and
+ * the array is reallocated with ps_realloc. Returns the array (the same one
+ * when *cap already holds need); NULL when the size overflows or the
+ * allocation fails, leaving items and *cap as they were. need > 0. */
+void *ps_grow(void *items, size_t *cap, size_t need, size_t size, size_t first);
+
 /* Test hook: the n-th allocation from now (1-based) fails, once, and the
  * counters restart; 0 turns the injection off and keeps them. */
 void ps_alloc_fail_at(unsigned long n);

@@ -7,6 +7,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 static void err_vset(ps_err *e, ps_error_code error, ps_finding_code finding, unsigned line,
                      const char *fmt, va_list ap) PS_PRINTF(5, 0);
@@ -59,4 +60,19 @@ void ps_msg_set(char *out, size_t outlen, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(out, outlen, fmt, ap);
     va_end(ap);
+}
+
+void ps_msg_line(char *dst, size_t n, const char *src, const char *fallback, bool flatten)
+{
+    size_t len;
+
+    snprintf(dst, n, "%s", src ? src : fallback);
+    len = strlen(dst);
+    while (len > 0 && (dst[len - 1] == '\n' || dst[len - 1] == '\r' || dst[len - 1] == ' '))
+        dst[--len] = '\0';
+    if (!flatten)
+        return;
+    for (char *p = dst; *p; p++)
+        if (*p == '\n' || *p == '\r' || *p == '\t')
+            *p = ' ';
 }

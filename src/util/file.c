@@ -119,6 +119,46 @@ static int write_all(int fd, const char *p, size_t left, int *saved_errno)
     return 0;
 }
 
+/* data into a new file made from the mkstemp() pattern tmp (which becomes
+ * its name), then renamed over target; with a mode, the file gets it and is
+ * flushed to disk first (without, it stays 0600 and unflushed).  The
+ * temporary file is removed on failure; messages name path. */
+static int write_via_temp(const char *path, const char *target, char *tmp, const void *data,
+                          size_t len, const mode_t *mode, char *err, size_t errlen)
+{
+    int fd = mkstemp(tmp), e = 0, rc = -1;
+
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: cannot create a temporary file: %s", path, strerror(errno));
+        return -1;
+    }
+    if (write_all(fd, data, len, &e) != 0) {
+        snprintf(err, errlen, "%s: write failed: %s", path, strerror(e));
+        goto out;
+    }
+    if (mode != NULL && (fchmod(fd, *mode) != 0 || fsync(fd) != 0)) {
+        snprintf(err, errlen, "%s: cannot flush: %s", path, strerror(errno));
+        goto out;
+    }
+    if (close(fd) != 0) {
+        fd = -1;
+        snprintf(err, errlen, "%s: close failed: %s", path, strerror(errno));
+        goto out;
+    }
+    fd = -1;
+    if (rename(tmp, target) != 0) {
+        snprintf(err, errlen, "%s: cannot rename into place: %s", path, strerror(errno));
+        goto out;
+    }
+    rc = 0;
+out:
+    if (fd >= 0)
+        close(fd);
+    if (rc != 0)
+        unlink(tmp);
+    return rc;
+}
+
 int ps_write_atomic(const char *path, const void *data, size_t len, char *err, size_t errlen)
 {
     char *target = NULL, *tmp = NULL;
@@ -179,39 +219,27 @@ int ps_write_atomic(const char *path, const void *data, size_t len, char *err, s
         snprintf(err, errlen, "%s: out of memory", path);
         goto out;
     }
-    fd = mkstemp(tmp);
-    if (fd < 0) {
-        snprintf(err, errlen, "%s: cannot create a temporary file: %s", path, strerror(errno));
-        free(tmp);
-        tmp = NULL;
-        goto out;
-    }
-    if (write_all(fd, data, len, &e) != 0) {
-        snprintf(err, errlen, "%s: write failed: %s", path, strerror(e));
-        goto out;
-    }
-    if (fchmod(fd, mode) != 0 || fsync(fd) != 0) {
-        snprintf(err, errlen, "%s: cannot flush: %s", path, strerror(errno));
-        goto out;
-    }
-    if (close(fd) != 0) {
-        fd = -1;
-        snprintf(err, errlen, "%s: close failed: %s", path, strerror(errno));
-        goto out;
-    }
-    fd = -1;
-    if (rename(tmp, target) != 0) {
-        snprintf(err, errlen, "%s: cannot rename into place: %s", path, strerror(errno));
-        goto out;
-    }
-    rc = 0;
+    rc = write_via_temp(path, target, tmp, data, len, &mode, err, errlen);
 out:
     if (fd >= 0)
         close(fd);
-    if (rc != 0 && tmp != NULL)
-        unlink(tmp);
     free(tmp);
     free(target);
+    return rc;
+}
+
+int ps_write_atomic_nosync(const char *path, const void *data, size_t len, char *err,
+                           size_t errlen)
+{
+    char *tmp = ps_asprintf("%s.tmp.XXXXXX", path);
+    int rc;
+
+    if (tmp == NULL) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        return -1;
+    }
+    rc = write_via_temp(path, path, tmp, data, len, NULL, err, errlen);
+    free(tmp);
     return rc;
 }
 

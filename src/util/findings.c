@@ -53,13 +53,11 @@ int ps_findings_addv(ps_findings *f, ps_finding_code code, const ps_where *where
     if (where == NULL)
         where = &none;
     if (f->count == f->cap) {
-        size_t ncap = f->cap ? f->cap * 2 : 16;
-        ps_finding *n = ps_realloc(f->items, ncap * sizeof *n);
+        ps_finding *n = ps_grow(f->items, &f->cap, f->count + 1, sizeof *n, 16);
 
         if (n == NULL)
             return -1;
         f->items = n;
-        f->cap = ncap;
     }
     it = &f->items[f->count];
     memset(it, 0, sizeof *it);

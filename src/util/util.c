@@ -116,7 +116,7 @@ const char *ps_basename(const char *s)
 
 static int buf_reserve(ps_buf *b, size_t extra)
 {
-    size_t need, cap;
+    size_t need;
     char *d;
 
     if (b->failed)
@@ -130,16 +130,12 @@ static int buf_reserve(ps_buf *b, size_t extra)
         return -2;
     if (need <= b->cap)
         return 0;
-    cap = b->cap ? b->cap : 64;
-    while (cap < need)
-        cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-    d = ps_realloc(b->data, cap);
+    d = ps_grow(b->data, &b->cap, need, 1, 64);
     if (d == NULL) {
         b->failed = 1;
         return -1;
     }
     b->data = d;
-    b->cap = cap;
     return 0;
 }
 

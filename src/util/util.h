@@ -42,6 +42,11 @@ void ps_err_fail(ps_err *e, ps_error_code error, unsigned line, const char *fmt,
 void ps_err_where(const ps_err *e, const char *path, char *out, size_t outlen);
 /* snprintf into out, which may be NULL (or of size 0: nothing written). */
 void ps_msg_set(char *out, size_t outlen, const char *fmt, ...) PS_PRINTF(3, 4);
+/* A library's message (libxml2's end with a newline) as one line into dst
+ * of size n: src, or fallback when src is NULL, cut to fit, its trailing
+ * '\n', '\r' and ' ' dropped; with flatten, each '\n', '\r' or '\t' left
+ * inside becomes a space ("...encoding !\nBytes: 0xD1" stays one line). */
+void ps_msg_line(char *dst, size_t n, const char *src, const char *fallback, bool flatten);
 
 /* Fills *e (NULL is fine) with code and the message; returns code. */
 ps_error_code ps_error_set(ps_error *e, ps_error_code code, const char *fmt, ...) PS_PRINTF(3, 4);
@@ -185,6 +190,11 @@ struct _xmlNode *ps_node_shallow(const char *local, const char *ns, unsigned lin
  * err with "PATH: reason".
  */
 int ps_write_atomic(const char *path, const void *data, size_t len, char *err, size_t errlen);
+/* The same for a file that is not precious (a cache entry): path as it is
+ * (no link followed, no stale temporary swept), written through
+ * "PATH.tmp.XXXXXX" without fsync(), and left 0600. */
+int ps_write_atomic_nosync(const char *path, const void *data, size_t len, char *err,
+                           size_t errlen);
 
 /* Opens a file that must be regular for reading without blocking on a
  * FIFO or device (O_NONBLOCK, fstat, then blocking reads).  -1 with err

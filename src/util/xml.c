@@ -35,8 +35,6 @@ static void on_internal_subset(void *ctx, const xmlChar *name, const xmlChar *ei
     xmlStopParser(ctxt);
 }
 
-static void copy_msg(char *dst, size_t n, const char *src);
-
 static void on_error(void *ctx, xmlErrorPtr e)
 {
     xmlParserCtxtPtr ctxt = ctx;
@@ -46,7 +44,7 @@ static void on_error(void *ctx, xmlErrorPtr e)
         return;
     g->have_error = 1;
     g->err_line = e->line > 0 ? (unsigned)e->line : 0;
-    copy_msg(g->err_msg, sizeof g->err_msg, e->message);
+    ps_msg_line(g->err_msg, sizeof g->err_msg, e->message, "unknown error", true);
 }
 
 /* Some libxml2 errors (encoding conversion, I/O) go to its generic error
@@ -56,21 +54,6 @@ static void quiet_error(void *ctx, const char *msg, ...)
 {
     (void)ctx;
     (void)msg;
-}
-
-/* libxml2 messages end with a newline and some hold more inside
- * ("...encoding !\nBytes: 0xD1 ..."): a finding gets one line. */
-static void copy_msg(char *dst, size_t n, const char *src)
-{
-    size_t len;
-
-    snprintf(dst, n, "%s", src ? src : "unknown error");
-    len = strlen(dst);
-    while (len > 0 && (dst[len - 1] == '\n' || dst[len - 1] == '\r' || dst[len - 1] == ' '))
-        dst[--len] = '\0';
-    for (char *p = dst; *p; p++)
-        if (*p == '\n' || *p == '\r' || *p == '\t')
-            *p = ' ';
 }
 
 static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
@@ -192,7 +175,7 @@ static void *parse(const void *data, size_t len, size_t max_bytes, const ps_xml_
         if (!g.have_error) {
             const xmlError *e = xmlCtxtGetLastError(ctxt);
 
-            copy_msg(g.err_msg, sizeof g.err_msg, e ? e->message : NULL);
+            ps_msg_line(g.err_msg, sizeof g.err_msg, e ? e->message : NULL, "unknown error", true);
             g.err_line = e && e->line > 0 ? (unsigned)e->line : 0;
         }
         ps_err_set(err, PS_F_UNREADABLE_PACKAGE, g.err_line, "not well-formed XML: %s", g.err_msg);

@@ -32,6 +32,47 @@ static const char *bundle_dir;
 /* A bound on the loops, which stop at the first n no run reaches. */
 #define MAX_RUNS 200000ul
 
+/* ps_grow: doubling from first, cap kept on failure, overflow refused. */
+static void test_grow(void **state)
+{
+    size_t cap = 0;
+    int *v = NULL, *n;
+
+    (void)state;
+    v = ps_grow(v, &cap, 1, sizeof *v, 16);
+    assert_non_null(v);
+    assert_int_equal(cap, 16);
+    assert_ptr_equal(ps_grow(v, &cap, 16, sizeof *v, 16), v); /* room already */
+    assert_int_equal(cap, 16);
+    n = ps_grow(v, &cap, 17, sizeof *v, 16);
+    assert_non_null(n);
+    v = n;
+    assert_int_equal(cap, 32);
+    v[31] = 7;
+    n = ps_grow(v, &cap, 100, sizeof *v, 16);
+    assert_non_null(n);
+    v = n;
+    assert_int_equal(cap, 128);
+    assert_int_equal(v[31], 7);
+
+    ps_alloc_fail_at(1); /* the allocation fails: array and cap unchanged */
+    assert_null(ps_grow(v, &cap, 129, sizeof *v, 16));
+    assert_true(ps_alloc_failed());
+    ps_alloc_fail_at(0);
+    assert_int_equal(cap, 128);
+    assert_int_equal(v[31], 7);
+
+    assert_null(ps_grow(v, &cap, SIZE_MAX / 2, sizeof *v, 16)); /* overflow */
+    assert_int_equal(cap, 128);
+    free(v);
+
+    cap = 0; /* a first of 0 still makes room */
+    v = ps_grow(NULL, &cap, 3, sizeof *v, 0);
+    assert_non_null(v);
+    assert_int_equal(cap, 4);
+    free(v);
+}
+
 static void test_inventory(void **state)
 {
     static const char text[] =
@@ -226,6 +267,7 @@ static void test_html(void **state)
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_grow),
         cmocka_unit_test(test_inventory),
         cmocka_unit_test(test_plan),
         cmocka_unit_test(test_html),

@@ -60,6 +60,24 @@ static void test_kb_normalize(void **state)
     assert_null(ps_kb_normalize(NULL));
 }
 
+/* ps_msg_line: one line, trailing newline gone, fallback for NULL. */
+static void test_msg_line(void **state)
+{
+    char m[16];
+
+    (void)state;
+    ps_msg_line(m, sizeof m, "bad !\nBytes: 1\n", "unknown error", true);
+    assert_string_equal(m, "bad ! Bytes: 1");
+    ps_msg_line(m, sizeof m, "a\tb\r\n \n", "x", true);
+    assert_string_equal(m, "a b");
+    ps_msg_line(m, sizeof m, "a\nb\n", "x", false);
+    assert_string_equal(m, "a\nb");
+    ps_msg_line(m, sizeof m, NULL, "invalid", false);
+    assert_string_equal(m, "invalid");
+    ps_msg_line(m, sizeof m, "0123456789abcdefghij", "x", true); /* cut to fit */
+    assert_string_equal(m, "0123456789abcde");
+}
+
 static void test_strings(void **state)
 {
     char *s = NULL;
@@ -375,7 +393,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_version_cmp), cmocka_unit_test(test_kb_normalize),
-        cmocka_unit_test(test_strings),     cmocka_unit_test(test_buf),
+        cmocka_unit_test(test_msg_line), cmocka_unit_test(test_strings),     cmocka_unit_test(test_buf),
         cmocka_unit_test(test_strv),        cmocka_unit_test(test_xml_guard),
         cmocka_unit_test(test_write_atomic),
         cmocka_unit_test(test_write_targets), cmocka_unit_test(test_findings),
