@@ -119,6 +119,30 @@ static int write_all(int fd, const char *p, size_t left, int *saved_errno)
     return 0;
 }
 
+/* data into the open fd, then (with a mode) fchmod and fsync, then close:
+ * the file descriptor is closed in every case.  Messages name path. */
+static int write_close(int fd, const char *path, const void *data, size_t len,
+                       const mode_t *mode, char *err, size_t errlen)
+{
+    int e = 0;
+
+    if (write_all(fd, data, len, &e) != 0) {
+        snprintf(err, errlen, "%s: write failed: %s", path, strerror(e));
+        close(fd);
+        return -1;
+    }
+    if (mode != NULL && (fchmod(fd, *mode) != 0 || fsync(fd) != 0)) {
+        snprintf(err, errlen, "%s: cannot flush: %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if (close(fd) != 0) {
+        snprintf(err, errlen, "%s: close failed: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 /* data into a new file made from the mkstemp() pattern tmp (which becomes
  * its name), then renamed over target; with a mode, the file gets it and is
  * flushed to disk first (without, it stays 0600 and unflushed).  The
@@ -126,43 +150,28 @@ static int write_all(int fd, const char *p, size_t left, int *saved_errno)
 static int write_via_temp(const char *path, const char *target, char *tmp, const void *data,
                           size_t len, const mode_t *mode, char *err, size_t errlen)
 {
-    int fd = mkstemp(tmp), e = 0, rc = -1;
+    int fd = mkstemp(tmp);
 
     if (fd < 0) {
         snprintf(err, errlen, "%s: cannot create a temporary file: %s", path, strerror(errno));
         return -1;
     }
-    if (write_all(fd, data, len, &e) != 0) {
-        snprintf(err, errlen, "%s: write failed: %s", path, strerror(e));
-        goto out;
+    if (write_close(fd, path, data, len, mode, err, errlen) != 0) {
+        unlink(tmp);
+        return -1;
     }
-    if (mode != NULL && (fchmod(fd, *mode) != 0 || fsync(fd) != 0)) {
-        snprintf(err, errlen, "%s: cannot flush: %s", path, strerror(errno));
-        goto out;
-    }
-    if (close(fd) != 0) {
-        fd = -1;
-        snprintf(err, errlen, "%s: close failed: %s", path, strerror(errno));
-        goto out;
-    }
-    fd = -1;
     if (rename(tmp, target) != 0) {
         snprintf(err, errlen, "%s: cannot rename into place: %s", path, strerror(errno));
-        goto out;
-    }
-    rc = 0;
-out:
-    if (fd >= 0)
-        close(fd);
-    if (rc != 0)
         unlink(tmp);
-    return rc;
+        return -1;
+    }
+    return 0;
 }
 
 int ps_write_atomic(const char *path, const void *data, size_t len, char *err, size_t errlen)
 {
     char *target = NULL, *tmp = NULL;
-    int fd = -1, rc = -1, e = 0, through_fd = 0;
+    int rc = -1, through_fd = 0;
     struct stat st;
     mode_t mode = 0644;
 
@@ -190,22 +199,13 @@ int ps_write_atomic(const char *path, const void *data, size_t len, char *err, s
             flags = -1;
         if (flags != -1) {
             /* a device, FIFO or socket: written to as it is, never replaced */
-            fd = open(path, flags);
+            int fd = open(path, flags);
+
             if (fd < 0) {
                 snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
                 goto out;
             }
-            if (write_all(fd, data, len, &e) != 0) {
-                snprintf(err, errlen, "%s: write failed: %s", path, strerror(e));
-                goto out;
-            }
-            if (close(fd) != 0) {
-                fd = -1;
-                snprintf(err, errlen, "%s: close failed: %s", path, strerror(errno));
-                goto out;
-            }
-            fd = -1;
-            rc = 0;
+            rc = write_close(fd, path, data, len, NULL, err, errlen);
             goto out;
         }
         mode = st.st_mode & 07777;
@@ -221,8 +221,6 @@ int ps_write_atomic(const char *path, const void *data, size_t len, char *err, s
     }
     rc = write_via_temp(path, target, tmp, data, len, &mode, err, errlen);
 out:
-    if (fd >= 0)
-        close(fd);
     free(tmp);
     free(target);
     return rc;
