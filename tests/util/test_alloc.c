@@ -157,25 +157,33 @@ out:
     return rc;
 }
 
-static void test_plan(void **state)
+/* The shipped knowledge base and the test bundle, read whole (no cache),
+ * with hashes when a script is rendered from it. */
+static void load_bundle(ps_kb *kb, ps_bundle *b, ps_findings *f, int hash)
 {
     const char *paths[] = {bundle_dir};
+    ps_read_opts ro;
+    char msg[512];
+
+    memset(kb, 0, sizeof *kb);
+    assert_true(ps_kb_load(kb, ps_kb_default_dir(), f, msg, sizeof msg) >= 0);
+    ps_read_opts_default(&ro);
+    ro.hash = hash;
+    ro.no_cache = 1;
+    assert_int_equal(ps_bundle_read(b, paths, 1, &ro, f, msg, sizeof msg), 0);
+    assert_true(b->count > 0);
+}
+
+static void test_plan(void **state)
+{
     ps_bundle b = {0};
     ps_kb kb;
     ps_findings f = {0};
-    ps_read_opts ro;
-    char msg[512];
     docs ref, d;
     unsigned long n, failed = 0;
 
     (void)state;
-    memset(&kb, 0, sizeof kb);
-    assert_true(ps_kb_load(&kb, ps_kb_default_dir(), &f, msg, sizeof msg) >= 0);
-    ps_read_opts_default(&ro);
-    ro.hash = 1; /* a script names each file's SHA-256 */
-    ro.no_cache = 1;
-    assert_int_equal(ps_bundle_read(&b, paths, 1, &ro, &f, msg, sizeof msg), 0);
-    assert_true(b.count > 0);
+    load_bundle(&kb, &b, &f, 1); /* a script names each file's SHA-256 */
     assert_int_equal(make_docs(&b, &kb, &ref), 0);
     assert_non_null(strstr(ref.cmd, "KB4474419"));
     for (n = 1; n < MAX_RUNS; n++) {
@@ -214,24 +222,18 @@ static void test_plan(void **state)
  * document). */
 static void test_html(void **state)
 {
-    const char *paths[] = {bundle_dir};
     ps_bundle b = {0};
     ps_kb kb;
     ps_findings f = {0};
-    ps_read_opts ro;
     ps_plan_opts o;
     ps_plan plan;
-    char msg[512], *ref, *doc;
+    char *ref, *doc;
     size_t len;
     unsigned long n, failed = 0;
 
     (void)state;
-    memset(&kb, 0, sizeof kb);
     memset(&plan, 0, sizeof plan);
-    assert_true(ps_kb_load(&kb, ps_kb_default_dir(), &f, msg, sizeof msg) >= 0);
-    ps_read_opts_default(&ro);
-    ro.no_cache = 1;
-    assert_int_equal(ps_bundle_read(&b, paths, 1, &ro, &f, msg, sizeof msg), 0);
+    load_bundle(&kb, &b, &f, 0);
     ps_plan_opts_default(&o);
     o.arch_mask = PS_ARCH_BIT(PS_ARCH_X64);
     assert_int_equal(ps_plan_build(&plan, &b, &kb, &o, &f), 0);
