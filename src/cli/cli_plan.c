@@ -213,10 +213,10 @@ int ps_cmd_plan(ps_cli *cli, int argc, char **argv)
     if ((rc = ps_cli_plan_build(cli, &c, argv + c.first_arg, argc - c.first_arg)) != 0)
         goto out;
     plan = &c.plan;
-    if (c.is_fleet && ps_plan_format_is_script(c.format) &&
+    if (c.is_fleet && ps_format_has(c.format, PS_FMT_ONE_PLAN) &&
         (rc = fleet_script_plan(cli, &c, &plan)) != 0)
         goto out;
-    if (c.is_fleet && !ps_plan_format_is_script(c.format)) {
+    if (c.is_fleet && !ps_format_has(c.format, PS_FMT_ONE_PLAN)) {
         if (ps_fleet_render_groups(&c.fleet, &groups) != 0 ||
             ps_fleet_render_machines(&c.fleet, &machines) != 0) {
             fprintf(cli->err, "patchseq plan: out of memory\n");

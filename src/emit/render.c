@@ -1,8 +1,8 @@
 /*
  * render.c - the one table of output formats: each format's name, its
  * renderer, the flags the CLI and the library act on (hashing, scripts,
- * one plan per document, a folder, findings inline, the embedded graph)
- * and its help text; ps_plan_render looks the renderer up here.
+ * one plan per document, a folder, findings inline, the embedded graph);
+ * ps_plan_render looks the renderer up here.
  */
 #include "plan.h"
 
@@ -25,18 +25,14 @@ static int render_ps1(ps_buf *b, const ps_plan *plan, const ps_findings *f, cons
 }
 
 static const ps_format formats[] = {
-    {"text", ps_render_text, PS_FMT_FINDINGS_INLINE, "the plan as text for a terminal (default)"},
-    {"json", ps_render_json, PS_FMT_FINDINGS_INLINE,
-     "the plan as JSON (patchseq.plan/1; a fleet patchseq.plan/2)"},
-    {"md", ps_render_md, PS_FMT_HASHES | PS_FMT_FINDINGS_INLINE, "a change ticket in Markdown"},
-    {"dot", ps_render_dot, 0, "the dependency graph for Graphviz"},
-    {"html", ps_render_html, PS_FMT_HASHES | PS_FMT_FINDINGS_INLINE | PS_FMT_GRAPH_SVG,
-     "a self-contained HTML report"},
-    {"cmd", render_cmd, PS_FMT_HASHES | PS_FMT_SCRIPT | PS_FMT_ONE_PLAN,
-     "an install script for cmd.exe"},
-    {"ps1", render_ps1, PS_FMT_HASHES | PS_FMT_SCRIPT | PS_FMT_ONE_PLAN,
-     "an install script for PowerShell"},
-    {"ansible", NULL, PS_FMT_HASHES | PS_FMT_FOLDER, "an Ansible playbook folder (-o DIR)"},
+    {"text", ps_render_text, PS_FMT_FINDINGS_INLINE},
+    {"json", ps_render_json, PS_FMT_FINDINGS_INLINE},
+    {"md", ps_render_md, PS_FMT_HASHES | PS_FMT_FINDINGS_INLINE},
+    {"dot", ps_render_dot, 0},
+    {"html", ps_render_html, PS_FMT_HASHES | PS_FMT_FINDINGS_INLINE | PS_FMT_GRAPH_SVG},
+    {"cmd", render_cmd, PS_FMT_HASHES | PS_FMT_SCRIPT | PS_FMT_ONE_PLAN},
+    {"ps1", render_ps1, PS_FMT_HASHES | PS_FMT_SCRIPT | PS_FMT_ONE_PLAN},
+    {"ansible", NULL, PS_FMT_HASHES | PS_FMT_FOLDER},
 };
 
 const ps_format *ps_format_find(const char *name)
@@ -45,12 +41,6 @@ const ps_format *ps_format_find(const char *name)
         if (strcmp(formats[i].name, name) == 0)
             return &formats[i];
     return NULL;
-}
-
-const ps_format *ps_format_table(size_t *n)
-{
-    *n = PS_ARRAY_LEN(formats);
-    return formats;
 }
 
 int ps_format_has(const char *name, unsigned flag)

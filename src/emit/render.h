@@ -36,13 +36,10 @@ typedef struct ps_format {
     const char *name;
     ps_render_fn render; /* NULL: not one document (ansible, emit/render_ansible.c) */
     unsigned flags;      /* PS_FMT_* */
-    const char *help;    /* one line for a usage text */
 } ps_format;
 
 /* The format called `name`, or NULL. */
 const ps_format *ps_format_find(const char *name);
-/* The whole table, in the order of the usage text; *n entries. */
-const ps_format *ps_format_table(size_t *n);
 /* 1 when `name` is a format with `flag`; 0 for an unknown name. */
 int ps_format_has(const char *name, unsigned flag);
 /* 1 when `format` names a renderer of one document (ps_plan_render_with). */
